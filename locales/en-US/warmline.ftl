@@ -1,0 +1,76 @@
+# Warmline's user interface, in English (United States).
+# Every user-facing sentence of the app lives in these files; the Rust code and
+# the web front end only name message ids. Keep ids, attributes and placeables
+# identical across locales: a test compares every locale with this one.
+
+app-title = Warmline
+demo-banner = Demo mode: you are talking to Warmline's built-in demo service, not a real company.
+
+## The "Talk to a person" button and the handoff status
+
+person-button = Talk to a person
+person-cancel-button = Cancel request
+handoff-requested = You asked for a person. Waiting for the service to answer.
+handoff-queued-position =
+    { $position ->
+        [1] You are next in line.
+       *[other] You are number { $position } in line.
+    }
+handoff-wait-minutes =
+    { $minutes ->
+        [0] Expected wait: less than a minute.
+        [1] Expected wait: about one minute.
+       *[other] Expected wait: about { $minutes } minutes.
+    }
+handoff-queued-unknown = You are waiting for a person. The service does not say how long it will take. You keep your place; you can keep writing.
+handoff-connected = You are talking to { $name }.
+handoff-connected-demo = You are talking to { $name } (demo agent).
+handoff-unavailable = Nobody is available right now.
+handoff-message-left = Your message was left. Someone will get back to you.
+
+## The conversation
+
+transcript-label = Conversation
+author-you = You
+author-bot = { $name }
+author-bot-demo = { $name } (demo assistant)
+author-agent = { $name }
+author-agent-demo = { $name } (demo agent)
+author-system = Warmline
+delivery-sending = Sending…
+delivery-sent = Sent
+delivery-will-retry = Not sent yet. It will be sent as soon as possible.
+delivery-failed = This message could not be sent.
+typing = { $name } is writing…
+
+## Writing
+
+composer-label = Your message
+composer-placeholder = Write your message here
+send-button = Send
+
+## Connection
+
+connection-connecting = Connecting…
+connection-online = Connected
+connection-reconnecting = Reconnecting. Your messages are safe.
+
+## Notes Warmline adds to the conversation
+
+notice-person-requested = You asked to talk to a person.
+notice-person-cancelled = You cancelled the request for a person.
+notice-agent-joined = { $name } joined the conversation.
+notice-agent-left = { $name } left the conversation.
+notice-nobody-available = Nobody is available right now. Please try again later.
+notice-nobody-available-leave-message = Nobody is available right now. You can leave a message and someone will get back to you.
+notice-conversation-continues = The conversation continues. Everything you wrote is still here.
+
+## Errors
+
+error-empty-message = Please write something before sending.
+error-backend-unreachable = The service cannot be reached right now. Nothing is lost; Warmline keeps trying.
+error-backend-malformed = The service sent something Warmline could not read. Nothing is lost.
+error-backend-rejected = The service did not accept this. Nothing you wrote is lost.
+error-unsupported = This service does not offer that.
+error-engine-stopped = Warmline is closing. Please start it again.
+error-unknown = Something went wrong. Nothing you wrote is lost.

@@ -1,0 +1,72 @@
+# Warmline 界面文字（简体中文）。与 en-US 保持相同的消息 ID 和占位符。
+
+app-title = Warmline 暖线
+demo-banner = 演示模式：您正在与 Warmline 内置的演示服务对话，不是真实的公司。
+
+## “找真人”按钮与转人工状态
+
+person-button = 找真人客服
+person-cancel-button = 取消请求
+handoff-requested = 您已请求人工客服，正在等待服务方回应。
+handoff-queued-position =
+    { $position ->
+        [1] 下一位就是您。
+       *[other] 您排在第 { $position } 位。
+    }
+handoff-wait-minutes =
+    { $minutes ->
+        [0] 预计等待：不到一分钟。
+       *[other] 预计等待：大约 { $minutes } 分钟。
+    }
+handoff-queued-unknown = 您正在等待人工客服。服务方没有告知需要多久。您的位置会保留，您可以继续输入。
+handoff-connected = 您正在与 { $name } 交谈。
+handoff-connected-demo = 您正在与 { $name }（演示客服）交谈。
+handoff-unavailable = 现在没有客服人员有空。
+handoff-message-left = 您的留言已收到，会有人联系您。
+
+## 对话
+
+transcript-label = 对话记录
+author-you = 您
+author-bot = { $name }
+author-bot-demo = { $name }（演示助手）
+author-agent = { $name }
+author-agent-demo = { $name }（演示客服）
+author-system = Warmline
+delivery-sending = 正在发送…
+delivery-sent = 已发送
+delivery-will-retry = 尚未发送，会尽快自动重发。
+delivery-failed = 这条消息无法发送。
+typing = { $name } 正在输入…
+
+## 输入
+
+composer-label = 您的消息
+composer-placeholder = 请在这里输入您的消息
+send-button = 发送
+
+## 连接
+
+connection-connecting = 正在连接…
+connection-online = 已连接
+connection-reconnecting = 正在重新连接，您的消息不会丢失。
+
+## Warmline 在对话中加入的提示
+
+notice-person-requested = 您已请求与真人客服交谈。
+notice-person-cancelled = 您已取消人工客服请求。
+notice-agent-joined = { $name } 加入了对话。
+notice-agent-left = { $name } 离开了对话。
+notice-nobody-available = 现在没有客服人员有空，请稍后再试。
+notice-nobody-available-leave-message = 现在没有客服人员有空。您可以留言，会有人联系您。
+notice-conversation-continues = 对话继续进行，您写过的内容都还在。
+
+## 错误
+
+error-empty-message = 请先输入内容再发送。
+error-backend-unreachable = 暂时无法连接服务。内容不会丢失，Warmline 会继续尝试。
+error-backend-malformed = 服务发来了 Warmline 无法读取的内容。内容没有丢失。
+error-backend-rejected = 服务没有接受这个请求。您写的内容没有丢失。
+error-unsupported = 这个服务不提供此功能。
+error-engine-stopped = Warmline 正在关闭，请重新打开。
+error-unknown = 出了点问题。您写的内容没有丢失。

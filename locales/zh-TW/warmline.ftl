@@ -1,0 +1,72 @@
+# Warmline 介面文字（繁體中文）。與 en-US 保持相同的訊息 ID 和佔位符。
+
+app-title = Warmline 暖線
+demo-banner = 示範模式：您正在與 Warmline 內建的示範服務對話，不是真實的公司。
+
+## 「找真人」按鈕與轉人工狀態
+
+person-button = 找真人客服
+person-cancel-button = 取消請求
+handoff-requested = 您已請求真人客服，正在等待服務方回應。
+handoff-queued-position =
+    { $position ->
+        [1] 下一位就是您。
+       *[other] 您排在第 { $position } 位。
+    }
+handoff-wait-minutes =
+    { $minutes ->
+        [0] 預計等待：不到一分鐘。
+       *[other] 預計等待：大約 { $minutes } 分鐘。
+    }
+handoff-queued-unknown = 您正在等待真人客服。服務方沒有告知需要多久。您的位置會保留，您可以繼續輸入。
+handoff-connected = 您正在與 { $name } 交談。
+handoff-connected-demo = 您正在與 { $name }（示範客服）交談。
+handoff-unavailable = 現在沒有客服人員有空。
+handoff-message-left = 您的留言已收到，會有人聯絡您。
+
+## 對話
+
+transcript-label = 對話紀錄
+author-you = 您
+author-bot = { $name }
+author-bot-demo = { $name }（示範助理）
+author-agent = { $name }
+author-agent-demo = { $name }（示範客服）
+author-system = Warmline
+delivery-sending = 正在傳送…
+delivery-sent = 已傳送
+delivery-will-retry = 尚未傳送，會盡快自動重新傳送。
+delivery-failed = 這則訊息無法傳送。
+typing = { $name } 正在輸入…
+
+## 輸入
+
+composer-label = 您的訊息
+composer-placeholder = 請在這裡輸入您的訊息
+send-button = 傳送
+
+## 連線
+
+connection-connecting = 正在連線…
+connection-online = 已連線
+connection-reconnecting = 正在重新連線，您的訊息不會遺失。
+
+## Warmline 在對話中加入的提示
+
+notice-person-requested = 您已請求與真人客服交談。
+notice-person-cancelled = 您已取消真人客服請求。
+notice-agent-joined = { $name } 加入了對話。
+notice-agent-left = { $name } 離開了對話。
+notice-nobody-available = 現在沒有客服人員有空，請稍後再試。
+notice-nobody-available-leave-message = 現在沒有客服人員有空。您可以留言，會有人聯絡您。
+notice-conversation-continues = 對話繼續進行，您寫過的內容都還在。
+
+## 錯誤
+
+error-empty-message = 請先輸入內容再傳送。
+error-backend-unreachable = 暫時無法連線到服務。內容不會遺失，Warmline 會繼續嘗試。
+error-backend-malformed = 服務傳來了 Warmline 無法讀取的內容。內容沒有遺失。
+error-backend-rejected = 服務沒有接受這個請求。您寫的內容沒有遺失。
+error-unsupported = 這個服務不提供此功能。
+error-engine-stopped = Warmline 正在關閉，請重新開啟。
+error-unknown = 出了點問題。您寫的內容沒有遺失。

@@ -1,0 +1,383 @@
+//! The built-in demo service: offline and bilingual.
+//!
+//! A FAQ assistant answers common customer-service questions in the language
+//! the user writes in and says plainly when it does not understand; asking for
+//! a person puts the user in a simulated queue that counts down with an
+//! estimated wait, after which a demo agent joins by name and answers. Every
+//! participant is flagged as a demo ([`BackendInfo::demo`]), and the UI labels
+//! them so.
+
+mod faq;
+mod language;
+
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::Duration;
+
+use async_trait::async_trait;
+use tokio::sync::mpsc;
+use tokio::time::Instant;
+use warmline_core::{
+    BackendError, BackendEvent, BackendInfo, BackendSession, Capabilities, ConversationId,
+    ConversationOptions, HandoffRequest, MessageId, OutgoingMessage, SendReceipt, SupportBackend,
+};
+use warmline_i18n::{Args, Localizer, SUPPORTED_LOCALES};
+
+pub use language::detect_locale;
+
+/// Timing of the demo. The defaults feel natural to a person; tests shorten
+/// them or run on tokio's paused clock.
+#[derive(Debug, Clone)]
+pub struct DemoConfig {
+    /// How long the assistant or the agent "types" before answering.
+    pub reply_delay: Duration,
+    /// Queue position the user starts at after asking for a person.
+    pub queue_start: u32,
+    /// Time between two steps of the queue.
+    pub queue_step: Duration,
+    /// Estimated wait the demo announces per place in the queue.
+    pub wait_per_place: Duration,
+}
+
+impl Default for DemoConfig {
+    fn default() -> Self {
+        Self {
+            reply_delay: Duration::from_millis(900),
+            queue_start: 3,
+            queue_step: Duration::from_secs(5),
+            wait_per_place: Duration::from_secs(40),
+        }
+    }
+}
+
+/// The demo backend. Cheap to clone; clones share their conversations.
+#[derive(Clone)]
+pub struct DemoBackend {
+    shared: Arc<Shared>,
+}
+
+struct Shared {
+    config: DemoConfig,
+    localizers: HashMap<&'static str, Localizer>,
+    next_id: AtomicU64,
+    conversations: Mutex<HashMap<ConversationId, ConversationEntry>>,
+}
+
+struct ConversationEntry {
+    commands: mpsc::UnboundedSender<ActorCommand>,
+    /// Idempotency keys seen, with the id the demo stored the message under.
+    received: HashMap<MessageId, String>,
+}
+
+enum ActorCommand {
+    Attach(mpsc::Sender<BackendEvent>),
+    UserMessage(String),
+    RequestHandoff,
+    CancelHandoff,
+}
+
+impl DemoBackend {
+    /// A demo backend with the given timing.
+    pub fn new(config: DemoConfig) -> Self {
+        let localizers = SUPPORTED_LOCALES
+            .iter()
+            .map(|locale| (*locale, Localizer::new(locale)))
+            .collect();
+        Self {
+            shared: Arc::new(Shared {
+                config,
+                localizers,
+                next_id: AtomicU64::new(1),
+                conversations: Mutex::new(HashMap::new()),
+            }),
+        }
+    }
+
+    fn conversations(
+        &self,
+    ) -> std::sync::MutexGuard<'_, HashMap<ConversationId, ConversationEntry>> {
+        // A panic while holding the lock leaves plain data behind; keep going.
+        self.shared
+            .conversations
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+    }
+
+    fn next_id(&self, prefix: &str) -> String {
+        format!(
+            "{prefix}-{}",
+            self.shared.next_id.fetch_add(1, Ordering::Relaxed)
+        )
+    }
+
+    fn command(
+        &self,
+        conversation: &ConversationId,
+        command: ActorCommand,
+    ) -> Result<(), BackendError> {
+        let conversations = self.conversations();
+        let entry = conversations
+            .get(conversation)
+            .ok_or_else(|| BackendError::UnknownConversation(conversation.clone()))?;
+        entry
+            .commands
+            .send(command)
+            .map_err(|_| BackendError::UnknownConversation(conversation.clone()))
+    }
+}
+
+impl Default for DemoBackend {
+    fn default() -> Self {
+        Self::new(DemoConfig::default())
+    }
+}
+
+#[async_trait]
+impl SupportBackend for DemoBackend {
+    fn info(&self) -> BackendInfo {
+        BackendInfo {
+            kind: "demo".to_owned(),
+            demo: true,
+            capabilities: Capabilities {
+                queue_position: true,
+                wait_estimate: true,
+                typing: true,
+                agent_identity: true,
+                leave_message: false,
+            },
+        }
+    }
+
+    async fn open_conversation(
+        &self,
+        options: ConversationOptions,
+    ) -> Result<BackendSession, BackendError> {
+        let (events, receiver) = mpsc::channel(256);
+        if let Some(resume) = options.resume {
+            if self
+                .command(&resume, ActorCommand::Attach(events.clone()))
+                .is_ok()
+            {
+                return Ok(BackendSession {
+                    conversation: resume,
+                    events: receiver,
+                });
+            }
+        }
+        let conversation = ConversationId(self.next_id("demo-conversation"));
+        let (commands, command_rx) = mpsc::unbounded_channel();
+        let locale = warmline_i18n::negotiate(&options.locale);
+        let actor = ConversationActor {
+            shared: Arc::clone(&self.shared),
+            events,
+            locale,
+            queue: QueueState::Idle,
+        };
+        self.conversations().insert(
+            conversation.clone(),
+            ConversationEntry {
+                commands,
+                received: HashMap::new(),
+            },
+        );
+        tokio::spawn(actor.run(command_rx));
+        Ok(BackendSession {
+            conversation,
+            events: receiver,
+        })
+    }
+
+    async fn send_message(
+        &self,
+        conversation: &ConversationId,
+        message: OutgoingMessage,
+    ) -> Result<SendReceipt, BackendError> {
+        let backend_id = {
+            let mut conversations = self.conversations();
+            let entry = conversations
+                .get_mut(conversation)
+                .ok_or_else(|| BackendError::UnknownConversation(conversation.clone()))?;
+            if let Some(existing) = entry.received.get(&message.id) {
+                return Ok(SendReceipt {
+                    backend_id: existing.clone(),
+                    duplicate: true,
+                });
+            }
+            let backend_id = self.next_id("demo-message");
+            entry.received.insert(message.id, backend_id.clone());
+            backend_id
+        };
+        self.command(conversation, ActorCommand::UserMessage(message.text))?;
+        Ok(SendReceipt {
+            backend_id,
+            duplicate: false,
+        })
+    }
+
+    async fn request_handoff(
+        &self,
+        conversation: &ConversationId,
+        _request: HandoffRequest,
+    ) -> Result<(), BackendError> {
+        self.command(conversation, ActorCommand::RequestHandoff)
+    }
+
+    async fn cancel_handoff(&self, conversation: &ConversationId) -> Result<(), BackendError> {
+        self.command(conversation, ActorCommand::CancelHandoff)
+    }
+}
+
+enum QueueState {
+    Idle,
+    Waiting { position: u32, next_step: Instant },
+    Connected,
+}
+
+/// One demo conversation, run as its own task so replies and queue steps keep
+/// their order.
+struct ConversationActor {
+    shared: Arc<Shared>,
+    events: mpsc::Sender<BackendEvent>,
+    /// The language of the user's last message (at first, the UI language).
+    locale: &'static str,
+    queue: QueueState,
+}
+
+impl ConversationActor {
+    async fn run(mut self, mut commands: mpsc::UnboundedReceiver<ActorCommand>) {
+        let welcome = self.text("demo-bot-welcome", None);
+        self.bot_says(welcome).await;
+        loop {
+            let next_step = match self.queue {
+                QueueState::Waiting { next_step, .. } => Some(next_step),
+                _ => None,
+            };
+            tokio::select! {
+                command = commands.recv() => match command {
+                    Some(command) => self.handle(command).await,
+                    None => break,
+                },
+                () = sleep_until(next_step), if next_step.is_some() => self.queue_step().await,
+            }
+        }
+    }
+
+    async fn handle(&mut self, command: ActorCommand) {
+        match command {
+            ActorCommand::Attach(events) => self.events = events,
+            ActorCommand::UserMessage(text) => {
+                self.locale = detect_locale(&text, self.locale);
+                if matches!(self.queue, QueueState::Connected) {
+                    let name = self.agent_name();
+                    self.typing(&name).await;
+                    let reply = self.text("demo-agent-reply", None);
+                    self.emit(BackendEvent::AgentMessage { name, text: reply })
+                        .await;
+                } else {
+                    let answer = faq::answer_for(&text).unwrap_or("demo-bot-not-understood");
+                    let bot = self.text("demo-bot-name", None);
+                    self.typing(&bot).await;
+                    let reply = self.text(answer, None);
+                    self.bot_says(reply).await;
+                }
+            }
+            ActorCommand::RequestHandoff => {
+                if matches!(self.queue, QueueState::Idle) {
+                    let position = self.shared.config.queue_start.max(1);
+                    self.queue = QueueState::Waiting {
+                        position,
+                        next_step: Instant::now() + self.shared.config.queue_step,
+                    };
+                    self.announce_queue(position).await;
+                }
+            }
+            ActorCommand::CancelHandoff => {
+                if matches!(self.queue, QueueState::Connected) {
+                    let name = self.agent_name();
+                    self.emit(BackendEvent::AgentLeft { name }).await;
+                }
+                self.queue = QueueState::Idle;
+            }
+        }
+    }
+
+    async fn queue_step(&mut self) {
+        let QueueState::Waiting { position, .. } = self.queue else {
+            return;
+        };
+        if position > 1 {
+            let position = position - 1;
+            self.queue = QueueState::Waiting {
+                position,
+                next_step: Instant::now() + self.shared.config.queue_step,
+            };
+            self.announce_queue(position).await;
+        } else {
+            self.queue = QueueState::Connected;
+            let name = self.agent_name();
+            self.emit(BackendEvent::AgentJoined { name: name.clone() })
+                .await;
+            let mut args = Args::new();
+            args.set("name", name.clone());
+            let greeting = self.text("demo-agent-greeting", Some(&args));
+            self.emit(BackendEvent::AgentMessage {
+                name,
+                text: greeting,
+            })
+            .await;
+        }
+    }
+
+    async fn announce_queue(&self, position: u32) {
+        let wait = self.shared.config.wait_per_place.as_secs() * u64::from(position);
+        self.emit(BackendEvent::QueueUpdate {
+            position: Some(position),
+            estimated_wait_secs: Some(u32::try_from(wait).unwrap_or(u32::MAX)),
+        })
+        .await;
+    }
+
+    fn agent_name(&self) -> String {
+        self.text("demo-agent-name", None)
+    }
+
+    fn text(&self, id: &str, args: Option<&Args>) -> String {
+        self.shared
+            .localizers
+            .get(self.locale)
+            .map(|localizer| localizer.format(id, args))
+            .unwrap_or_else(|| id.to_owned())
+    }
+
+    async fn typing(&self, name: &str) {
+        self.emit(BackendEvent::Typing {
+            name: name.to_owned(),
+            active: true,
+        })
+        .await;
+        tokio::time::sleep(self.shared.config.reply_delay).await;
+    }
+
+    async fn bot_says(&self, text: String) {
+        let name = self.text("demo-bot-name", None);
+        self.emit(BackendEvent::BotMessage { name, text }).await;
+    }
+
+    async fn emit(&self, event: BackendEvent) {
+        // Nobody listening means the engine is reconnecting; it will attach a
+        // new stream. The demo, like a chat server without history, does not
+        // replay what was said meanwhile.
+        let _ = self.events.send(event).await;
+    }
+}
+
+async fn sleep_until(deadline: Option<Instant>) {
+    match deadline {
+        Some(deadline) => tokio::time::sleep_until(deadline).await,
+        None => std::future::pending().await,
+    }
+}
+
+#[cfg(test)]
+mod tests;

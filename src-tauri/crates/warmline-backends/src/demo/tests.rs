@@ -1,0 +1,252 @@
+use std::sync::Arc;
+use std::time::Duration;
+
+use tokio::sync::mpsc;
+use warmline_core::{
+    BackendEvent, ConversationOptions, HandoffReason, HandoffRequest, MessageId, OutgoingMessage,
+    SupportBackend, Timestamp,
+};
+use warmline_i18n::{Localizer, SUPPORTED_LOCALES};
+
+use super::{faq, DemoBackend, DemoConfig};
+
+warmline_core::backend_conformance_tests!(async {
+    Arc::new(DemoBackend::new(fast())) as Arc<dyn SupportBackend>
+});
+
+fn fast() -> DemoConfig {
+    DemoConfig {
+        reply_delay: Duration::from_millis(1),
+        queue_start: 3,
+        queue_step: Duration::from_millis(5),
+        wait_per_place: Duration::from_secs(40),
+    }
+}
+
+fn options(locale: &str) -> ConversationOptions {
+    ConversationOptions {
+        locale: locale.to_owned(),
+        resume: None,
+    }
+}
+
+fn message(text: &str) -> OutgoingMessage {
+    OutgoingMessage {
+        id: MessageId::new(),
+        text: text.to_owned(),
+        written_at: Timestamp::now(),
+    }
+}
+
+/// The next event that is not a typing indicator.
+async fn next_said(events: &mut mpsc::Receiver<BackendEvent>) -> BackendEvent {
+    loop {
+        let event = tokio::time::timeout(Duration::from_secs(600), events.recv())
+            .await
+            .expect("the demo went quiet")
+            .expect("the demo closed its stream");
+        if !matches!(event, BackendEvent::Typing { .. }) {
+            return event;
+        }
+    }
+}
+
+fn bot_text(event: BackendEvent) -> String {
+    match event {
+        BackendEvent::BotMessage { text, .. } => text,
+        other => panic!("expected a bot message, got {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn greets_in_the_ui_language() {
+    let demo = DemoBackend::new(fast());
+    let mut session = demo.open_conversation(options("zh-TW")).await.unwrap();
+    let welcome = bot_text(next_said(&mut session.events).await);
+    assert_eq!(
+        welcome,
+        Localizer::new("zh-TW").format("demo-bot-welcome", None)
+    );
+}
+
+#[tokio::test]
+async fn answers_in_the_language_the_user_writes_in() {
+    let demo = DemoBackend::new(fast());
+    let mut session = demo.open_conversation(options("en-US")).await.unwrap();
+    next_said(&mut session.events).await; // welcome
+
+    demo.send_message(&session.conversation, message("我的快递到哪里了"))
+        .await
+        .unwrap();
+    let reply = bot_text(next_said(&mut session.events).await);
+    assert_eq!(
+        reply,
+        Localizer::new("zh-CN").format("demo-faq-delivery", None)
+    );
+    assert!(reply.contains("包裹"), "{reply}");
+
+    demo.send_message(&session.conversation, message("Where is my parcel?"))
+        .await
+        .unwrap();
+    let reply = bot_text(next_said(&mut session.events).await);
+    assert_eq!(
+        reply,
+        Localizer::new("en-US").format("demo-faq-delivery", None)
+    );
+
+    demo.send_message(&session.conversation, message("我的包裹到哪裡了"))
+        .await
+        .unwrap();
+    let reply = bot_text(next_said(&mut session.events).await);
+    assert_eq!(
+        reply,
+        Localizer::new("zh-TW").format("demo-faq-delivery", None)
+    );
+}
+
+#[tokio::test]
+async fn says_plainly_when_it_does_not_understand() {
+    let demo = DemoBackend::new(fast());
+    let mut session = demo.open_conversation(options("en-US")).await.unwrap();
+    next_said(&mut session.events).await;
+    demo.send_message(&session.conversation, message("purple elephants sing"))
+        .await
+        .unwrap();
+    let reply = bot_text(next_said(&mut session.events).await);
+    assert!(
+        reply.starts_with("I am sorry, I did not understand"),
+        "{reply}"
+    );
+    assert!(reply.contains("Talk to a person"), "{reply}");
+}
+
+#[tokio::test(start_paused = true)]
+async fn the_queue_counts_down_then_a_named_demo_agent_joins_and_answers() {
+    let demo = DemoBackend::new(DemoConfig {
+        queue_step: Duration::from_secs(5),
+        ..fast()
+    });
+    let mut session = demo.open_conversation(options("en-US")).await.unwrap();
+    next_said(&mut session.events).await;
+    let asked_at = tokio::time::Instant::now();
+    demo.request_handoff(
+        &session.conversation,
+        HandoffRequest {
+            reason: HandoffReason::Button,
+            locale: "en-US".into(),
+        },
+    )
+    .await
+    .unwrap();
+
+    for expected in [3, 2, 1] {
+        match next_said(&mut session.events).await {
+            BackendEvent::QueueUpdate {
+                position,
+                estimated_wait_secs,
+            } => {
+                assert_eq!(position, Some(expected));
+                assert_eq!(estimated_wait_secs, Some(40 * expected));
+            }
+            other => panic!("expected queue position {expected}, got {other:?}"),
+        }
+    }
+    assert_eq!(
+        next_said(&mut session.events).await,
+        BackendEvent::AgentJoined { name: "Mei".into() }
+    );
+    // Three steps of five seconds on the paused clock: the countdown is paced.
+    assert!(asked_at.elapsed() >= Duration::from_secs(15));
+    match next_said(&mut session.events).await {
+        BackendEvent::AgentMessage { name, text } => {
+            assert_eq!(name, "Mei");
+            assert!(text.contains("Mei"), "{text}");
+        }
+        other => panic!("expected the agent's greeting, got {other:?}"),
+    }
+
+    // Once connected, the agent (not the bot) answers.
+    demo.send_message(&session.conversation, message("My bill is wrong"))
+        .await
+        .unwrap();
+    assert!(matches!(
+        next_said(&mut session.events).await,
+        BackendEvent::AgentMessage { .. }
+    ));
+
+    demo.cancel_handoff(&session.conversation).await.unwrap();
+    assert_eq!(
+        next_said(&mut session.events).await,
+        BackendEvent::AgentLeft { name: "Mei".into() }
+    );
+}
+
+#[tokio::test(start_paused = true)]
+async fn cancelling_while_queued_stops_the_countdown() {
+    let demo = DemoBackend::new(fast());
+    let mut session = demo.open_conversation(options("en-US")).await.unwrap();
+    next_said(&mut session.events).await;
+    let request = HandoffRequest {
+        reason: HandoffReason::Button,
+        locale: "en-US".into(),
+    };
+    demo.request_handoff(&session.conversation, request)
+        .await
+        .unwrap();
+    assert!(matches!(
+        next_said(&mut session.events).await,
+        BackendEvent::QueueUpdate {
+            position: Some(3),
+            ..
+        }
+    ));
+    demo.cancel_handoff(&session.conversation).await.unwrap();
+    tokio::time::sleep(Duration::from_secs(60)).await;
+    assert!(
+        session.events.try_recv().is_err(),
+        "nothing may arrive after cancelling"
+    );
+}
+
+#[tokio::test]
+async fn a_resumed_conversation_keeps_its_id_and_receives_new_events() {
+    let demo = DemoBackend::new(fast());
+    let first = demo.open_conversation(options("en-US")).await.unwrap();
+    drop(first.events);
+    let mut resumed = demo
+        .open_conversation(ConversationOptions {
+            locale: "en-US".into(),
+            resume: Some(first.conversation.clone()),
+        })
+        .await
+        .unwrap();
+    assert_eq!(resumed.conversation, first.conversation);
+    demo.send_message(&resumed.conversation, message("hello"))
+        .await
+        .unwrap();
+    let reply = bot_text(next_said(&mut resumed.events).await);
+    assert_eq!(
+        reply,
+        Localizer::new("en-US").format("demo-faq-greeting", None)
+    );
+}
+
+#[test]
+fn every_demo_sentence_exists_in_every_locale() {
+    let mut ids: Vec<&str> = faq::all_answers().collect();
+    ids.extend([
+        "demo-bot-name",
+        "demo-agent-name",
+        "demo-bot-welcome",
+        "demo-bot-not-understood",
+        "demo-agent-greeting",
+        "demo-agent-reply",
+    ]);
+    for locale in SUPPORTED_LOCALES {
+        let localizer = Localizer::new(locale);
+        for id in &ids {
+            let text = localizer.format(id, None);
+            assert_ne!(&text, id, "{locale} lacks {id}");
+        }
+    }
+}

@@ -1,0 +1,184 @@
+//! The adapter trait every support backend implements.
+//!
+//! The engine holds one `Arc<dyn SupportBackend>`, chosen at run time from the
+//! caregiver's settings. An adapter turns the backend's protocol into
+//! [`BackendEvent`]s and the engine's requests into protocol calls; it keeps no
+//! conversation state the engine needs.
+
+use async_trait::async_trait;
+use tokio::sync::mpsc;
+
+use crate::domain::{BackendInfo, ConversationId, HandoffReason, MessageId, Timestamp};
+
+/// Options for opening a conversation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConversationOptions {
+    /// The UI language (a BCP 47 tag such as `zh-CN`); backends that greet
+    /// the user greet in it.
+    pub locale: String,
+    /// A conversation to resume, if Warmline had one before.
+    pub resume: Option<ConversationId>,
+}
+
+/// A message on its way from the user to the backend.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutgoingMessage {
+    /// Client-generated id, also the idempotency key.
+    pub id: MessageId,
+    /// The text the user wrote.
+    pub text: String,
+    /// When the user wrote it.
+    pub written_at: Timestamp,
+}
+
+/// The backend's acknowledgement of a message.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SendReceipt {
+    /// The id the backend stored the message under.
+    pub backend_id: String,
+    /// True when the backend already had a message with this id and kept
+    /// only the first one.
+    pub duplicate: bool,
+}
+
+/// A request to hand the conversation to a person.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HandoffRequest {
+    /// Why the user wants a person.
+    pub reason: HandoffReason,
+    /// The user's language, for routing to someone who speaks it.
+    pub locale: String,
+}
+
+/// Something the backend reports about an open conversation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum BackendEvent {
+    /// A bot wrote a message.
+    BotMessage {
+        /// The bot's display name.
+        name: String,
+        /// The text.
+        text: String,
+    },
+    /// A person wrote a message.
+    AgentMessage {
+        /// The person's display name.
+        name: String,
+        /// The text.
+        text: String,
+    },
+    /// The backend itself wrote something (a canned system line).
+    SystemMessage {
+        /// The text, in whatever language the backend uses.
+        text: String,
+    },
+    /// Someone on the other side started or stopped typing.
+    Typing {
+        /// Display name of who is typing.
+        name: String,
+        /// True while typing.
+        active: bool,
+    },
+    /// The queue for a person moved.
+    QueueUpdate {
+        /// Place in the queue, 1 being next.
+        position: Option<u32>,
+        /// Estimated wait in seconds.
+        estimated_wait_secs: Option<u32>,
+    },
+    /// A person took the conversation.
+    AgentJoined {
+        /// The person's display name.
+        name: String,
+    },
+    /// The person left the conversation.
+    AgentLeft {
+        /// The person's display name.
+        name: String,
+    },
+    /// Nobody can take the conversation now (after hours, everyone busy).
+    HandoffUnavailable {
+        /// The backend accepts a message or a call-back request instead.
+        can_leave_message: bool,
+    },
+    /// The backend closed the conversation (for example after inactivity).
+    ConversationClosed,
+}
+
+/// An open conversation: its id and the stream of what happens in it.
+///
+/// The stream ends when the connection is lost; the engine then reconnects
+/// with [`ConversationOptions::resume`] set.
+#[derive(Debug)]
+pub struct BackendSession {
+    /// The backend's id of the conversation.
+    pub conversation: ConversationId,
+    /// Events in the order the backend produced them.
+    pub events: mpsc::Receiver<BackendEvent>,
+}
+
+/// What went wrong talking to a backend.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum BackendError {
+    /// The network or the backend could not be reached; try again later.
+    #[error("the backend could not be reached: {0}")]
+    Unreachable(String),
+    /// The backend does not know this conversation (any more).
+    #[error("the backend does not know conversation {0}")]
+    UnknownConversation(ConversationId),
+    /// The backend sent something Warmline cannot read.
+    #[error("the backend sent malformed data: {0}")]
+    Malformed(String),
+    /// The backend refused the request for good.
+    #[error("the backend rejected the request: {0}")]
+    Rejected(String),
+    /// The backend does not offer this at all (see [`crate::Capabilities`]).
+    #[error("the backend does not support {0}")]
+    Unsupported(&'static str),
+}
+
+impl BackendError {
+    /// True when trying the same request again later may succeed.
+    pub fn is_transient(&self) -> bool {
+        matches!(self, Self::Unreachable(_))
+    }
+}
+
+/// A customer-service backend: the built-in demo, Matrix, Chatwoot, ...
+///
+/// # Contract
+/// - `send_message` is idempotent by [`OutgoingMessage::id`]: a message sent
+///   twice with the same id is kept once, and the second call returns a
+///   receipt with `duplicate: true`.
+/// - Events of one conversation arrive in order on its session's stream.
+/// - No adapter ever closes a conversation because the user is idle.
+#[async_trait]
+pub trait SupportBackend: Send + Sync {
+    /// What this backend is and can do.
+    fn info(&self) -> BackendInfo;
+
+    /// Opens a conversation, or resumes `options.resume` if the backend still
+    /// has it.
+    async fn open_conversation(
+        &self,
+        options: ConversationOptions,
+    ) -> Result<BackendSession, BackendError>;
+
+    /// Sends one user message; see the idempotency contract above.
+    async fn send_message(
+        &self,
+        conversation: &ConversationId,
+        message: OutgoingMessage,
+    ) -> Result<SendReceipt, BackendError>;
+
+    /// Asks for a person to take the conversation.
+    async fn request_handoff(
+        &self,
+        conversation: &ConversationId,
+        request: HandoffRequest,
+    ) -> Result<(), BackendError>;
+
+    /// Withdraws a request for a person.
+    async fn cancel_handoff(&self, conversation: &ConversationId) -> Result<(), BackendError>;
+}

@@ -1,0 +1,638 @@
+//! The conversation engine: one tokio task between the UI and the backend.
+//!
+//! It owns the conversation state, is the only code that calls the backend,
+//! and turns backend events into numbered [`ConversationEvent`]s. The UI
+//! talks to it through a cloneable [`EngineHandle`].
+//!
+//! There is no timer here that ends a conversation: the engine waits for the
+//! user for as long as the app runs.
+
+use std::collections::VecDeque;
+use std::sync::Arc;
+use std::time::Duration;
+
+use tokio::sync::{broadcast, mpsc, oneshot};
+use tokio::time::Instant;
+
+use crate::backend::{
+    BackendError, BackendEvent, BackendSession, ConversationOptions, HandoffRequest,
+    OutgoingMessage, SendReceipt, SupportBackend,
+};
+use crate::domain::{
+    Author, BackendInfo, ConnectionState, ConversationId, DeliveryState, HandoffReason,
+    HandoffState, LocalizedText, Message, MessageBody, MessageId, Timestamp,
+};
+use crate::error::{backend_error_code, EngineError, UiError};
+use crate::events::{ConversationChange, ConversationEvent, ConversationSnapshot};
+
+/// How the engine behaves; the defaults suit real use.
+#[derive(Debug, Clone)]
+pub struct EngineConfig {
+    /// The UI language, passed to the backend when opening a conversation.
+    pub locale: String,
+    /// First wait before reconnecting or resending.
+    pub retry_initial: Duration,
+    /// Longest wait between reconnect or resend attempts.
+    pub retry_max: Duration,
+}
+
+impl EngineConfig {
+    /// Defaults for the given UI language.
+    pub fn new(locale: impl Into<String>) -> Self {
+        Self {
+            locale: locale.into(),
+            retry_initial: Duration::from_millis(500),
+            retry_max: Duration::from_secs(30),
+        }
+    }
+}
+
+/// Capacity of the change broadcast; a UI that falls further behind than this
+/// re-reads the snapshot.
+const EVENT_CAPACITY: usize = 1024;
+
+enum Command {
+    SendText {
+        text: String,
+        reply: oneshot::Sender<Result<MessageId, EngineError>>,
+    },
+    RequestPerson {
+        reason: HandoffReason,
+        reply: oneshot::Sender<Result<(), EngineError>>,
+    },
+    CancelPerson {
+        reply: oneshot::Sender<Result<(), EngineError>>,
+    },
+    Snapshot {
+        reply: oneshot::Sender<ConversationSnapshot>,
+    },
+}
+
+/// Results of backend calls made in their own tasks, so that a slow backend
+/// never blocks the UI's commands.
+enum CallDone {
+    Opened(Result<BackendSession, BackendError>),
+    Sent {
+        id: MessageId,
+        result: Result<SendReceipt, BackendError>,
+    },
+    HandoffRequested(Result<(), BackendError>),
+}
+
+/// The UI's handle on the engine. Cheap to clone.
+#[derive(Clone)]
+pub struct EngineHandle {
+    commands: mpsc::Sender<Command>,
+    events: broadcast::Sender<ConversationEvent>,
+}
+
+impl EngineHandle {
+    /// Starts the engine task on the current tokio runtime and begins opening
+    /// a conversation.
+    pub fn start(backend: Arc<dyn SupportBackend>, config: EngineConfig) -> Self {
+        let (commands, command_rx) = mpsc::channel(64);
+        let (events, _) = broadcast::channel(EVENT_CAPACITY);
+        let (calls, call_rx) = mpsc::channel(64);
+        let info = backend.info();
+        let engine = Engine {
+            retry_delay: config.retry_initial,
+            config,
+            backend,
+            info,
+            events: events.clone(),
+            calls,
+            seq: 0,
+            messages: Vec::new(),
+            handoff: HandoffState::None,
+            connection: ConnectionState::Connecting,
+            typing: None,
+            conversation: None,
+            backend_events: None,
+            opening: false,
+            reconnect_at: None,
+            outbox: VecDeque::new(),
+            in_flight: None,
+            resend_at: None,
+            handoff_to_send: None,
+        };
+        tokio::spawn(engine.run(command_rx, call_rx));
+        Self { commands, events }
+    }
+
+    /// Receives every change from now on.
+    pub fn subscribe(&self) -> broadcast::Receiver<ConversationEvent> {
+        self.events.subscribe()
+    }
+
+    /// Adds the user's message to the conversation and sends it.
+    pub async fn send_text(&self, text: String) -> Result<MessageId, EngineError> {
+        self.call(|reply| Command::SendText { text, reply }).await?
+    }
+
+    /// Asks for a person. Never lost: while offline, the request waits and is
+    /// sent when the connection returns.
+    pub async fn request_person(&self, reason: HandoffReason) -> Result<(), EngineError> {
+        self.call(|reply| Command::RequestPerson { reason, reply })
+            .await?
+    }
+
+    /// Withdraws the request for a person.
+    pub async fn cancel_person(&self) -> Result<(), EngineError> {
+        self.call(|reply| Command::CancelPerson { reply }).await?
+    }
+
+    /// The whole conversation as it stands.
+    pub async fn snapshot(&self) -> Result<ConversationSnapshot, EngineError> {
+        self.call(|reply| Command::Snapshot { reply }).await
+    }
+
+    async fn call<T>(
+        &self,
+        command: impl FnOnce(oneshot::Sender<T>) -> Command,
+    ) -> Result<T, EngineError> {
+        let (reply, response) = oneshot::channel();
+        self.commands
+            .send(command(reply))
+            .await
+            .map_err(|_| EngineError::Stopped)?;
+        response.await.map_err(|_| EngineError::Stopped)
+    }
+}
+
+struct Engine {
+    config: EngineConfig,
+    backend: Arc<dyn SupportBackend>,
+    info: BackendInfo,
+    events: broadcast::Sender<ConversationEvent>,
+    calls: mpsc::Sender<CallDone>,
+    seq: u32,
+    messages: Vec<Message>,
+    handoff: HandoffState,
+    connection: ConnectionState,
+    typing: Option<String>,
+    conversation: Option<ConversationId>,
+    backend_events: Option<mpsc::Receiver<BackendEvent>>,
+    /// An `open_conversation` call is under way.
+    opening: bool,
+    reconnect_at: Option<Instant>,
+    retry_delay: Duration,
+    /// User messages not yet acknowledged, oldest first. Sent one at a time so
+    /// the backend receives them in the order they were written.
+    outbox: VecDeque<OutgoingMessage>,
+    in_flight: Option<MessageId>,
+    resend_at: Option<Instant>,
+    /// A handoff request waiting for a connection.
+    handoff_to_send: Option<HandoffRequest>,
+}
+
+impl Engine {
+    async fn run(
+        mut self,
+        mut commands: mpsc::Receiver<Command>,
+        mut calls: mpsc::Receiver<CallDone>,
+    ) {
+        self.open_conversation();
+        loop {
+            let reconnect_at = self.reconnect_at;
+            let resend_at = self.resend_at;
+            tokio::select! {
+                command = commands.recv() => match command {
+                    Some(command) => self.handle_command(command),
+                    // Every handle is gone: the app is closing.
+                    None => break,
+                },
+                Some(done) = calls.recv() => self.handle_call_done(done),
+                event = next_event(&mut self.backend_events) => match event {
+                    Some(event) => self.handle_backend_event(event),
+                    None => self.connection_lost(),
+                },
+                () = sleep_until(reconnect_at), if reconnect_at.is_some() => {
+                    self.reconnect_at = None;
+                    self.open_conversation();
+                }
+                () = sleep_until(resend_at), if resend_at.is_some() => {
+                    self.resend_at = None;
+                    self.flush_outbox();
+                }
+            }
+        }
+    }
+
+    fn handle_command(&mut self, command: Command) {
+        match command {
+            Command::SendText { text, reply } => {
+                let _ = reply.send(self.send_text(text));
+            }
+            Command::RequestPerson { reason, reply } => {
+                self.request_person(reason);
+                let _ = reply.send(Ok(()));
+            }
+            Command::CancelPerson { reply } => {
+                let _ = reply.send(self.cancel_person());
+            }
+            Command::Snapshot { reply } => {
+                let _ = reply.send(self.snapshot());
+            }
+        }
+    }
+
+    fn snapshot(&self) -> ConversationSnapshot {
+        ConversationSnapshot {
+            seq: self.seq,
+            backend: self.info.clone(),
+            messages: self.messages.clone(),
+            handoff: self.handoff.clone(),
+            connection: self.connection,
+            typing: self.typing.clone(),
+        }
+    }
+
+    fn emit(&mut self, change: ConversationChange) {
+        self.seq = self.seq.wrapping_add(1);
+        // No subscriber is fine: the UI reads the snapshot when it starts.
+        let _ = self.events.send(ConversationEvent {
+            seq: self.seq,
+            change,
+        });
+    }
+
+    fn add_message(
+        &mut self,
+        author: Author,
+        body: MessageBody,
+        delivery: DeliveryState,
+    ) -> MessageId {
+        let message = Message {
+            id: MessageId::new(),
+            author,
+            body,
+            sent_at: Timestamp::now(),
+            delivery,
+        };
+        let id = message.id;
+        self.messages.push(message.clone());
+        self.emit(ConversationChange::MessageAdded { message });
+        id
+    }
+
+    fn add_notice(&mut self, notice: LocalizedText) {
+        self.add_message(
+            Author::System,
+            MessageBody::Notice { notice },
+            DeliveryState::Received,
+        );
+    }
+
+    fn set_handoff(&mut self, handoff: HandoffState) {
+        if self.handoff != handoff {
+            self.handoff = handoff.clone();
+            self.emit(ConversationChange::HandoffChanged { handoff });
+        }
+    }
+
+    fn set_connection(&mut self, connection: ConnectionState) {
+        if self.connection != connection {
+            self.connection = connection;
+            self.emit(ConversationChange::ConnectionChanged { connection });
+        }
+    }
+
+    fn set_typing(&mut self, typing: Option<String>) {
+        if self.typing != typing {
+            self.typing = typing.clone();
+            self.emit(ConversationChange::TypingChanged { typing });
+        }
+    }
+
+    fn report(&mut self, error: UiError) {
+        self.emit(ConversationChange::Failed { error });
+    }
+
+    // --- connection -------------------------------------------------------
+
+    fn open_conversation(&mut self) {
+        if self.opening {
+            return;
+        }
+        self.opening = true;
+        let backend = Arc::clone(&self.backend);
+        let options = ConversationOptions {
+            locale: self.config.locale.clone(),
+            resume: self.conversation.clone(),
+        };
+        let calls = self.calls.clone();
+        tokio::spawn(async move {
+            let result = backend.open_conversation(options).await;
+            let _ = calls.send(CallDone::Opened(result)).await;
+        });
+    }
+
+    fn opened(&mut self, result: Result<BackendSession, BackendError>) {
+        self.opening = false;
+        match result {
+            Ok(session) => {
+                self.retry_delay = self.config.retry_initial;
+                self.conversation = Some(session.conversation);
+                self.backend_events = Some(session.events);
+                self.set_connection(ConnectionState::Online);
+                if let Some(request) = self.handoff_to_send.take() {
+                    self.send_handoff_request(request);
+                }
+                self.flush_outbox();
+            }
+            Err(BackendError::UnknownConversation(_)) => {
+                // The backend forgot the conversation: start a new one at once,
+                // keeping everything the user sees.
+                self.conversation = None;
+                self.open_conversation();
+            }
+            Err(error) => {
+                tracing::warn!(%error, "opening the conversation failed");
+                self.set_connection(if self.conversation.is_some() {
+                    ConnectionState::Reconnecting
+                } else {
+                    ConnectionState::Connecting
+                });
+                self.schedule_reconnect();
+            }
+        }
+    }
+
+    fn connection_lost(&mut self) {
+        self.backend_events = None;
+        self.set_typing(None);
+        self.set_connection(ConnectionState::Reconnecting);
+        self.schedule_reconnect();
+    }
+
+    fn schedule_reconnect(&mut self) {
+        self.reconnect_at = Some(Instant::now() + self.retry_delay);
+        self.retry_delay = (self.retry_delay * 2).min(self.config.retry_max);
+    }
+
+    fn conversation_closed(&mut self) {
+        // The backend ended the conversation (for example after inactivity).
+        // The user sees it simply continue; a pending request for a person
+        // is made again in the new conversation.
+        self.backend_events = None;
+        self.conversation = None;
+        self.add_notice(LocalizedText::new("notice-conversation-continues"));
+        if matches!(
+            self.handoff,
+            HandoffState::Requested | HandoffState::Queued { .. }
+        ) {
+            self.handoff_to_send = Some(self.handoff_request(HandoffReason::Button));
+            self.set_handoff(HandoffState::Requested);
+        }
+        self.open_conversation();
+    }
+
+    // --- messages ---------------------------------------------------------
+
+    fn send_text(&mut self, text: String) -> Result<MessageId, EngineError> {
+        let text = text.trim().to_owned();
+        if text.is_empty() {
+            return Err(EngineError::EmptyMessage);
+        }
+        let id = self.add_message(
+            Author::User,
+            MessageBody::Text { text: text.clone() },
+            DeliveryState::Sending,
+        );
+        self.outbox.push_back(OutgoingMessage {
+            id,
+            text,
+            written_at: Timestamp::now(),
+        });
+        self.flush_outbox();
+        Ok(id)
+    }
+
+    fn flush_outbox(&mut self) {
+        if self.in_flight.is_some() || self.resend_at.is_some() {
+            return;
+        }
+        let (Some(conversation), Some(message)) = (self.conversation.clone(), self.outbox.front())
+        else {
+            return;
+        };
+        if self.backend_events.is_none() {
+            return;
+        }
+        let message = message.clone();
+        self.in_flight = Some(message.id);
+        let backend = Arc::clone(&self.backend);
+        let calls = self.calls.clone();
+        tokio::spawn(async move {
+            let id = message.id;
+            let result = backend.send_message(&conversation, message).await;
+            let _ = calls.send(CallDone::Sent { id, result }).await;
+        });
+    }
+
+    fn sent(&mut self, id: MessageId, result: Result<SendReceipt, BackendError>) {
+        self.in_flight = None;
+        match result {
+            Ok(_) => {
+                self.outbox.retain(|m| m.id != id);
+                self.set_delivery(id, DeliveryState::Sent);
+                self.flush_outbox();
+            }
+            Err(error)
+                if error.is_transient()
+                    || matches!(error, BackendError::UnknownConversation(_)) =>
+            {
+                tracing::info!(%error, "sending failed; will retry");
+                self.set_delivery(id, DeliveryState::WillRetry);
+                self.resend_at = Some(Instant::now() + self.retry_delay);
+                self.retry_delay = (self.retry_delay * 2).min(self.config.retry_max);
+            }
+            Err(error) => {
+                tracing::warn!(%error, "the backend refused a message");
+                self.outbox.retain(|m| m.id != id);
+                self.set_delivery(id, DeliveryState::Failed);
+                self.report(UiError::from(backend_error_code(&error)));
+                self.flush_outbox();
+            }
+        }
+    }
+
+    fn set_delivery(&mut self, id: MessageId, delivery: DeliveryState) {
+        if let Some(message) = self.messages.iter_mut().find(|m| m.id == id) {
+            if message.delivery == delivery {
+                return;
+            }
+            message.delivery = delivery;
+            self.emit(ConversationChange::DeliveryChanged { id, delivery });
+        }
+    }
+
+    // --- handoff ----------------------------------------------------------
+
+    fn handoff_request(&self, reason: HandoffReason) -> HandoffRequest {
+        HandoffRequest {
+            reason,
+            locale: self.config.locale.clone(),
+        }
+    }
+
+    fn request_person(&mut self, reason: HandoffReason) {
+        if !matches!(
+            self.handoff,
+            HandoffState::None | HandoffState::Unavailable | HandoffState::MessageLeft
+        ) {
+            // Already asked or already talking to a person: one press is enough.
+            return;
+        }
+        self.set_handoff(HandoffState::Requested);
+        self.add_notice(LocalizedText::new("notice-person-requested"));
+        let request = self.handoff_request(reason);
+        if self.backend_events.is_some() {
+            self.send_handoff_request(request);
+        } else {
+            self.handoff_to_send = Some(request);
+        }
+    }
+
+    fn send_handoff_request(&mut self, request: HandoffRequest) {
+        let Some(conversation) = self.conversation.clone() else {
+            self.handoff_to_send = Some(request);
+            return;
+        };
+        let backend = Arc::clone(&self.backend);
+        let calls = self.calls.clone();
+        tokio::spawn(async move {
+            let result = backend.request_handoff(&conversation, request).await;
+            let _ = calls.send(CallDone::HandoffRequested(result)).await;
+        });
+    }
+
+    fn handoff_requested(&mut self, result: Result<(), BackendError>) {
+        match result {
+            Ok(()) => {}
+            Err(error) if error.is_transient() => {
+                // Keep the request; it goes out again with the next connection.
+                self.handoff_to_send = Some(self.handoff_request(HandoffReason::Button));
+                self.connection_lost();
+            }
+            Err(error) => {
+                self.set_handoff(HandoffState::None);
+                self.report(UiError::from(backend_error_code(&error)));
+            }
+        }
+    }
+
+    fn cancel_person(&mut self) -> Result<(), EngineError> {
+        if matches!(self.handoff, HandoffState::None) {
+            return Ok(());
+        }
+        self.handoff_to_send = None;
+        if let Some(conversation) = self.conversation.clone() {
+            let backend = Arc::clone(&self.backend);
+            tokio::spawn(async move {
+                if let Err(error) = backend.cancel_handoff(&conversation).await {
+                    tracing::warn!(%error, "cancelling the request for a person failed");
+                }
+            });
+        }
+        self.set_handoff(HandoffState::None);
+        self.add_notice(LocalizedText::new("notice-person-cancelled"));
+        Ok(())
+    }
+
+    // --- backend events ---------------------------------------------------
+
+    fn handle_call_done(&mut self, done: CallDone) {
+        match done {
+            CallDone::Opened(result) => self.opened(result),
+            CallDone::Sent { id, result } => self.sent(id, result),
+            CallDone::HandoffRequested(result) => self.handoff_requested(result),
+        }
+    }
+
+    fn handle_backend_event(&mut self, event: BackendEvent) {
+        let demo = self.info.demo;
+        match event {
+            BackendEvent::BotMessage { name, text } => {
+                self.set_typing(None);
+                self.add_message(
+                    Author::Bot { name, demo },
+                    MessageBody::Text { text },
+                    DeliveryState::Received,
+                );
+            }
+            BackendEvent::AgentMessage { name, text } => {
+                self.set_typing(None);
+                self.add_message(
+                    Author::Agent { name, demo },
+                    MessageBody::Text { text },
+                    DeliveryState::Received,
+                );
+            }
+            BackendEvent::SystemMessage { text } => {
+                self.add_message(
+                    Author::System,
+                    MessageBody::Text { text },
+                    DeliveryState::Received,
+                );
+            }
+            BackendEvent::Typing { name, active } => {
+                self.set_typing(active.then_some(name));
+            }
+            BackendEvent::QueueUpdate {
+                position,
+                estimated_wait_secs,
+            } => {
+                if matches!(
+                    self.handoff,
+                    HandoffState::Requested | HandoffState::Queued { .. }
+                ) {
+                    self.set_handoff(HandoffState::Queued {
+                        position,
+                        estimated_wait_secs,
+                    });
+                }
+            }
+            BackendEvent::AgentJoined { name } => {
+                self.add_notice(
+                    LocalizedText::new("notice-agent-joined").with_arg("name", name.as_str()),
+                );
+                self.set_handoff(HandoffState::Connected {
+                    agent_name: name,
+                    demo,
+                });
+            }
+            BackendEvent::AgentLeft { name } => {
+                self.set_typing(None);
+                self.add_notice(LocalizedText::new("notice-agent-left").with_arg("name", name));
+                self.set_handoff(HandoffState::None);
+            }
+            BackendEvent::HandoffUnavailable { can_leave_message } => {
+                self.add_notice(LocalizedText::new(if can_leave_message {
+                    "notice-nobody-available-leave-message"
+                } else {
+                    "notice-nobody-available"
+                }));
+                self.set_handoff(HandoffState::Unavailable);
+            }
+            BackendEvent::ConversationClosed => self.conversation_closed(),
+        }
+    }
+}
+
+async fn next_event(events: &mut Option<mpsc::Receiver<BackendEvent>>) -> Option<BackendEvent> {
+    match events {
+        Some(events) => events.recv().await,
+        None => std::future::pending().await,
+    }
+}
+
+async fn sleep_until(deadline: Option<Instant>) {
+    match deadline {
+        Some(deadline) => tokio::time::sleep_until(deadline).await,
+        None => std::future::pending().await,
+    }
+}
+
+#[cfg(test)]
+mod tests;

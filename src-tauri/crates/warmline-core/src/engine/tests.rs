@@ -1,0 +1,526 @@
+//! Engine tests against a scripted in-memory backend.
+
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use async_trait::async_trait;
+use tokio::sync::mpsc;
+
+use super::*;
+use crate::domain::Capabilities;
+
+#[derive(Default)]
+struct Script {
+    /// `open_conversation` fails this many more times.
+    open_failures: u32,
+    /// `send_message` fails (transiently) this many more times.
+    send_failures: u32,
+    /// `send_message` rejects every message for good.
+    reject_sends: bool,
+    opened: Vec<ConversationOptions>,
+    sessions: Vec<mpsc::Sender<BackendEvent>>,
+    delivered: Vec<OutgoingMessage>,
+    handoffs: Vec<HandoffRequest>,
+    cancels: u32,
+}
+
+#[derive(Default)]
+struct ScriptedBackend {
+    script: Mutex<Script>,
+}
+
+impl ScriptedBackend {
+    fn with(script: Script) -> Arc<Self> {
+        Arc::new(Self {
+            script: Mutex::new(script),
+        })
+    }
+
+    fn script(&self) -> std::sync::MutexGuard<'_, Script> {
+        self.script.lock().unwrap()
+    }
+
+    async fn say(&self, event: BackendEvent) {
+        let sender = self.script().sessions.last().cloned().expect("no session");
+        sender.send(event).await.unwrap();
+    }
+}
+
+#[async_trait]
+impl SupportBackend for ScriptedBackend {
+    fn info(&self) -> BackendInfo {
+        BackendInfo {
+            kind: "scripted".into(),
+            demo: false,
+            capabilities: Capabilities::default(),
+        }
+    }
+
+    async fn open_conversation(
+        &self,
+        options: ConversationOptions,
+    ) -> Result<BackendSession, BackendError> {
+        let mut script = self.script();
+        script.opened.push(options);
+        if script.open_failures > 0 {
+            script.open_failures -= 1;
+            return Err(BackendError::Unreachable("scripted outage".into()));
+        }
+        let (sender, events) = mpsc::channel(64);
+        script.sessions.push(sender);
+        Ok(BackendSession {
+            conversation: ConversationId(format!("conversation-{}", script.sessions.len())),
+            events,
+        })
+    }
+
+    async fn send_message(
+        &self,
+        _conversation: &ConversationId,
+        message: OutgoingMessage,
+    ) -> Result<SendReceipt, BackendError> {
+        let mut script = self.script();
+        if script.reject_sends {
+            return Err(BackendError::Rejected("scripted refusal".into()));
+        }
+        if script.send_failures > 0 {
+            script.send_failures -= 1;
+            return Err(BackendError::Unreachable("scripted send failure".into()));
+        }
+        let duplicate = script.delivered.iter().any(|m| m.id == message.id);
+        if !duplicate {
+            script.delivered.push(message.clone());
+        }
+        Ok(SendReceipt {
+            backend_id: message.id.to_string(),
+            duplicate,
+        })
+    }
+
+    async fn request_handoff(
+        &self,
+        _conversation: &ConversationId,
+        request: HandoffRequest,
+    ) -> Result<(), BackendError> {
+        self.script().handoffs.push(request);
+        Ok(())
+    }
+
+    async fn cancel_handoff(&self, _conversation: &ConversationId) -> Result<(), BackendError> {
+        self.script().cancels += 1;
+        Ok(())
+    }
+}
+
+fn start(backend: &Arc<ScriptedBackend>) -> EngineHandle {
+    EngineHandle::start(
+        Arc::clone(backend) as Arc<dyn SupportBackend>,
+        EngineConfig::new("en-US"),
+    )
+}
+
+/// Polls the snapshot until `done` holds; time is paused, so this costs no
+/// real time, and 10,000 virtual seconds is far more than any test needs.
+async fn eventually(
+    engine: &EngineHandle,
+    what: &str,
+    done: impl Fn(&ConversationSnapshot) -> bool,
+) -> ConversationSnapshot {
+    for _ in 0..100_000 {
+        let snapshot = engine.snapshot().await.unwrap();
+        if done(&snapshot) {
+            return snapshot;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!(
+        "never happened: {what}; last snapshot: {:#?}",
+        engine.snapshot().await.unwrap()
+    );
+}
+
+fn texts(snapshot: &ConversationSnapshot) -> Vec<String> {
+    snapshot
+        .messages
+        .iter()
+        .map(|m| match &m.body {
+            MessageBody::Text { text } => text.clone(),
+            MessageBody::Notice { notice } => format!("[{}]", notice.message_id),
+        })
+        .collect()
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_message_is_shown_at_once_and_marked_sent_when_acknowledged() {
+    let backend = ScriptedBackend::with(Script::default());
+    let engine = start(&backend);
+    let mut events = engine.subscribe();
+    eventually(&engine, "online", |s| {
+        s.connection == ConnectionState::Online
+    })
+    .await;
+
+    let id = engine
+        .send_text("  Where is my parcel?  ".into())
+        .await
+        .unwrap();
+    let snapshot = eventually(&engine, "sent", |s| {
+        s.messages
+            .iter()
+            .any(|m| m.id == id && m.delivery == DeliveryState::Sent)
+    })
+    .await;
+    assert_eq!(texts(&snapshot), ["Where is my parcel?"]);
+    assert_eq!(snapshot.messages[0].author, Author::User);
+    let delivered = backend.script().delivered.clone();
+    assert_eq!(delivered.len(), 1);
+    assert_eq!(delivered[0].id, id);
+
+    // The UI saw the message added as "sending" before it became "sent".
+    let mut seen = Vec::new();
+    while let Ok(event) = events.try_recv() {
+        seen.push(event);
+    }
+    let added = seen
+        .iter()
+        .position(|e| matches!(&e.change, ConversationChange::MessageAdded { message } if message.id == id && message.delivery == DeliveryState::Sending))
+        .expect("message added as sending");
+    let sent = seen
+        .iter()
+        .position(|e| {
+            e.change
+                == ConversationChange::DeliveryChanged {
+                    id,
+                    delivery: DeliveryState::Sent,
+                }
+        })
+        .expect("delivery changed to sent");
+    assert!(added < sent);
+    // Numbers increase by one, and the snapshot includes the last one.
+    for pair in seen.windows(2) {
+        assert_eq!(pair[1].seq, pair[0].seq + 1);
+    }
+    assert_eq!(snapshot.seq, seen.last().unwrap().seq);
+}
+
+#[tokio::test(start_paused = true)]
+async fn an_empty_message_is_refused_and_nothing_is_added() {
+    let backend = ScriptedBackend::with(Script::default());
+    let engine = start(&backend);
+    assert_eq!(
+        engine.send_text(" \n\t ".into()).await,
+        Err(EngineError::EmptyMessage)
+    );
+    assert!(engine.snapshot().await.unwrap().messages.is_empty());
+    assert_eq!(
+        EngineError::EmptyMessage.code(),
+        crate::ErrorCode::EmptyMessage
+    );
+}
+
+#[tokio::test(start_paused = true)]
+async fn messages_written_while_the_backend_is_down_are_sent_in_order_once_it_is_back() {
+    let backend = ScriptedBackend::with(Script {
+        open_failures: 3,
+        ..Script::default()
+    });
+    let engine = start(&backend);
+    let first = engine.send_text("one".into()).await.unwrap();
+    let second = engine.send_text("two".into()).await.unwrap();
+    assert_eq!(
+        engine.snapshot().await.unwrap().connection,
+        ConnectionState::Connecting
+    );
+
+    eventually(&engine, "both sent", |s| {
+        s.messages.iter().all(|m| m.delivery == DeliveryState::Sent)
+    })
+    .await;
+    let delivered: Vec<_> = backend.script().delivered.iter().map(|m| m.id).collect();
+    assert_eq!(delivered, [first, second]);
+    assert_eq!(backend.script().opened.len(), 4);
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_failed_send_is_retried_and_shown_as_will_retry_meanwhile() {
+    let backend = ScriptedBackend::with(Script {
+        send_failures: 2,
+        ..Script::default()
+    });
+    let engine = start(&backend);
+    let mut events = engine.subscribe();
+    let id = engine.send_text("hello".into()).await.unwrap();
+    eventually(&engine, "sent", |s| {
+        s.messages[0].delivery == DeliveryState::Sent
+    })
+    .await;
+    assert_eq!(backend.script().delivered.len(), 1);
+    let mut saw_will_retry = false;
+    while let Ok(event) = events.try_recv() {
+        if event.change
+            == (ConversationChange::DeliveryChanged {
+                id,
+                delivery: DeliveryState::WillRetry,
+            })
+        {
+            saw_will_retry = true;
+        }
+    }
+    assert!(saw_will_retry);
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_rejected_message_is_marked_failed_and_reported_without_blocking_the_next() {
+    let backend = ScriptedBackend::with(Script {
+        reject_sends: true,
+        ..Script::default()
+    });
+    let engine = start(&backend);
+    let mut events = engine.subscribe();
+    engine.send_text("hello".into()).await.unwrap();
+    eventually(&engine, "failed", |s| {
+        s.messages[0].delivery == DeliveryState::Failed
+    })
+    .await;
+    let mut reported = None;
+    while let Ok(event) = events.try_recv() {
+        if let ConversationChange::Failed { error } = event.change {
+            reported = Some(error);
+        }
+    }
+    let error = reported.expect("the failure is reported to the UI");
+    assert_eq!(error.code, crate::ErrorCode::BackendRejected);
+    assert_eq!(error.message_id, "error-backend-rejected");
+
+    backend.script().reject_sends = false;
+    engine.send_text("again".into()).await.unwrap();
+    eventually(&engine, "second sent", |s| {
+        s.messages[1].delivery == DeliveryState::Sent
+    })
+    .await;
+}
+
+#[tokio::test(start_paused = true)]
+async fn backend_events_become_messages_typing_and_handoff_states() {
+    let backend = ScriptedBackend::with(Script::default());
+    let engine = start(&backend);
+    eventually(&engine, "online", |s| {
+        s.connection == ConnectionState::Online
+    })
+    .await;
+
+    backend
+        .say(BackendEvent::Typing {
+            name: "Sunny".into(),
+            active: true,
+        })
+        .await;
+    eventually(&engine, "typing", |s| s.typing.as_deref() == Some("Sunny")).await;
+    backend
+        .say(BackendEvent::BotMessage {
+            name: "Sunny".into(),
+            text: "Hi".into(),
+        })
+        .await;
+    let snapshot = eventually(&engine, "bot message", |s| s.messages.len() == 1).await;
+    assert_eq!(snapshot.typing, None, "a message ends the typing indicator");
+    assert_eq!(
+        snapshot.messages[0].author,
+        Author::Bot {
+            name: "Sunny".into(),
+            demo: false
+        }
+    );
+    assert_eq!(snapshot.messages[0].delivery, DeliveryState::Received);
+
+    // A queue update without a request is not a handoff.
+    backend
+        .say(BackendEvent::QueueUpdate {
+            position: Some(4),
+            estimated_wait_secs: None,
+        })
+        .await;
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    assert_eq!(engine.snapshot().await.unwrap().handoff, HandoffState::None);
+    engine.request_person(HandoffReason::Button).await.unwrap();
+    eventually(&engine, "requested", |s| {
+        s.handoff == HandoffState::Requested
+    })
+    .await;
+    assert_eq!(backend.script().handoffs.len(), 1);
+    assert_eq!(backend.script().handoffs[0].reason, HandoffReason::Button);
+
+    backend
+        .say(BackendEvent::QueueUpdate {
+            position: Some(2),
+            estimated_wait_secs: Some(90),
+        })
+        .await;
+    eventually(&engine, "queued", |s| {
+        s.handoff
+            == HandoffState::Queued {
+                position: Some(2),
+                estimated_wait_secs: Some(90),
+            }
+    })
+    .await;
+
+    backend
+        .say(BackendEvent::AgentJoined { name: "Ana".into() })
+        .await;
+    backend
+        .say(BackendEvent::AgentMessage {
+            name: "Ana".into(),
+            text: "Hello".into(),
+        })
+        .await;
+    let snapshot = eventually(&engine, "connected", |s| {
+        matches!(s.handoff, HandoffState::Connected { .. }) && s.messages.len() == 4
+    })
+    .await;
+    assert_eq!(
+        snapshot.handoff,
+        HandoffState::Connected {
+            agent_name: "Ana".into(),
+            demo: false
+        }
+    );
+    assert_eq!(
+        texts(&snapshot),
+        [
+            "Hi",
+            "[notice-person-requested]",
+            "[notice-agent-joined]",
+            "Hello"
+        ]
+    );
+    match &snapshot.messages[2].body {
+        MessageBody::Notice { notice } => {
+            assert_eq!(
+                notice.args.get("name"),
+                Some(&crate::MessageArg::Text("Ana".into()))
+            );
+        }
+        other => panic!("expected a notice, got {other:?}"),
+    }
+
+    backend
+        .say(BackendEvent::AgentLeft { name: "Ana".into() })
+        .await;
+    eventually(&engine, "left", |s| s.handoff == HandoffState::None).await;
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_second_press_does_not_ask_twice_and_cancel_withdraws_the_request() {
+    let backend = ScriptedBackend::with(Script::default());
+    let engine = start(&backend);
+    eventually(&engine, "online", |s| {
+        s.connection == ConnectionState::Online
+    })
+    .await;
+    engine.request_person(HandoffReason::Button).await.unwrap();
+    engine.request_person(HandoffReason::Button).await.unwrap();
+    eventually(&engine, "requested", |s| {
+        s.handoff == HandoffState::Requested
+    })
+    .await;
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    assert_eq!(backend.script().handoffs.len(), 1);
+
+    engine.cancel_person().await.unwrap();
+    let snapshot = eventually(&engine, "cancelled", |s| s.handoff == HandoffState::None).await;
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    assert_eq!(backend.script().cancels, 1);
+    assert_eq!(
+        texts(&snapshot),
+        ["[notice-person-requested]", "[notice-person-cancelled]"]
+    );
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_press_while_offline_is_kept_and_sent_when_the_connection_returns() {
+    let backend = ScriptedBackend::with(Script {
+        open_failures: 5,
+        ..Script::default()
+    });
+    let engine = start(&backend);
+    engine.request_person(HandoffReason::Button).await.unwrap();
+    assert_eq!(
+        engine.snapshot().await.unwrap().handoff,
+        HandoffState::Requested
+    );
+    assert!(backend.script().handoffs.is_empty());
+    eventually(&engine, "online", |s| {
+        s.connection == ConnectionState::Online
+    })
+    .await;
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    assert_eq!(backend.script().handoffs.len(), 1);
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_lost_connection_is_resumed_with_the_same_conversation() {
+    let backend = ScriptedBackend::with(Script::default());
+    let engine = start(&backend);
+    eventually(&engine, "online", |s| {
+        s.connection == ConnectionState::Online
+    })
+    .await;
+    // The backend's stream ends: the connection dropped.
+    backend.script().sessions.clear();
+    eventually(&engine, "reopened and online", |s| {
+        backend.script().opened.len() == 2 && s.connection == ConnectionState::Online
+    })
+    .await;
+    let opened = backend.script().opened.clone();
+    assert_eq!(opened.len(), 2);
+    assert_eq!(opened[0].resume, None);
+    assert_eq!(
+        opened[1].resume,
+        Some(ConversationId("conversation-1".into()))
+    );
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_conversation_closed_by_the_backend_simply_continues_and_keeps_the_request() {
+    let backend = ScriptedBackend::with(Script::default());
+    let engine = start(&backend);
+    eventually(&engine, "online", |s| {
+        s.connection == ConnectionState::Online
+    })
+    .await;
+    engine.send_text("my bill".into()).await.unwrap();
+    engine.request_person(HandoffReason::Button).await.unwrap();
+    backend
+        .say(BackendEvent::QueueUpdate {
+            position: Some(3),
+            estimated_wait_secs: None,
+        })
+        .await;
+    eventually(&engine, "queued", |s| {
+        matches!(s.handoff, HandoffState::Queued { .. })
+    })
+    .await;
+
+    backend.say(BackendEvent::ConversationClosed).await;
+    eventually(&engine, "request made again", |_| {
+        backend.script().handoffs.len() == 2
+    })
+    .await;
+    let snapshot = engine.snapshot().await.unwrap();
+    let opened = backend.script().opened.clone();
+    assert_eq!(opened.len(), 2);
+    assert_eq!(
+        opened[1].resume, None,
+        "a closed conversation is not resumed"
+    );
+    assert_eq!(snapshot.handoff, HandoffState::Requested);
+    assert_eq!(
+        texts(&snapshot),
+        [
+            "my bill",
+            "[notice-person-requested]",
+            "[notice-conversation-continues]"
+        ]
+    );
+}

@@ -1,0 +1,130 @@
+//! Errors as the UI receives them: a stable code, the Fluent message id that
+//! explains it in the user's language, and the message's arguments.
+
+use serde::{Deserialize, Serialize};
+
+use crate::backend::BackendError;
+use crate::domain::{LocalizedText, MessageArgs};
+
+/// Every error code the UI can receive. The UI maps each one to the Fluent
+/// message [`ErrorCode::message_id`] names; `locales/*/warmline.ftl` must have
+/// all of them (a test checks it).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub enum ErrorCode {
+    /// The message box was empty.
+    EmptyMessage,
+    /// The backend cannot be reached right now.
+    BackendUnreachable,
+    /// The backend sent data Warmline could not read.
+    BackendMalformed,
+    /// The backend refused the request.
+    BackendRejected,
+    /// The backend does not offer this.
+    Unsupported,
+    /// The conversation engine has stopped (the app is closing).
+    EngineStopped,
+}
+
+impl ErrorCode {
+    /// All codes, for tests that check every code has a message.
+    pub const ALL: [ErrorCode; 6] = [
+        ErrorCode::EmptyMessage,
+        ErrorCode::BackendUnreachable,
+        ErrorCode::BackendMalformed,
+        ErrorCode::BackendRejected,
+        ErrorCode::Unsupported,
+        ErrorCode::EngineStopped,
+    ];
+
+    /// The Fluent message id that explains this error to the user.
+    pub fn message_id(self) -> &'static str {
+        match self {
+            ErrorCode::EmptyMessage => "error-empty-message",
+            ErrorCode::BackendUnreachable => "error-backend-unreachable",
+            ErrorCode::BackendMalformed => "error-backend-malformed",
+            ErrorCode::BackendRejected => "error-backend-rejected",
+            ErrorCode::Unsupported => "error-unsupported",
+            ErrorCode::EngineStopped => "error-engine-stopped",
+        }
+    }
+}
+
+/// An error as the UI receives it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "camelCase")]
+pub struct UiError {
+    /// Stable code for programs (tests, logs).
+    pub code: ErrorCode,
+    /// Fluent message id the UI renders.
+    pub message_id: String,
+    /// Arguments of that message.
+    pub args: MessageArgs,
+}
+
+impl From<ErrorCode> for UiError {
+    fn from(code: ErrorCode) -> Self {
+        Self {
+            code,
+            message_id: code.message_id().to_owned(),
+            args: MessageArgs::new(),
+        }
+    }
+}
+
+impl UiError {
+    /// The error as a sentence for the transcript or the status line.
+    pub fn to_localized(&self) -> LocalizedText {
+        LocalizedText {
+            message_id: self.message_id.clone(),
+            args: self.args.clone(),
+        }
+    }
+}
+
+/// What can go wrong when the UI asks the engine for something.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum EngineError {
+    /// The user tried to send an empty message.
+    #[error("the message is empty")]
+    EmptyMessage,
+    /// The engine task has ended.
+    #[error("the conversation engine has stopped")]
+    Stopped,
+    /// The backend failed.
+    #[error(transparent)]
+    Backend(#[from] BackendError),
+}
+
+impl EngineError {
+    /// The code the UI receives for this error.
+    pub fn code(&self) -> ErrorCode {
+        match self {
+            EngineError::EmptyMessage => ErrorCode::EmptyMessage,
+            EngineError::Stopped => ErrorCode::EngineStopped,
+            EngineError::Backend(error) => backend_error_code(error),
+        }
+    }
+}
+
+/// The code the UI receives for a backend error.
+pub fn backend_error_code(error: &BackendError) -> ErrorCode {
+    match error {
+        BackendError::Unreachable(_) | BackendError::UnknownConversation(_) => {
+            ErrorCode::BackendUnreachable
+        }
+        BackendError::Malformed(_) => ErrorCode::BackendMalformed,
+        BackendError::Rejected(_) => ErrorCode::BackendRejected,
+        BackendError::Unsupported(_) => ErrorCode::Unsupported,
+    }
+}
+
+impl From<EngineError> for UiError {
+    fn from(error: EngineError) -> Self {
+        UiError::from(error.code())
+    }
+}

@@ -1,0 +1,79 @@
+//! What the engine tells the UI: a snapshot to start from and a numbered
+//! stream of changes after it.
+
+use serde::{Deserialize, Serialize};
+
+use crate::domain::{
+    BackendInfo, ConnectionState, DeliveryState, HandoffState, Message, MessageId,
+};
+use crate::error::UiError;
+
+/// The whole conversation as the UI shows it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "camelCase")]
+pub struct ConversationSnapshot {
+    /// Sequence number of the last change included; the UI ignores events
+    /// with a number at or below it.
+    pub seq: u32,
+    /// The backend in use.
+    pub backend: BackendInfo,
+    /// Every message, oldest first.
+    pub messages: Vec<Message>,
+    /// Where the user stands in reaching a person.
+    pub handoff: HandoffState,
+    /// The connection to the backend.
+    pub connection: ConnectionState,
+    /// Display name of whoever is typing on the other side.
+    pub typing: Option<String>,
+}
+
+/// One change to the conversation.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(tag = "kind", rename_all = "camelCase")]
+pub enum ConversationChange {
+    /// A message was added at the end.
+    MessageAdded {
+        /// The message.
+        message: Message,
+    },
+    /// A user message moved on its way to the backend.
+    DeliveryChanged {
+        /// Which message.
+        id: MessageId,
+        /// Its new state.
+        delivery: DeliveryState,
+    },
+    /// The handoff state changed.
+    HandoffChanged {
+        /// The new state.
+        handoff: HandoffState,
+    },
+    /// The connection state changed.
+    ConnectionChanged {
+        /// The new state.
+        connection: ConnectionState,
+    },
+    /// Someone started or stopped typing.
+    TypingChanged {
+        /// Who is typing now, if anyone.
+        typing: Option<String>,
+    },
+    /// Something failed that the user should hear about; nothing was lost.
+    Failed {
+        /// What failed.
+        error: UiError,
+    },
+}
+
+/// A numbered change, as the UI receives it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "camelCase")]
+pub struct ConversationEvent {
+    /// Increases by one with every change.
+    pub seq: u32,
+    /// The change.
+    pub change: ConversationChange,
+}

@@ -1,0 +1,26 @@
+//! Warmline's core: the domain types, the [`SupportBackend`] adapter trait and
+//! the conversation engine.
+//!
+//! Nothing here does I/O of its own or knows about Tauri; adapters
+//! (`warmline-backends`) sit above it and the app shell (`src-tauri`) on top.
+
+pub mod backend;
+#[cfg(feature = "conformance")]
+pub mod conformance;
+pub mod domain;
+pub mod engine;
+pub mod error;
+pub mod events;
+
+pub use backend::{
+    BackendError, BackendEvent, BackendSession, ConversationOptions, HandoffRequest,
+    OutgoingMessage, SendReceipt, SupportBackend,
+};
+pub use domain::{
+    Author, BackendInfo, Capabilities, ConnectionState, ConversationId, DeliveryState,
+    HandoffReason, HandoffState, LocalizedText, Message, MessageArg, MessageArgs, MessageBody,
+    MessageId, Timestamp,
+};
+pub use engine::{EngineConfig, EngineHandle};
+pub use error::{EngineError, ErrorCode, UiError};
+pub use events::{ConversationChange, ConversationEvent, ConversationSnapshot};

@@ -1,0 +1,85 @@
+//! The commands the window can call. Each one takes its state, calls the core
+//! and maps the error to a [`UiError`]: no logic here.
+
+use serde::{Deserialize, Serialize};
+use specta::Type;
+use tauri::State;
+use warmline_core::{
+    ConversationEvent, ConversationSnapshot, EngineHandle, HandoffReason, MessageId, UiError,
+};
+
+use crate::startup::StartupSettings;
+
+/// The conversation engine, as managed Tauri state.
+pub struct Conversation {
+    engine: EngineHandle,
+}
+
+impl Conversation {
+    /// Wraps a started engine.
+    pub fn new(engine: EngineHandle) -> Self {
+        Self { engine }
+    }
+}
+
+/// One change to the conversation, pushed to the window.
+#[derive(Debug, Clone, Serialize, Deserialize, Type, tauri_specta::Event)]
+#[serde(transparent)]
+pub struct ConversationUpdate(pub ConversationEvent);
+
+/// Facts the window needs before it draws anything.
+#[derive(Debug, Clone, Serialize, Deserialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct AppInfo {
+    /// The UI language, e.g. `zh-CN`.
+    pub locale: String,
+    /// Warmline's version.
+    pub version: String,
+}
+
+/// The UI language and the app version.
+#[tauri::command]
+#[specta::specta]
+pub fn app_info(settings: State<'_, StartupSettings>) -> AppInfo {
+    AppInfo {
+        locale: settings.locale.clone(),
+        version: env!("CARGO_PKG_VERSION").to_owned(),
+    }
+}
+
+/// The whole conversation as it stands.
+#[tauri::command]
+#[specta::specta]
+pub async fn conversation_snapshot(
+    conversation: State<'_, Conversation>,
+) -> Result<ConversationSnapshot, UiError> {
+    Ok(conversation.engine.snapshot().await?)
+}
+
+/// Sends what the user wrote. The text box is cleared by the window only
+/// after this succeeds, so a failure never loses the draft.
+#[tauri::command]
+#[specta::specta]
+pub async fn send_message(
+    conversation: State<'_, Conversation>,
+    text: String,
+) -> Result<MessageId, UiError> {
+    Ok(conversation.engine.send_text(text).await?)
+}
+
+/// The "Talk to a person" button.
+#[tauri::command]
+#[specta::specta]
+pub async fn request_person(conversation: State<'_, Conversation>) -> Result<(), UiError> {
+    Ok(conversation
+        .engine
+        .request_person(HandoffReason::Button)
+        .await?)
+}
+
+/// The "Cancel request" button.
+#[tauri::command]
+#[specta::specta]
+pub async fn cancel_person(conversation: State<'_, Conversation>) -> Result<(), UiError> {
+    Ok(conversation.engine.cancel_person().await?)
+}

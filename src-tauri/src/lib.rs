@@ -1,0 +1,92 @@
+//! Warmline's app shell: a thin Tauri layer over `warmline-core`.
+//!
+//! It reads the start-up settings, starts the conversation engine on the
+//! chosen backend, forwards the engine's changes to the window as a typed
+//! event, and exposes a few commands. No conversation logic lives here.
+
+mod commands;
+mod startup;
+
+use std::sync::Arc;
+
+use tauri::Manager;
+use tauri_specta::{collect_commands, collect_events, Builder, Event};
+use warmline_core::{EngineConfig, EngineHandle, SupportBackend};
+
+pub use commands::{AppInfo, ConversationUpdate};
+pub use startup::StartupSettings;
+
+/// The typed command and event list, shared by the app and by the test that
+/// checks `ui/src/bindings.ts` is current.
+pub fn specta_builder() -> Builder<tauri::Wry> {
+    Builder::<tauri::Wry>::new()
+        .commands(collect_commands![
+            commands::app_info,
+            commands::conversation_snapshot,
+            commands::send_message,
+            commands::request_person,
+            commands::cancel_person,
+        ])
+        .events(collect_events![ConversationUpdate])
+        // Timestamps are milliseconds since 1970: far below 2^53.
+        .dangerously_cast_bigints_to_number()
+        // Every type has one serde shape both ways; one name per type is simpler.
+        .disable_serde_phases()
+}
+
+/// Builds and runs the app until its window is closed.
+pub fn run() {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("WARMLINE_LOG")
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn")),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+
+    let settings = StartupSettings::from_env();
+    let builder = specta_builder();
+    let result = tauri::Builder::default()
+        .invoke_handler(builder.invoke_handler())
+        .setup(move |app| {
+            builder.mount_events(app);
+            let backend: Arc<dyn SupportBackend> = settings.backend();
+            let engine = tauri::async_runtime::block_on(async {
+                EngineHandle::start(backend, EngineConfig::new(settings.locale.clone()))
+            });
+            forward_changes(app.handle().clone(), &engine);
+            app.manage(commands::Conversation::new(engine));
+            app.manage(settings);
+            Ok(())
+        })
+        .run(tauri::generate_context!());
+    if let Err(error) = result {
+        tracing::error!(%error, "Warmline could not start");
+        std::process::exit(1);
+    }
+}
+
+/// Sends every engine change to the window. A window that missed changes
+/// (it lagged behind) re-reads the snapshot, which the UI does by itself when
+/// it sees a gap in the sequence numbers.
+fn forward_changes(app: tauri::AppHandle, engine: &EngineHandle) {
+    let mut changes = engine.subscribe();
+    tauri::async_runtime::spawn(async move {
+        loop {
+            match changes.recv().await {
+                Ok(event) => {
+                    if let Err(error) = ConversationUpdate(event).emit(&app) {
+                        tracing::warn!(%error, "could not send a change to the window");
+                    }
+                }
+                Err(tokio::sync::broadcast::error::RecvError::Lagged(skipped)) => {
+                    tracing::warn!(skipped, "the window fell behind the conversation");
+                }
+                Err(tokio::sync::broadcast::error::RecvError::Closed) => break,
+            }
+        }
+    });
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,60 @@
+use std::path::PathBuf;
+
+use super::*;
+
+fn bindings_path() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../ui/src/bindings.ts")
+}
+
+/// `ui/src/bindings.ts` is generated from the Rust commands and types. Run
+/// `WARMLINE_UPDATE_BINDINGS=1 cargo test -p warmline bindings` after changing
+/// them; without that variable this test fails when the file is stale.
+#[test]
+fn typescript_bindings_are_current() {
+    let generated =
+        std::env::temp_dir().join(format!("warmline-bindings-{}.ts", std::process::id()));
+    specta_builder()
+        .export(specta_typescript::Typescript::default(), &generated)
+        .expect("exporting TypeScript bindings");
+    let fresh = std::fs::read_to_string(&generated).expect("reading the exported bindings");
+    let _ = std::fs::remove_file(&generated);
+
+    let path = bindings_path();
+    if std::env::var_os("WARMLINE_UPDATE_BINDINGS").is_some() {
+        std::fs::write(&path, &fresh).expect("writing ui/src/bindings.ts");
+        return;
+    }
+    let committed = std::fs::read_to_string(&path).unwrap_or_default();
+    assert!(
+        committed == fresh,
+        "ui/src/bindings.ts is stale: run `WARMLINE_UPDATE_BINDINGS=1 cargo test -p warmline bindings`"
+    );
+}
+
+#[test]
+fn startup_settings_pick_a_supported_language_and_demo_timing() {
+    let settings = StartupSettings::from_lookup(
+        |name| match name {
+            "WARMLINE_LOCALE" => Some("zh_HK.UTF-8".into()),
+            "WARMLINE_DEMO_QUEUE_STEP_MS" => Some("1500".into()),
+            "WARMLINE_DEMO_REPLY_DELAY_MS" => Some("not a number".into()),
+            _ => None,
+        },
+        || Some("en-US".into()),
+    );
+    assert_eq!(settings.locale, "zh-TW");
+    assert_eq!(
+        settings.demo.queue_step,
+        std::time::Duration::from_millis(1500)
+    );
+    assert_eq!(
+        settings.demo.reply_delay,
+        warmline_backends::demo::DemoConfig::default().reply_delay,
+        "a malformed value is ignored, not fatal"
+    );
+
+    let from_system = StartupSettings::from_lookup(|_| None, || Some("zh-CN".into()));
+    assert_eq!(from_system.locale, "zh-CN");
+    let nothing = StartupSettings::from_lookup(|_| None, || None);
+    assert_eq!(nothing.locale, "en-US");
+}
