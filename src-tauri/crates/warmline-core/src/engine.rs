@@ -114,6 +114,7 @@ impl EngineHandle {
             in_flight: None,
             resend_at: None,
             handoff_to_send: None,
+            handoff_reason: HandoffReason::Button,
         };
         tokio::spawn(engine.run(command_rx, call_rx));
         Self { commands, events }
@@ -183,6 +184,8 @@ struct Engine {
     resend_at: Option<Instant>,
     /// A handoff request waiting for a connection.
     handoff_to_send: Option<HandoffRequest>,
+    /// Why the user last asked for a person, to ask again for the same reason.
+    handoff_reason: HandoffReason,
 }
 
 impl Engine {
@@ -381,7 +384,7 @@ impl Engine {
             self.handoff,
             HandoffState::Requested | HandoffState::Queued { .. }
         ) {
-            self.handoff_to_send = Some(self.handoff_request(HandoffReason::Button));
+            self.handoff_to_send = Some(self.handoff_request(self.handoff_reason));
             self.set_handoff(HandoffState::Requested);
         }
         self.open_conversation();
@@ -438,10 +441,13 @@ impl Engine {
                 self.set_delivery(id, DeliveryState::Sent);
                 self.flush_outbox();
             }
-            Err(error)
-                if error.is_transient()
-                    || matches!(error, BackendError::UnknownConversation(_)) =>
-            {
+            Err(BackendError::UnknownConversation(_)) => {
+                // The backend forgot the conversation: continue in a new one;
+                // the message stays first in the outbox.
+                self.set_delivery(id, DeliveryState::WillRetry);
+                self.conversation_closed();
+            }
+            Err(error) if error.is_transient() => {
                 tracing::info!(%error, "sending failed; will retry");
                 self.set_delivery(id, DeliveryState::WillRetry);
                 self.resend_at = Some(Instant::now() + self.retry_delay);
@@ -484,6 +490,7 @@ impl Engine {
             // Already asked or already talking to a person: one press is enough.
             return;
         }
+        self.handoff_reason = reason;
         self.set_handoff(HandoffState::Requested);
         self.add_notice(LocalizedText::new("notice-person-requested"));
         let request = self.handoff_request(reason);
@@ -512,7 +519,7 @@ impl Engine {
             Ok(()) => {}
             Err(error) if error.is_transient() => {
                 // Keep the request; it goes out again with the next connection.
-                self.handoff_to_send = Some(self.handoff_request(HandoffReason::Button));
+                self.handoff_to_send = Some(self.handoff_request(self.handoff_reason));
                 self.connection_lost();
             }
             Err(error) => {

@@ -17,6 +17,8 @@ struct Script {
     send_failures: u32,
     /// `send_message` rejects every message for good.
     reject_sends: bool,
+    /// The next `send_message` answers that the conversation is unknown.
+    forget_conversation: bool,
     opened: Vec<ConversationOptions>,
     sessions: Vec<mpsc::Sender<BackendEvent>>,
     delivered: Vec<OutgoingMessage>,
@@ -82,6 +84,10 @@ impl SupportBackend for ScriptedBackend {
         let mut script = self.script();
         if script.reject_sends {
             return Err(BackendError::Rejected("scripted refusal".into()));
+        }
+        if script.forget_conversation {
+            script.forget_conversation = false;
+            return Err(BackendError::UnknownConversation(_conversation.clone()));
         }
         if script.send_failures > 0 {
             script.send_failures -= 1;
@@ -522,5 +528,27 @@ async fn a_conversation_closed_by_the_backend_simply_continues_and_keeps_the_req
             "[notice-person-requested]",
             "[notice-conversation-continues]"
         ]
+    );
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_message_to_a_forgotten_conversation_goes_to_a_new_one_exactly_once() {
+    let backend = ScriptedBackend::with(Script {
+        forget_conversation: true,
+        ..Script::default()
+    });
+    let engine = start(&backend);
+    let id = engine.send_text("still there?".into()).await.unwrap();
+    let snapshot = eventually(&engine, "sent", |s| {
+        s.messages
+            .iter()
+            .any(|m| m.id == id && m.delivery == DeliveryState::Sent)
+    })
+    .await;
+    assert_eq!(backend.script().opened.len(), 2);
+    assert_eq!(backend.script().delivered.len(), 1);
+    assert_eq!(
+        texts(&snapshot),
+        ["still there?", "[notice-conversation-continues]"]
     );
 }
