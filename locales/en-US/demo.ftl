@@ -20,4 +20,5 @@ demo-faq-payment = You can pay by card, by bank transfer, or in cash at any post
 demo-faq-outage = We are sorry your service is not working. Please switch your router off, wait one minute and switch it on again. If that does not help, a person can check the line.
 demo-faq-contact = You can call us on 0800 123 456, free of charge, during opening hours. This is a demo number.
 demo-agent-greeting = Hello, this is { $name }. I can see our conversation so far, so you do not need to repeat anything. How can I help?
+demo-agent-greeting-topic = Hello, this is { $name }. I can see our conversation so far: you wrote “{ $topic }”. You do not need to repeat anything. Let me help you with that.
 demo-agent-reply = Thank you, I have noted that. This is a demonstration, so I cannot look at a real account, but a real agent would take care of it now.

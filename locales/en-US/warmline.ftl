@@ -22,6 +22,7 @@ handoff-wait-minutes =
         [1] Expected wait: about one minute.
        *[other] Expected wait: about { $minutes } minutes.
     }
+handoff-queued = You are waiting for a person. You keep your place; you can keep writing.
 handoff-queued-unknown = You are waiting for a person. The service does not say how long it will take. You keep your place; you can keep writing.
 handoff-connected = You are talking to { $name }.
 handoff-connected-demo = You are talking to { $name } (demo agent).
@@ -58,12 +59,17 @@ connection-reconnecting = Reconnecting. Your messages are safe.
 ## Notes Warmline adds to the conversation
 
 notice-person-requested = You asked to talk to a person.
+notice-person-requested-words = You asked for a person, so Warmline is getting you one. You do not need to ask again.
+notice-person-requested-urgent = This sounds urgent, so Warmline is getting you a person right away. If you are in danger or need a doctor, call your local emergency number.
 notice-person-cancelled = You cancelled the request for a person.
 notice-agent-joined = { $name } joined the conversation.
 notice-agent-left = { $name } left the conversation.
 notice-nobody-available = Nobody is available right now. Please try again later.
 notice-nobody-available-leave-message = Nobody is available right now. You can leave a message and someone will get back to you.
 notice-conversation-continues = The conversation continues. Everything you wrote is still here.
+notice-offer-person = It looks like the assistant is not helping. Would you like to talk to a person? Press “Talk to a person”.
+notice-message-left = Your message was received. Your reference is { $reference }. Someone will get back to you.
+notice-callback-requested = Your call-back request was received. We will call { $phone } ({ $time }). Your reference is { $reference }.
 
 ## Errors
 

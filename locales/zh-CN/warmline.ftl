@@ -18,6 +18,7 @@ handoff-wait-minutes =
         [0] 预计等待：不到一分钟。
        *[other] 预计等待：大约 { $minutes } 分钟。
     }
+handoff-queued = 您正在等待人工客服。您的位置会保留，您可以继续输入。
 handoff-queued-unknown = 您正在等待人工客服。服务方没有告知需要多久。您的位置会保留，您可以继续输入。
 handoff-connected = 您正在与 { $name } 交谈。
 handoff-connected-demo = 您正在与 { $name }（演示客服）交谈。
@@ -54,12 +55,17 @@ connection-reconnecting = 正在重新连接，您的消息不会丢失。
 ## Warmline 在对话中加入的提示
 
 notice-person-requested = 您已请求与真人客服交谈。
+notice-person-requested-words = 您要求人工客服，Warmline 正在为您转接，不用再说一遍。
+notice-person-requested-urgent = 这听起来很紧急，Warmline 正在马上为您转接真人客服。如果您有危险或需要医生，请拨打当地急救电话（120）或报警（110）。
 notice-person-cancelled = 您已取消人工客服请求。
 notice-agent-joined = { $name } 加入了对话。
 notice-agent-left = { $name } 离开了对话。
 notice-nobody-available = 现在没有客服人员有空，请稍后再试。
 notice-nobody-available-leave-message = 现在没有客服人员有空。您可以留言，会有人联系您。
 notice-conversation-continues = 对话继续进行，您写过的内容都还在。
+notice-offer-person = 看起来助手没能帮到您。您想和真人客服说话吗？请按“找真人客服”。
+notice-message-left = 您的留言已收到，编号是 { $reference }。会有人联系您。
+notice-callback-requested = 您的回电请求已收到。我们会打电话到 { $phone }（{ $time }）。编号是 { $reference }。
 
 ## 错误
 

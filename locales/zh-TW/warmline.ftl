@@ -18,6 +18,7 @@ handoff-wait-minutes =
         [0] 預計等待：不到一分鐘。
        *[other] 預計等待：大約 { $minutes } 分鐘。
     }
+handoff-queued = 您正在等待真人客服。您的位置會保留，您可以繼續輸入。
 handoff-queued-unknown = 您正在等待真人客服。服務方沒有告知需要多久。您的位置會保留，您可以繼續輸入。
 handoff-connected = 您正在與 { $name } 交談。
 handoff-connected-demo = 您正在與 { $name }（示範客服）交談。
@@ -54,12 +55,17 @@ connection-reconnecting = 正在重新連線，您的訊息不會遺失。
 ## Warmline 在對話中加入的提示
 
 notice-person-requested = 您已請求與真人客服交談。
+notice-person-requested-words = 您要求真人客服，Warmline 正在為您轉接，不用再說一遍。
+notice-person-requested-urgent = 這聽起來很緊急，Warmline 正在馬上為您轉接真人客服。如果您有危險或需要醫生，請撥打當地緊急電話（119）或報警（110）。
 notice-person-cancelled = 您已取消真人客服請求。
 notice-agent-joined = { $name } 加入了對話。
 notice-agent-left = { $name } 離開了對話。
 notice-nobody-available = 現在沒有客服人員有空，請稍後再試。
 notice-nobody-available-leave-message = 現在沒有客服人員有空。您可以留言，會有人聯絡您。
 notice-conversation-continues = 對話繼續進行，您寫過的內容都還在。
+notice-offer-person = 看起來助理沒能幫到您。您想和真人客服說話嗎？請按「找真人客服」。
+notice-message-left = 您的留言已收到，編號是 { $reference }。會有人聯絡您。
+notice-callback-requested = 您的回電請求已收到。我們會打電話到 { $phone }（{ $time }）。編號是 { $reference }。
 
 ## 錯誤
 

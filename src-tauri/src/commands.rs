@@ -5,7 +5,8 @@ use serde::{Deserialize, Serialize};
 use specta::Type;
 use tauri::State;
 use warmline_core::{
-    ConversationEvent, ConversationSnapshot, EngineHandle, HandoffReason, MessageId, UiError,
+    CallbackRequest, ConversationEvent, ConversationSnapshot, EngineHandle, HandoffReason,
+    MessageId, UiError,
 };
 
 use crate::startup::StartupSettings;
@@ -82,4 +83,24 @@ pub async fn request_person(conversation: State<'_, Conversation>) -> Result<(),
 #[specta::specta]
 pub async fn cancel_person(conversation: State<'_, Conversation>) -> Result<(), UiError> {
     Ok(conversation.engine.cancel_person().await?)
+}
+
+/// Leaves a message, or asks for a call back when `phone` is given, while
+/// nobody is available. Resolves once the service confirmed it; on an error
+/// the window keeps what the user filled in.
+#[tauri::command]
+#[specta::specta]
+pub async fn leave_message(
+    conversation: State<'_, Conversation>,
+    text: String,
+    phone: Option<String>,
+    preferred_time: Option<String>,
+) -> Result<(), UiError> {
+    let callback = phone
+        .filter(|phone| !phone.trim().is_empty())
+        .map(|phone| CallbackRequest {
+            phone: phone.trim().to_owned(),
+            preferred_time: preferred_time.unwrap_or_default().trim().to_owned(),
+        });
+    Ok(conversation.engine.leave_message(text, callback).await?)
 }

@@ -26,6 +26,7 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
             commands::send_message,
             commands::request_person,
             commands::cancel_person,
+            commands::leave_message,
         ])
         .events(collect_events![ConversationUpdate])
         // Timestamps are milliseconds since 1970: far below 2^53.

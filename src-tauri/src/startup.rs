@@ -21,8 +21,8 @@ pub struct StartupSettings {
 
 impl StartupSettings {
     /// Reads `WARMLINE_LOCALE` (else the system language) and the demo
-    /// timing variables `WARMLINE_DEMO_REPLY_DELAY_MS` and
-    /// `WARMLINE_DEMO_QUEUE_STEP_MS`.
+    /// variables `WARMLINE_DEMO_REPLY_DELAY_MS`, `WARMLINE_DEMO_QUEUE_STEP_MS`
+    /// and `WARMLINE_DEMO_AFTER_HOURS` (`1`: nobody is available).
     pub fn from_env() -> Self {
         Self::from_lookup(|name| std::env::var(name).ok(), sys_locale::get_locale)
     }
@@ -43,6 +43,7 @@ impl StartupSettings {
         if let Some(step) = millis(&var, "WARMLINE_DEMO_QUEUE_STEP_MS") {
             demo.queue_step = step;
         }
+        demo.after_hours = var("WARMLINE_DEMO_AFTER_HOURS").is_some_and(|v| v.trim() == "1");
         Self {
             locale: warmline_i18n::negotiate(&requested).to_owned(),
             demo,

@@ -38,11 +38,13 @@ fn startup_settings_pick_a_supported_language_and_demo_timing() {
             "WARMLINE_LOCALE" => Some("zh_HK.UTF-8".into()),
             "WARMLINE_DEMO_QUEUE_STEP_MS" => Some("1500".into()),
             "WARMLINE_DEMO_REPLY_DELAY_MS" => Some("not a number".into()),
+            "WARMLINE_DEMO_AFTER_HOURS" => Some("1".into()),
             _ => None,
         },
         || Some("en-US".into()),
     );
     assert_eq!(settings.locale, "zh-TW");
+    assert!(settings.demo.after_hours);
     assert_eq!(
         settings.demo.queue_step,
         std::time::Duration::from_millis(1500)
@@ -57,4 +59,5 @@ fn startup_settings_pick_a_supported_language_and_demo_timing() {
     assert_eq!(from_system.locale, "zh-CN");
     let nothing = StartupSettings::from_lookup(|_| None, || None);
     assert_eq!(nothing.locale, "en-US");
+    assert!(!nothing.demo.after_hours);
 }

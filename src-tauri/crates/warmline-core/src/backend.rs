@@ -9,6 +9,8 @@ use async_trait::async_trait;
 use tokio::sync::mpsc;
 
 use crate::domain::{BackendInfo, ConversationId, HandoffReason, MessageId, Timestamp};
+use crate::intent::UrgentTopic;
+use crate::summary::HandoffSummary;
 
 /// Options for opening a conversation.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -46,8 +48,40 @@ pub struct SendReceipt {
 pub struct HandoffRequest {
     /// Why the user wants a person.
     pub reason: HandoffReason,
+    /// For [`HandoffReason::Urgent`]: what is urgent, so the backend can
+    /// route it first (fraud desk, emergency line).
+    pub urgent_topic: Option<UrgentTopic>,
     /// The user's language, for routing to someone who speaks it.
     pub locale: String,
+    /// What was said so far, so the person need not ask again.
+    pub summary: HandoffSummary,
+}
+
+/// A message left for the company when nobody can take the conversation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LeftMessage {
+    /// What the user wants to say.
+    pub text: String,
+    /// A request to be called back, if the user asked for one.
+    pub callback: Option<CallbackRequest>,
+    /// What was said so far.
+    pub summary: HandoffSummary,
+}
+
+/// A request to be called back by phone.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CallbackRequest {
+    /// The phone number, as the user wrote it.
+    pub phone: String,
+    /// When the user would like to be called, in their own words.
+    pub preferred_time: String,
+}
+
+/// The backend's confirmation that it received a left message.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LeftMessageReceipt {
+    /// A reference the user can quote later.
+    pub reference: String,
 }
 
 /// Something the backend reports about an open conversation.
@@ -59,6 +93,9 @@ pub enum BackendEvent {
         name: String,
         /// The text.
         text: String,
+        /// False when the bot says it did not understand (its fallback
+        /// answer); Warmline offers a person after two of those in a row.
+        understood: bool,
     },
     /// A person wrote a message.
     AgentMessage {
@@ -181,4 +218,16 @@ pub trait SupportBackend: Send + Sync {
 
     /// Withdraws a request for a person.
     async fn cancel_handoff(&self, conversation: &ConversationId) -> Result<(), BackendError>;
+
+    /// Leaves a message or a call-back request when nobody is available.
+    /// Backends whose [`crate::Capabilities::leave_message`] is false keep
+    /// this default.
+    async fn leave_message(
+        &self,
+        conversation: &ConversationId,
+        message: LeftMessage,
+    ) -> Result<LeftMessageReceipt, BackendError> {
+        let _ = (conversation, message);
+        Err(BackendError::Unsupported("leaving a message"))
+    }
 }

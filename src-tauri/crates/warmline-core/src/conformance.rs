@@ -10,9 +10,10 @@
 use std::time::Duration;
 
 use crate::backend::{
-    BackendError, ConversationOptions, HandoffRequest, OutgoingMessage, SupportBackend,
+    BackendError, ConversationOptions, HandoffRequest, LeftMessage, OutgoingMessage, SupportBackend,
 };
 use crate::domain::{HandoffReason, MessageId, Timestamp};
+use crate::summary::HandoffSummary;
 
 /// How long a conforming backend may take to answer one call in these tests.
 const CALL_LIMIT: Duration = Duration::from_secs(30);
@@ -151,7 +152,9 @@ pub async fn requests_and_cancels_a_person(backend: &dyn SupportBackend) {
             &session.conversation,
             HandoffRequest {
                 reason: HandoffReason::Button,
+                urgent_topic: None,
                 locale: "en-US".into(),
+                summary: HandoffSummary::default(),
             },
         ),
     )
@@ -163,6 +166,35 @@ pub async fn requests_and_cancels_a_person(backend: &dyn SupportBackend) {
     )
     .await
     .expect("cancel_handoff");
+}
+
+/// A backend that declares it takes left messages confirms each with a
+/// reference; one that does not says so with `Unsupported`.
+pub async fn leaves_a_message_as_declared(backend: &dyn SupportBackend) {
+    let session = within("open_conversation", backend.open_conversation(options()))
+        .await
+        .expect("open_conversation");
+    let result = within(
+        "leave_message",
+        backend.leave_message(
+            &session.conversation,
+            LeftMessage {
+                text: "Please call me about my bill".into(),
+                callback: None,
+                summary: HandoffSummary::default(),
+            },
+        ),
+    )
+    .await;
+    if backend.info().capabilities.leave_message {
+        let receipt = result.expect("leave_message is declared");
+        assert!(!receipt.reference.trim().is_empty(), "a reference to quote");
+    } else {
+        assert!(
+            matches!(result, Err(BackendError::Unsupported(_))),
+            "undeclared leave_message must be Unsupported, got {result:?}"
+        );
+    }
 }
 
 /// Generates one `#[tokio::test]` per conformance check for an adapter.
@@ -179,6 +211,7 @@ macro_rules! backend_conformance_tests {
             deduplicates_by_message_id,
             rejects_unknown_conversation,
             requests_and_cancels_a_person,
+            leaves_a_message_as_declared,
         );
     };
     (@tests $make_backend:expr; $($check:ident),* $(,)?) => {

@@ -277,7 +277,12 @@ pub enum HandoffState {
     /// Nobody can take the conversation now.
     Unavailable,
     /// The user left a message or asked for a call back.
-    MessageLeft,
+    MessageLeft {
+        /// The backend's reference for the message, to quote later.
+        reference: String,
+        /// The user asked to be called back.
+        callback: bool,
+    },
 }
 
 /// Connection between Warmline and the backend, as the user sees it.

@@ -15,8 +15,8 @@ use tokio::sync::{broadcast, mpsc, oneshot};
 use tokio::time::Instant;
 
 use crate::backend::{
-    BackendError, BackendEvent, BackendSession, ConversationOptions, HandoffRequest,
-    OutgoingMessage, SendReceipt, SupportBackend,
+    BackendError, BackendEvent, BackendSession, CallbackRequest, ConversationOptions,
+    HandoffRequest, LeftMessage, LeftMessageReceipt, OutgoingMessage, SendReceipt, SupportBackend,
 };
 use crate::domain::{
     Author, BackendInfo, ConnectionState, ConversationId, DeliveryState, HandoffReason,
@@ -24,6 +24,8 @@ use crate::domain::{
 };
 use crate::error::{backend_error_code, EngineError, UiError};
 use crate::events::{ConversationChange, ConversationEvent, ConversationSnapshot};
+use crate::intent::{Intent, PhraseSet, UrgentTopic};
+use crate::summary::HandoffSummary;
 
 /// How the engine behaves; the defaults suit real use.
 #[derive(Debug, Clone)]
@@ -34,6 +36,8 @@ pub struct EngineConfig {
     pub retry_initial: Duration,
     /// Longest wait between reconnect or resend attempts.
     pub retry_max: Duration,
+    /// Words that ask for a person or name an urgent topic.
+    pub phrases: Arc<PhraseSet>,
 }
 
 impl EngineConfig {
@@ -43,6 +47,7 @@ impl EngineConfig {
             locale: locale.into(),
             retry_initial: Duration::from_millis(500),
             retry_max: Duration::from_secs(30),
+            phrases: Arc::new(PhraseSet::builtin()),
         }
     }
 }
@@ -66,6 +71,11 @@ enum Command {
     Snapshot {
         reply: oneshot::Sender<ConversationSnapshot>,
     },
+    LeaveMessage {
+        text: String,
+        callback: Option<CallbackRequest>,
+        reply: oneshot::Sender<Result<(), EngineError>>,
+    },
 }
 
 /// Results of backend calls made in their own tasks, so that a slow backend
@@ -77,6 +87,11 @@ enum CallDone {
         result: Result<SendReceipt, BackendError>,
     },
     HandoffRequested(Result<(), BackendError>),
+    MessageLeft {
+        callback: Option<CallbackRequest>,
+        result: Result<LeftMessageReceipt, BackendError>,
+        reply: oneshot::Sender<Result<(), EngineError>>,
+    },
 }
 
 /// The UI's handle on the engine. Cheap to clone.
@@ -115,6 +130,11 @@ impl EngineHandle {
             resend_at: None,
             handoff_to_send: None,
             handoff_reason: HandoffReason::Button,
+            urgent_topic: None,
+            bot_misses: 0,
+            last_bot_text: None,
+            last_user_text: None,
+            person_offered: false,
         };
         tokio::spawn(engine.run(command_rx, call_rx));
         Self { commands, events }
@@ -140,6 +160,22 @@ impl EngineHandle {
     /// Withdraws the request for a person.
     pub async fn cancel_person(&self) -> Result<(), EngineError> {
         self.call(|reply| Command::CancelPerson { reply }).await?
+    }
+
+    /// Leaves a message, or asks for a call back, when nobody is available.
+    /// Answers only once the backend confirmed it, so the UI keeps the form
+    /// filled in until then.
+    pub async fn leave_message(
+        &self,
+        text: String,
+        callback: Option<CallbackRequest>,
+    ) -> Result<(), EngineError> {
+        self.call(|reply| Command::LeaveMessage {
+            text,
+            callback,
+            reply,
+        })
+        .await?
     }
 
     /// The whole conversation as it stands.
@@ -186,6 +222,14 @@ struct Engine {
     handoff_to_send: Option<HandoffRequest>,
     /// Why the user last asked for a person, to ask again for the same reason.
     handoff_reason: HandoffReason,
+    /// The urgent topic of the last request, if it was one.
+    urgent_topic: Option<UrgentTopic>,
+    /// Bot answers in a row that did not help (fallbacks or repeats).
+    bot_misses: u32,
+    last_bot_text: Option<String>,
+    /// The user's last message, normalized, to notice a repeated question.
+    last_user_text: Option<String>,
+    person_offered: bool,
 }
 
 impl Engine {
@@ -227,7 +271,7 @@ impl Engine {
                 let _ = reply.send(self.send_text(text));
             }
             Command::RequestPerson { reason, reply } => {
-                self.request_person(reason);
+                self.request_person(reason, None);
                 let _ = reply.send(Ok(()));
             }
             Command::CancelPerson { reply } => {
@@ -236,6 +280,11 @@ impl Engine {
             Command::Snapshot { reply } => {
                 let _ = reply.send(self.snapshot());
             }
+            Command::LeaveMessage {
+                text,
+                callback,
+                reply,
+            } => self.leave_message(text, callback, reply),
         }
     }
 
@@ -247,6 +296,7 @@ impl Engine {
             handoff: self.handoff.clone(),
             connection: self.connection,
             typing: self.typing.clone(),
+            person_offered: self.person_offered,
         }
     }
 
@@ -402,6 +452,19 @@ impl Engine {
             MessageBody::Text { text: text.clone() },
             DeliveryState::Sending,
         );
+        let normalized = normalize_for_repeat(&text);
+        if self.last_user_text.as_deref() == Some(normalized.as_str()) {
+            // Asking the same thing again means the answer did not help.
+            self.offer_person();
+        }
+        self.last_user_text = Some(normalized);
+        // "转人工", "I want a human", "我被骗了": the words are as good as the
+        // button. The message still goes out, so the person sees it.
+        match self.config.phrases.classify(&text) {
+            Some(Intent::AskPerson) => self.request_person(HandoffReason::UserAsked, None),
+            Some(Intent::Urgent(topic)) => self.request_person(HandoffReason::Urgent, Some(topic)),
+            None => {}
+        }
         self.outbox.push_back(OutgoingMessage {
             id,
             text,
@@ -478,21 +541,29 @@ impl Engine {
     fn handoff_request(&self, reason: HandoffReason) -> HandoffRequest {
         HandoffRequest {
             reason,
+            urgent_topic: self.urgent_topic,
             locale: self.config.locale.clone(),
+            summary: HandoffSummary::from_messages(&self.messages, &self.config.locale),
         }
     }
 
-    fn request_person(&mut self, reason: HandoffReason) {
+    fn request_person(&mut self, reason: HandoffReason, urgent_topic: Option<UrgentTopic>) {
         if !matches!(
             self.handoff,
-            HandoffState::None | HandoffState::Unavailable | HandoffState::MessageLeft
+            HandoffState::None | HandoffState::Unavailable | HandoffState::MessageLeft { .. }
         ) {
             // Already asked or already talking to a person: one press is enough.
             return;
         }
         self.handoff_reason = reason;
+        self.urgent_topic = urgent_topic;
+        self.set_person_offered(false);
         self.set_handoff(HandoffState::Requested);
-        self.add_notice(LocalizedText::new("notice-person-requested"));
+        self.add_notice(LocalizedText::new(match reason {
+            HandoffReason::Urgent => "notice-person-requested-urgent",
+            HandoffReason::UserAsked => "notice-person-requested-words",
+            HandoffReason::Button | HandoffReason::BotFailed => "notice-person-requested",
+        }));
         let request = self.handoff_request(reason);
         if self.backend_events.is_some() {
             self.send_handoff_request(request);
@@ -547,6 +618,112 @@ impl Engine {
         Ok(())
     }
 
+    fn leave_message(
+        &mut self,
+        text: String,
+        callback: Option<CallbackRequest>,
+        reply: oneshot::Sender<Result<(), EngineError>>,
+    ) {
+        let text = text.trim().to_owned();
+        if text.is_empty() && callback.is_none() {
+            let _ = reply.send(Err(EngineError::EmptyMessage));
+            return;
+        }
+        let (Some(conversation), true) = (self.conversation.clone(), self.backend_events.is_some())
+        else {
+            let _ = reply.send(Err(EngineError::Backend(BackendError::Unreachable(
+                "not connected".into(),
+            ))));
+            return;
+        };
+        let message = LeftMessage {
+            text,
+            callback: callback.clone(),
+            summary: HandoffSummary::from_messages(&self.messages, &self.config.locale),
+        };
+        let backend = Arc::clone(&self.backend);
+        let calls = self.calls.clone();
+        tokio::spawn(async move {
+            let result = backend.leave_message(&conversation, message).await;
+            let _ = calls
+                .send(CallDone::MessageLeft {
+                    callback,
+                    result,
+                    reply,
+                })
+                .await;
+        });
+    }
+
+    fn message_left(
+        &mut self,
+        callback: Option<CallbackRequest>,
+        result: Result<LeftMessageReceipt, BackendError>,
+        reply: oneshot::Sender<Result<(), EngineError>>,
+    ) {
+        match result {
+            Ok(receipt) => {
+                // The confirmation stays in the transcript, to read again later.
+                let notice = match &callback {
+                    Some(callback) => LocalizedText::new("notice-callback-requested")
+                        .with_arg("reference", receipt.reference.as_str())
+                        .with_arg("phone", callback.phone.as_str())
+                        .with_arg("time", callback.preferred_time.as_str()),
+                    None => LocalizedText::new("notice-message-left")
+                        .with_arg("reference", receipt.reference.as_str()),
+                };
+                self.add_notice(notice);
+                self.set_handoff(HandoffState::MessageLeft {
+                    reference: receipt.reference,
+                    callback: callback.is_some(),
+                });
+                let _ = reply.send(Ok(()));
+            }
+            Err(error) => {
+                let _ = reply.send(Err(EngineError::Backend(error)));
+            }
+        }
+    }
+
+    // --- frustration ------------------------------------------------------
+
+    /// Counts bot answers that did not help: fallbacks ("I did not
+    /// understand") and the same answer twice. Two in a row, and Warmline
+    /// offers a person.
+    fn judge_bot_answer(&mut self, text: &str, understood: bool) {
+        let repeated = self.last_bot_text.as_deref() == Some(text);
+        self.last_bot_text = Some(text.to_owned());
+        if understood && !repeated {
+            self.bot_misses = 0;
+            self.set_person_offered(false);
+            return;
+        }
+        // A canned answer given twice failed both times.
+        self.bot_misses = if repeated {
+            self.bot_misses.max(1) + 1
+        } else {
+            self.bot_misses + 1
+        };
+        if self.bot_misses >= 2 {
+            self.offer_person();
+        }
+    }
+
+    fn offer_person(&mut self) {
+        if self.person_offered || !matches!(self.handoff, HandoffState::None) {
+            return;
+        }
+        self.add_notice(LocalizedText::new("notice-offer-person"));
+        self.set_person_offered(true);
+    }
+
+    fn set_person_offered(&mut self, offered: bool) {
+        if self.person_offered != offered {
+            self.person_offered = offered;
+            self.emit(ConversationChange::PersonOffered { offered });
+        }
+    }
+
     // --- backend events ---------------------------------------------------
 
     fn handle_call_done(&mut self, done: CallDone) {
@@ -554,19 +731,29 @@ impl Engine {
             CallDone::Opened(result) => self.opened(result),
             CallDone::Sent { id, result } => self.sent(id, result),
             CallDone::HandoffRequested(result) => self.handoff_requested(result),
+            CallDone::MessageLeft {
+                callback,
+                result,
+                reply,
+            } => self.message_left(callback, result, reply),
         }
     }
 
     fn handle_backend_event(&mut self, event: BackendEvent) {
         let demo = self.info.demo;
         match event {
-            BackendEvent::BotMessage { name, text } => {
+            BackendEvent::BotMessage {
+                name,
+                text,
+                understood,
+            } => {
                 self.set_typing(None);
                 self.add_message(
                     Author::Bot { name, demo },
-                    MessageBody::Text { text },
+                    MessageBody::Text { text: text.clone() },
                     DeliveryState::Received,
                 );
+                self.judge_bot_answer(&text, understood);
             }
             BackendEvent::AgentMessage { name, text } => {
                 self.set_typing(None);
@@ -625,6 +812,15 @@ impl Engine {
             BackendEvent::ConversationClosed => self.conversation_closed(),
         }
     }
+}
+
+/// Lowercase, without punctuation or spacing: "Where is my parcel?" and
+/// "where is my parcel" are the same question.
+fn normalize_for_repeat(text: &str) -> String {
+    text.chars()
+        .filter(|c| c.is_alphanumeric())
+        .flat_map(char::to_lowercase)
+        .collect()
 }
 
 async fn next_event(events: &mut Option<mpsc::Receiver<BackendEvent>>) -> Option<BackendEvent> {

@@ -26,6 +26,9 @@ pub struct ConversationSnapshot {
     pub connection: ConnectionState,
     /// Display name of whoever is typing on the other side.
     pub typing: Option<String>,
+    /// Warmline offers a person because the bot did not help; the UI
+    /// highlights the "Talk to a person" button.
+    pub person_offered: bool,
 }
 
 /// One change to the conversation.
@@ -59,6 +62,11 @@ pub enum ConversationChange {
     TypingChanged {
         /// Who is typing now, if anyone.
         typing: Option<String>,
+    },
+    /// Warmline started or stopped offering a person.
+    PersonOffered {
+        /// True while the offer stands.
+        offered: bool,
     },
     /// Something failed that the user should hear about; nothing was lost.
     Failed {

@@ -11,10 +11,12 @@ pub mod domain;
 pub mod engine;
 pub mod error;
 pub mod events;
+pub mod intent;
+pub mod summary;
 
 pub use backend::{
-    BackendError, BackendEvent, BackendSession, ConversationOptions, HandoffRequest,
-    OutgoingMessage, SendReceipt, SupportBackend,
+    BackendError, BackendEvent, BackendSession, CallbackRequest, ConversationOptions,
+    HandoffRequest, LeftMessage, LeftMessageReceipt, OutgoingMessage, SendReceipt, SupportBackend,
 };
 pub use domain::{
     Author, BackendInfo, Capabilities, ConnectionState, ConversationId, DeliveryState,
@@ -24,3 +26,5 @@ pub use domain::{
 pub use engine::{EngineConfig, EngineHandle};
 pub use error::{EngineError, ErrorCode, UiError};
 pub use events::{ConversationChange, ConversationEvent, ConversationSnapshot};
+pub use intent::{Intent, PhraseSet, PhraseSetError, UrgentTopic};
+pub use summary::{HandoffSummary, SummaryAuthor, SummaryLine};

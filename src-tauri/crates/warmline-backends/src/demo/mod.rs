@@ -20,7 +20,8 @@ use tokio::sync::mpsc;
 use tokio::time::Instant;
 use warmline_core::{
     BackendError, BackendEvent, BackendInfo, BackendSession, Capabilities, ConversationId,
-    ConversationOptions, HandoffRequest, MessageId, OutgoingMessage, SendReceipt, SupportBackend,
+    ConversationOptions, HandoffRequest, LeftMessage, LeftMessageReceipt, MessageId,
+    OutgoingMessage, SendReceipt, SupportBackend,
 };
 use warmline_i18n::{Args, Localizer, SUPPORTED_LOCALES};
 
@@ -38,6 +39,9 @@ pub struct DemoConfig {
     pub queue_step: Duration,
     /// Estimated wait the demo announces per place in the queue.
     pub wait_per_place: Duration,
+    /// Pretend the office is closed: nobody takes a request for a person,
+    /// and the user is offered to leave a message or ask for a call back.
+    pub after_hours: bool,
 }
 
 impl Default for DemoConfig {
@@ -47,6 +51,7 @@ impl Default for DemoConfig {
             queue_start: 3,
             queue_step: Duration::from_secs(5),
             wait_per_place: Duration::from_secs(40),
+            after_hours: false,
         }
     }
 }
@@ -73,7 +78,11 @@ struct ConversationEntry {
 enum ActorCommand {
     Attach(mpsc::Sender<BackendEvent>),
     UserMessage(String),
-    RequestHandoff,
+    /// Carries the hand-over summary's topic, which the demo agent repeats
+    /// to show it was received.
+    RequestHandoff {
+        topic: Option<String>,
+    },
     CancelHandoff,
 }
 
@@ -144,7 +153,7 @@ impl SupportBackend for DemoBackend {
                 wait_estimate: true,
                 typing: true,
                 agent_identity: true,
-                leave_message: false,
+                leave_message: true,
             },
         }
     }
@@ -173,6 +182,7 @@ impl SupportBackend for DemoBackend {
             events,
             locale,
             queue: QueueState::Idle,
+            topic: None,
         };
         self.conversations().insert(
             conversation.clone(),
@@ -218,13 +228,33 @@ impl SupportBackend for DemoBackend {
     async fn request_handoff(
         &self,
         conversation: &ConversationId,
-        _request: HandoffRequest,
+        request: HandoffRequest,
     ) -> Result<(), BackendError> {
-        self.command(conversation, ActorCommand::RequestHandoff)
+        self.command(
+            conversation,
+            ActorCommand::RequestHandoff {
+                topic: request.summary.topic,
+            },
+        )
     }
 
     async fn cancel_handoff(&self, conversation: &ConversationId) -> Result<(), BackendError> {
         self.command(conversation, ActorCommand::CancelHandoff)
+    }
+
+    async fn leave_message(
+        &self,
+        conversation: &ConversationId,
+        _message: LeftMessage,
+    ) -> Result<LeftMessageReceipt, BackendError> {
+        if !self.conversations().contains_key(conversation) {
+            return Err(BackendError::UnknownConversation(conversation.clone()));
+        }
+        // A short reference a person can read out on the phone.
+        let number = self.shared.next_id.fetch_add(1, Ordering::Relaxed);
+        Ok(LeftMessageReceipt {
+            reference: format!("DEMO-{:04}", 1000 + number % 9000),
+        })
     }
 }
 
@@ -242,12 +272,14 @@ struct ConversationActor {
     /// The language of the user's last message (at first, the UI language).
     locale: &'static str,
     queue: QueueState,
+    /// What the user's request for a person was about.
+    topic: Option<String>,
 }
 
 impl ConversationActor {
     async fn run(mut self, mut commands: mpsc::UnboundedReceiver<ActorCommand>) {
         let welcome = self.text("demo-bot-welcome", None);
-        self.bot_says(welcome).await;
+        self.bot_says(welcome, true).await;
         loop {
             let next_step = match self.queue {
                 QueueState::Waiting { next_step, .. } => Some(next_step),
@@ -275,15 +307,21 @@ impl ConversationActor {
                     self.emit(BackendEvent::AgentMessage { name, text: reply })
                         .await;
                 } else {
-                    let answer = faq::answer_for(&text).unwrap_or("demo-bot-not-understood");
+                    let answer = faq::answer_for(&text);
                     let bot = self.text("demo-bot-name", None);
                     self.typing(&bot).await;
-                    let reply = self.text(answer, None);
-                    self.bot_says(reply).await;
+                    let reply = self.text(answer.unwrap_or("demo-bot-not-understood"), None);
+                    self.bot_says(reply, answer.is_some()).await;
                 }
             }
-            ActorCommand::RequestHandoff => {
-                if matches!(self.queue, QueueState::Idle) {
+            ActorCommand::RequestHandoff { topic } => {
+                self.topic = topic;
+                if self.shared.config.after_hours {
+                    self.emit(BackendEvent::HandoffUnavailable {
+                        can_leave_message: true,
+                    })
+                    .await;
+                } else if matches!(self.queue, QueueState::Idle) {
                     let position = self.shared.config.queue_start.max(1);
                     self.queue = QueueState::Waiting {
                         position,
@@ -320,7 +358,13 @@ impl ConversationActor {
                 .await;
             let mut args = Args::new();
             args.set("name", name.clone());
-            let greeting = self.text("demo-agent-greeting", Some(&args));
+            let greeting = match &self.topic {
+                Some(topic) => {
+                    args.set("topic", topic.clone());
+                    self.text("demo-agent-greeting-topic", Some(&args))
+                }
+                None => self.text("demo-agent-greeting", Some(&args)),
+            };
             self.emit(BackendEvent::AgentMessage {
                 name,
                 text: greeting,
@@ -359,9 +403,14 @@ impl ConversationActor {
         tokio::time::sleep(self.shared.config.reply_delay).await;
     }
 
-    async fn bot_says(&self, text: String) {
+    async fn bot_says(&self, text: String, understood: bool) {
         let name = self.text("demo-bot-name", None);
-        self.emit(BackendEvent::BotMessage { name, text }).await;
+        self.emit(BackendEvent::BotMessage {
+            name,
+            text,
+            understood,
+        })
+        .await;
     }
 
     async fn emit(&self, event: BackendEvent) {

@@ -3,8 +3,8 @@ use std::time::Duration;
 
 use tokio::sync::mpsc;
 use warmline_core::{
-    BackendEvent, ConversationOptions, HandoffReason, HandoffRequest, MessageId, OutgoingMessage,
-    SupportBackend, Timestamp,
+    BackendEvent, ConversationOptions, HandoffReason, HandoffRequest, HandoffSummary, LeftMessage,
+    MessageId, OutgoingMessage, SupportBackend, Timestamp,
 };
 use warmline_i18n::{Localizer, SUPPORTED_LOCALES};
 
@@ -20,6 +20,7 @@ fn fast() -> DemoConfig {
         queue_start: 3,
         queue_step: Duration::from_millis(5),
         wait_per_place: Duration::from_secs(40),
+        after_hours: false,
     }
 }
 
@@ -133,7 +134,12 @@ async fn the_queue_counts_down_then_a_named_demo_agent_joins_and_answers() {
         &session.conversation,
         HandoffRequest {
             reason: HandoffReason::Button,
+            urgent_topic: None,
             locale: "en-US".into(),
+            summary: HandoffSummary {
+                topic: Some("My bill is wrong".into()),
+                ..HandoffSummary::default()
+            },
         },
     )
     .await
@@ -161,6 +167,8 @@ async fn the_queue_counts_down_then_a_named_demo_agent_joins_and_answers() {
         BackendEvent::AgentMessage { name, text } => {
             assert_eq!(name, "Mei");
             assert!(text.contains("Mei"), "{text}");
+            // The agent's first words show it received the summary.
+            assert!(text.contains("My bill is wrong"), "{text}");
         }
         other => panic!("expected the agent's greeting, got {other:?}"),
     }
@@ -188,7 +196,9 @@ async fn cancelling_while_queued_stops_the_countdown() {
     next_said(&mut session.events).await;
     let request = HandoffRequest {
         reason: HandoffReason::Button,
+        urgent_topic: None,
         locale: "en-US".into(),
+        summary: HandoffSummary::default(),
     };
     demo.request_handoff(&session.conversation, request)
         .await
@@ -240,6 +250,7 @@ fn every_demo_sentence_exists_in_every_locale() {
         "demo-bot-welcome",
         "demo-bot-not-understood",
         "demo-agent-greeting",
+        "demo-agent-greeting-topic",
         "demo-agent-reply",
     ]);
     for locale in SUPPORTED_LOCALES {
@@ -249,4 +260,47 @@ fn every_demo_sentence_exists_in_every_locale() {
             assert_ne!(&text, id, "{locale} lacks {id}");
         }
     }
+}
+
+#[tokio::test]
+async fn after_hours_nobody_comes_but_a_message_can_be_left() {
+    let demo = DemoBackend::new(DemoConfig {
+        after_hours: true,
+        ..fast()
+    });
+    let mut session = demo.open_conversation(options("en-US")).await.unwrap();
+    next_said(&mut session.events).await;
+    demo.request_handoff(
+        &session.conversation,
+        HandoffRequest {
+            reason: HandoffReason::Button,
+            urgent_topic: None,
+            locale: "en-US".into(),
+            summary: HandoffSummary::default(),
+        },
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        next_said(&mut session.events).await,
+        BackendEvent::HandoffUnavailable {
+            can_leave_message: true
+        }
+    );
+    let receipt = demo
+        .leave_message(
+            &session.conversation,
+            LeftMessage {
+                text: "Please call me".into(),
+                callback: None,
+                summary: HandoffSummary::default(),
+            },
+        )
+        .await
+        .unwrap();
+    assert!(
+        receipt.reference.starts_with("DEMO-"),
+        "{}",
+        receipt.reference
+    );
 }

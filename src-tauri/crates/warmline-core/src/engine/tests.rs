@@ -24,6 +24,7 @@ struct Script {
     delivered: Vec<OutgoingMessage>,
     handoffs: Vec<HandoffRequest>,
     cancels: u32,
+    left: Vec<LeftMessage>,
 }
 
 #[derive(Default)]
@@ -115,6 +116,18 @@ impl SupportBackend for ScriptedBackend {
     async fn cancel_handoff(&self, _conversation: &ConversationId) -> Result<(), BackendError> {
         self.script().cancels += 1;
         Ok(())
+    }
+
+    async fn leave_message(
+        &self,
+        _conversation: &ConversationId,
+        message: LeftMessage,
+    ) -> Result<LeftMessageReceipt, BackendError> {
+        let mut script = self.script();
+        script.left.push(message);
+        Ok(LeftMessageReceipt {
+            reference: format!("REF-{}", script.left.len()),
+        })
     }
 }
 
@@ -326,6 +339,7 @@ async fn backend_events_become_messages_typing_and_handoff_states() {
         .say(BackendEvent::BotMessage {
             name: "Sunny".into(),
             text: "Hi".into(),
+            understood: true,
         })
         .await;
     let snapshot = eventually(&engine, "bot message", |s| s.messages.len() == 1).await;
@@ -551,4 +565,256 @@ async fn a_message_to_a_forgotten_conversation_goes_to_a_new_one_exactly_once() 
         texts(&snapshot),
         ["still there?", "[notice-conversation-continues]"]
     );
+}
+
+fn bot_says(text: &str, understood: bool) -> BackendEvent {
+    BackendEvent::BotMessage {
+        name: "Sunny".into(),
+        text: text.into(),
+        understood,
+    }
+}
+
+#[tokio::test(start_paused = true)]
+async fn two_bot_answers_that_do_not_help_bring_an_offer_of_a_person() {
+    let backend = ScriptedBackend::with(Script::default());
+    let engine = start(&backend);
+    eventually(&engine, "online", |s| {
+        s.connection == ConnectionState::Online
+    })
+    .await;
+
+    backend
+        .say(bot_says("Sorry, I did not understand.", false))
+        .await;
+    backend
+        .say(bot_says("Your bill is 42 dollars.", true))
+        .await;
+    backend
+        .say(bot_says("Sorry, I did not understand.", false))
+        .await;
+    let snapshot = eventually(&engine, "three answers", |s| s.messages.len() == 3).await;
+    assert!(!snapshot.person_offered, "misses must be in a row");
+
+    backend
+        .say(bot_says("Sorry, I did not understand!", false))
+        .await;
+    let snapshot = eventually(&engine, "offer", |s| s.person_offered).await;
+    assert_eq!(
+        texts(&snapshot).last().map(String::as_str),
+        Some("[notice-offer-person]")
+    );
+
+    // Once offered, the offer is not repeated; pressing the button ends it.
+    backend
+        .say(bot_says("Sorry, I did not understand!!", false))
+        .await;
+    let snapshot = eventually(&engine, "fifth", |s| s.messages.len() == 6).await;
+    assert_eq!(
+        texts(&snapshot)
+            .iter()
+            .filter(|t| *t == "[notice-offer-person]")
+            .count(),
+        1
+    );
+    engine
+        .request_person(HandoffReason::BotFailed)
+        .await
+        .unwrap();
+    let snapshot = eventually(&engine, "requested", |s| {
+        s.handoff == HandoffState::Requested
+    })
+    .await;
+    assert!(!snapshot.person_offered);
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    assert_eq!(
+        backend.script().handoffs[0].reason,
+        HandoffReason::BotFailed
+    );
+}
+
+#[tokio::test(start_paused = true)]
+async fn the_same_canned_answer_twice_or_the_same_question_twice_is_a_miss() {
+    let backend = ScriptedBackend::with(Script::default());
+    let engine = start(&backend);
+    eventually(&engine, "online", |s| {
+        s.connection == ConnectionState::Online
+    })
+    .await;
+    backend
+        .say(bot_says("Please visit our website.", true))
+        .await;
+    backend
+        .say(bot_says("Please visit our website.", true))
+        .await;
+    eventually(&engine, "offer after a repeated answer", |s| {
+        s.person_offered
+    })
+    .await;
+
+    let backend = ScriptedBackend::with(Script::default());
+    let engine = start(&backend);
+    eventually(&engine, "online", |s| {
+        s.connection == ConnectionState::Online
+    })
+    .await;
+    engine
+        .send_text("Where is my parcel?".into())
+        .await
+        .unwrap();
+    let snapshot = engine.snapshot().await.unwrap();
+    assert!(!snapshot.person_offered);
+    engine.send_text("where is my PARCEL".into()).await.unwrap();
+    eventually(&engine, "offer after a repeated question", |s| {
+        s.person_offered
+    })
+    .await;
+}
+
+#[tokio::test(start_paused = true)]
+async fn the_summary_travels_with_the_request() {
+    let backend = ScriptedBackend::with(Script::default());
+    let engine = start(&backend);
+    eventually(&engine, "online", |s| {
+        s.connection == ConnectionState::Online
+    })
+    .await;
+    engine.send_text("hi".into()).await.unwrap();
+    engine
+        .send_text("My internet has not worked since Monday".into())
+        .await
+        .unwrap();
+    backend
+        .say(bot_says("Please restart your router.", true))
+        .await;
+    eventually(&engine, "answer", |s| s.messages.len() == 3).await;
+    engine.request_person(HandoffReason::Button).await.unwrap();
+    eventually(&engine, "sent", |_| !backend.script().handoffs.is_empty()).await;
+    let summary = backend.script().handoffs[0].summary.clone();
+    assert_eq!(summary.language, "en-US");
+    assert_eq!(
+        summary.topic.as_deref(),
+        Some("My internet has not worked since Monday")
+    );
+    assert_eq!(summary.bot_answered, ["Please restart your router."]);
+    assert_eq!(summary.recent.len(), 3);
+}
+
+#[tokio::test(start_paused = true)]
+async fn after_hours_the_user_leaves_a_call_back_request_and_keeps_the_confirmation() {
+    let backend = ScriptedBackend::with(Script::default());
+    let engine = start(&backend);
+    eventually(&engine, "online", |s| {
+        s.connection == ConnectionState::Online
+    })
+    .await;
+    engine.request_person(HandoffReason::Button).await.unwrap();
+    backend
+        .say(BackendEvent::HandoffUnavailable {
+            can_leave_message: true,
+        })
+        .await;
+    eventually(&engine, "unavailable", |s| {
+        s.handoff == HandoffState::Unavailable
+    })
+    .await;
+
+    assert_eq!(
+        engine.leave_message("   ".into(), None).await,
+        Err(EngineError::EmptyMessage)
+    );
+    engine
+        .leave_message(
+            "My card was swallowed by the machine".into(),
+            Some(CallbackRequest {
+                phone: "555 0100".into(),
+                preferred_time: "tomorrow morning".into(),
+            }),
+        )
+        .await
+        .unwrap();
+    let snapshot = engine.snapshot().await.unwrap();
+    assert_eq!(
+        snapshot.handoff,
+        HandoffState::MessageLeft {
+            reference: "REF-1".into(),
+            callback: true
+        }
+    );
+    let confirmation = snapshot.messages.last().unwrap();
+    match &confirmation.body {
+        MessageBody::Notice { notice } => {
+            assert_eq!(notice.message_id, "notice-callback-requested");
+            assert_eq!(
+                notice.args.get("reference"),
+                Some(&crate::MessageArg::Text("REF-1".into()))
+            );
+            assert_eq!(
+                notice.args.get("phone"),
+                Some(&crate::MessageArg::Text("555 0100".into()))
+            );
+        }
+        other => panic!("expected the confirmation notice, got {other:?}"),
+    }
+    let left = backend.script().left.clone();
+    assert_eq!(left.len(), 1);
+    assert_eq!(left[0].text, "My card was swallowed by the machine");
+
+    // After leaving a message the user can still ask for a person again.
+    engine.request_person(HandoffReason::Button).await.unwrap();
+    eventually(&engine, "requested again", |s| {
+        s.handoff == HandoffState::Requested
+    })
+    .await;
+}
+
+#[tokio::test(start_paused = true)]
+async fn asking_in_words_requests_a_person_and_urgent_topics_carry_their_reason() {
+    let cases: [(&str, Option<(HandoffReason, Option<crate::UrgentTopic>)>); 5] = [
+        ("转人工！！", Some((HandoffReason::UserAsked, None))),
+        (
+            "I want to talk to a real person",
+            Some((HandoffReason::UserAsked, None)),
+        ),
+        (
+            "我被骗了，钱被转走了",
+            Some((HandoffReason::Urgent, Some(crate::UrgentTopic::Fraud))),
+        ),
+        ("人工智能是什么", None),
+        ("Where is my parcel?", None),
+    ];
+    for (text, expected) in cases {
+        let backend = ScriptedBackend::with(Script::default());
+        let engine = start(&backend);
+        eventually(&engine, "online", |s| {
+            s.connection == ConnectionState::Online
+        })
+        .await;
+        engine.send_text(text.into()).await.unwrap();
+        tokio::time::sleep(Duration::from_secs(1)).await;
+        let snapshot = engine.snapshot().await.unwrap();
+        let handoffs = backend.script().handoffs.clone();
+        match expected {
+            Some((reason, topic)) => {
+                assert_eq!(snapshot.handoff, HandoffState::Requested, "{text}");
+                assert_eq!(handoffs.len(), 1, "{text}");
+                assert_eq!(handoffs[0].reason, reason, "{text}");
+                assert_eq!(handoffs[0].urgent_topic, topic, "{text}");
+                // The words themselves still reach the backend, and the
+                // person sees them in the summary.
+                assert_eq!(backend.script().delivered[0].text, text);
+                assert_eq!(handoffs[0].summary.user_asked, [text]);
+                let notice = if reason == HandoffReason::Urgent {
+                    "[notice-person-requested-urgent]"
+                } else {
+                    "[notice-person-requested-words]"
+                };
+                assert_eq!(texts(&snapshot), [text, notice]);
+            }
+            None => {
+                assert_eq!(snapshot.handoff, HandoffState::None, "{text}");
+                assert!(handoffs.is_empty(), "{text}");
+            }
+        }
+    }
 }

@@ -1,0 +1,452 @@
+use super::*;
+
+fn classify(text: &str) -> Option<Intent> {
+    PhraseSet::builtin().classify(text)
+}
+
+const PERSON: Option<Intent> = Some(Intent::AskPerson);
+
+fn urgent(topic: UrgentTopic) -> Option<Intent> {
+    Some(Intent::Urgent(topic))
+}
+
+// ---- normalization ---------------------------------------------------------
+
+#[test]
+fn normalize_folds_full_width_forms_and_the_ideographic_space() {
+    assert_eq!(normalize("ＨＵＭＡＮ"), "human");
+    assert_eq!(normalize("３１５"), "315");
+    assert_eq!(
+        normalize("ｔａｌｋ\u{3000}ｔｏ　ａ　ｐｅｒｓｏｎ"),
+        "talk to a person"
+    );
+}
+
+#[test]
+fn normalize_lower_cases_and_drops_apostrophes() {
+    assert_eq!(normalize("I Don't WANT a Robot"), "i dont want a robot");
+    assert_eq!(normalize("I\u{2019}ve been scammed"), "ive been scammed");
+}
+
+#[test]
+fn normalize_folds_traditional_to_simplified() {
+    assert_eq!(normalize("轉人工"), "转人工");
+    assert_eq!(normalize("我要投訴"), "我要投诉");
+    assert_eq!(normalize("帳戶被盜"), "账户被盗");
+    // A simplified variant is folded too, so 帐户 and 账户 read the same.
+    assert_eq!(normalize("帐户"), "账户");
+}
+
+#[test]
+fn normalize_strips_ascii_and_cjk_punctuation() {
+    assert_eq!(normalize("转人工！！！"), "转人工");
+    assert_eq!(normalize("“人工”（客服）【急】…~"), "人工客服急");
+    assert_eq!(normalize("human, please!!! (now)"), "human please now");
+    assert_eq!(normalize("。，、：；？！"), "");
+}
+
+#[test]
+fn normalize_removes_spaces_next_to_chinese_only() {
+    assert_eq!(normalize("转 人 工"), "转人工");
+    assert_eq!(normalize("打 315"), "打315");
+    assert_eq!(normalize("  real   person  "), "real person");
+    assert_eq!(normalize("我要 human 客服"), "我要human客服");
+}
+
+#[test]
+fn normalize_collapses_immediate_repetitions() {
+    assert_eq!(normalize("人工人工人工"), "人工");
+    assert_eq!(normalize("人工，人工！人工"), "人工");
+    assert_eq!(normalize("转人工转人工"), "转人工");
+    assert_eq!(normalize("human human HUMAN"), "human");
+    assert_eq!(normalize("315 315"), "315");
+    // A single Chinese character is not a repetition to collapse.
+    assert_eq!(normalize("谢谢"), "谢谢");
+}
+
+#[test]
+fn normalize_handles_empty_and_long_input() {
+    assert_eq!(normalize(""), "");
+    assert_eq!(normalize("   "), "");
+    let long = "人工".repeat(5_000);
+    assert_eq!(normalize(&long), "人工");
+    let long_text = "my bill is wrong ".repeat(2_000);
+    assert_eq!(classify(&long_text), None);
+}
+
+#[test]
+fn phrase_set_normalize_uses_its_own_fold_table() {
+    let set = PhraseSet::with_extra("[traditional_to_simplified]\npairs = [\"妳你\"]").unwrap();
+    assert_eq!(set.normalize("妳好"), "你好");
+    assert_eq!(normalize("妳好"), "妳好");
+}
+
+// ---- asking for a person ---------------------------------------------------
+
+#[test]
+fn short_english_requests_are_requests() {
+    for text in [
+        "human",
+        "Human!!!",
+        "ＨＵＭＡＮ",
+        "agent",
+        "Agent please",
+        "operator",
+        "Representative.",
+        "real person please",
+        "human human human",
+    ] {
+        assert_eq!(classify(text), PERSON, "{text:?}");
+    }
+}
+
+#[test]
+fn english_triggers_after_a_request_frame_are_requests() {
+    for text in [
+        "I want a human",
+        "talk to a person please",
+        "can I speak to a real person about my bill",
+        "let me speak to someone",
+        "Connect me to a representative",
+        "Can I talk to one of your agents?",
+    ] {
+        assert_eq!(classify(text), PERSON, "{text:?}");
+    }
+}
+
+#[test]
+fn english_mentions_are_not_requests() {
+    for text in [
+        "smooth operator",
+        "operator precedence",
+        "my agent told me to call",
+        "travel agent?",
+        "human resources",
+        "That was humane",
+        "agents of change",
+        "a representative sample",
+        "I'm not a robot",
+        "Can I pay in person?",
+        "Are you a real person?",
+    ] {
+        assert_eq!(classify(text), None, "{text:?}");
+    }
+}
+
+#[test]
+fn each_sentence_gets_the_short_message_test() {
+    assert_eq!(classify("No more bots. Person please."), PERSON);
+    assert_eq!(classify("Stop!\nOperator"), PERSON);
+    // Not at a full stop before a digit, nor at commas or colons.
+    assert_eq!(classify("My order is No. 315"), None);
+    assert_eq!(classify("订单号：315"), None);
+}
+
+#[test]
+fn chinese_requests_are_requests() {
+    for text in [
+        "转人工",
+        "轉人工",
+        "转 人 工",
+        "转人工！！！",
+        "人工人工人工",
+        "人工？",
+        "我要人工",
+        "真人客服",
+        "有没有人工",
+        "给我找个真人",
+        "我要投诉",
+        "我要投訴",
+        "搵真人",
+        "我想同真人講",
+        "唔該轉人工",
+    ] {
+        assert_eq!(classify(text), PERSON, "{text:?}");
+    }
+}
+
+#[test]
+fn chinese_look_alikes_are_not_requests() {
+    for text in [
+        "人工智能是什么",
+        "人工智慧",
+        "人工费多少钱",
+        "工人工资怎么算",
+        "我喜欢看真人秀",
+        "这个机器人说话跟真人一样",
+        "你是真人吗",
+        // Cantonese: 人工 also means wages.
+        "你哋份人工幾多？",
+        "我想加人工",
+    ] {
+        assert_eq!(classify(text), None, "{text:?}");
+    }
+}
+
+#[test]
+fn three_one_five_is_a_complaint_only_on_its_own_or_with_complaint_words() {
+    for text in [
+        "315",
+        "３１５",
+        "315！",
+        "打315",
+        "我要打 315 投诉",
+        "315投诉",
+        "12315",
+    ] {
+        assert_eq!(classify(text), PERSON, "{text:?}");
+    }
+    for text in [
+        "315 Main Street",
+        "My address is 315 Main Street",
+        "我住在315号",
+        "订单号31580",
+        "3150",
+        "你们看了315晚会吗",
+    ] {
+        assert_eq!(classify(text), None, "{text:?}");
+    }
+}
+
+// ---- urgent topics ---------------------------------------------------------
+
+#[test]
+fn urgent_topics_are_recognized() {
+    use UrgentTopic::*;
+    let cases = [
+        ("I've been scammed", Fraud),
+        ("Is this a scam?", Fraud),
+        ("我被骗了", Fraud),
+        ("這是詐騙嗎", Fraud),
+        ("我俾人呃咗錢", Fraud),
+        ("Someone took money from my account", StolenMoney),
+        ("My account was hacked", StolenMoney),
+        ("我的卡被盗刷了", StolenMoney),
+        ("帳戶被盜了", StolenMoney),
+        ("我的钱被转走了", StolenMoney),
+        (
+            "There is an unauthorized charge on my card",
+            UnauthorizedCharge,
+        ),
+        ("There's a charge I didn't make", UnauthorizedCharge),
+        ("我没买过东西，为什么扣我钱", UnauthorizedCharge),
+        ("chest pain", Medical),
+        ("I can't breathe", Medical),
+        ("Ambulance!", Medical),
+        ("call an ambulance", Medical),
+        ("急救", Medical),
+        ("我喘不過氣", Medical),
+        ("我阿媽暈低咗", Medical),
+    ];
+    for (text, topic) in cases {
+        assert_eq!(classify(text), urgent(topic), "{text:?}");
+    }
+}
+
+#[test]
+fn urgent_wins_over_asking_for_a_person() {
+    assert_eq!(
+        classify("I've been scammed, let me talk to a human"),
+        urgent(UrgentTopic::Fraud)
+    );
+    assert_eq!(classify("我被骗了，我要转人工"), urgent(UrgentTopic::Fraud));
+    assert_eq!(
+        classify("我的帳號被盜，請轉真人"),
+        urgent(UrgentTopic::StolenMoney)
+    );
+}
+
+#[test]
+fn a_medical_emergency_is_checked_first() {
+    assert_eq!(
+        classify("I was scammed and now I have chest pain"),
+        urgent(UrgentTopic::Medical)
+    );
+}
+
+#[test]
+fn urgent_words_in_harmless_contexts_are_not_urgent() {
+    for text in [
+        "I almost had a heart attack when I saw this bill",
+        "Does my plan cover ambulance costs?",
+        "What is your anti-fraud policy?",
+        "我想了解防诈骗知识",
+        "急救箱在哪里买",
+        "我爸爸有心脏病史，能买这个保险吗",
+        "我没买过你们的保险，想了解一下",
+        "Do you sell shrimp scampi?",
+    ] {
+        assert_eq!(classify(text), None, "{text:?}");
+    }
+}
+
+#[test]
+fn nothing_to_classify_is_none() {
+    assert_eq!(classify(""), None);
+    assert_eq!(classify("！！！？？"), None);
+    assert_eq!(classify("How do I reset my password?"), None);
+}
+
+// ---- the intent type -------------------------------------------------------
+
+#[test]
+fn intents_map_to_handoff_reasons() {
+    assert_eq!(Intent::AskPerson.handoff_reason(), HandoffReason::UserAsked);
+    assert_eq!(
+        Intent::Urgent(UrgentTopic::Medical).handoff_reason(),
+        HandoffReason::Urgent
+    );
+}
+
+#[test]
+fn intents_serialize_in_camel_case() {
+    assert_eq!(
+        serde_json::to_value(Intent::AskPerson).unwrap(),
+        serde_json::json!({ "kind": "askPerson" })
+    );
+    assert_eq!(
+        serde_json::to_value(Intent::Urgent(UrgentTopic::StolenMoney)).unwrap(),
+        serde_json::json!({ "kind": "urgent", "topic": "stolenMoney" })
+    );
+    let back: Intent = serde_json::from_value(
+        serde_json::json!({ "kind": "urgent", "topic": "unauthorizedCharge" }),
+    )
+    .unwrap();
+    assert_eq!(back, Intent::Urgent(UrgentTopic::UnauthorizedCharge));
+}
+
+#[test]
+fn every_topic_is_checked() {
+    let set = PhraseSet::builtin();
+    for topic in UrgentTopic::CHECK_ORDER {
+        assert!(set
+            .urgent
+            .iter()
+            .any(|(t, rule)| *t == topic && !rule.phrases.is_empty()));
+    }
+}
+
+// ---- the data file and extra data -------------------------------------------
+
+#[test]
+fn builtin_data_is_clean() {
+    let data = parse(BUILTIN_PHRASES_TOML).unwrap();
+    let fold = fold_pairs(BUILTIN_PHRASES_TOML, &data.traditional_to_simplified.pairs).unwrap();
+    for (from, to) in &fold {
+        assert_ne!(from, to, "{from} maps to itself");
+        assert!(
+            !fold.contains_key(to),
+            "{from}→{to}, but {to} is mapped again"
+        );
+    }
+    assert_eq!(
+        fold.len(),
+        data.traditional_to_simplified.pairs.len(),
+        "a pair is listed twice"
+    );
+    assert!(data.matching.max_gap.is_some());
+}
+
+#[test]
+fn extra_phrases_are_added_to_the_builtin_ones() {
+    let extra = r#"
+[person]
+phrases = ["接线小姐"]
+short_only = ["clerk"]
+
+[urgent.medical]
+phrases = ["我摔倒了"]
+exclude = ["急救"]
+"#;
+    let set = PhraseSet::with_extra(extra).unwrap();
+    assert_eq!(set.classify("我想找接線小姐"), PERSON);
+    assert_eq!(set.classify("clerk please"), PERSON);
+    assert_eq!(set.classify("talk to a clerk"), PERSON);
+    assert_eq!(set.classify("the clerk was nice"), None);
+    // The built-in phrases are still there...
+    assert_eq!(set.classify("转人工"), PERSON);
+    assert_eq!(set.classify("chest pain"), urgent(UrgentTopic::Medical));
+    // ...and an extra exclusion applies to them too.
+    assert_eq!(set.classify("急救"), None);
+    // The built-in set is unchanged.
+    assert_eq!(classify("clerk please"), None);
+}
+
+#[test]
+fn extra_fold_pairs_and_max_gap_apply() {
+    let set = PhraseSet::with_extra(
+        "[matching]\nmax_gap = 0\n[traditional_to_simplified]\npairs = [\"眞真\"]",
+    )
+    .unwrap();
+    assert_eq!(set.classify("搵眞人"), PERSON);
+    let long = "can I talk to a human about my bill";
+    assert_eq!(PhraseSet::builtin().classify(long), PERSON);
+    assert_eq!(set.classify(long), None, "no gap words allowed");
+    assert_eq!(set.classify("can I talk to human about my bill"), PERSON);
+}
+
+#[test]
+fn an_empty_extra_file_is_the_builtin_set() {
+    let set = PhraseSet::with_extra("").unwrap();
+    assert_eq!(set.classify("转人工"), PERSON);
+    assert_eq!(set.max_gap, PhraseSet::builtin().max_gap);
+}
+
+#[test]
+fn syntax_errors_carry_their_line() {
+    let err = PhraseSet::with_extra("[person]\nphrases = [\"a\",\n  oops]\n").unwrap_err();
+    let PhraseSetError::Syntax { line, .. } = &err else {
+        panic!("{err:?}");
+    };
+    assert_eq!(*line, 3);
+    assert!(err.to_string().contains("line 3"), "{err}");
+}
+
+#[test]
+fn unknown_keys_are_errors() {
+    let err = PhraseSet::with_extra("[person]\n\nphrase = [\"a\"]\n").unwrap_err();
+    assert!(
+        matches!(err, PhraseSetError::Syntax { line: 3, .. }),
+        "{err:?}"
+    );
+    let err = PhraseSet::with_extra("[urgent.flood]\nphrases = [\"a\"]\n").unwrap_err();
+    assert!(matches!(err, PhraseSetError::Syntax { .. }), "{err:?}");
+}
+
+#[test]
+fn bad_fold_pairs_are_errors() {
+    let err = PhraseSet::with_extra("[traditional_to_simplified]\npairs = [\n\"轉转\",\n\"轉\"]")
+        .unwrap_err();
+    assert_eq!(
+        err,
+        PhraseSetError::BadPair {
+            line: 4,
+            entry: "轉".into()
+        }
+    );
+    let err = PhraseSet::with_extra("[traditional_to_simplified]\npairs = [\"妳你\",\n\"妳尔\"]")
+        .unwrap_err();
+    assert_eq!(
+        err,
+        PhraseSetError::ConflictingPair {
+            line: 3,
+            entry: "妳尔".into(),
+            character: '妳',
+            first_line: 2
+        }
+    );
+}
+
+#[test]
+fn phrases_that_normalize_to_nothing_are_errors() {
+    let err = PhraseSet::with_extra("[urgent.fraud]\n\nphrases = [\"ok\", \"!!!\"]").unwrap_err();
+    assert_eq!(
+        err,
+        PhraseSetError::EmptyPhrase {
+            line: 3,
+            phrase: "!!!".into()
+        }
+    );
+    let err = PhraseSet::with_extra("[urgent.fraud]\nall_of = [[]]").unwrap_err();
+    assert_eq!(err, PhraseSetError::EmptyGroup { line: 2 });
+}

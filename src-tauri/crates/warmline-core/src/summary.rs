@@ -1,0 +1,238 @@
+//! The hand-over summary: what the person who takes over receives, so the
+//! user never has to explain everything again.
+
+use serde::{Deserialize, Serialize};
+
+use crate::domain::{Author, HandoffReason, Message, MessageBody};
+
+/// How many of the user's messages the summary quotes.
+const USER_MESSAGES: usize = 5;
+/// How many of the bot's answers the summary quotes.
+const BOT_ANSWERS: usize = 3;
+/// How many of the last messages the summary repeats verbatim.
+const RECENT_MESSAGES: usize = 6;
+/// Longest quote, in characters; longer text is cut with an ellipsis.
+const QUOTE_LIMIT: usize = 280;
+
+/// Who wrote a line of the summary.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "camelCase")]
+pub enum SummaryAuthor {
+    /// The user.
+    User,
+    /// A bot.
+    Bot,
+    /// A person.
+    Agent,
+}
+
+/// One quoted message.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "camelCase")]
+pub struct SummaryLine {
+    /// Who wrote it.
+    pub author: SummaryAuthor,
+    /// What they wrote (possibly shortened).
+    pub text: String,
+}
+
+/// A short account of the conversation so far, sent with every request for
+/// a person.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "camelCase")]
+pub struct HandoffSummary {
+    /// The user's interface language (BCP 47), for routing to someone who
+    /// speaks it.
+    pub language: String,
+    /// What the conversation is about: the user's first substantial message.
+    pub topic: Option<String>,
+    /// What the user asked, oldest first (the last few).
+    pub user_asked: Vec<String>,
+    /// What the bot answered, oldest first (the last few).
+    pub bot_answered: Vec<String>,
+    /// The last messages of the conversation, oldest first.
+    pub recent: Vec<SummaryLine>,
+}
+
+impl HandoffSummary {
+    /// Builds the summary from the conversation's messages.
+    ///
+    /// The topic is the first user message that is more than a greeting: at
+    /// least three words, or four characters of Chinese text. Notices from
+    /// Warmline itself are left out; they say nothing about the user's problem.
+    pub fn from_messages(messages: &[Message], language: &str) -> Self {
+        let lines: Vec<SummaryLine> = messages.iter().filter_map(summary_line).collect();
+        let user: Vec<&str> = lines
+            .iter()
+            .filter(|l| l.author == SummaryAuthor::User)
+            .map(|l| l.text.as_str())
+            .collect();
+        let bot: Vec<&str> = lines
+            .iter()
+            .filter(|l| l.author == SummaryAuthor::Bot)
+            .map(|l| l.text.as_str())
+            .collect();
+        Self {
+            language: language.to_owned(),
+            topic: user
+                .iter()
+                .find(|t| is_substantial(t))
+                .map(|t| (*t).to_owned()),
+            user_asked: last(&user, USER_MESSAGES),
+            bot_answered: last(&bot, BOT_ANSWERS),
+            recent: lines[lines.len().saturating_sub(RECENT_MESSAGES)..].to_vec(),
+        }
+    }
+
+    /// The summary as plain text for backends that take only text (an agent
+    /// note, a ticket body). Labels are for the company's staff, not for the
+    /// user, and are kept short and language-neutral.
+    pub fn to_plain_text(&self, reason: HandoffReason) -> String {
+        let mut out = format!(
+            "[Warmline] reason: {reason:?}; language: {}\n",
+            self.language
+        );
+        if let Some(topic) = &self.topic {
+            out.push_str(&format!("topic: {topic}\n"));
+        }
+        for line in &self.recent {
+            let who = match line.author {
+                SummaryAuthor::User => "user",
+                SummaryAuthor::Bot => "bot",
+                SummaryAuthor::Agent => "agent",
+            };
+            out.push_str(&format!("{who}: {}\n", line.text));
+        }
+        out
+    }
+}
+
+fn summary_line(message: &Message) -> Option<SummaryLine> {
+    let MessageBody::Text { text } = &message.body else {
+        return None;
+    };
+    let author = match message.author {
+        Author::User => SummaryAuthor::User,
+        Author::Bot { .. } => SummaryAuthor::Bot,
+        Author::Agent { .. } => SummaryAuthor::Agent,
+        Author::System => return None,
+    };
+    Some(SummaryLine {
+        author,
+        text: shorten(text),
+    })
+}
+
+fn last(items: &[&str], count: usize) -> Vec<String> {
+    items[items.len().saturating_sub(count)..]
+        .iter()
+        .map(|s| (*s).to_owned())
+        .collect()
+}
+
+fn shorten(text: &str) -> String {
+    let text = text.trim();
+    if text.chars().count() <= QUOTE_LIMIT {
+        return text.to_owned();
+    }
+    let mut cut: String = text.chars().take(QUOTE_LIMIT - 1).collect();
+    cut.push('…');
+    cut
+}
+
+fn is_substantial(text: &str) -> bool {
+    let cjk = text
+        .chars()
+        .filter(|c| ('\u{4E00}'..='\u{9FFF}').contains(c))
+        .count();
+    cjk >= 4 || text.split_whitespace().count() >= 3
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::{DeliveryState, LocalizedText, MessageId, Timestamp};
+
+    fn message(author: Author, text: &str) -> Message {
+        Message {
+            id: MessageId::new(),
+            author,
+            body: MessageBody::Text { text: text.into() },
+            sent_at: Timestamp(0),
+            delivery: DeliveryState::Received,
+        }
+    }
+
+    fn bot() -> Author {
+        Author::Bot {
+            name: "Sunny".into(),
+            demo: true,
+        }
+    }
+
+    #[test]
+    fn names_the_topic_and_quotes_both_sides() {
+        let messages = vec![
+            message(bot(), "Hello, how can I help?"),
+            message(Author::User, "hello"),
+            message(bot(), "Hello! Ask me anything."),
+            message(Author::User, "My bill is twice as high as usual"),
+            message(bot(), "Your latest bill is 42.50 dollars."),
+            Message {
+                body: MessageBody::Notice {
+                    notice: LocalizedText::new("notice-person-requested"),
+                },
+                ..message(Author::System, "")
+            },
+        ];
+        let summary = HandoffSummary::from_messages(&messages, "en-US");
+        assert_eq!(summary.language, "en-US");
+        assert_eq!(
+            summary.topic.as_deref(),
+            Some("My bill is twice as high as usual")
+        );
+        assert_eq!(
+            summary.user_asked,
+            ["hello", "My bill is twice as high as usual"]
+        );
+        assert_eq!(summary.bot_answered.len(), 3);
+        assert_eq!(summary.recent.len(), 5, "the notice is left out");
+        assert_eq!(summary.recent[4].author, SummaryAuthor::Bot);
+        let text = summary.to_plain_text(HandoffReason::Button);
+        assert!(
+            text.contains("topic: My bill is twice as high as usual"),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn chinese_topics_count_characters_and_long_text_is_shortened() {
+        let long = "很".repeat(400);
+        let messages = vec![
+            message(Author::User, "你好"),
+            message(Author::User, "我的快递到哪里了"),
+            message(Author::User, &long),
+        ];
+        let summary = HandoffSummary::from_messages(&messages, "zh-CN");
+        assert_eq!(summary.topic.as_deref(), Some("我的快递到哪里了"));
+        let quoted = &summary.user_asked[2];
+        assert_eq!(quoted.chars().count(), QUOTE_LIMIT);
+        assert!(quoted.ends_with('…'));
+    }
+
+    #[test]
+    fn keeps_only_the_last_messages() {
+        let messages: Vec<_> = (0..20)
+            .map(|i| message(Author::User, &format!("question number {i}")))
+            .collect();
+        let summary = HandoffSummary::from_messages(&messages, "en-US");
+        assert_eq!(summary.topic.as_deref(), Some("question number 0"));
+        assert_eq!(summary.user_asked.len(), USER_MESSAGES);
+        assert_eq!(summary.user_asked[4], "question number 19");
+        assert_eq!(summary.recent.len(), RECENT_MESSAGES);
+        assert!(HandoffSummary::from_messages(&[], "en-US").topic.is_none());
+    }
+}
