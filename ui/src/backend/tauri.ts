@@ -1,0 +1,45 @@
+// The only module that talks to Tauri: it adapts the tauri-specta bindings
+// (result objects, Tauri events) to the WarmlineBackend interface.
+import type { Event } from "@tauri-apps/api/event";
+import { commands, events } from "../bindings";
+import type { ConversationEvent, UiError } from "../bindings";
+import { WarmlineError, isUiError, type Unsubscribe, type WarmlineBackend } from "./types";
+
+/** What every fallible tauri-specta command resolves with. */
+type CommandResult<T> = { status: "ok"; data: T } | { status: "error"; error: UiError };
+
+function unwrap<T>(result: CommandResult<T>): T {
+  if (result.status === "ok") {
+    return result.data;
+  }
+  // The bindings cast whatever the command rejected with to UiError; a
+  // string or a malformed object still reaches the window as an error
+  // (shown as error-unknown).
+  const error: unknown = result.error;
+  if (isUiError(error)) {
+    throw new WarmlineError(error);
+  }
+  throw new Error("malformed command error", { cause: error });
+}
+
+export function createTauriBackend(): WarmlineBackend {
+  return {
+    appInfo: () => commands.appInfo(),
+    snapshot: async () => unwrap(await commands.conversationSnapshot()),
+    sendMessage: async (text) => unwrap(await commands.sendMessage(text)),
+    requestPerson: async () => {
+      unwrap(await commands.requestPerson());
+    },
+    cancelPerson: async () => {
+      unwrap(await commands.cancelPerson());
+    },
+    onEvent: async (callback): Promise<Unsubscribe> => {
+      const unlisten = await events.conversationUpdate.listen((event: Event<ConversationEvent>) => {
+        callback(event.payload);
+      });
+      return () => {
+        unlisten();
+      };
+    },
+  };
+}

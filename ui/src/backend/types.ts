@@ -1,0 +1,78 @@
+import type {
+  AppInfo,
+  ConversationEvent,
+  ConversationSnapshot,
+  MessageArg,
+  MessageId,
+  UiError,
+} from "../bindings";
+
+/** Stops delivering events to the callback given to `onEvent`. */
+export type Unsubscribe = () => void;
+
+/**
+ * What the window needs from a conversation engine. Implemented by the Tauri
+ * bridge (src/backend/tauri.ts) and by the in-browser fake
+ * (src/backend/fake.ts). Every failing call rejects with a `WarmlineError`.
+ */
+export interface WarmlineBackend {
+  appInfo(): Promise<AppInfo>;
+  snapshot(): Promise<ConversationSnapshot>;
+  /** Resolves with the new message's id once the engine accepted it. */
+  sendMessage(text: string): Promise<MessageId>;
+  requestPerson(): Promise<void>;
+  cancelPerson(): Promise<void>;
+  /**
+   * Subscribes to conversation events. Resolves once the subscription is
+   * live, so that a snapshot fetched afterwards cannot miss an event.
+   */
+  onEvent(callback: (event: ConversationEvent) => void): Promise<Unsubscribe>;
+}
+
+/** The message id shown when a failure carries no usable UiError. */
+export const UNKNOWN_ERROR_MESSAGE_ID = "error-unknown";
+
+/** A UiError-shaped Error: what every backend method rejects with. */
+export class WarmlineError extends Error implements UiError {
+  readonly code: UiError["code"];
+  readonly messageId: string;
+  readonly args: Record<string, MessageArg>;
+
+  constructor(error: UiError) {
+    super(error.messageId);
+    this.name = "WarmlineError";
+    this.code = error.code;
+    this.messageId = error.messageId;
+    this.args = error.args;
+  }
+}
+
+/** What the window shows for a failure: a Fluent message id and its arguments. */
+export interface DisplayError {
+  messageId: string;
+  args: Record<string, MessageArg>;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null;
+}
+
+/** True when `value` looks like a UiError sent by the engine. */
+export function isUiError(value: unknown): value is UiError {
+  return (
+    isRecord(value) &&
+    typeof value.code === "string" &&
+    typeof value.messageId === "string" &&
+    isRecord(value.args)
+  );
+}
+
+/** Turns anything a backend call rejected with into something the window can show. */
+export function toDisplayError(reason: unknown): DisplayError {
+  if (isUiError(reason)) {
+    return { messageId: reason.messageId, args: { ...reason.args } };
+  }
+  // A broken bridge, a panic, a string: nothing the user can act on beyond
+  // knowing that their words are safe.
+  return { messageId: UNKNOWN_ERROR_MESSAGE_ID, args: {} };
+}

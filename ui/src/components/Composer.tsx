@@ -1,0 +1,61 @@
+import type { Ref } from "preact";
+import type { TargetedKeyboardEvent } from "preact";
+import type { Localizer } from "../i18n";
+
+/**
+ * The text box and the Send button. Enter sends, Shift+Enter starts a new
+ * line; Enter that confirms an input-method composition (Chinese, Japanese…)
+ * never sends.
+ */
+export function Composer(props: {
+  draft: string;
+  onDraft: (draft: string) => void;
+  onSend: () => void;
+  inputRef: Ref<HTMLTextAreaElement>;
+  t: Localizer;
+}) {
+  const { draft, onDraft, onSend, inputRef, t } = props;
+
+  function onKeyDown(event: TargetedKeyboardEvent<HTMLTextAreaElement>): void {
+    // WebKit (the webview on macOS and Linux) reports the Enter that ends an
+    // input-method composition only through keyCode 229.
+    // eslint-disable-next-line @typescript-eslint/no-deprecated
+    const imeEnter = event.isComposing || event.keyCode === 229;
+    if (event.key !== "Enter" || event.shiftKey || imeEnter) {
+      return;
+    }
+    event.preventDefault();
+    onSend();
+  }
+
+  return (
+    <form
+      class="composer"
+      onSubmit={(event) => {
+        event.preventDefault();
+        onSend();
+      }}
+    >
+      <label class="composer__label" for="composer-input">
+        {t.format("composer-label")}
+      </label>
+      <div class="composer__row">
+        <textarea
+          id="composer-input"
+          ref={inputRef}
+          class="composer__input"
+          rows={2}
+          value={draft}
+          placeholder={t.format("composer-placeholder")}
+          onInput={(event) => {
+            onDraft(event.currentTarget.value);
+          }}
+          onKeyDown={onKeyDown}
+        />
+        <button id="send-button" class="button button--send" type="submit">
+          {t.format("send-button")}
+        </button>
+      </div>
+    </form>
+  );
+}

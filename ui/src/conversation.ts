@@ -1,0 +1,127 @@
+// The window's copy of the conversation: a snapshot plus the events that
+// followed it. Pure functions, so the ordering rules are easy to follow.
+import type {
+  BackendInfo,
+  ConnectionState,
+  ConversationChange,
+  ConversationEvent,
+  ConversationSnapshot,
+  HandoffState,
+  Message,
+} from "./bindings";
+import type { DisplayError } from "./backend/types";
+
+export interface ConversationView {
+  /** False until the first snapshot arrived; the log and status stay empty until then. */
+  loaded: boolean;
+  /** seq of the snapshot or of the last event applied. */
+  seq: number;
+  backend: BackendInfo | null;
+  messages: Message[];
+  handoff: HandoffState;
+  connection: ConnectionState;
+  typing: string | null;
+  /** The failure shown in the alert area, if any. */
+  error: DisplayError | null;
+  /** Events that arrived before the first snapshot, kept until it comes. */
+  early: ConversationEvent[];
+}
+
+export type ConversationAction =
+  /** `recovered`: earlier attempts failed, so their error can go. */
+  | { type: "snapshot"; snapshot: ConversationSnapshot; recovered: boolean }
+  | { type: "event"; event: ConversationEvent }
+  | { type: "showError"; error: DisplayError }
+  | { type: "clearError" };
+
+export const initialView: ConversationView = {
+  loaded: false,
+  seq: 0,
+  backend: null,
+  messages: [],
+  handoff: { state: "none" },
+  connection: "connecting",
+  typing: null,
+  error: null,
+  early: [],
+};
+
+function applyChange(view: ConversationView, change: ConversationChange): ConversationView {
+  switch (change.kind) {
+    case "messageAdded": {
+      const { message } = change;
+      const index = view.messages.findIndex((m) => m.id === message.id);
+      if (index >= 0) {
+        const messages = view.messages.slice();
+        messages[index] = message;
+        return { ...view, messages };
+      }
+      return { ...view, messages: [...view.messages, message] };
+    }
+    case "deliveryChanged":
+      return {
+        ...view,
+        messages: view.messages.map((m) => (m.id === change.id ? { ...m, delivery: change.delivery } : m)),
+      };
+    case "handoffChanged":
+      return { ...view, handoff: change.handoff };
+    case "connectionChanged": {
+      // Back online: an old "cannot be reached" note would now be wrong.
+      const recovered = change.connection === "online" && view.connection !== "online";
+      return { ...view, connection: change.connection, error: recovered ? null : view.error };
+    }
+    case "typingChanged":
+      return { ...view, typing: change.typing };
+    case "failed":
+      return { ...view, error: { messageId: change.error.messageId, args: { ...change.error.args } } };
+  }
+}
+
+function applyEvent(view: ConversationView, event: ConversationEvent): ConversationView {
+  if (event.seq <= view.seq) {
+    // Already part of the snapshot (or a duplicate).
+    return view;
+  }
+  return { ...applyChange(view, event.change), seq: event.seq };
+}
+
+export function reduceConversation(view: ConversationView, action: ConversationAction): ConversationView {
+  switch (action.type) {
+    case "event":
+      if (!view.loaded) {
+        return { ...view, early: [...view.early, action.event] };
+      }
+      return applyEvent(view, action.event);
+    case "snapshot": {
+      const { snapshot } = action;
+      const base: ConversationView = {
+        ...view,
+        loaded: true,
+        seq: snapshot.seq,
+        backend: snapshot.backend,
+        messages: snapshot.messages,
+        handoff: snapshot.handoff,
+        connection: snapshot.connection,
+        typing: snapshot.typing,
+        error: action.recovered ? null : view.error,
+        early: [],
+      };
+      const early = [...view.early].sort((a, b) => a.seq - b.seq);
+      return early.reduce(applyEvent, base);
+    }
+    case "showError":
+      return { ...view, error: action.error };
+    case "clearError":
+      return view.error === null ? view : { ...view, error: null };
+  }
+}
+
+/** The value of #app's data-handoff-state attribute. */
+export function handoffAttribute(handoff: HandoffState): string {
+  return handoff.state === "messageLeft" ? "message-left" : handoff.state;
+}
+
+/** True while a person was asked for and has not answered yet. */
+export function isWaitingForPerson(handoff: HandoffState): boolean {
+  return handoff.state === "requested" || handoff.state === "queued";
+}

@@ -1,0 +1,74 @@
+import { useEffect, useReducer } from "preact/hooks";
+import type { Dispatch } from "preact/hooks";
+import { toDisplayError, type WarmlineBackend } from "./backend/types";
+import {
+  initialView,
+  reduceConversation,
+  type ConversationAction,
+  type ConversationView,
+} from "./conversation";
+
+/** Waits before asking again for a snapshot that could not be fetched. */
+const SNAPSHOT_RETRY_MS = [1000, 2000, 4000, 8000] as const;
+
+/**
+ * Subscribes to the engine's events first, then fetches the snapshot, so that
+ * nothing that happens in between is lost; events already contained in the
+ * snapshot (seq <= snapshot.seq) are ignored.
+ */
+export function useConversation(
+  backend: WarmlineBackend,
+): [ConversationView, Dispatch<ConversationAction>] {
+  const [view, dispatch] = useReducer(reduceConversation, initialView);
+
+  useEffect(() => {
+    let disposed = false;
+    let unsubscribe: (() => void) | null = null;
+    let retryTimer: ReturnType<typeof setTimeout> | undefined;
+
+    async function fetchSnapshot(attempt: number): Promise<void> {
+      try {
+        const snapshot = await backend.snapshot();
+        if (!disposed) {
+          dispatch({ type: "snapshot", snapshot, recovered: attempt > 0 });
+        }
+      } catch (reason) {
+        if (disposed) {
+          return;
+        }
+        dispatch({ type: "showError", error: toDisplayError(reason) });
+        const delay = SNAPSHOT_RETRY_MS[Math.min(attempt, SNAPSHOT_RETRY_MS.length - 1)];
+        retryTimer = setTimeout(() => {
+          void fetchSnapshot(attempt + 1);
+        }, delay);
+      }
+    }
+
+    async function start(): Promise<void> {
+      try {
+        const stop = await backend.onEvent((event) => {
+          dispatch({ type: "event", event });
+        });
+        if (disposed) {
+          stop();
+          return;
+        }
+        unsubscribe = stop;
+      } catch (reason) {
+        // Without events the window would go stale; say so, and still show
+        // what the snapshot has.
+        dispatch({ type: "showError", error: toDisplayError(reason) });
+      }
+      await fetchSnapshot(0);
+    }
+
+    void start();
+    return () => {
+      disposed = true;
+      clearTimeout(retryTimer);
+      unsubscribe?.();
+    };
+  }, [backend]);
+
+  return [view, dispatch];
+}

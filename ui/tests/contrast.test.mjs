@@ -1,0 +1,191 @@
+// Contrast: every text/background pair at WCAG AAA (7:1) or better,
+// computed from the styles the browser actually applies.
+import assert from "node:assert/strict";
+import { after, before, describe, test } from "node:test";
+import { fake, launchBrowser, openApp, startServer, waitForAttribute } from "./helpers.mjs";
+
+let server;
+let browser;
+
+before(async () => {
+  server = await startServer();
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+/**
+ * Runs in the page: the contrast ratio of `selector`'s text colour against
+ * the colour actually behind it (backgrounds composited from the canvas up).
+ */
+function measure(targets) {
+  const parse = (value) => {
+    const m = /rgba?\(([^)]+)\)/.exec(value);
+    if (!m) throw new Error(`cannot read colour ${value}`);
+    const [r, g, b, a = 1] = m[1].split(/[,\s/]+/).filter(Boolean).map(Number);
+    return { r, g, b, a };
+  };
+  const over = (top, bottom) => ({
+    r: top.r * top.a + bottom.r * (1 - top.a),
+    g: top.g * top.a + bottom.g * (1 - top.a),
+    b: top.b * top.a + bottom.b * (1 - top.a),
+    a: 1,
+  });
+  const background = (el) => {
+    const layers = [];
+    for (let n = el; n; n = n.parentElement) layers.push(parse(getComputedStyle(n).backgroundColor));
+    return layers.reverse().reduce((below, layer) => over(layer, below), { r: 255, g: 255, b: 255, a: 1 });
+  };
+  const luminance = ({ r, g, b }) => {
+    const lin = (c) => {
+      const s = c / 255;
+      return s <= 0.04045 ? s / 12.92 : ((s + 0.055) / 1.055) ** 2.4;
+    };
+    return 0.2126 * lin(r) + 0.7152 * lin(g) + 0.0722 * lin(b);
+  };
+  const ratio = (a, b) => {
+    const [hi, lo] = [luminance(a), luminance(b)].sort((x, y) => y - x);
+    return (hi + 0.05) / (lo + 0.05);
+  };
+  return targets.map(({ selector, pseudo }) => {
+    const els = [...document.querySelectorAll(selector)];
+    if (els.length === 0) return { selector, missing: true };
+    const worst = els
+      .map((el) => {
+        const bg = background(el);
+        const fg = over(parse(getComputedStyle(el, pseudo ?? null).color), bg);
+        return { ratio: ratio(fg, bg), text: (el.textContent || el.placeholder || "").slice(0, 40) };
+      })
+      .sort((x, y) => x.ratio - y.ratio)[0];
+    return { selector: selector + (pseudo ?? ""), ...worst };
+  });
+}
+
+const TARGETS = [
+  { selector: "body" },
+  { selector: ".topbar__title" },
+  { selector: "#person-button" },
+  { selector: "#person-cancel-button" },
+  { selector: "#send-button" },
+  { selector: "#demo-banner" },
+  { selector: "#handoff-status" },
+  { selector: "#handoff-status p" },
+  { selector: "#alert p" },
+  { selector: "#typing-indicator" },
+  { selector: ".composer__label" },
+  { selector: "#composer-input" },
+  { selector: ".message__author" },
+  { selector: ".message__time" },
+  { selector: ".message__text" },
+  { selector: ".message__delivery" },
+  { selector: '.message[data-delivery="failed"] .message__delivery' },
+  { selector: '.message[data-author-kind="agent"] .message__text' },
+  { selector: '.message[data-author-kind="user"] .message__text' },
+  { selector: '.message[data-author-kind="system"] .message__text' },
+];
+
+async function everythingOnScreen(page) {
+  await page.locator("#person-button").click();
+  await fake(page, (f) => f.advanceQueue());
+  await fake(page, (f) => f.setConnection("reconnecting"));
+  await waitForAttribute(page, "#app", "data-connection", "reconnecting");
+  await page.locator("#composer-input").fill("hello");
+  await page.locator("#send-button").click();
+  await page.waitForSelector('.message[data-author-kind="user"][data-delivery="willRetry"]');
+  await fake(page, (f) => {
+    f.addMessage({ kind: "agent", name: "Mei", demo: true }, "An agent's words.");
+    f.emit({
+      kind: "messageAdded",
+      message: { id: "lost", author: { kind: "user" }, body: { kind: "text", text: "x" }, sentAt: 0, delivery: "failed" },
+    });
+    f.emit({ kind: "typingChanged", typing: "Mei" });
+    f.emit({ kind: "failed", error: { code: "backendUnreachable", messageId: "error-backend-unreachable", args: {} } });
+  });
+  await page.waitForSelector("#alert p");
+  await page.waitForSelector('.message[data-author-kind="agent"]');
+  await page.waitForSelector("#typing-indicator:not(:empty)");
+  await page.waitForSelector("#handoff-status p");
+}
+
+describe("contrast", () => {
+  for (const lang of ["en-US", "zh-CN"]) {
+    test(`${lang}: every text is at least 7:1 against what is behind it`, async () => {
+      const { page, context } = await openApp(browser, server.url, { query: { lang } });
+      try {
+        await everythingOnScreen(page);
+        const results = await page.evaluate(measure, TARGETS);
+        const missing = results.filter((r) => r.missing).map((r) => r.selector);
+        assert.deepEqual(missing, [], "every element to measure is on screen");
+        const weak = results.filter((r) => !(r.ratio >= 7));
+        assert.deepEqual(weak, [], `below 7:1: ${JSON.stringify(weak)}`);
+        // The key controls are measured (not vacuously passing).
+        const byName = Object.fromEntries(results.map((r) => [r.selector, r.ratio]));
+        for (const key of ["body", "#person-button", "#send-button", "#handoff-status"]) {
+          assert.ok(byName[key] >= 7, `${key}: ${byName[key]}`);
+        }
+      } finally {
+        await context.close();
+      }
+    });
+  }
+
+  test("the placeholder is at least 7:1", async () => {
+    const { page, context } = await openApp(browser, server.url);
+    try {
+      const [result] = await page.evaluate(measure, [{ selector: "#composer-input", pseudo: "::placeholder" }]);
+      assert.ok(result.ratio >= 7, JSON.stringify(result));
+      assert.equal(result.text, "Write your message here");
+    } finally {
+      await context.close();
+    }
+  });
+
+  test("the measuring itself catches low contrast", async () => {
+    const { page, context } = await openApp(browser, server.url);
+    try {
+      await page.addStyleTag({ content: "#send-button { color: #9a9a9a !important; background: #ffffff !important; }" });
+      const [result] = await page.evaluate(measure, [{ selector: "#send-button" }]);
+      assert.ok(result.ratio < 3, `grey on white measured as ${result.ratio}`);
+    } finally {
+      await context.close();
+    }
+  });
+
+  test("focus rings stand out from what is around them (at least 3:1)", async () => {
+    const { page, context } = await openApp(browser, server.url);
+    try {
+      await page.locator("#person-button").click();
+      await page.waitForSelector("#person-cancel-button");
+      for (const id of ["person-button", "person-cancel-button", "composer-input", "send-button"]) {
+        await page.locator(`#${id}`).focus();
+        await page.keyboard.press("Shift+Tab");
+        await page.keyboard.press("Tab");
+        const ring = await page.evaluate(() => {
+          const el = document.activeElement;
+          const s = getComputedStyle(el);
+          // The ring lies outside the element, on its parent's background.
+          let n = el.parentElement;
+          while (n && getComputedStyle(n).backgroundColor === "rgba(0, 0, 0, 0)") n = n.parentElement;
+          return { id: el.id, width: parseFloat(s.outlineWidth), color: s.outlineColor, around: n ? getComputedStyle(n).backgroundColor : "rgb(255, 255, 255)" };
+        });
+        assert.equal(ring.id, id);
+        assert.ok(ring.width >= 3, `${id}: ring ${ring.width}px`);
+        const ratio = await page.evaluate(([a, b]) => {
+          const lum = (c) => {
+            const [r, g, bl] = /rgba?\(([^)]+)\)/.exec(c)[1].split(/[,\s]+/).map(Number);
+            const lin = (v) => ((v /= 255) <= 0.04045 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4);
+            return 0.2126 * lin(r) + 0.7152 * lin(g) + 0.0722 * lin(bl);
+          };
+          const [hi, lo] = [lum(a), lum(b)].sort((x, y) => y - x);
+          return (hi + 0.05) / (lo + 0.05);
+        }, [ring.color, ring.around]);
+        assert.ok(ratio >= 3, `${id}: ring ${ring.color} on ${ring.around} is ${ratio.toFixed(2)}:1`);
+      }
+    } finally {
+      await context.close();
+    }
+  });
+});
