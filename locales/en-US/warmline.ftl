@@ -79,4 +79,5 @@ error-backend-malformed = The service sent something Warmline could not read. No
 error-backend-rejected = The service did not accept this. Nothing you wrote is lost.
 error-unsupported = This service does not offer that.
 error-engine-stopped = Warmline is closing. Please start it again.
+error-storage-failed = Warmline could not save the conversation on this computer. You can keep writing, but the history may not be kept after Warmline is closed.
 error-unknown = Something went wrong. Nothing you wrote is lost.

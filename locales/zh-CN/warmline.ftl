@@ -75,4 +75,5 @@ error-backend-malformed = 服务发来了 Warmline 无法读取的内容。内�
 error-backend-rejected = 服务没有接受这个请求。您写的内容没有丢失。
 error-unsupported = 这个服务不提供此功能。
 error-engine-stopped = Warmline 正在关闭，请重新打开。
+error-storage-failed = Warmline 无法在这台电脑上保存对话。您可以继续输入，但关闭 Warmline 后记录可能不会保留。
 error-unknown = 出了点问题。您写的内容没有丢失。

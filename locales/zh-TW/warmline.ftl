@@ -75,4 +75,5 @@ error-backend-malformed = 服務傳來了 Warmline 無法讀取的內容。內�
 error-backend-rejected = 服務沒有接受這個請求。您寫的內容沒有遺失。
 error-unsupported = 這個服務不提供此功能。
 error-engine-stopped = Warmline 正在關閉，請重新開啟。
+error-storage-failed = Warmline 無法在這台電腦上儲存對話。您可以繼續輸入，但關閉 Warmline 後紀錄可能不會保留。
 error-unknown = 出了點問題。您寫的內容沒有遺失。

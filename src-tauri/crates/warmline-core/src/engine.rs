@@ -25,6 +25,7 @@ use crate::domain::{
 use crate::error::{backend_error_code, EngineError, UiError};
 use crate::events::{ConversationChange, ConversationEvent, ConversationSnapshot};
 use crate::intent::{Intent, PhraseSet, UrgentTopic};
+use crate::store::{ConversationStore, MemoryStore, PendingHandoff, StoreError};
 use crate::summary::HandoffSummary;
 
 /// How the engine behaves; the defaults suit real use.
@@ -71,6 +72,9 @@ enum Command {
     Snapshot {
         reply: oneshot::Sender<ConversationSnapshot>,
     },
+    SaveDraft {
+        text: String,
+    },
     LeaveMessage {
         text: String,
         callback: Option<CallbackRequest>,
@@ -102,42 +106,92 @@ pub struct EngineHandle {
 }
 
 impl EngineHandle {
-    /// Starts the engine task on the current tokio runtime and begins opening
-    /// a conversation.
+    /// Starts the engine task on the current tokio runtime with nothing
+    /// stored (history is kept in memory only), and begins opening a
+    /// conversation.
     pub fn start(backend: Arc<dyn SupportBackend>, config: EngineConfig) -> Self {
+        Self::start_with_store(backend, Arc::new(MemoryStore::new()), config)
+    }
+
+    /// Starts the engine on a store: what the store holds (history, unsent
+    /// messages, the request for a person, the draft) is picked up again,
+    /// and every change is written to it before it is acted on.
+    pub fn start_with_store(
+        backend: Arc<dyn SupportBackend>,
+        store: Arc<dyn ConversationStore>,
+        config: EngineConfig,
+    ) -> Self {
         let (commands, command_rx) = mpsc::channel(64);
         let (events, _) = broadcast::channel(EVENT_CAPACITY);
         let (calls, call_rx) = mpsc::channel(64);
         let info = backend.info();
-        let engine = Engine {
+        let (stored, load_error) = match store.load() {
+            Ok(stored) => (stored, None),
+            Err(error) => (Default::default(), Some(error)),
+        };
+        let outbox = stored
+            .unsent()
+            .filter_map(|message| match &message.body {
+                MessageBody::Text { text } => Some(OutgoingMessage {
+                    id: message.id,
+                    text: text.clone(),
+                    written_at: message.sent_at,
+                }),
+                MessageBody::Notice { .. } => None,
+            })
+            .collect();
+        let handoff = stored.handoff.clone().unwrap_or(HandoffState::None);
+        let pending = stored.pending_handoff;
+        let mut engine = Engine {
             retry_delay: config.retry_initial,
             config,
             backend,
             info,
+            store,
+            store_failed: false,
             events: events.clone(),
             calls,
             seq: 0,
-            messages: Vec::new(),
-            handoff: HandoffState::None,
+            messages: stored.messages,
+            handoff,
             connection: ConnectionState::Connecting,
             typing: None,
-            conversation: None,
+            draft: stored.draft,
+            conversation: stored.conversation,
             backend_events: None,
             opening: false,
             reconnect_at: None,
-            outbox: VecDeque::new(),
+            outbox,
             in_flight: None,
             resend_at: None,
             handoff_to_send: None,
-            handoff_reason: HandoffReason::Button,
-            urgent_topic: None,
+            handoff_reason: pending.map_or(HandoffReason::Button, |p| p.reason),
+            urgent_topic: pending.and_then(|p| p.urgent_topic),
             bot_misses: 0,
             last_bot_text: None,
             last_user_text: None,
             person_offered: false,
         };
+        if let Some(error) = load_error {
+            engine.store_failed(&error);
+        }
+        if matches!(
+            engine.handoff,
+            HandoffState::Requested | HandoffState::Queued { .. }
+        ) {
+            // Asked for a person before the restart: ask again once connected.
+            engine.handoff_to_send = Some(engine.handoff_request(engine.handoff_reason));
+        }
         tokio::spawn(engine.run(command_rx, call_rx));
         Self { commands, events }
+    }
+
+    /// Keeps what the user is typing, so it survives a crash or a restart.
+    pub async fn save_draft(&self, text: String) -> Result<(), EngineError> {
+        self.commands
+            .send(Command::SaveDraft { text })
+            .await
+            .map_err(|_| EngineError::Stopped)
     }
 
     /// Receives every change from now on.
@@ -200,6 +254,9 @@ struct Engine {
     config: EngineConfig,
     backend: Arc<dyn SupportBackend>,
     info: BackendInfo,
+    store: Arc<dyn ConversationStore>,
+    /// The store failed once; the user was told, and is not told again.
+    store_failed: bool,
     events: broadcast::Sender<ConversationEvent>,
     calls: mpsc::Sender<CallDone>,
     seq: u32,
@@ -207,6 +264,7 @@ struct Engine {
     handoff: HandoffState,
     connection: ConnectionState,
     typing: Option<String>,
+    draft: String,
     conversation: Option<ConversationId>,
     backend_events: Option<mpsc::Receiver<BackendEvent>>,
     /// An `open_conversation` call is under way.
@@ -280,6 +338,13 @@ impl Engine {
             Command::Snapshot { reply } => {
                 let _ = reply.send(self.snapshot());
             }
+            Command::SaveDraft { text } => {
+                if self.draft != text {
+                    let result = self.store.save_draft(&text);
+                    self.check_store(result);
+                    self.draft = text;
+                }
+            }
             Command::LeaveMessage {
                 text,
                 callback,
@@ -297,6 +362,25 @@ impl Engine {
             connection: self.connection,
             typing: self.typing.clone(),
             person_offered: self.person_offered,
+            draft: self.draft.clone(),
+        }
+    }
+
+    fn check_store(&mut self, result: Result<(), StoreError>) {
+        if let Err(error) = result {
+            self.store_failed(&error);
+        }
+    }
+
+    fn store_failed(&mut self, error: &StoreError) {
+        tracing::error!(%error, "the conversation store failed");
+        if !self.store_failed {
+            // Once is enough: the conversation goes on in memory. The note
+            // goes into the transcript so a window that opens later sees it.
+            self.store_failed = true;
+            let error = UiError::from(crate::ErrorCode::StorageFailed);
+            self.add_notice(error.to_localized());
+            self.report(error);
         }
     }
 
@@ -323,6 +407,10 @@ impl Engine {
             delivery,
         };
         let id = message.id;
+        // Stored before anyone hears of it: a crash after this line loses
+        // nothing the user wrote.
+        let stored = self.store.save_message(&message);
+        self.check_store(stored);
         self.messages.push(message.clone());
         self.emit(ConversationChange::MessageAdded { message });
         id
@@ -338,6 +426,16 @@ impl Engine {
 
     fn set_handoff(&mut self, handoff: HandoffState) {
         if self.handoff != handoff {
+            let pending = matches!(
+                handoff,
+                HandoffState::Requested | HandoffState::Queued { .. }
+            )
+            .then_some(PendingHandoff {
+                reason: self.handoff_reason,
+                urgent_topic: self.urgent_topic,
+            });
+            let stored = self.store.save_handoff(&handoff, pending);
+            self.check_store(stored);
             self.handoff = handoff.clone();
             self.emit(ConversationChange::HandoffChanged { handoff });
         }
@@ -385,9 +483,33 @@ impl Engine {
         match result {
             Ok(session) => {
                 self.retry_delay = self.config.retry_initial;
+                let replaced = self
+                    .conversation
+                    .as_ref()
+                    .is_some_and(|old| *old != session.conversation);
+                if self.conversation.as_ref() != Some(&session.conversation) {
+                    let stored = self.store.save_conversation_id(Some(&session.conversation));
+                    self.check_store(stored);
+                }
                 self.conversation = Some(session.conversation);
                 self.backend_events = Some(session.events);
                 self.set_connection(ConnectionState::Online);
+                if replaced {
+                    // The backend could not resume the conversation (it
+                    // restarted, or forgot it): the user sees it continue, and
+                    // a request for a person, or a person they were talking
+                    // to, is asked for again.
+                    self.add_notice(LocalizedText::new("notice-conversation-continues"));
+                    if matches!(
+                        self.handoff,
+                        HandoffState::Requested
+                            | HandoffState::Queued { .. }
+                            | HandoffState::Connected { .. }
+                    ) {
+                        self.set_handoff(HandoffState::Requested);
+                        self.handoff_to_send = Some(self.handoff_request(self.handoff_reason));
+                    }
+                }
                 if let Some(request) = self.handoff_to_send.take() {
                     self.send_handoff_request(request);
                 }
@@ -532,6 +654,8 @@ impl Engine {
                 return;
             }
             message.delivery = delivery;
+            let stored = self.store.set_delivery(id, delivery);
+            self.check_store(stored);
             self.emit(ConversationChange::DeliveryChanged { id, delivery });
         }
     }

@@ -26,17 +26,20 @@ pub enum ErrorCode {
     Unsupported,
     /// The conversation engine has stopped (the app is closing).
     EngineStopped,
+    /// The conversation could not be saved on this computer.
+    StorageFailed,
 }
 
 impl ErrorCode {
     /// All codes, for tests that check every code has a message.
-    pub const ALL: [ErrorCode; 6] = [
+    pub const ALL: [ErrorCode; 7] = [
         ErrorCode::EmptyMessage,
         ErrorCode::BackendUnreachable,
         ErrorCode::BackendMalformed,
         ErrorCode::BackendRejected,
         ErrorCode::Unsupported,
         ErrorCode::EngineStopped,
+        ErrorCode::StorageFailed,
     ];
 
     /// The Fluent message id that explains this error to the user.
@@ -48,6 +51,7 @@ impl ErrorCode {
             ErrorCode::BackendRejected => "error-backend-rejected",
             ErrorCode::Unsupported => "error-unsupported",
             ErrorCode::EngineStopped => "error-engine-stopped",
+            ErrorCode::StorageFailed => "error-storage-failed",
         }
     }
 }

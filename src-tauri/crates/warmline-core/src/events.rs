@@ -29,6 +29,8 @@ pub struct ConversationSnapshot {
     /// Warmline offers a person because the bot did not help; the UI
     /// highlights the "Talk to a person" button.
     pub person_offered: bool,
+    /// What the user was typing, kept across restarts.
+    pub draft: String,
 }
 
 /// One change to the conversation.

@@ -12,6 +12,7 @@ pub mod engine;
 pub mod error;
 pub mod events;
 pub mod intent;
+pub mod store;
 pub mod summary;
 
 pub use backend::{
@@ -27,4 +28,5 @@ pub use engine::{EngineConfig, EngineHandle};
 pub use error::{EngineError, ErrorCode, UiError};
 pub use events::{ConversationChange, ConversationEvent, ConversationSnapshot};
 pub use intent::{Intent, PhraseSet, PhraseSetError, UrgentTopic};
+pub use store::{ConversationStore, MemoryStore, PendingHandoff, StoreError, StoredConversation};
 pub use summary::{HandoffSummary, SummaryAuthor, SummaryLine};

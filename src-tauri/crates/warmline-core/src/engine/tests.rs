@@ -8,6 +8,7 @@ use tokio::sync::mpsc;
 
 use super::*;
 use crate::domain::Capabilities;
+use crate::store::{ConversationStore, MemoryStore, PendingHandoff, StoreError};
 
 #[derive(Default)]
 struct Script {
@@ -817,4 +818,160 @@ async fn asking_in_words_requests_a_person_and_urgent_topics_carry_their_reason(
             }
         }
     }
+}
+
+#[tokio::test(start_paused = true)]
+async fn after_a_restart_history_unsent_messages_the_request_and_the_draft_are_back() {
+    let store: Arc<dyn ConversationStore> = Arc::new(MemoryStore::new());
+    // First run: the backend cannot be reached at all.
+    let offline = ScriptedBackend::with(Script {
+        open_failures: u32::MAX,
+        ..Script::default()
+    });
+    let first = EngineHandle::start_with_store(
+        Arc::clone(&offline) as Arc<dyn SupportBackend>,
+        Arc::clone(&store),
+        EngineConfig::new("en-US"),
+    );
+    let one = first.send_text("one".into()).await.unwrap();
+    let two = first.send_text("two".into()).await.unwrap();
+    first.request_person(HandoffReason::Button).await.unwrap();
+    first.save_draft("I was about to say".into()).await.unwrap();
+    // The draft command has no reply; a snapshot orders after it.
+    assert_eq!(first.snapshot().await.unwrap().draft, "I was about to say");
+
+    // Second run on the same store (the app was killed and started again).
+    let online = ScriptedBackend::with(Script::default());
+    let second = EngineHandle::start_with_store(
+        Arc::clone(&online) as Arc<dyn SupportBackend>,
+        Arc::clone(&store),
+        EngineConfig::new("en-US"),
+    );
+    let snapshot = second.snapshot().await.unwrap();
+    assert_eq!(snapshot.draft, "I was about to say");
+    assert_eq!(snapshot.handoff, HandoffState::Requested);
+    assert_eq!(
+        texts(&snapshot),
+        ["one", "two", "[notice-person-requested]"]
+    );
+
+    eventually(&second, "both sent", |s| {
+        s.messages
+            .iter()
+            .filter(|m| m.author == Author::User)
+            .all(|m| m.delivery == DeliveryState::Sent)
+    })
+    .await;
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    let delivered: Vec<_> = online.script().delivered.iter().map(|m| m.id).collect();
+    assert_eq!(delivered, [one, two], "in order, exactly once");
+    assert_eq!(
+        online.script().handoffs.len(),
+        1,
+        "the request is made again"
+    );
+    assert_eq!(
+        store.load().unwrap().unsent().count(),
+        0,
+        "the store knows they were sent"
+    );
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_conversation_the_backend_cannot_resume_continues_and_asks_for_the_person_again() {
+    let store: Arc<dyn ConversationStore> = Arc::new(MemoryStore::new());
+    store
+        .save_conversation_id(Some(&ConversationId("gone".into())))
+        .unwrap();
+    store
+        .save_handoff(
+            &HandoffState::Connected {
+                agent_name: "Ana".into(),
+                demo: false,
+            },
+            None,
+        )
+        .unwrap();
+    let backend = ScriptedBackend::with(Script::default());
+    let engine = EngineHandle::start_with_store(
+        Arc::clone(&backend) as Arc<dyn SupportBackend>,
+        Arc::clone(&store),
+        EngineConfig::new("en-US"),
+    );
+    eventually(&engine, "asked again", |_| {
+        !backend.script().handoffs.is_empty()
+    })
+    .await;
+    let snapshot = engine.snapshot().await.unwrap();
+    assert_eq!(
+        backend.script().opened[0].resume,
+        Some(ConversationId("gone".into()))
+    );
+    assert_eq!(snapshot.handoff, HandoffState::Requested);
+    assert_eq!(texts(&snapshot), ["[notice-conversation-continues]"]);
+    assert_eq!(
+        store.load().unwrap().conversation,
+        Some(ConversationId("conversation-1".into()))
+    );
+}
+
+/// A store whose every write fails, like a full disk.
+struct BrokenStore;
+
+impl ConversationStore for BrokenStore {
+    fn load(&self) -> Result<crate::StoredConversation, StoreError> {
+        Err(StoreError::Io("disk full".into()))
+    }
+    fn save_message(&self, _: &Message) -> Result<(), StoreError> {
+        Err(StoreError::Io("disk full".into()))
+    }
+    fn set_delivery(&self, _: MessageId, _: DeliveryState) -> Result<(), StoreError> {
+        Err(StoreError::Io("disk full".into()))
+    }
+    fn save_handoff(&self, _: &HandoffState, _: Option<PendingHandoff>) -> Result<(), StoreError> {
+        Err(StoreError::Io("disk full".into()))
+    }
+    fn save_conversation_id(&self, _: Option<&ConversationId>) -> Result<(), StoreError> {
+        Err(StoreError::Io("disk full".into()))
+    }
+    fn save_draft(&self, _: &str) -> Result<(), StoreError> {
+        Err(StoreError::Io("disk full".into()))
+    }
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_failing_store_is_reported_once_and_the_conversation_goes_on() {
+    let backend = ScriptedBackend::with(Script::default());
+    let engine = EngineHandle::start_with_store(
+        Arc::clone(&backend) as Arc<dyn SupportBackend>,
+        Arc::new(BrokenStore),
+        EngineConfig::new("en-US"),
+    );
+    let mut events = engine.subscribe();
+    engine.send_text("hello".into()).await.unwrap();
+    engine.send_text("again".into()).await.unwrap();
+    eventually(&engine, "sent", |s| {
+        s.messages
+            .iter()
+            .filter(|m| m.author == Author::User)
+            .all(|m| m.delivery == DeliveryState::Sent)
+    })
+    .await;
+    assert_eq!(backend.script().delivered.len(), 2);
+    let snapshot = engine.snapshot().await.unwrap();
+    assert_eq!(
+        texts(&snapshot),
+        ["[error-storage-failed]", "hello", "again"],
+        "told once, in the transcript, and nothing else is lost"
+    );
+    let mut failures = 0;
+    while let Ok(event) = events.try_recv() {
+        if let ConversationChange::Failed { .. } = event.change {
+            failures += 1;
+        }
+    }
+    assert_eq!(
+        failures, 0,
+        "the later failed writes are not reported again"
+    );
 }

@@ -1,0 +1,162 @@
+//! Durable storage of the conversation, so nothing is lost to a crash, a
+//! restart or a network loss.
+//!
+//! The engine writes through [`ConversationStore`] *before* it acts: a user
+//! message is stored before it is sent, a handoff request before it is made.
+//! `warmline-store` implements it on SQLite; [`MemoryStore`] here serves tests.
+
+use std::sync::{Mutex, PoisonError};
+
+use serde::{Deserialize, Serialize};
+
+use crate::domain::{
+    ConversationId, DeliveryState, HandoffReason, HandoffState, Message, MessageId,
+};
+use crate::intent::UrgentTopic;
+
+/// A request for a person that the backend has not confirmed yet.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PendingHandoff {
+    /// Why the user asked.
+    pub reason: HandoffReason,
+    /// What is urgent, for urgent requests.
+    pub urgent_topic: Option<UrgentTopic>,
+}
+
+/// Everything the engine needs to pick up where it left off.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct StoredConversation {
+    /// Every message, oldest first, with its last known delivery state.
+    pub messages: Vec<Message>,
+    /// The handoff state as the user last saw it.
+    pub handoff: Option<HandoffState>,
+    /// The last request for a person, while it is not withdrawn.
+    pub pending_handoff: Option<PendingHandoff>,
+    /// The backend's id of the conversation, to resume it.
+    pub conversation: Option<ConversationId>,
+    /// What the user was typing.
+    pub draft: String,
+}
+
+impl StoredConversation {
+    /// User messages the backend has not acknowledged, oldest first: the
+    /// outbox to send again.
+    pub fn unsent(&self) -> impl Iterator<Item = &Message> {
+        self.messages.iter().filter(|m| {
+            matches!(m.author, crate::Author::User)
+                && matches!(
+                    m.delivery,
+                    DeliveryState::Sending | DeliveryState::WillRetry
+                )
+        })
+    }
+}
+
+/// Why the store could not read or write.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum StoreError {
+    /// The database could not be opened, read or written.
+    #[error("the conversation store failed: {0}")]
+    Io(String),
+    /// Stored data could not be read back (damaged, or from a newer Warmline).
+    #[error("the conversation store holds unreadable data: {0}")]
+    Corrupt(String),
+}
+
+/// Durable storage of one conversation (Warmline shows one at a time).
+///
+/// Calls are synchronous and short; each one is durable when it returns.
+pub trait ConversationStore: Send + Sync {
+    /// Reads everything back; an empty store gives the default.
+    fn load(&self) -> Result<StoredConversation, StoreError>;
+    /// Adds a message at the end, or replaces the message with the same id
+    /// in place.
+    fn save_message(&self, message: &Message) -> Result<(), StoreError>;
+    /// Changes the delivery state of a stored message.
+    fn set_delivery(&self, id: MessageId, delivery: DeliveryState) -> Result<(), StoreError>;
+    /// Records the handoff state and the request still to be honoured.
+    fn save_handoff(
+        &self,
+        handoff: &HandoffState,
+        pending: Option<PendingHandoff>,
+    ) -> Result<(), StoreError>;
+    /// Records the backend's conversation id (or forgets it).
+    fn save_conversation_id(&self, conversation: Option<&ConversationId>)
+        -> Result<(), StoreError>;
+    /// Records what the user is typing.
+    fn save_draft(&self, draft: &str) -> Result<(), StoreError>;
+}
+
+/// A store in memory: for tests, and as the fallback when the real store
+/// cannot be opened (the app then says that history will not be kept).
+#[derive(Debug, Default)]
+pub struct MemoryStore {
+    state: Mutex<StoredConversation>,
+}
+
+impl MemoryStore {
+    /// An empty store.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    fn with<T>(&self, f: impl FnOnce(&mut StoredConversation) -> T) -> T {
+        let mut state = self.state.lock().unwrap_or_else(PoisonError::into_inner);
+        f(&mut state)
+    }
+}
+
+impl ConversationStore for MemoryStore {
+    fn load(&self) -> Result<StoredConversation, StoreError> {
+        Ok(self.with(|state| state.clone()))
+    }
+
+    fn save_message(&self, message: &Message) -> Result<(), StoreError> {
+        self.with(|state| {
+            match state.messages.iter_mut().find(|m| m.id == message.id) {
+                Some(existing) => *existing = message.clone(),
+                None => state.messages.push(message.clone()),
+            }
+            Ok(())
+        })
+    }
+
+    fn set_delivery(&self, id: MessageId, delivery: DeliveryState) -> Result<(), StoreError> {
+        self.with(|state| {
+            if let Some(message) = state.messages.iter_mut().find(|m| m.id == id) {
+                message.delivery = delivery;
+            }
+            Ok(())
+        })
+    }
+
+    fn save_handoff(
+        &self,
+        handoff: &HandoffState,
+        pending: Option<PendingHandoff>,
+    ) -> Result<(), StoreError> {
+        self.with(|state| {
+            state.handoff = Some(handoff.clone());
+            state.pending_handoff = pending;
+            Ok(())
+        })
+    }
+
+    fn save_conversation_id(
+        &self,
+        conversation: Option<&ConversationId>,
+    ) -> Result<(), StoreError> {
+        self.with(|state| {
+            state.conversation = conversation.cloned();
+            Ok(())
+        })
+    }
+
+    fn save_draft(&self, draft: &str) -> Result<(), StoreError> {
+        self.with(|state| {
+            state.draft = draft.to_owned();
+            Ok(())
+        })
+    }
+}
