@@ -10,7 +10,9 @@ demo-banner = Demo mode: you are talking to Warmline's built-in demo service, no
 
 person-button = Talk to a person
 person-cancel-button = Cancel request
+person-button-suggested = Suggested
 handoff-requested = You asked for a person. Waiting for the service to answer.
+handoff-requested-offline = You asked for a person. The request is kept and will be sent as soon as the connection is back.
 handoff-queued-position =
     { $position ->
         [1] You are next in line.
@@ -27,7 +29,10 @@ handoff-queued-unknown = You are waiting for a person. The service does not say 
 handoff-connected = You are talking to { $name }.
 handoff-connected-demo = You are talking to { $name } (demo agent).
 handoff-unavailable = Nobody is available right now.
-handoff-message-left = Your message was left. Someone will get back to you.
+handoff-unavailable-leave-message = You can leave a message or ask for a call back below, or try again later.
+handoff-unavailable-try-later = Please try again later with the “Talk to a person” button.
+handoff-message-left = Your message was left. Your reference is { $reference }. Someone will get back to you.
+handoff-callback-requested = You asked for a call back. Your reference is { $reference }. Someone will call you.
 
 ## The conversation
 
@@ -70,6 +75,18 @@ notice-conversation-continues = The conversation continues. Everything you wrote
 notice-offer-person = It looks like the assistant is not helping. Would you like to talk to a person? Press “Talk to a person”.
 notice-message-left = Your message was received. Your reference is { $reference }. Someone will get back to you.
 notice-callback-requested = Your call-back request was received. We will call { $phone } ({ $time }). Your reference is { $reference }.
+notice-callback-requested-any-time = Your call-back request was received. We will call { $phone }. Your reference is { $reference }.
+
+## Leaving a message or asking for a call back (while nobody is available)
+
+leave-message-title = Leave a message or ask for a call back
+leave-message-label = Your message for the service
+leave-message-callback-hint = If you would like a call back, leave your phone number.
+leave-message-phone-label = Your phone number (optional)
+leave-message-time-label = Best time to call (optional)
+leave-message-time-example = for example: tomorrow morning
+leave-message-submit = Leave the message
+leave-message-try-again = Everything you wrote is still here. Please press “Leave the message” again.
 
 ## Errors
 

@@ -7,7 +7,9 @@ demo-banner = 演示模式：您正在与 Warmline 内置的演示服务对话�
 
 person-button = 找真人客服
 person-cancel-button = 取消请求
+person-button-suggested = 推荐
 handoff-requested = 您已请求人工客服，正在等待服务方回应。
+handoff-requested-offline = 您已请求人工客服。请求已保留，连接恢复后会马上发出。
 handoff-queued-position =
     { $position ->
         [1] 下一位就是您。
@@ -23,7 +25,10 @@ handoff-queued-unknown = 您正在等待人工客服。服务方没有告知需�
 handoff-connected = 您正在与 { $name } 交谈。
 handoff-connected-demo = 您正在与 { $name }（演示客服）交谈。
 handoff-unavailable = 现在没有客服人员有空。
-handoff-message-left = 您的留言已收到，会有人联系您。
+handoff-unavailable-leave-message = 您可以在下面留言或请求回电，也可以稍后再试。
+handoff-unavailable-try-later = 请稍后再按“找真人客服”试一次。
+handoff-message-left = 您的留言已收到，编号是 { $reference }。会有人联系您。
+handoff-callback-requested = 您已请求回电，编号是 { $reference }。会有人打电话给您。
 
 ## 对话
 
@@ -66,6 +71,18 @@ notice-conversation-continues = 对话继续进行，您写过的内容都还在
 notice-offer-person = 看起来助手没能帮到您。您想和真人客服说话吗？请按“找真人客服”。
 notice-message-left = 您的留言已收到，编号是 { $reference }。会有人联系您。
 notice-callback-requested = 您的回电请求已收到。我们会打电话到 { $phone }（{ $time }）。编号是 { $reference }。
+notice-callback-requested-any-time = 您的回电请求已收到。我们会打电话到 { $phone }。编号是 { $reference }。
+
+## 留言或请求回电（没有客服人员有空时）
+
+leave-message-title = 留言或请求回电
+leave-message-label = 给客服的留言
+leave-message-callback-hint = 如果希望有人给您回电，请留下电话号码。
+leave-message-phone-label = 您的电话号码（可不填）
+leave-message-time-label = 方便接电话的时间（可不填）
+leave-message-time-example = 例如：明天上午
+leave-message-submit = 提交留言
+leave-message-try-again = 您写的内容都还在。请再按一次“提交留言”。
 
 ## 错误
 

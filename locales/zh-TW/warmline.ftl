@@ -7,7 +7,9 @@ demo-banner = 示範模式：您正在與 Warmline 內建的示範服務對話�
 
 person-button = 找真人客服
 person-cancel-button = 取消請求
+person-button-suggested = 推薦
 handoff-requested = 您已請求真人客服，正在等待服務方回應。
+handoff-requested-offline = 您已請求真人客服。請求已保留，連線恢復後會馬上送出。
 handoff-queued-position =
     { $position ->
         [1] 下一位就是您。
@@ -23,7 +25,10 @@ handoff-queued-unknown = 您正在等待真人客服。服務方沒有告知需�
 handoff-connected = 您正在與 { $name } 交談。
 handoff-connected-demo = 您正在與 { $name }（示範客服）交談。
 handoff-unavailable = 現在沒有客服人員有空。
-handoff-message-left = 您的留言已收到，會有人聯絡您。
+handoff-unavailable-leave-message = 您可以在下面留言或請求回電，也可以稍後再試。
+handoff-unavailable-try-later = 請稍後再按「找真人客服」試一次。
+handoff-message-left = 您的留言已收到，編號是 { $reference }。會有人聯絡您。
+handoff-callback-requested = 您已請求回電，編號是 { $reference }。會有人打電話給您。
 
 ## 對話
 
@@ -66,6 +71,18 @@ notice-conversation-continues = 對話繼續進行，您寫過的內容都還在
 notice-offer-person = 看起來助理沒能幫到您。您想和真人客服說話嗎？請按「找真人客服」。
 notice-message-left = 您的留言已收到，編號是 { $reference }。會有人聯絡您。
 notice-callback-requested = 您的回電請求已收到。我們會打電話到 { $phone }（{ $time }）。編號是 { $reference }。
+notice-callback-requested-any-time = 您的回電請求已收到。我們會打電話到 { $phone }。編號是 { $reference }。
+
+## 留言或請求回電（沒有客服人員有空時）
+
+leave-message-title = 留言或請求回電
+leave-message-label = 給客服的留言
+leave-message-callback-hint = 如果希望有人回電給您，請留下電話號碼。
+leave-message-phone-label = 您的電話號碼（可不填）
+leave-message-time-label = 方便接電話的時間（可不填）
+leave-message-time-example = 例如：明天上午
+leave-message-submit = 送出留言
+leave-message-try-again = 您寫的內容都還在。請再按一次「送出留言」。
 
 ## 錯誤
 

@@ -104,3 +104,14 @@ pub async fn leave_message(
         });
     Ok(conversation.engine.leave_message(text, callback).await?)
 }
+
+/// Keeps what the user is typing, so a crash or a restart never loses it.
+/// The window calls this as the user types (debounced).
+#[tauri::command]
+#[specta::specta]
+pub async fn save_draft(
+    conversation: State<'_, Conversation>,
+    text: String,
+) -> Result<(), UiError> {
+    Ok(conversation.engine.save_draft(text).await?)
+}

@@ -27,6 +27,7 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
             commands::request_person,
             commands::cancel_person,
             commands::leave_message,
+            commands::save_draft,
         ])
         .events(collect_events![ConversationUpdate])
         // Timestamps are milliseconds since 1970: far below 2^53.

@@ -1,7 +1,10 @@
 // Screenshots of the built window with the fake backend, for looking at it:
 //   node scripts/screenshot.mjs OUT.png [WIDTHxHEIGHT] [query] [scene]
 // scene: "conversation" (default: a short exchange), "queued" (waiting for a
-// person, plus a failed send), "connected" (talking to the demo agent).
+// person, plus a failed send), "connected" (talking to the demo agent),
+// "offered" (the bot did not help twice; Warmline suggests a person),
+// "unavailable" (nobody there: the leave-a-message form, partly filled in),
+// "message-left" (the message was left; the reference is shown).
 import { addBotMessages, fake, launchBrowser, openApp, startServer, waitForAttribute } from "../tests/helpers.mjs";
 
 const [out = "/tmp/ui.png", size = "1280x800", query = "", scene = "conversation"] = process.argv.slice(2);
@@ -33,6 +36,25 @@ try {
     await page.keyboard.press("Enter");
     await page.waitForSelector("#alert p");
   }
+  if (scene === "offered") {
+    for (const question of ["Can you fix my television?", "My television is broken"]) {
+      await page.locator("#composer-input").fill(question);
+      await page.keyboard.press("Enter");
+    }
+    await waitForAttribute(page, "#person-button", "data-offered", "true");
+  }
+  if (scene === "unavailable" || scene === "message-left") {
+    await fake(page, (f) => f.setAfterHours(true));
+    await page.locator("#person-button").click();
+    await waitForAttribute(page, "#app", "data-handoff-state", "unavailable");
+    await page.locator("#leave-message-text").fill("Please call me about my bill. It is too high this month.");
+    await page.locator("#callback-phone").fill("555 0123");
+  }
+  if (scene === "message-left") {
+    await page.locator("#callback-time").fill("tomorrow morning");
+    await page.locator("#leave-message-submit").click();
+    await waitForAttribute(page, "#app", "data-handoff-state", "message-left");
+  }
   if (scene === "connected") {
     for (let i = 0; i < 3; i += 1) await fake(page, (f) => f.advanceQueue());
     await page.waitForFunction(() => document.querySelectorAll('.message[data-author-kind="agent"]').length >= 1);
@@ -42,7 +64,11 @@ try {
     await page.waitForSelector("#typing-indicator:not(:empty)");
     await page.waitForTimeout(20);
   }
-  await page.locator("#composer-input").fill("I would like to know");
+  if (scene !== "unavailable" && scene !== "message-left") {
+    await page.locator("#composer-input").fill("I would like to know");
+  }
+  // Let a scroll that follows the newest message settle.
+  await page.waitForTimeout(50);
   await page.screenshot({ path: out });
   if (problems.length > 0) console.error(problems.join("\n"));
   console.log(`wrote ${out}`);

@@ -24,6 +24,11 @@ export const commands = {
 	 *  the window keeps what the user filled in.
 	 */
 	leaveMessage: (text: string, phone: string | null, preferredTime: string | null) => typedError<null, UiError>(__TAURI_INVOKE("leave_message", { text, phone, preferredTime })),
+	/**
+	 *  Keeps what the user is typing, so a crash or a restart never loses it.
+	 *  The window calls this as the user types (debounced).
+	 */
+	saveDraft: (text: string) => typedError<null, UiError>(__TAURI_INVOKE("save_draft", { text })),
 };
 
 /** Events */
@@ -155,6 +160,8 @@ export type ConversationSnapshot = {
 	 *  highlights the "Talk to a person" button.
 	 */
 	personOffered: boolean,
+	/**  What the user was typing, kept across restarts. */
+	draft: string,
 };
 
 /**  One change to the conversation, pushed to the window. */
@@ -190,7 +197,9 @@ export type ErrorCode =
 /**  The backend does not offer this. */
 "unsupported" | 
 /**  The conversation engine has stopped (the app is closing). */
-"engineStopped";
+"engineStopped" | 
+/**  The conversation could not be saved on this computer. */
+"storageFailed";
 
 /**  Where the user stands in reaching a person. */
 export type HandoffState = 

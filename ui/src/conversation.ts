@@ -1,5 +1,10 @@
 // The window's copy of the conversation: a snapshot plus the events that
 // followed it. Pure functions, so the ordering rules are easy to follow.
+//
+// Events are numbered without gaps. An event whose number skips one (the
+// window fell behind, e.g. the engine's event channel overflowed) is not
+// applied: the window asks for a fresh snapshot instead (`resyncing`), and
+// keeps the events that arrive meanwhile for after it.
 import type {
   BackendInfo,
   ConnectionState,
@@ -14,6 +19,8 @@ import type { DisplayError } from "./backend/types";
 export interface ConversationView {
   /** False until the first snapshot arrived; the log and status stay empty until then. */
   loaded: boolean;
+  /** The draft the engine kept (from the first snapshot): restored into the text box. */
+  savedDraft: string;
   /** seq of the snapshot or of the last event applied. */
   seq: number;
   backend: BackendInfo | null;
@@ -21,9 +28,15 @@ export interface ConversationView {
   handoff: HandoffState;
   connection: ConnectionState;
   typing: string | null;
+  /** Warmline offers a person because the bot did not help. */
+  personOffered: boolean;
   /** The failure shown in the alert area, if any. */
   error: DisplayError | null;
-  /** Events that arrived before the first snapshot, kept until it comes. */
+  /** A gap in the event numbers was seen; a new snapshot is needed. */
+  resyncing: boolean;
+  /** How many gaps were seen: each one asks for a snapshot. */
+  gaps: number;
+  /** Events that arrived before the (first or next) snapshot, kept until it comes. */
   early: ConversationEvent[];
 }
 
@@ -36,13 +49,17 @@ export type ConversationAction =
 
 export const initialView: ConversationView = {
   loaded: false,
+  savedDraft: "",
   seq: 0,
   backend: null,
   messages: [],
   handoff: { state: "none" },
   connection: "connecting",
   typing: null,
+  personOffered: false,
   error: null,
+  resyncing: false,
+  gaps: 0,
   early: [],
 };
 
@@ -72,15 +89,26 @@ function applyChange(view: ConversationView, change: ConversationChange): Conver
     }
     case "typingChanged":
       return { ...view, typing: change.typing };
+    case "personOffered":
+      return { ...view, personOffered: change.offered };
     case "failed":
       return { ...view, error: { messageId: change.error.messageId, args: { ...change.error.args } } };
   }
 }
 
 function applyEvent(view: ConversationView, event: ConversationEvent): ConversationView {
+  if (view.resyncing) {
+    // Waiting for the snapshot that fills the gap; this event may follow it.
+    return { ...view, early: [...view.early, event] };
+  }
   if (event.seq <= view.seq) {
     // Already part of the snapshot (or a duplicate).
     return view;
+  }
+  if (event.seq > view.seq + 1) {
+    // Events were missed: applying this one would show a conversation with
+    // holes in it. Ask for the whole conversation again.
+    return { ...view, resyncing: true, gaps: view.gaps + 1, early: [event] };
   }
   return { ...applyChange(view, event.change), seq: event.seq };
 }
@@ -97,13 +125,16 @@ export function reduceConversation(view: ConversationView, action: ConversationA
       const base: ConversationView = {
         ...view,
         loaded: true,
+        savedDraft: view.loaded ? view.savedDraft : snapshot.draft,
         seq: snapshot.seq,
         backend: snapshot.backend,
         messages: snapshot.messages,
         handoff: snapshot.handoff,
         connection: snapshot.connection,
         typing: snapshot.typing,
+        personOffered: snapshot.personOffered,
         error: action.recovered ? null : view.error,
+        resyncing: false,
         early: [],
       };
       const early = [...view.early].sort((a, b) => a.seq - b.seq);

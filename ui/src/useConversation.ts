@@ -1,4 +1,4 @@
-import { useEffect, useReducer } from "preact/hooks";
+import { useEffect, useReducer, useRef } from "preact/hooks";
 import type { Dispatch } from "preact/hooks";
 import { toDisplayError, type WarmlineBackend } from "./backend/types";
 import {
@@ -14,21 +14,27 @@ const SNAPSHOT_RETRY_MS = [1000, 2000, 4000, 8000] as const;
 /**
  * Subscribes to the engine's events first, then fetches the snapshot, so that
  * nothing that happens in between is lost; events already contained in the
- * snapshot (seq <= snapshot.seq) are ignored.
+ * snapshot (seq <= snapshot.seq) are ignored. When an event skips a number
+ * (the window fell behind), the snapshot is fetched again.
  */
 export function useConversation(
   backend: WarmlineBackend,
 ): [ConversationView, Dispatch<ConversationAction>] {
   const [view, dispatch] = useReducer(reduceConversation, initialView);
+  /** Fetches a fresh snapshot unless one is already on its way. */
+  const resyncRef = useRef<(() => void) | null>(null);
 
   useEffect(() => {
     let disposed = false;
+    let fetching = false;
     let unsubscribe: (() => void) | null = null;
     let retryTimer: ReturnType<typeof setTimeout> | undefined;
 
     async function fetchSnapshot(attempt: number): Promise<void> {
+      fetching = true;
       try {
         const snapshot = await backend.snapshot();
+        fetching = false;
         if (!disposed) {
           dispatch({ type: "snapshot", snapshot, recovered: attempt > 0 });
         }
@@ -62,13 +68,28 @@ export function useConversation(
       await fetchSnapshot(0);
     }
 
+    resyncRef.current = () => {
+      // A failed fetch is already being retried (fetching stays true).
+      if (!disposed && !fetching) {
+        void fetchSnapshot(0);
+      }
+    };
     void start();
     return () => {
       disposed = true;
+      resyncRef.current = null;
       clearTimeout(retryTimer);
       unsubscribe?.();
     };
   }, [backend]);
+
+  // Every gap asks once, also one found while applying a fresh snapshot.
+  const { gaps } = view;
+  useEffect(() => {
+    if (gaps > 0) {
+      resyncRef.current?.();
+    }
+  }, [gaps]);
 
   return [view, dispatch];
 }

@@ -2,7 +2,7 @@
 // computed from the styles the browser actually applies.
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
-import { fake, launchBrowser, openApp, startServer, waitForAttribute } from "./helpers.mjs";
+import { fake, goUnavailable, launchBrowser, openApp, startServer, waitForAttribute } from "./helpers.mjs";
 
 let server;
 let browser;
@@ -71,8 +71,8 @@ const TARGETS = [
   { selector: "#person-cancel-button" },
   { selector: "#send-button" },
   { selector: "#demo-banner" },
-  { selector: "#handoff-status" },
-  { selector: "#handoff-status p" },
+  { selector: "#handoff-panel" },
+  { selector: "#handoff-panel p" },
   { selector: "#alert p" },
   { selector: "#typing-indicator" },
   { selector: ".composer__label" },
@@ -107,7 +107,7 @@ async function everythingOnScreen(page) {
   await page.waitForSelector("#alert p");
   await page.waitForSelector('.message[data-author-kind="agent"]');
   await page.waitForSelector("#typing-indicator:not(:empty)");
-  await page.waitForSelector("#handoff-status p");
+  await page.waitForSelector("#handoff-panel p");
 }
 
 describe("contrast", () => {
@@ -123,7 +123,7 @@ describe("contrast", () => {
         assert.deepEqual(weak, [], `below 7:1: ${JSON.stringify(weak)}`);
         // The key controls are measured (not vacuously passing).
         const byName = Object.fromEntries(results.map((r) => [r.selector, r.ratio]));
-        for (const key of ["body", "#person-button", "#send-button", "#handoff-status"]) {
+        for (const key of ["body", "#person-button", "#send-button", "#handoff-panel"]) {
           assert.ok(byName[key] >= 7, `${key}: ${byName[key]}`);
         }
       } finally {
@@ -131,6 +131,40 @@ describe("contrast", () => {
       }
     });
   }
+
+  test("the suggestion on the person button and the leave-a-message form are at least 7:1", async () => {
+    const { page, context } = await openApp(browser, server.url);
+    try {
+      await fake(page, (f) => f.emit({ kind: "personOffered", offered: true }));
+      await waitForAttribute(page, "#person-button", "data-offered", "true");
+      const offered = await page.evaluate(measure, [
+        { selector: "#person-button" },
+        { selector: "#person-button .button__badge" },
+        { selector: "#person-button .button__label" },
+      ]);
+      await goUnavailable(page);
+      await fake(page, (f) => f.failNext("leaveMessage", { code: "backendRejected", messageId: "error-backend-rejected", args: {} }));
+      await page.locator("#leave-message-text").fill("Please call me");
+      await page.locator("#leave-message-submit").click();
+      await page.waitForSelector("#leave-message-error p");
+      const form = await page.evaluate(measure, [
+        { selector: "#handoff-panel p" },
+        { selector: "#leave-message-form label" },
+        { selector: "#leave-message-hint" },
+        { selector: "#leave-message-text" },
+        { selector: "#callback-phone" },
+        { selector: "#callback-time", pseudo: "::placeholder" },
+        { selector: "#leave-message-error p" },
+        { selector: "#leave-message-submit" },
+      ]);
+      const results = [...offered, ...form];
+      assert.deepEqual(results.filter((r) => r.missing).map((r) => r.selector), [], "every element is on screen");
+      const weak = results.filter((r) => !(r.ratio >= 7));
+      assert.deepEqual(weak, [], `below 7:1: ${JSON.stringify(weak)}`);
+    } finally {
+      await context.close();
+    }
+  });
 
   test("the placeholder is at least 7:1", async () => {
     const { page, context } = await openApp(browser, server.url);
@@ -160,6 +194,42 @@ describe("contrast", () => {
       await page.locator("#person-button").click();
       await page.waitForSelector("#person-cancel-button");
       for (const id of ["person-button", "person-cancel-button", "composer-input", "send-button"]) {
+        await page.locator(`#${id}`).focus();
+        await page.keyboard.press("Shift+Tab");
+        await page.keyboard.press("Tab");
+        const ring = await page.evaluate(() => {
+          const el = document.activeElement;
+          const s = getComputedStyle(el);
+          // The ring lies outside the element, on its parent's background.
+          let n = el.parentElement;
+          while (n && getComputedStyle(n).backgroundColor === "rgba(0, 0, 0, 0)") n = n.parentElement;
+          return { id: el.id, width: parseFloat(s.outlineWidth), color: s.outlineColor, around: n ? getComputedStyle(n).backgroundColor : "rgb(255, 255, 255)" };
+        });
+        assert.equal(ring.id, id);
+        assert.ok(ring.width >= 3, `${id}: ring ${ring.width}px`);
+        const ratio = await page.evaluate(([a, b]) => {
+          const lum = (c) => {
+            const [r, g, bl] = /rgba?\(([^)]+)\)/.exec(c)[1].split(/[,\s]+/).map(Number);
+            const lin = (v) => ((v /= 255) <= 0.04045 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4);
+            return 0.2126 * lin(r) + 0.7152 * lin(g) + 0.0722 * lin(bl);
+          };
+          const [hi, lo] = [lum(a), lum(b)].sort((x, y) => y - x);
+          return (hi + 0.05) / (lo + 0.05);
+        }, [ring.color, ring.around]);
+        assert.ok(ratio >= 3, `${id}: ring ${ring.color} on ${ring.around} is ${ratio.toFixed(2)}:1`);
+      }
+    } finally {
+      await context.close();
+    }
+  });
+
+  test("focus rings in the form and on the suggested person button stand out too (at least 3:1)", async () => {
+    const { page, context } = await openApp(browser, server.url);
+    try {
+      await goUnavailable(page);
+      await fake(page, (f) => f.emit({ kind: "personOffered", offered: true }));
+      await waitForAttribute(page, "#person-button", "data-offered", "true");
+      for (const id of ["person-button", "leave-message-text", "callback-phone", "callback-time", "leave-message-submit"]) {
         await page.locator(`#${id}`).focus();
         await page.keyboard.press("Shift+Tab");
         await page.keyboard.press("Tab");

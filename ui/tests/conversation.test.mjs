@@ -209,7 +209,7 @@ describe("events", () => {
         ["before the snapshot", "after the snapshot"],
       );
       assert.equal(all[0].author, "Ana", "a real agent has no demo label");
-      assert.equal(await textOf(page, "#handoff-status"), "You are talking to Ana.");
+      assert.equal(await textOf(page, "#handoff-panel"), "You are talking to Ana.");
       assert.equal(await textOf(page, "#alert"), "", "events up to the snapshot's seq are ignored");
       assert.deepEqual(problems, []);
     } finally {
@@ -259,10 +259,10 @@ describe("events", () => {
     const { page, context } = await openApp(browser, server.url);
     try {
       assert.equal(await page.getAttribute("#app", "data-connection"), "online");
-      assert.equal(await textOf(page, "#handoff-status"), "");
+      assert.equal(await textOf(page, "#handoff-panel"), "");
       await fake(page, (f) => f.setConnection("reconnecting"));
       await waitForAttribute(page, "#app", "data-connection", "reconnecting");
-      assert.equal(await textOf(page, "#handoff-status"), "Reconnecting. Your messages are safe.");
+      assert.equal(await textOf(page, "#handoff-panel"), "Reconnecting. Your messages are safe.");
       await page.locator("#composer-input").fill("are you there?");
       await page.keyboard.press("Enter");
       await page.waitForSelector('.message[data-author-kind="user"][data-delivery="willRetry"]');
@@ -271,10 +271,10 @@ describe("events", () => {
         "Not sent yet. It will be sent as soon as possible.",
       );
       await fake(page, (f) => f.setConnection("connecting"));
-      await waitForText(page, "#handoff-status", "Connecting…");
+      await waitForText(page, "#handoff-panel", "Connecting…");
       await fake(page, (f) => f.setConnection("online"));
       await page.waitForSelector('.message[data-author-kind="user"][data-delivery="sent"]');
-      assert.equal(await textOf(page, "#handoff-status"), "");
+      assert.equal(await textOf(page, "#handoff-panel"), "");
     } finally {
       await context.close();
     }
@@ -323,6 +323,53 @@ describe("events", () => {
       await waitForText(page, "#transcript", "Something went wrong. Nothing you wrote is lost.");
       assert.doesNotMatch(await textOf(page, "#transcript"), /notice-from-the-future/);
       assert.ok(problems.some((p) => p.includes("notice-from-the-future")), "the miss is logged for developers");
+    } finally {
+      await context.close();
+    }
+  });
+
+  test("an event that skips a number is not applied: the window fetches the snapshot again", async () => {
+    const { page, context, problems } = await openApp(browser, server.url, { query: { welcome: "0" } });
+    try {
+      await fake(page, (f) => f.addMessage({ kind: "bot", name: "Sunny", demo: true }, "first"));
+      await waitForText(page, "#transcript", "first");
+      assert.equal(await fake(page, (f) => f.snapshotCalls()), 1);
+      // The window falls behind: it never hears of these two changes…
+      await fake(page, (f) => {
+        f.emit(
+          {
+            kind: "messageAdded",
+            message: {
+              id: "missed",
+              author: { kind: "agent", name: "Ana", demo: false },
+              body: { kind: "text", text: "missed" },
+              sentAt: 0,
+              delivery: "received",
+            },
+          },
+          { drop: true },
+        );
+        f.emit({ kind: "handoffChanged", handoff: { state: "connected", agentName: "Ana", demo: false } }, { drop: true });
+      });
+      // …and the next one it hears of skips their numbers.
+      await fake(page, (f) => f.addMessage({ kind: "agent", name: "Ana", demo: false }, "after the gap"));
+      await page.waitForFunction(() => window.__warmlineFake.snapshotCalls() === 2);
+      await waitForText(page, "#transcript", "after the gap");
+      await waitForAttribute(page, "#app", "data-handoff-state", "connected");
+      assert.deepEqual(
+        (await messages(page)).map((m) => m.text),
+        ["first", "missed", "after the gap"],
+      );
+      assert.equal(await textOf(page, "#handoff-panel"), "You are talking to Ana.");
+      // Events go on as before, without another snapshot.
+      await fake(page, (f) => f.addMessage({ kind: "agent", name: "Ana", demo: false }, "later"));
+      await waitForText(page, "#transcript", "later");
+      assert.deepEqual(
+        (await messages(page)).map((m) => m.text),
+        ["first", "missed", "after the gap", "later"],
+      );
+      assert.equal(await fake(page, (f) => f.snapshotCalls()), 2);
+      assert.deepEqual(problems, []);
     } finally {
       await context.close();
     }

@@ -1,7 +1,20 @@
-// "Talk to a person": the request, the queue, the agent, cancelling.
+// "Talk to a person": the request, the queue, the agent, cancelling; the
+// offer when the bot does not help; asking while offline; what the screen
+// reader hears; leaving a message or asking for a call back.
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
-import { fake, launchBrowser, openApp, startServer, textOf, waitForAttribute, waitForText } from "./helpers.mjs";
+import {
+  boxOf,
+  fake,
+  goUnavailable,
+  launchBrowser,
+  openApp,
+  panelLines,
+  startServer,
+  textOf,
+  waitForAttribute,
+  waitForText,
+} from "./helpers.mjs";
 
 let server;
 let browser;
@@ -17,7 +30,7 @@ after(async () => {
 });
 
 const handoffState = (page) => page.getAttribute("#app", "data-handoff-state");
-const statusText = (page) => textOf(page, "#handoff-status");
+const statusText = (page) => textOf(page, "#handoff-panel");
 
 async function advance(page) {
   await fake(page, (f) => f.advanceQueue());
@@ -40,15 +53,15 @@ describe("talk to a person", () => {
       await advance(page);
       await waitForAttribute(page, "#app", "data-handoff-state", "queued");
       assert.equal(await statusText(page), "You are number 3 in line.Expected wait: about 3 minutes.");
-      const lines = await page.locator("#handoff-status p").allTextContents();
+      const lines = await page.locator("#handoff-panel p").allTextContents();
       assert.deepEqual(lines, ["You are number 3 in line.", "Expected wait: about 3 minutes."]);
 
       await advance(page);
-      await waitForText(page, "#handoff-status", "You are number 2 in line.");
+      await waitForText(page, "#handoff-panel", "You are number 2 in line.");
       assert.match(await statusText(page), /Expected wait: about 2 minutes\./);
 
       await advance(page);
-      await waitForText(page, "#handoff-status", "You are next in line.");
+      await waitForText(page, "#handoff-panel", "You are next in line.");
       assert.match(await statusText(page), /Expected wait: less than a minute\./);
       assert.equal(await page.locator("#person-cancel-button").count(), 1);
 
@@ -79,7 +92,7 @@ describe("talk to a person", () => {
       await page.evaluate(() => {
         window.__seen = { states: [], texts: [] };
         const app = document.querySelector("#app");
-        const status = document.querySelector("#handoff-status");
+        const status = document.querySelector("#handoff-panel");
         const record = () => {
           const state = app.dataset.handoffState;
           if (window.__seen.states.at(-1) !== state) window.__seen.states.push(state);
@@ -91,7 +104,7 @@ describe("talk to a person", () => {
       });
       await page.locator("#person-button").click();
       await waitForAttribute(page, "#app", "data-handoff-state", "connected", 8000);
-      await waitForText(page, "#handoff-status", "Mei");
+      await waitForText(page, "#handoff-panel", "Mei");
       const seen = await page.evaluate(() => window.__seen);
       assert.deepEqual(seen.states, ["none", "requested", "queued", "connected"]);
       assert.deepEqual(
@@ -109,7 +122,7 @@ describe("talk to a person", () => {
     try {
       await page.locator("#person-button").click();
       await advance(page);
-      await waitForText(page, "#handoff-status", "number 3");
+      await waitForText(page, "#handoff-panel", "number 3");
       await page.locator("#person-cancel-button").focus();
       await page.keyboard.press("Enter");
       await waitForAttribute(page, "#app", "data-handoff-state", "none");
@@ -156,8 +169,12 @@ describe("talk to a person", () => {
       [{ state: "queued", position: 1, estimatedWaitSecs: 61 }, "queued", "You are next in line.Expected wait: about 2 minutes."],
       [{ state: "queued", position: 2, estimatedWaitSecs: 60 }, "queued", "You are number 2 in line.Expected wait: about one minute."],
       [{ state: "connected", agentName: "Ana", demo: false }, "connected", "You are talking to Ana."],
-      [{ state: "unavailable" }, "unavailable", "Nobody is available right now."],
-      [{ state: "messageLeft" }, "message-left", "Your message was left. Someone will get back to you."],
+      [{ state: "unavailable" }, "unavailable",
+        "Nobody is available right now.You can leave a message or ask for a call back below, or try again later."],
+      [{ state: "messageLeft", reference: "REF-7", callback: false }, "message-left",
+        "Your message was left. Your reference is REF-7. Someone will get back to you."],
+      [{ state: "messageLeft", reference: "REF-8", callback: true }, "message-left",
+        "You asked for a call back. Your reference is REF-8. Someone will call you."],
       [{ state: "requested" }, "requested", "You asked for a person. Waiting for the service to answer."],
       [{ state: "none" }, "none", ""],
     ];
@@ -166,7 +183,7 @@ describe("talk to a person", () => {
         await fake(page, (f, h) => f.emit({ kind: "handoffChanged", handoff: h }), handoff);
         await waitForAttribute(page, "#app", "data-handoff-state", attribute);
         await page
-          .waitForFunction((t) => document.querySelector("#handoff-status").textContent === t, text, { timeout: 2000 })
+          .waitForFunction((t) => document.querySelector("#handoff-panel").textContent === t, text, { timeout: 2000 })
           .catch(() => undefined);
         assert.equal(await statusText(page), text, JSON.stringify(handoff));
         const cancel = await page.locator("#person-cancel-button").count();
@@ -174,13 +191,477 @@ describe("talk to a person", () => {
         assert.equal(await page.locator("#person-button").isVisible(), true);
       }
       // The connection state joins the handoff state in the panel.
-      await fake(page, (f) => f.emit({ kind: "handoffChanged", handoff: { state: "requested" } }));
+      await fake(page, (f) => f.emit({ kind: "handoffChanged", handoff: { state: "queued", position: 2, estimatedWaitSecs: null } }));
       await fake(page, (f) => f.setConnection("reconnecting"));
-      await waitForText(page, "#handoff-status", "Reconnecting. Your messages are safe.");
-      assert.deepEqual(await page.locator("#handoff-status p").allTextContents(), [
-        "You asked for a person. Waiting for the service to answer.",
+      await waitForText(page, "#handoff-panel", "Reconnecting. Your messages are safe.");
+      assert.deepEqual(await page.locator("#handoff-panel p").allTextContents(), [
+        "You are number 2 in line.",
         "Reconnecting. Your messages are safe.",
       ]);
+      assert.deepEqual(problems, []);
+    } finally {
+      await context.close();
+    }
+  });
+});
+
+const UNREACHABLE = { code: "backendUnreachable", messageId: "error-backend-unreachable", args: {} };
+const UNREACHABLE_EN = "The service cannot be reached right now. Nothing is lost; Warmline keeps trying.";
+const OFFER_EN = "It looks like the assistant is not helping. Would you like to talk to a person? Press “Talk to a person”.";
+
+async function send(page, text) {
+  const before = await page.locator('.message[data-author-kind="user"]').count();
+  await page.locator("#composer-input").fill(text);
+  await page.keyboard.press("Enter");
+  await page.waitForFunction((n) => document.querySelectorAll('.message[data-author-kind="user"]').length > n, before);
+}
+
+/** The person button's look that does not depend on colour. */
+function personButtonShape(page) {
+  return page.evaluate(() => {
+    const button = document.querySelector("#person-button");
+    const s = getComputedStyle(button);
+    const badge = button.querySelector(".button__badge");
+    const b = button.getBoundingClientRect();
+    const r = badge?.getBoundingClientRect();
+    return {
+      offered: button.dataset.offered,
+      border: parseFloat(s.borderTopWidth),
+      rings: s.boxShadow.split(/,(?![^(]*\))/).length,
+      badge: badge
+        ? {
+            text: badge.textContent,
+            visible: r.width > 0 && r.height > 0 && getComputedStyle(badge).visibility === "visible",
+            inside: r.left >= b.left && r.right <= b.right && r.top >= b.top && r.bottom <= b.bottom,
+            fontSize: parseFloat(getComputedStyle(badge).fontSize),
+          }
+        : null,
+    };
+  });
+}
+
+describe("Warmline offers a person when the bot does not help", () => {
+  test("two unhelpful answers: the button says “Suggested”, gets a thicker frame and data-offered", async () => {
+    const { page, context, problems } = await openApp(browser, server.url);
+    try {
+      const before = await personButtonShape(page);
+      assert.deepEqual({ offered: before.offered, badge: before.badge }, { offered: "false", badge: null });
+
+      await send(page, "Can you fix my television?");
+      await page.waitForFunction(() => document.querySelectorAll('.message[data-author-kind="bot"]').length === 2);
+      assert.equal(await page.getAttribute("#person-button", "data-offered"), "false", "one miss is not enough");
+      await send(page, "My television is broken");
+      await waitForAttribute(page, "#person-button", "data-offered", "true");
+      await waitForText(page, "#transcript", OFFER_EN);
+
+      const after = await personButtonShape(page);
+      // Not by colour alone: a word on the button and a thicker frame.
+      assert.deepEqual(after.badge, { text: "Suggested", visible: true, inside: true, fontSize: after.badge.fontSize });
+      assert.ok(after.badge.fontSize >= 24, `badge text ${after.badge.fontSize}px`);
+      assert.ok(after.border >= before.border * 2, `frame ${before.border}px → ${after.border}px`);
+      assert.ok(after.rings > before.rings, "an extra ring around the button");
+      assert.equal(await textOf(page, "#person-button"), "SuggestedTalk to a person");
+
+      // One press, no confirmation: the offer is taken and goes away.
+      await page.locator("#person-button").click();
+      await waitForAttribute(page, "#app", "data-handoff-state", "requested");
+      await waitForAttribute(page, "#person-button", "data-offered", "false");
+      assert.equal(await page.locator("#person-button .button__badge").count(), 0);
+      assert.equal(await page.locator("dialog, [role=dialog], [role=alertdialog]").count(), 0);
+      assert.deepEqual(problems, []);
+    } finally {
+      await context.close();
+    }
+  });
+
+  test("asking the same question again offers a person; the snapshot carries the offer", async () => {
+    const { page, context } = await openApp(browser, server.url);
+    try {
+      await send(page, "What are your opening hours?");
+      // A helpful answer first (it would withdraw an offer made before it).
+      await page.waitForFunction(() => document.querySelectorAll('.message[data-author-kind="bot"]').length === 2);
+      await send(page, "what are your opening hours");
+      await waitForAttribute(page, "#person-button", "data-offered", "true");
+      assert.equal(await textOf(page, "#person-button .button__badge"), "Suggested");
+    } finally {
+      await context.close();
+    }
+    const held = await openApp(browser, server.url, { query: { holdSnapshot: "1" }, waitLoaded: false });
+    try {
+      await held.page.waitForFunction(() => window.__warmlineFake?.snapshotCalls() === 1);
+      await fake(held.page, (f) => f.emit({ kind: "personOffered", offered: true }));
+      await fake(held.page, (f) => f.releaseSnapshot());
+      await waitForAttribute(held.page, "#app", "data-loaded", "true");
+      await waitForAttribute(held.page, "#person-button", "data-offered", "true");
+      await fake(held.page, (f) => f.emit({ kind: "personOffered", offered: false }));
+      await waitForAttribute(held.page, "#person-button", "data-offered", "false");
+    } finally {
+      await held.context.close();
+    }
+  });
+});
+
+describe("asking in words", () => {
+  for (const [lang, words, notice] of [
+    ["en-US", "I want a person", "You asked for a person, so Warmline is getting you one. You do not need to ask again."],
+    ["zh-CN", "转人工", "您要求人工客服，Warmline 正在为您转接，不用再说一遍。"],
+  ]) {
+    test(`${lang}: "${words}" asks for a person like the button`, async () => {
+      const { page, context, problems } = await openApp(browser, server.url, { query: { lang } });
+      try {
+        await send(page, words);
+        await waitForAttribute(page, "#app", "data-handoff-state", "requested");
+        await waitForText(page, "#transcript", notice);
+        assert.equal(await page.locator("#person-cancel-button").count(), 1);
+        await page.waitForTimeout(200);
+        assert.equal(await page.locator('.message[data-author-kind="bot"]').count(), 1, "the bot does not answer");
+        assert.deepEqual(problems, []);
+      } finally {
+        await context.close();
+      }
+    });
+  }
+});
+
+describe("asking while the connection is down", () => {
+  test("the request is kept, the panel says so, and it goes out when the connection is back", async () => {
+    const { page, context, problems } = await openApp(browser, server.url, { query: { queueStepMs: "150" } });
+    try {
+      await fake(page, (f) => f.setConnection("reconnecting"));
+      await waitForAttribute(page, "#app", "data-connection", "reconnecting");
+      await page.locator("#person-button").click();
+      await waitForAttribute(page, "#app", "data-handoff-state", "requested");
+      const kept = "You asked for a person. The request is kept and will be sent as soon as the connection is back.";
+      await waitForText(page, "#handoff-panel", kept);
+      assert.deepEqual(await panelLines(page), [kept, "Reconnecting. Your messages are safe."]);
+      assert.equal(await page.locator("#person-cancel-button").count(), 1, "it can still be cancelled");
+
+      await fake(page, (f) => f.setConnection("connecting"));
+      await waitForText(page, "#handoff-panel", "Connecting…");
+      assert.deepEqual(await panelLines(page), [kept, "Connecting…"]);
+      // Nothing moves while offline.
+      await page.waitForTimeout(500);
+      assert.equal(await handoffState(page), "requested");
+
+      await fake(page, (f) => f.setConnection("online"));
+      await waitForText(page, "#handoff-panel", "You asked for a person. Waiting for the service to answer.");
+      await waitForAttribute(page, "#app", "data-handoff-state", "queued");
+      assert.deepEqual(problems, []);
+    } finally {
+      await context.close();
+    }
+  });
+});
+
+describe("what the screen reader hears", () => {
+  test("queue numbers at most once a minute (the panel at once); state changes at once", async () => {
+    const { page, context, problems } = await openApp(browser, server.url, { clock: true });
+    const announced = () => textOf(page, "#handoff-status");
+    try {
+      await page.evaluate(() => {
+        window.__announced = [];
+        const status = document.querySelector("#handoff-status");
+        new MutationObserver(() => {
+          if (status.textContent !== "") window.__announced.push(status.textContent);
+        }).observe(status, { childList: true, characterData: true, subtree: true });
+      });
+      await page.locator("#person-button").click();
+      await waitForText(page, "#handoff-status", "You asked for a person. Waiting for the service to answer.");
+      await advance(page);
+      const three = "You are number 3 in line. Expected wait: about 3 minutes.";
+      await waitForText(page, "#handoff-status", three, 2000);
+
+      // The queue moves: the panel shows it at once, the announcement waits.
+      await advance(page);
+      await waitForText(page, "#handoff-panel", "You are number 2 in line.");
+      await page.waitForTimeout(100);
+      assert.equal(await announced(), three);
+      await page.clock.fastForward(30_000);
+      await page.waitForTimeout(50);
+      assert.equal(await announced(), three, "not again within a minute");
+      await advance(page);
+      await waitForText(page, "#handoff-panel", "You are next in line.");
+      await page.clock.fastForward(20_000);
+      await page.waitForTimeout(50);
+      assert.equal(await announced(), three, "50 s after the last announcement");
+      // A minute after the last announcement, the latest numbers are told.
+      await page.clock.fastForward(11_000);
+      const next = "You are next in line. Expected wait: less than a minute.";
+      await waitForText(page, "#handoff-status", next, 2000);
+
+      // A lost connection is told at once.
+      await fake(page, (f) => f.setConnection("reconnecting"));
+      await waitForText(page, "#handoff-status", "Reconnecting. Your messages are safe.", 2000);
+      await fake(page, (f) => f.setConnection("online"));
+      await waitForText(page, "#handoff-status", next, 2000);
+      // A person joins: told at once, although the last announcement was just now.
+      await advance(page);
+      await waitForText(page, "#handoff-status", "You are talking to Mei (demo agent).", 2000);
+
+      assert.deepEqual(await page.evaluate(() => window.__announced), [
+        "You asked for a person. Waiting for the service to answer.",
+        three,
+        next,
+        `${next} Reconnecting. Your messages are safe.`,
+        next,
+        "You are talking to Mei (demo agent).",
+      ]);
+      assert.equal(await page.locator("#handoff-status").getAttribute("aria-live"), "polite");
+      assert.deepEqual(problems, []);
+    } finally {
+      await context.close();
+    }
+  });
+
+  test("nobody available and a message left are told at once", async () => {
+    const { page, context } = await openApp(browser, server.url, { clock: true });
+    try {
+      await goUnavailable(page);
+      await waitForText(page, "#handoff-status", "Nobody is available right now.", 2000);
+      await page.locator("#leave-message-text").fill("Please call me");
+      await page.locator("#leave-message-submit").click();
+      await waitForText(page, "#handoff-status", "Your message was left. Your reference is FAKE-0001.", 2000);
+    } finally {
+      await context.close();
+    }
+  });
+});
+
+describe("nobody available: leave a message or ask for a call back", () => {
+  test("the form is in the page, every field labelled, and the person button stays", async () => {
+    const { page, context, problems } = await openApp(browser, server.url);
+    try {
+      await goUnavailable(page);
+      await waitForText(page, "#transcript", "Nobody is available right now. You can leave a message and someone will get back to you.");
+      assert.deepEqual(await panelLines(page), [
+        "Nobody is available right now.",
+        "You can leave a message or ask for a call back below, or try again later.",
+      ]);
+      const form = await page.evaluate(() => {
+        const label = (id) => document.querySelector(`label[for="${id}"]`)?.textContent ?? null;
+        const phone = document.querySelector("#callback-phone");
+        const form = document.querySelector("#leave-message-form");
+        return {
+          inDialog: form.closest("dialog, [role=dialog], [role=alertdialog]") !== null,
+          name: form.getAttribute("aria-label"),
+          text: [document.querySelector("#leave-message-text").tagName, label("leave-message-text")],
+          phone: [phone.type, label("callback-phone"), document.querySelector(`#${phone.getAttribute("aria-describedby")}`)?.textContent],
+          time: [document.querySelector("#callback-time").type, label("callback-time"), document.querySelector("#callback-time").placeholder],
+          submit: [document.querySelector("#leave-message-submit").type, document.querySelector("#leave-message-submit").textContent],
+          errorRole: document.querySelector("#leave-message-error").getAttribute("role"),
+        };
+      });
+      assert.deepEqual(form, {
+        inDialog: false,
+        name: "Leave a message or ask for a call back",
+        text: ["TEXTAREA", "Your message for the service"],
+        phone: ["tel", "Your phone number (optional)", "If you would like a call back, leave your phone number."],
+        time: ["text", "Best time to call (optional)", "for example: tomorrow morning"],
+        submit: ["submit", "Leave the message"],
+        errorRole: "alert",
+      });
+      const submit = await boxOf(page, "#leave-message-submit");
+      assert.ok(submit.width >= 60 && submit.height >= 60, `submit ${submit.width}x${submit.height}`);
+      assert.equal(await page.locator("#person-button").isVisible(), true);
+      assert.equal(await page.locator("#person-cancel-button").count(), 0);
+      assert.deepEqual(problems, []);
+    } finally {
+      await context.close();
+    }
+  });
+
+  test("leaving a message: the reference in the status panel and the transcript; the form goes away", async () => {
+    const { page, context, problems } = await openApp(browser, server.url);
+    try {
+      await goUnavailable(page);
+      await page.locator("#leave-message-text").fill("My bill is wrong.\nPlease look at it.");
+      await page.locator("#leave-message-submit").click();
+      await waitForAttribute(page, "#app", "data-handoff-state", "message-left");
+      assert.equal(await page.locator("#leave-message-form").count(), 0, "the form goes away");
+      assert.deepEqual(await panelLines(page), ["Your message was left. Your reference is FAKE-0001. Someone will get back to you."]);
+      await waitForText(page, "#transcript", "Your message was received. Your reference is FAKE-0001. Someone will get back to you.");
+      assert.deepEqual(await fake(page, (f) => f.leftMessages), [
+        { text: "My bill is wrong.\nPlease look at it.", phone: null, preferredTime: null },
+      ]);
+      assert.equal(await page.evaluate(() => document.activeElement?.id), "handoff-panel", "the focus is on the confirmation");
+      assert.equal(await textOf(page, "#alert"), "");
+      assert.deepEqual(problems, []);
+    } finally {
+      await context.close();
+    }
+  });
+
+  test("the confirmation is part of the snapshot, to read later", async () => {
+    const { page, context } = await openApp(browser, server.url);
+    try {
+      await goUnavailable(page);
+      await page.locator("#leave-message-text").fill("Hello");
+      await page.locator("#leave-message-submit").click();
+      await waitForAttribute(page, "#app", "data-handoff-state", "message-left");
+      const snapshot = await fake(page, (f) => f.state());
+      assert.deepEqual(snapshot.handoff, { state: "messageLeft", reference: "FAKE-0001", callback: false });
+      assert.deepEqual(snapshot.messages.at(-1).body, {
+        kind: "notice",
+        notice: { messageId: "notice-message-left", args: { reference: "FAKE-0001" } },
+      });
+    } finally {
+      await context.close();
+    }
+  });
+
+  test("asking for a call back: the phone number and the time are in the confirmation", async () => {
+    const { page, context, problems } = await openApp(browser, server.url);
+    try {
+      await goUnavailable(page);
+      await page.locator("#leave-message-text").fill("About my bill");
+      await page.locator("#callback-phone").fill(" 555 0123 ");
+      await page.locator("#callback-time").fill("tomorrow morning");
+      await page.locator("#leave-message-submit").click();
+      await waitForAttribute(page, "#app", "data-handoff-state", "message-left");
+      assert.deepEqual(await panelLines(page), ["You asked for a call back. Your reference is FAKE-0001. Someone will call you."]);
+      await waitForText(
+        page,
+        "#transcript",
+        "Your call-back request was received. We will call 555 0123 (tomorrow morning). Your reference is FAKE-0001.",
+      );
+      assert.deepEqual(await fake(page, (f) => f.leftMessages), [
+        { text: "About my bill", phone: "555 0123", preferredTime: "tomorrow morning" },
+      ]);
+
+      // "Try again" stays possible; a phone number alone is enough.
+      await page.locator("#person-button").click();
+      await waitForAttribute(page, "#app", "data-handoff-state", "unavailable");
+      await page.waitForSelector("#leave-message-form");
+      assert.equal(await page.locator("#leave-message-text").inputValue(), "", "a fresh form after success");
+      await page.locator("#callback-phone").fill("555 0199");
+      await page.locator("#leave-message-submit").click();
+      await waitForAttribute(page, "#app", "data-handoff-state", "message-left");
+      await waitForText(page, "#transcript", "Your call-back request was received. We will call 555 0199. Your reference is FAKE-0002.");
+      assert.doesNotMatch(await textOf(page, "#transcript"), /\(\)/, "no empty brackets without a time");
+      assert.deepEqual(problems, []);
+    } finally {
+      await context.close();
+    }
+  });
+
+  test("a failure shows the error next to the button and keeps everything typed", async () => {
+    const { page, context, problems } = await openApp(browser, server.url);
+    try {
+      await goUnavailable(page);
+      await fake(page, (f, error) => f.failNext("leaveMessage", error), UNREACHABLE);
+      await page.locator("#leave-message-text").fill("Please call me\nabout my bill");
+      await page.locator("#callback-phone").fill("555 0123");
+      await page.locator("#callback-time").fill("after lunch");
+      await page.locator("#leave-message-submit").click();
+      await waitForText(page, "#leave-message-error", UNREACHABLE_EN);
+      // The localized error, and what to do: the message was not left.
+      assert.deepEqual(await page.locator("#leave-message-error p").allTextContents(), [
+        UNREACHABLE_EN,
+        "Everything you wrote is still here. Please press “Leave the message” again.",
+      ]);
+      assert.equal(await page.locator("#leave-message-text").inputValue(), "Please call me\nabout my bill");
+      assert.equal(await page.locator("#callback-phone").inputValue(), "555 0123");
+      assert.equal(await page.locator("#callback-time").inputValue(), "after lunch");
+      assert.equal(await handoffState(page), "unavailable");
+      assert.equal(await page.locator("dialog, [role=dialog], [role=alertdialog]").count(), 0, "no dialog");
+      assert.deepEqual(await fake(page, (f) => f.leftMessages), []);
+
+      // Trying again works and clears the error.
+      await page.locator("#leave-message-submit").click();
+      await waitForAttribute(page, "#app", "data-handoff-state", "message-left");
+      assert.equal(await page.locator("#leave-message-error").count(), 0);
+      assert.deepEqual(await fake(page, (f) => f.leftMessages), [
+        { text: "Please call me\nabout my bill", phone: "555 0123", preferredTime: "after lunch" },
+      ]);
+      assert.deepEqual(problems, []);
+    } finally {
+      await context.close();
+    }
+  });
+
+  test("what was typed survives the form going away and coming back", async () => {
+    const { page, context } = await openApp(browser, server.url);
+    try {
+      await goUnavailable(page);
+      // Slow enough to see the request on its way.
+      await fake(page, (f) => f.setReplyDelay(400));
+      await page.locator("#leave-message-text").fill("Half a message");
+      await page.locator("#callback-phone").fill("555 0123");
+      // Trying again hides the form while the request is on its way.
+      await page.locator("#person-button").click();
+      await waitForAttribute(page, "#app", "data-handoff-state", "requested");
+      assert.equal(await page.locator("#leave-message-form").count(), 0);
+      await waitForAttribute(page, "#app", "data-handoff-state", "unavailable");
+      await page.waitForSelector("#leave-message-form");
+      assert.equal(await page.locator("#leave-message-text").inputValue(), "Half a message");
+      assert.equal(await page.locator("#callback-phone").inputValue(), "555 0123");
+    } finally {
+      await context.close();
+    }
+  });
+
+  test("an empty message without a phone number is not sent and the user is told why", async () => {
+    const { page, context } = await openApp(browser, server.url);
+    try {
+      await goUnavailable(page);
+      await page.locator("#leave-message-text").fill("  \n ");
+      await page.locator("#callback-time").fill("tomorrow");
+      await page.locator("#leave-message-submit").click();
+      await waitForText(page, "#leave-message-error", "Please write something before sending.");
+      assert.equal(await page.locator("#leave-message-error p").count(), 1, "nothing to try again");
+      assert.equal(await page.evaluate(() => document.activeElement?.id), "leave-message-text");
+      await page.waitForTimeout(100);
+      assert.equal(await fake(page, (f) => f.callCount("leaveMessage")), 0, "the backend was not called");
+      assert.equal(await handoffState(page), "unavailable");
+      assert.equal(await page.locator("#callback-time").inputValue(), "tomorrow");
+    } finally {
+      await context.close();
+    }
+  });
+
+  test("with the keyboard alone: from the person button into the form and out with Enter", async () => {
+    const { page, context } = await openApp(browser, server.url);
+    try {
+      await goUnavailable(page);
+      await page.locator("#person-button").focus();
+      const order = [];
+      for (let i = 0; i < 5; i += 1) {
+        await page.keyboard.press("Tab");
+        order.push(await page.evaluate(() => document.activeElement?.id ?? ""));
+      }
+      assert.deepEqual(order, ["leave-message-text", "callback-phone", "callback-time", "leave-message-submit", "transcript"]);
+      await page.locator("#leave-message-text").focus();
+      await page.keyboard.type("Line one");
+      await page.keyboard.press("Enter");
+      await page.keyboard.type("line two");
+      assert.equal(await page.locator("#leave-message-text").inputValue(), "Line one\nline two", "Enter is a new line here");
+      await page.locator("#callback-phone").focus();
+      await page.keyboard.type("555 0123");
+      await page.keyboard.press("Enter");
+      await waitForAttribute(page, "#app", "data-handoff-state", "message-left");
+      assert.deepEqual(await fake(page, (f) => f.leftMessages), [
+        { text: "Line one\nline two", phone: "555 0123", preferredTime: null },
+      ]);
+    } finally {
+      await context.close();
+    }
+  });
+
+  test("a backend that cannot take messages: no form, but a way forward", async () => {
+    const { page, context, problems } = await openApp(browser, server.url, { query: { leaveMessage: "0" } });
+    try {
+      await fake(page, (f) => f.setAfterHours(true));
+      await page.locator("#person-button").click();
+      await waitForAttribute(page, "#app", "data-handoff-state", "unavailable");
+      await waitForText(page, "#transcript", "Nobody is available right now. Please try again later.");
+      assert.deepEqual(await panelLines(page), [
+        "Nobody is available right now.",
+        "Please try again later with the “Talk to a person” button.",
+      ]);
+      assert.equal(await page.locator("#leave-message-form").count(), 0);
+      await fake(page, (f) => f.setAfterHours(false));
+      await page.locator("#person-button").click();
+      await waitForAttribute(page, "#app", "data-handoff-state", "requested");
       assert.deepEqual(problems, []);
     } finally {
       await context.close();

@@ -76,9 +76,11 @@ export const FAST = { replyDelayMs: "40", queueStepMs: "0" };
  * Opens the window in a fresh browser context. Resolves once the first
  * snapshot is shown unless `waitLoaded` is false. `problems` collects page
  * errors and the app's own console warnings (e.g. a missing Fluent message).
+ * With `clock`, Playwright's fake clock is installed before the page loads
+ * (time flows normally until the test moves it with page.clock).
  */
 export async function openApp(browser, baseUrl, options = {}) {
-  const { query = {}, viewport = { width: 1280, height: 800 }, waitLoaded = true, fast = true } = options;
+  const { query = {}, viewport = { width: 1280, height: 800 }, waitLoaded = true, fast = true, clock = false } = options;
   const context = await browser.newContext({ viewport, reducedMotion: "no-preference" });
   context.setDefaultTimeout(5000);
   const page = await context.newPage();
@@ -89,6 +91,9 @@ export async function openApp(browser, baseUrl, options = {}) {
       problems.push(`${message.type()}: ${message.text()}`);
     }
   });
+  if (clock) {
+    await page.clock.install();
+  }
   const params = new URLSearchParams({ ...(fast ? FAST : {}), ...query });
   await page.goto(`${baseUrl}?${params}`);
   if (waitLoaded) {
@@ -163,6 +168,19 @@ export function boxOf(page, selector) {
       viewportHeight: document.documentElement.clientHeight,
     };
   }, selector);
+}
+
+/** The lines of the visible status panel. */
+export function panelLines(page) {
+  return page.locator("#handoff-panel p").allTextContents();
+}
+
+/** Nobody is available: after hours, the person button ends in "unavailable" with the form. */
+export async function goUnavailable(page) {
+  await fake(page, (f) => f.setAfterHours(true));
+  await page.locator("#person-button").click();
+  await waitForAttribute(page, "#app", "data-handoff-state", "unavailable");
+  await page.waitForSelector("#leave-message-form");
 }
 
 /** Adds `count` text messages from the bot through the fake's event stream. */

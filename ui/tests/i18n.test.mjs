@@ -70,7 +70,7 @@ describe("locale files", () => {
     };
     await walk(path.join(UI_DIR, "src"));
     const prefixes =
-      "app|demo|person|handoff|transcript|author|delivery|typing|composer|send|connection|notice|error";
+      "app|demo|person|handoff|transcript|author|delivery|typing|composer|send|connection|notice|error|leave";
     // String literals that look like message ids, except JSX attributes
     // (id="send-button"), comparisons (=== "notice") and case labels.
     const pattern = new RegExp(`(?<!(?:[=!]==\\s*|case\\s+|[a-zA-Z]=))"((?:${prefixes})(?:-[a-z0-9]+)+)"`, "g");
@@ -100,14 +100,14 @@ describe("the window in each language", () => {
       assert.match(await textOf(page, "#demo-banner"), /^演示模式/);
       assert.equal(await textOf(page, ".message .message__author"), "Sunny（演示助手）");
       await page.locator("#person-button").click();
-      await waitForText(page, "#handoff-status", "您已请求人工客服");
+      await waitForText(page, "#handoff-panel", "您已请求人工客服");
       assert.equal(await textOf(page, "#person-cancel-button"), "取消请求");
       await fake(page, (f) => f.advanceQueue());
-      await waitForText(page, "#handoff-status", "您排在第 3 位。");
-      assert.match(await textOf(page, "#handoff-status"), /预计等待：大约 3 分钟。/);
+      await waitForText(page, "#handoff-panel", "您排在第 3 位。");
+      assert.match(await textOf(page, "#handoff-panel"), /预计等待：大约 3 分钟。/);
       // No English words anywhere in the window's own chrome.
       const chrome = await page.evaluate(() =>
-        ["#person-button", "#person-cancel-button", "#send-button", "label", "#handoff-status", "#demo-banner"]
+        ["#person-button", "#person-cancel-button", "#send-button", "label", "#handoff-panel", "#demo-banner"]
           .map((s) => document.querySelector(s).textContent)
           .join(" "),
       );
@@ -117,6 +117,52 @@ describe("the window in each language", () => {
       await context.close();
     }
   });
+
+  for (const locale of ["zh-CN", "zh-TW"]) {
+    test(`${locale}: the suggestion on the person button and the leave-a-message form`, async () => {
+      const f = fluent[locale];
+      const { page, context, problems } = await openApp(browser, server.url, { query: { lang: locale } });
+      try {
+        await fake(page, (fk) => fk.emit({ kind: "personOffered", offered: true }));
+        await waitForAttribute(page, "#person-button", "data-offered", "true");
+        assert.equal(await textOf(page, "#person-button .button__badge"), f.format("person-button-suggested"));
+        await fake(page, (fk) => fk.setAfterHours(true));
+        await page.locator("#person-button").click();
+        await page.waitForSelector("#leave-message-form");
+        const form = await page.evaluate(() => ({
+          name: document.querySelector("#leave-message-form").getAttribute("aria-label"),
+          labels: [...document.querySelectorAll("#leave-message-form label")].map((l) => l.textContent),
+          hint: document.querySelector("#leave-message-hint").textContent,
+          placeholder: document.querySelector("#callback-time").placeholder,
+          submit: document.querySelector("#leave-message-submit").textContent,
+          panel: document.querySelector("#handoff-panel").textContent,
+        }));
+        assert.deepEqual(form, {
+          name: f.format("leave-message-title"),
+          labels: ["leave-message-label", "leave-message-phone-label", "leave-message-time-label"].map((id) => f.format(id)),
+          hint: f.format("leave-message-callback-hint"),
+          placeholder: f.format("leave-message-time-example"),
+          submit: f.format("leave-message-submit"),
+          panel: f.format("handoff-unavailable") + f.format("handoff-unavailable-leave-message"),
+        });
+        assert.doesNotMatch(Object.values(form).flat().join(" ").replace(/Warmline/g, ""), /[A-Za-z]{2,}/);
+        await page.locator("#leave-message-submit").click();
+        await waitForText(page, "#leave-message-error", f.format("error-empty-message"));
+        await page.locator("#leave-message-text").fill("请回电");
+        await page.locator("#callback-phone").fill("13800000000");
+        await page.locator("#leave-message-submit").click();
+        await waitForText(page, "#handoff-panel", f.format("handoff-callback-requested", { reference: "FAKE-0001" }));
+        await waitForText(
+          page,
+          "#transcript",
+          f.format("notice-callback-requested-any-time", { reference: "FAKE-0001", phone: "13800000000" }),
+        );
+        assert.deepEqual(problems, []);
+      } finally {
+        await context.close();
+      }
+    });
+  }
 
   test("zh-TW: traditional Chinese", async () => {
     const { page, context } = await openApp(browser, server.url, { query: { lang: "zh-TW" } });
@@ -207,8 +253,9 @@ describe("every message the window can render", () => {
           [{ state: "queued", position: null, estimatedWaitSecs: null }, ["handoff-queued-unknown"]],
           [{ state: "connected", agentName: "Mei", demo: true }, [["handoff-connected-demo", { name: "Mei" }]]],
           [{ state: "connected", agentName: "Ana", demo: false }, [["handoff-connected", { name: "Ana" }]]],
-          [{ state: "unavailable" }, ["handoff-unavailable"]],
-          [{ state: "messageLeft" }, ["handoff-message-left"]],
+          [{ state: "unavailable" }, ["handoff-unavailable", "handoff-unavailable-leave-message"]],
+          [{ state: "messageLeft", reference: "REF-1", callback: false }, [["handoff-message-left", { reference: "REF-1" }]]],
+          [{ state: "messageLeft", reference: "REF-2", callback: true }, [["handoff-callback-requested", { reference: "REF-2" }]]],
         ];
         const seenHandoffIds = new Set();
         for (const [handoff, parts] of handoffs) {
@@ -219,21 +266,44 @@ describe("every message the window can render", () => {
           });
           await fake(page, (fk, h) => fk.emit({ kind: "handoffChanged", handoff: h }), handoff);
           await page
-            .waitForFunction((t) => document.querySelector("#handoff-status").textContent === t.join(""), expected, {
+            .waitForFunction((t) => document.querySelector("#handoff-panel").textContent === t.join(""), expected, {
               timeout: 2000,
             })
             .catch(() => undefined);
-          assert.deepEqual(await page.locator("#handoff-status p").allTextContents(), expected, JSON.stringify(handoff));
+          assert.deepEqual(await page.locator("#handoff-panel p").allTextContents(), expected, JSON.stringify(handoff));
+        }
+        // Asked while offline.
+        await fake(page, (fk) => fk.emit({ kind: "handoffChanged", handoff: { state: "requested" } }));
+        await fake(page, (fk) => fk.setConnection("reconnecting"));
+        await waitForText(page, "#handoff-panel", f.format("handoff-requested-offline"));
+        assert.deepEqual(await page.locator("#handoff-panel p").allTextContents(), [
+          f.format("handoff-requested-offline"),
+          f.format("connection-reconnecting"),
+        ]);
+        seenHandoffIds.add("handoff-requested-offline");
+        await fake(page, (fk) => fk.setConnection("online"));
+        // Nobody available, and no way to leave a message: another backend.
+        const other = await openApp(browser, server.url, { query: { lang: locale, welcome: "0", leaveMessage: "0" } });
+        try {
+          await fake(other.page, (fk) => fk.emit({ kind: "handoffChanged", handoff: { state: "unavailable" } }));
+          await waitForText(other.page, "#handoff-panel", f.format("handoff-unavailable-try-later"));
+          assert.deepEqual(await other.page.locator("#handoff-panel p").allTextContents(), [
+            f.format("handoff-unavailable"),
+            f.format("handoff-unavailable-try-later"),
+          ]);
+          seenHandoffIds.add("handoff-unavailable-try-later");
+        } finally {
+          await other.context.close();
         }
         assert.deepEqual([...seenHandoffIds].sort(), ids("handoff-").sort(), "every handoff message was shown");
         await fake(page, (fk) => fk.emit({ kind: "handoffChanged", handoff: { state: "none" } }));
         for (const connection of ["connecting", "reconnecting"]) {
           await fake(page, (fk, c) => fk.setConnection(c), connection);
-          await waitForText(page, "#handoff-status", f.format(`connection-${connection}`));
+          await waitForText(page, "#handoff-panel", f.format(`connection-${connection}`));
         }
         await fake(page, (fk) => fk.setConnection("online"));
         await waitForAttribute(page, "#app", "data-connection", "online");
-        assert.equal(await textOf(page, "#handoff-status"), "");
+        assert.equal(await textOf(page, "#handoff-panel"), "");
 
         // Delivery words under the user's messages and every author label.
         const deliveries = { sending: "delivery-sending", sent: "delivery-sent", willRetry: "delivery-will-retry", failed: "delivery-failed" };

@@ -6,6 +6,7 @@ import {
   addBotMessages,
   boxOf,
   fake,
+  goUnavailable,
   launchBrowser,
   openApp,
   startServer,
@@ -81,6 +82,7 @@ describe("live regions", () => {
       const atLoad = await page.evaluate(() => {
         const log = document.querySelector("#transcript");
         const status = document.querySelector("#handoff-status");
+        const panel = document.querySelector("#handoff-panel");
         return {
           loaded: document.querySelector("#app").dataset.loaded,
           logRole: log?.getAttribute("role"),
@@ -91,6 +93,10 @@ describe("live regions", () => {
           statusLive: status?.getAttribute("aria-live"),
           statusChildren: status?.childElementCount,
           statusText: status?.textContent,
+          statusAtomic: status?.getAttribute("aria-atomic"),
+          // The visible panel is not a live region: it changes too often.
+          panelLive: panel?.getAttribute("aria-live") ?? panel?.getAttribute("role") ?? null,
+          panelText: panel?.textContent,
           alertRole: document.querySelector("#alert")?.getAttribute("role"),
           alertText: document.querySelector("#alert")?.textContent,
         };
@@ -105,6 +111,9 @@ describe("live regions", () => {
         statusLive: "polite",
         statusChildren: 0,
         statusText: "",
+        statusAtomic: "true",
+        panelLive: null,
+        panelText: "",
         alertRole: "alert",
         alertText: "",
       });
@@ -113,7 +122,8 @@ describe("live regions", () => {
       await waitForAttribute(page, "#app", "data-loaded", "true");
       assert.equal(await page.locator("#transcript .message").count(), 1, "the welcome message fills the log");
       assert.match(await textOf(page, "#transcript"), /Sunny \(demo assistant\)/);
-      assert.equal(await textOf(page, "#handoff-status"), "", "nothing to report while online and not waiting");
+      assert.equal(await textOf(page, "#handoff-panel"), "", "nothing to report while online and not waiting");
+      assert.equal(await textOf(page, "#handoff-status"), "", "nothing to announce");
       assert.deepEqual(problems, []);
     } finally {
       await context.close();
@@ -255,7 +265,7 @@ describe("the person button is always in view", () => {
         await waitForAttribute(page, "#app", "data-handoff-state", "queued");
         await assertPersonButtonUsable(page, "while queued");
         assertInside(await boxOf(page, "#person-cancel-button"), "cancel button");
-        assertInside(await boxOf(page, "#handoff-status"), "status panel");
+        assertInside(await boxOf(page, "#handoff-panel"), "status panel");
         assertInside(await boxOf(page, "#send-button"), "send button while queued");
         assert.equal((await scrollFacts(page)).pageScrollable, false, "the page still does not scroll");
         const transcriptHeight = (await boxOf(page, "#transcript")).height;
@@ -294,6 +304,157 @@ describe("the person button is always in view", () => {
       await context.close();
     }
   });
+});
+
+describe("the person button is in view in every state of the request for a person", () => {
+  /** The window keeps its shape: only the conversation (and the form area) scroll. */
+  async function assertShape(page, what) {
+    await assertPersonButtonUsable(page, what);
+    assertInside(await boxOf(page, "#send-button"), `send button (${what})`);
+    assertInside(await boxOf(page, "#composer-input"), `text box (${what})`);
+    const facts = await scrollFacts(page);
+    assert.equal(facts.pageScrollable, false, `the page does not scroll (${what})`);
+    assert.equal(facts.scrollY, 0);
+    const transcript = await boxOf(page, "#transcript");
+    assert.ok(transcript.height >= 60, `the conversation keeps some room (${what}): ${transcript.height}px`);
+    // The newest message is in view (its start, at least).
+    const newest = await page.evaluate(() => {
+      const t = document.querySelector("#transcript").getBoundingClientRect();
+      const last = document.querySelector("#transcript .message:last-child").getBoundingClientRect();
+      return last.top >= t.top - 1 && last.top < t.bottom;
+    });
+    assert.ok(newest, `the newest message is in view (${what})`);
+  }
+
+  for (const { name, viewport, query } of [
+    { name: "default size", viewport: { width: 1280, height: 800 }, query: {} },
+    { name: "text scale 3 in 480x600", viewport: { width: 480, height: 600 }, query: { textScale: "3" } },
+    { name: "text scale 3 in zh-TW, 480x600", viewport: { width: 480, height: 600 }, query: { textScale: "3", lang: "zh-TW" } },
+  ]) {
+    test(`${name}: offered, connecting, asked while offline, queued, with a person, nobody available (form open), message left`, async () => {
+      const { page, context, problems } = await openApp(browser, server.url, { viewport, query });
+      const settle = () => page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+      try {
+        for (const question of ["Can you fix my television?", "My television is broken"]) {
+          await page.locator("#composer-input").fill(question);
+          await page.keyboard.press("Enter");
+          await page.waitForSelector(`.message[data-author-kind="user"]:nth-last-child(-n+3)`);
+        }
+        await waitForAttribute(page, "#person-button", "data-offered", "true");
+        await settle();
+        await assertShape(page, "offered");
+
+        await fake(page, (f) => f.setConnection("connecting"));
+        await waitForAttribute(page, "#app", "data-connection", "connecting");
+        await settle();
+        await assertShape(page, "connecting");
+
+        await fake(page, (f) => f.setConnection("reconnecting"));
+        await page.locator("#person-button").click();
+        await waitForAttribute(page, "#app", "data-handoff-state", "requested");
+        await page.waitForSelector("#person-cancel-button");
+        await settle();
+        await assertShape(page, "asked while reconnecting");
+        assertInside(await boxOf(page, "#person-cancel-button"), "cancel button while reconnecting");
+
+        await fake(page, (f) => f.setConnection("online"));
+        await fake(page, (f) => f.advanceQueue());
+        await waitForAttribute(page, "#app", "data-handoff-state", "queued");
+        await settle();
+        await assertShape(page, "queued");
+        assertInside(await boxOf(page, "#person-cancel-button"), "cancel button while queued");
+
+        for (let i = 0; i < 3; i += 1) await fake(page, (f) => f.advanceQueue());
+        await waitForAttribute(page, "#app", "data-handoff-state", "connected");
+        await page.waitForSelector('.message[data-author-kind="agent"]');
+        await settle();
+        await assertShape(page, "with a person");
+
+        await fake(page, (f) => f.emit({ kind: "handoffChanged", handoff: { state: "none" } }));
+        await waitForAttribute(page, "#app", "data-handoff-state", "none");
+        await goUnavailable(page);
+        await settle();
+        await assertShape(page, "nobody available, form open");
+        if (viewport.height >= 800) {
+          const area = await page.evaluate(() => {
+            const el = document.querySelector(".handoff");
+            return { scrollHeight: el.scrollHeight, clientHeight: el.clientHeight };
+          });
+          assert.ok(area.scrollHeight <= area.clientHeight + 1, `the whole form is in view: ${JSON.stringify(area)}`);
+        }
+        // A failure, shown in the form, with everything typed still there.
+        await fake(
+          page,
+          (f) => f.failNext("leaveMessage", { code: "backendUnreachable", messageId: "error-backend-unreachable", args: {} }),
+        );
+        await page.locator("#leave-message-text").fill("Please call me about my bill. It is far too high this month.");
+        await page.locator("#callback-phone").fill("555 0123");
+        await page.locator("#callback-time").fill("tomorrow morning");
+        await page.locator("#leave-message-submit").click();
+        await page.waitForSelector("#leave-message-error p");
+        await settle();
+        // The error is brought into view, inside the (scrolling) form area:
+        // all of it, or its start when it is taller than the area.
+        const shown = await page.evaluate(() => {
+          const area = document.querySelector(".handoff").getBoundingClientRect();
+          const error = document.querySelector("#leave-message-error").getBoundingClientRect();
+          return { area: [area.top, area.bottom], error: [error.top, error.bottom] };
+        });
+        const fits = shown.error[1] - shown.error[0] <= shown.area[1] - shown.area[0];
+        assert.ok(
+          shown.error[0] >= shown.area[0] - 1 && (shown.error[1] <= shown.area[1] + 1 || !fits),
+          `the error is in view: ${JSON.stringify(shown)}`,
+        );
+        // The form may scroll; the person button does not move with it.
+        const person = await boxOf(page, "#person-button");
+        for (const id of ["leave-message-text", "callback-phone", "callback-time", "leave-message-error", "leave-message-submit"]) {
+          await page.locator(`#${id}`).scrollIntoViewIfNeeded();
+          await settle();
+          assertInside(await boxOf(page, `#${id}`), `#${id} scrolled into view`);
+          assert.deepEqual(await boxOf(page, "#person-button"), person, `the person button stays put (#${id})`);
+          await assertShape(page, `form scrolled to #${id}`);
+        }
+        const tooSmall = await page.evaluate(() =>
+          [...document.querySelectorAll("#leave-message-form, #leave-message-form *")]
+            .filter((el) => [...el.childNodes].some((n) => n.nodeType === 3 && n.textContent.trim() !== ""))
+            .map((el) => parseFloat(getComputedStyle(el).fontSize))
+            .filter((size) => size < 24),
+        );
+        assert.deepEqual(tooSmall, [], "no text in the form below 24px");
+
+        await page.locator("#leave-message-submit").click();
+        await waitForAttribute(page, "#app", "data-handoff-state", "message-left");
+        await settle();
+        await assertShape(page, "message left");
+        assertInside(await boxOf(page, "#handoff-panel"), "the confirmation");
+        assert.deepEqual(problems, []);
+      } finally {
+        await context.close();
+      }
+    });
+  }
+});
+
+test("when the form appears and the conversation shrinks, the newest message stays in view", async () => {
+  const { page, context } = await openApp(browser, server.url);
+  try {
+    await page.locator("#composer-input").fill("hello");
+    await page.keyboard.press("Enter");
+    await page.waitForFunction(() => document.querySelectorAll('.message[data-author-kind="bot"]').length === 2);
+    await goUnavailable(page);
+    await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
+    await page.waitForTimeout(100);
+    const view = await page.evaluate(() => {
+      const t = document.querySelector("#transcript");
+      const last = t.querySelector(".message:last-child");
+      const tr = t.getBoundingClientRect();
+      return { text: last.textContent, top: last.getBoundingClientRect().top - tr.top, height: tr.height };
+    });
+    assert.match(view.text, /Nobody is available right now/);
+    assert.ok(view.top >= -1 && view.top < view.height, `the newest message starts in view: ${JSON.stringify(view)}`);
+  } finally {
+    await context.close();
+  }
 });
 
 test("a newest message taller than the view is shown from its start, with who wrote it", async () => {

@@ -10,6 +10,8 @@
 //   welcome=0           start with an empty conversation
 //   demo=0              report a non-demo backend
 //   connection=STATE    initial connection state (default online)
+//   afterHours=1        nobody comes: a request for a person ends "unavailable"
+//   leaveMessage=0      the backend cannot take a message (capability off)
 //
 // Test control surface: window.__warmlineFake (see FakeControl).
 import type {
@@ -27,11 +29,22 @@ import type {
 } from "../bindings";
 import { WarmlineError, type Unsubscribe, type WarmlineBackend } from "./types";
 
-export type FakeCommand = "snapshot" | "sendMessage" | "requestPerson" | "cancelPerson";
+export type FakeCommand = "snapshot" | "sendMessage" | "requestPerson" | "cancelPerson" | "leaveMessage";
+
+/** What leaveMessage() received. */
+export interface LeftMessage {
+  text: string;
+  phone: string | null;
+  preferredTime: string | null;
+}
 
 export interface FakeControl {
-  /** Applies a change as the engine would and broadcasts it; returns its seq. */
-  emit(change: ConversationChange): number;
+  /**
+   * Applies a change as the engine would and broadcasts it; returns its seq.
+   * With `drop`, the window never hears of it (it fell behind): the next
+   * event it receives skips a number.
+   */
+  emit(change: ConversationChange, options?: { drop?: boolean }): number;
   /** Adds a message (text or notice) from anyone; returns its id. */
   addMessage(author: Author, text: string): MessageId;
   addNotice(messageId: string, args?: Record<string, MessageArg>): MessageId;
@@ -43,10 +56,18 @@ export interface FakeControl {
   setQueueSpeed(stepMs: number): void;
   advanceQueue(): void;
   setReplyDelay(ms: number): void;
+  /** After hours, a request for a person ends with nobody available. */
+  setAfterHours(afterHours: boolean): void;
   releaseSnapshot(): void;
   /** Everything sendMessage accepted, in order. */
   readonly sentTexts: string[];
+  /** Everything leaveMessage accepted, in order. */
+  readonly leftMessages: LeftMessage[];
+  /** The draft as last saved by the window. */
+  savedDraft(): string;
   snapshotCalls(): number;
+  /** How often the window called `command` (failed calls included). */
+  callCount(command: FakeCommand): number;
   listenerCount(): number;
   state(): ConversationSnapshot;
 }
@@ -57,7 +78,8 @@ declare global {
   }
 }
 
-const BOT: Author = { kind: "bot", name: "Sunny", demo: true };
+const BOT_NAME = "Sunny";
+const BOT: Author = { kind: "bot", name: BOT_NAME, demo: true };
 const AGENT_NAME = "Mei";
 
 const WELCOME =
@@ -95,6 +117,14 @@ const FAQ: readonly { pattern: RegExp; reply: string }[] = [
     reply: "We are open Monday to Friday from 8 in the morning to 8 in the evening.",
   },
 ];
+/**
+ * Typed requests for a person and urgent topics, a small stand-in for the
+ * engine's phrase list (warmline-core/data/handoff-phrases.toml).
+ */
+const ASK_PERSON =
+  /转人工|轉人工|人工客服|真人客服|找真人|要人工|\b(want|need|talk to|speak to|speak with|talk with|get me)\s+(a |an |the )?(real |live )?(person|human|agent|operator)\b|^\W*(human|agent|person|operator|representative)\W*$/i;
+const URGENT = /\b(scam|scammed|fraud|stolen|chest pain)\b|被骗|被騙|诈骗|詐騙/i;
+
 const NOT_UNDERSTOOD =
   'I am sorry, I did not understand that. I can answer questions about bills, deliveries, refunds, passwords and opening hours. You can also press "Talk to a person".';
 const AGENT_GREETING = `Hello, this is ${AGENT_NAME}. I can see our conversation so far, so you do not need to repeat anything. How can I help?`;
@@ -110,8 +140,14 @@ const QUEUE: readonly HandoffState[] = [
   { state: "connected", agentName: AGENT_NAME, demo: true },
 ];
 
-function botReply(text: string): string {
-  return FAQ.find((entry) => entry.pattern.test(text))?.reply ?? NOT_UNDERSTOOD;
+function botReply(text: string): { text: string; understood: boolean } {
+  const reply = FAQ.find((entry) => entry.pattern.test(text))?.reply;
+  return reply === undefined ? { text: NOT_UNDERSTOOD, understood: false } : { text: reply, understood: true };
+}
+
+/** "Where is my parcel?" and "where is my parcel" are the same question. */
+function normalizeForRepeat(text: string): string {
+  return text.toLowerCase().replace(/[^\p{L}\p{N}]/gu, "");
 }
 
 function readNumber(params: URLSearchParams, name: string, fallback: number): number {
@@ -135,6 +171,7 @@ export function createFakeBackend(params: URLSearchParams): WarmlineBackend {
   const locale = params.get("lang") ?? "en-US";
   let replyDelayMs = readNumber(params, "replyDelayMs", 600);
   let queueStepMs = readNumber(params, "queueStepMs", 1500);
+  let afterHours = params.get("afterHours") === "1";
   const holdSnapshot = params.get("holdSnapshot") === "1";
 
   let seq = 0;
@@ -144,8 +181,18 @@ export function createFakeBackend(params: URLSearchParams): WarmlineBackend {
   let handoff: HandoffState = { state: "none" };
   let connection: ConnectionState = readConnection(params.get("connection"));
   let typing: string | null = null;
+  let personOffered = false;
+  // `?draft=...` starts as if the app restarted with that unsent draft.
+  let draft = params.get("draft") ?? "";
+  // Bot answers in a row that did not help, as the engine counts them.
+  let botMisses = 0;
+  let lastBotText: string | null = null;
+  let lastUserText: string | null = null;
+  let references = 0;
+  const leftMessages: LeftMessage[] = [];
   const listeners = new Set<(event: ConversationEvent) => void>();
   const failures = new Map<FakeCommand, UiError>();
+  const calls = new Map<FakeCommand, number>();
   const sentTexts: string[] = [];
   let queueStage = -1;
   let queueTimer: ReturnType<typeof setTimeout> | undefined;
@@ -164,7 +211,7 @@ export function createFakeBackend(params: URLSearchParams): WarmlineBackend {
       waitEstimate: true,
       typing: true,
       agentIdentity: true,
-      leaveMessage: false,
+      leaveMessage: params.get("leaveMessage") !== "0",
     },
   };
 
@@ -195,14 +242,20 @@ export function createFakeBackend(params: URLSearchParams): WarmlineBackend {
       case "typingChanged":
         typing = change.typing;
         break;
+      case "personOffered":
+        personOffered = change.offered;
+        break;
       case "failed":
         break;
     }
   }
 
-  function emit(change: ConversationChange): number {
+  function emit(change: ConversationChange, options: { drop?: boolean } = {}): number {
     apply(change);
     seq += 1;
+    if (options.drop === true) {
+      return seq;
+    }
     const event: ConversationEvent = { seq, change: clone(change) };
     // Like Tauri events, delivery is asynchronous and in order.
     setTimeout(() => {
@@ -242,6 +295,7 @@ export function createFakeBackend(params: URLSearchParams): WarmlineBackend {
   }
 
   function takeFailure(command: FakeCommand): void {
+    calls.set(command, (calls.get(command) ?? 0) + 1);
     const failure = failures.get(command);
     if (failure) {
       failures.delete(command);
@@ -259,6 +313,47 @@ export function createFakeBackend(params: URLSearchParams): WarmlineBackend {
     });
   }
 
+  function setPersonOffered(offered: boolean): void {
+    if (personOffered !== offered) {
+      emit({ kind: "personOffered", offered });
+    }
+  }
+
+  /** Like the engine: once the bot failed twice, Warmline offers a person. */
+  function offerPerson(): void {
+    if (personOffered || handoff.state !== "none") {
+      return;
+    }
+    addNotice("notice-offer-person");
+    setPersonOffered(true);
+  }
+
+  function judgeBotAnswer(text: string, understood: boolean): void {
+    const repeated = lastBotText === text;
+    lastBotText = text;
+    if (understood && !repeated) {
+      botMisses = 0;
+      setPersonOffered(false);
+      return;
+    }
+    botMisses = repeated ? Math.max(botMisses, 1) + 1 : botMisses + 1;
+    if (botMisses >= 2) {
+      offerPerson();
+    }
+  }
+
+  function botAnswer(question: string): void {
+    const answer = botReply(question);
+    later(() => {
+      emit({ kind: "typingChanged", typing: BOT_NAME });
+      later(() => {
+        emit({ kind: "typingChanged", typing: null });
+        addMessage(BOT, answer.text);
+        judgeBotAnswer(answer.text, answer.understood);
+      });
+    });
+  }
+
   function stopQueueClock(): void {
     if (queueTimer !== undefined) {
       clearTimeout(queueTimer);
@@ -268,6 +363,18 @@ export function createFakeBackend(params: URLSearchParams): WarmlineBackend {
 
   function scheduleQueueStep(): void {
     stopQueueClock();
+    if (connection !== "online" && queueStage === 0) {
+      // The request waits for the connection, as in the engine.
+      return;
+    }
+    if (afterHours && queueStage === 0) {
+      // The service answers quickly that nobody is there.
+      queueTimer = setTimeout(() => {
+        queueTimer = undefined;
+        nobodyAvailable();
+      }, replyDelayMs);
+      return;
+    }
     if (queueStepMs > 0 && queueStage >= 0 && queueStage < QUEUE.length - 1) {
       queueTimer = setTimeout(() => {
         queueTimer = undefined;
@@ -276,8 +383,21 @@ export function createFakeBackend(params: URLSearchParams): WarmlineBackend {
     }
   }
 
+  function nobodyAvailable(): void {
+    stopQueueClock();
+    queueStage = -1;
+    addNotice(
+      backendInfo.capabilities.leaveMessage ? "notice-nobody-available-leave-message" : "notice-nobody-available",
+    );
+    emit({ kind: "handoffChanged", handoff: { state: "unavailable" } });
+  }
+
   function advanceQueue(): void {
     if (queueStage < 0 || queueStage >= QUEUE.length - 1) {
+      return;
+    }
+    if (afterHours) {
+      nobodyAvailable();
       return;
     }
     queueStage += 1;
@@ -306,7 +426,31 @@ export function createFakeBackend(params: URLSearchParams): WarmlineBackend {
           emit({ kind: "deliveryChanged", id: message.id, delivery: "sent" });
         }
       }
+      // A request made while offline goes out now.
+      scheduleQueueStep();
+    } else if (queueStage === 0) {
+      stopQueueClock();
     }
+  }
+
+  /** The button, or the words: "转人工", "I want a person", "I was scammed". */
+  function askForPerson(notice: string): void {
+    if (handoff.state === "requested" || handoff.state === "queued" || handoff.state === "connected") {
+      // One press is enough.
+      return;
+    }
+    setPersonOffered(false);
+    queueStage = 0;
+    const first = QUEUE[0];
+    if (first) {
+      emit({ kind: "handoffChanged", handoff: first });
+    }
+    addNotice(notice);
+    scheduleQueueStep();
+  }
+
+  function reject(error: unknown): Promise<never> {
+    return Promise.reject(error instanceof Error ? error : new Error(String(error)));
   }
 
   if (params.get("welcome") !== "0") {
@@ -332,13 +476,28 @@ export function createFakeBackend(params: URLSearchParams): WarmlineBackend {
     setReplyDelay(ms) {
       replyDelayMs = Math.max(0, ms);
     },
+    setAfterHours(on) {
+      afterHours = on;
+    },
     releaseSnapshot() {
       releaseHeldSnapshot?.();
     },
     sentTexts,
+    leftMessages,
     snapshotCalls: () => snapshotCalls,
+    savedDraft: () => draft,
+    callCount: (command) => calls.get(command) ?? 0,
     listenerCount: () => listeners.size,
-    state: () => ({ seq, backend: clone(backendInfo), messages: clone(messages), handoff: clone(handoff), connection, typing }),
+    state: () => ({
+      seq,
+      backend: clone(backendInfo),
+      messages: clone(messages),
+      handoff: clone(handoff),
+      connection,
+      typing,
+      personOffered,
+      draft,
+    }),
   };
   window.__warmlineFake = control;
 
@@ -359,7 +518,7 @@ export function createFakeBackend(params: URLSearchParams): WarmlineBackend {
         }
         takeFailure("sendMessage");
       } catch (error) {
-        return Promise.reject(error instanceof Error ? error : new Error(String(error)));
+        return reject(error);
       }
       sentTexts.push(text);
       const id = newId();
@@ -371,10 +530,22 @@ export function createFakeBackend(params: URLSearchParams): WarmlineBackend {
       later(() => {
         emit({ kind: "deliveryChanged", id, delivery: offline ? "willRetry" : "sent" });
       }, replyDelayMs / 2);
+      const normalized = normalizeForRepeat(text);
+      if (lastUserText === normalized) {
+        // Asking the same thing again means the answer did not help.
+        offerPerson();
+      }
+      lastUserText = normalized;
+      // The words are as good as the button; the message still goes out.
+      if (URGENT.test(text)) {
+        askForPerson("notice-person-requested-urgent");
+      } else if (ASK_PERSON.test(text)) {
+        askForPerson("notice-person-requested-words");
+      }
       if (handoff.state === "connected") {
         reply({ kind: "agent", name: handoff.agentName, demo: handoff.demo }, AGENT_REPLY);
       } else if (handoff.state === "none" || handoff.state === "unavailable" || handoff.state === "messageLeft") {
-        reply({ kind: "bot", name: "Sunny", demo: true }, botReply(text));
+        botAnswer(text);
       }
       // While waiting for a person the bot stays quiet; the words wait for the agent.
       return Promise.resolve(id);
@@ -383,25 +554,16 @@ export function createFakeBackend(params: URLSearchParams): WarmlineBackend {
       try {
         takeFailure("requestPerson");
       } catch (error) {
-        return Promise.reject(error instanceof Error ? error : new Error(String(error)));
+        return reject(error);
       }
-      if (handoff.state === "requested" || handoff.state === "queued" || handoff.state === "connected") {
-        return Promise.resolve();
-      }
-      addNotice("notice-person-requested");
-      queueStage = 0;
-      const first = QUEUE[0];
-      if (first) {
-        emit({ kind: "handoffChanged", handoff: first });
-      }
-      scheduleQueueStep();
+      askForPerson("notice-person-requested");
       return Promise.resolve();
     },
     cancelPerson(): Promise<void> {
       try {
         takeFailure("cancelPerson");
       } catch (error) {
-        return Promise.reject(error instanceof Error ? error : new Error(String(error)));
+        return reject(error);
       }
       if (handoff.state !== "requested" && handoff.state !== "queued") {
         return Promise.resolve();
@@ -411,6 +573,45 @@ export function createFakeBackend(params: URLSearchParams): WarmlineBackend {
       emit({ kind: "handoffChanged", handoff: { state: "none" } });
       addNotice("notice-person-cancelled");
       return Promise.resolve();
+    },
+    saveDraft(text: string): Promise<void> {
+      draft = text;
+      return Promise.resolve();
+    },
+    leaveMessage(text: string, phone: string | null, preferredTime: string | null): Promise<void> {
+      const body = text.trim();
+      const number = phone?.trim() ?? "";
+      try {
+        takeFailure("leaveMessage");
+        if (!backendInfo.capabilities.leaveMessage) {
+          throw new WarmlineError({ code: "unsupported", messageId: "error-unsupported", args: {} });
+        }
+        if (body === "" && number === "") {
+          throw new WarmlineError({ code: "emptyMessage", messageId: "error-empty-message", args: {} });
+        }
+        if (connection !== "online") {
+          throw new WarmlineError({ code: "backendUnreachable", messageId: "error-backend-unreachable", args: {} });
+        }
+      } catch (error) {
+        return reject(error);
+      }
+      leftMessages.push({ text, phone, preferredTime });
+      // Like the engine: a call back without a time has an empty one.
+      const time = preferredTime?.trim() ?? "";
+      // Resolves once "the service" confirmed, after the confirmation events.
+      return new Promise((resolve) => {
+        later(() => {
+          references += 1;
+          const reference = `FAKE-${String(references).padStart(4, "0")}`;
+          if (number === "") {
+            addNotice("notice-message-left", { reference });
+          } else {
+            addNotice("notice-callback-requested", { reference, phone: number, time });
+          }
+          emit({ kind: "handoffChanged", handoff: { state: "messageLeft", reference, callback: number !== "" } });
+          setTimeout(resolve, 0);
+        });
+      });
     },
     onEvent(callback): Promise<Unsubscribe> {
       listeners.add(callback);

@@ -33,6 +33,12 @@ export function createTauriBackend(): WarmlineBackend {
     cancelPerson: async () => {
       unwrap(await commands.cancelPerson());
     },
+    saveDraft: async (text) => {
+      unwrap(await commands.saveDraft(text));
+    },
+    leaveMessage: async (text, phone, preferredTime) => {
+      unwrap(await commands.leaveMessage(text, phone, preferredTime));
+    },
     onEvent: async (callback): Promise<Unsubscribe> => {
       const unlisten = await events.conversationUpdate.listen((event: Event<ConversationEvent>) => {
         callback(event.payload);

@@ -23,6 +23,14 @@ export interface WarmlineBackend {
   requestPerson(): Promise<void>;
   cancelPerson(): Promise<void>;
   /**
+   * Leaves a message, or asks for a call back when `phone` is given, while
+   * nobody is available. Resolves only once the service confirmed it; the
+   * confirmation (with its reference) arrives as events.
+   */
+  leaveMessage(text: string, phone: string | null, preferredTime: string | null): Promise<void>;
+  /** Keeps what the user is typing, so a crash or a restart never loses it. */
+  saveDraft(text: string): Promise<void>;
+  /**
    * Subscribes to conversation events. Resolves once the subscription is
    * live, so that a snapshot fetched afterwards cannot miss an event.
    */

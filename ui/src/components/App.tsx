@@ -1,13 +1,67 @@
 import { useCallback, useEffect, useLayoutEffect, useRef, useState } from "preact/hooks";
-import { toDisplayError, type WarmlineBackend } from "../backend/types";
+import { isUiError, toDisplayError, type DisplayError, type WarmlineBackend } from "../backend/types";
 import { handoffAttribute, isWaitingForPerson } from "../conversation";
 import type { Localizer } from "../i18n";
 import { useConversation } from "../useConversation";
 import { Composer } from "./Composer";
 import { HandoffStatus } from "./HandoffStatus";
+import { EMPTY_LEAVE_MESSAGE, LeaveMessageForm, type LeaveMessageFields } from "./LeaveMessageForm";
 import { Transcript } from "./Transcript";
 
 const EMPTY_MESSAGE_ERROR = { messageId: "error-empty-message", args: {} };
+
+/** Quiet time after the last key press before the draft is saved. */
+const DRAFT_SAVE_DELAY_MS = 400;
+
+/**
+ * Restores the draft the engine kept (after a crash or a restart) into an
+ * empty text box, then saves the draft shortly after each change, and at
+ * once when the window is hidden or closed.
+ */
+function useDraftKeeping(
+  backend: WarmlineBackend,
+  loaded: boolean,
+  savedDraft: string,
+  draft: string,
+  setDraft: (draft: string) => void,
+): void {
+  const restoredRef = useRef(false);
+  const lastSavedRef = useRef<string | null>(null);
+  useEffect(() => {
+    if (loaded && !restoredRef.current) {
+      restoredRef.current = true;
+      lastSavedRef.current = savedDraft;
+      if (draft === "" && savedDraft !== "") {
+        setDraft(savedDraft);
+      }
+    }
+  }, [loaded, savedDraft, draft, setDraft]);
+  useEffect(() => {
+    if (!restoredRef.current || lastSavedRef.current === draft) {
+      return undefined;
+    }
+    const save = (): void => {
+      lastSavedRef.current = draft;
+      // A failed save is reported by the engine itself (storage-failed);
+      // the text stays in the box either way.
+      backend.saveDraft(draft).catch(() => undefined);
+    };
+    const timer = setTimeout(save, DRAFT_SAVE_DELAY_MS);
+    const onHide = (): void => {
+      if (document.visibilityState === "hidden") {
+        clearTimeout(timer);
+        save();
+      }
+    };
+    document.addEventListener("visibilitychange", onHide);
+    window.addEventListener("pagehide", save);
+    return () => {
+      clearTimeout(timer);
+      document.removeEventListener("visibilitychange", onHide);
+      window.removeEventListener("pagehide", save);
+    };
+  }, [backend, draft]);
+}
 
 export function App({ backend, t }: { backend: WarmlineBackend; t: Localizer }) {
   const [view, dispatch] = useConversation(backend);
@@ -17,8 +71,22 @@ export function App({ backend, t }: { backend: WarmlineBackend; t: Localizer }) 
   const personRef = useRef<HTMLButtonElement>(null);
   const cancelRef = useRef<HTMLButtonElement>(null);
   const cancelHadFocusRef = useRef(false);
+  const panelRef = useRef<HTMLDivElement>(null);
+  const leaveTextRef = useRef<HTMLTextAreaElement>(null);
+  const leaveErrorRef = useRef<HTMLDivElement>(null);
+  const leavingRef = useRef(false);
+  // The leave-a-message form lives here, not in the form, so that nothing
+  // typed is lost when the form is hidden and shown again.
+  const [leaveFields, setLeaveFields] = useState<LeaveMessageFields>(EMPTY_LEAVE_MESSAGE);
+  const [leaveBusy, setLeaveBusy] = useState(false);
+  const [leaveError, setLeaveError] = useState<{ error: DisplayError; retry: boolean } | null>(null);
+
+  useDraftKeeping(backend, view.loaded, view.savedDraft, draft, setDraft);
 
   const waiting = view.loaded && isWaitingForPerson(view.handoff);
+  const offered = view.loaded && view.personOffered;
+  const canLeaveMessage = view.backend?.capabilities.leaveMessage === true;
+  const showLeaveMessage = view.loaded && view.handoff.state === "unavailable" && canLeaveMessage;
 
   const send = useCallback(async () => {
     if (sendingRef.current) {
@@ -63,6 +131,41 @@ export function App({ backend, t }: { backend: WarmlineBackend; t: Localizer }) 
     }
   }, [backend, dispatch]);
 
+  const leaveMessage = useCallback(async () => {
+    if (leavingRef.current) {
+      return;
+    }
+    const text = leaveFields.text.trim();
+    const phone = leaveFields.phone.trim();
+    const time = leaveFields.time.trim();
+    if (text === "" && phone === "") {
+      setLeaveError({ error: EMPTY_MESSAGE_ERROR, retry: false });
+      leaveTextRef.current?.focus();
+      return;
+    }
+    leavingRef.current = true;
+    setLeaveBusy(true);
+    setLeaveError(null);
+    try {
+      // A time means something only with a phone number to call.
+      await backend.leaveMessage(text, phone === "" ? null : phone, phone === "" || time === "" ? null : time);
+      setLeaveFields(EMPTY_LEAVE_MESSAGE);
+      // The form goes away; the panel says it worked, with the reference.
+      panelRef.current?.focus();
+    } catch (reason) {
+      // Everything typed stays in the form; the error is brought into view
+      // (the form may scroll in a small window).
+      const retry = !(isUiError(reason) && reason.code === "emptyMessage");
+      setLeaveError({ error: toDisplayError(reason), retry });
+      requestAnimationFrame(() => {
+        leaveErrorRef.current?.scrollIntoView({ block: "nearest" });
+      });
+    } finally {
+      leavingRef.current = false;
+      setLeaveBusy(false);
+    }
+  }, [backend, leaveFields]);
+
   // When the Cancel button disappears while it has the focus, the focus goes
   // to the person button next to it instead of getting lost.
   useEffect(() => {
@@ -97,14 +200,18 @@ export function App({ backend, t }: { backend: WarmlineBackend; t: Localizer }) 
       <header class="topbar">
         <h1 class="topbar__title">{t.format("app-title")}</h1>
         <div class="topbar__actions">
+          {/* One press, in every state. While Warmline offers a person it
+              stands out by its frame and a word, not by colour alone. */}
           <button
             id="person-button"
             ref={personRef}
-            class="button button--person"
+            class={`button button--person${offered ? " button--offered" : ""}`}
             type="button"
+            data-offered={offered ? "true" : "false"}
             onClick={() => void requestPerson()}
           >
-            {t.format("person-button")}
+            {offered && <span class="button__badge">{t.format("person-button-suggested")}</span>}
+            <span class="button__label">{t.format("person-button")}</span>
           </button>
           {waiting && (
             <button
@@ -124,7 +231,27 @@ export function App({ backend, t }: { backend: WarmlineBackend; t: Localizer }) 
           {t.format("demo-banner")}
         </p>
       )}
-      <HandoffStatus loaded={view.loaded} handoff={view.handoff} connection={view.connection} t={t} />
+      <HandoffStatus
+        loaded={view.loaded}
+        handoff={view.handoff}
+        context={{ connection: view.connection, canLeaveMessage }}
+        t={t}
+        panelRef={panelRef}
+      >
+        {showLeaveMessage && (
+          <LeaveMessageForm
+            fields={leaveFields}
+            onFields={setLeaveFields}
+            onSubmit={() => void leaveMessage()}
+            busy={leaveBusy}
+            error={leaveError?.error ?? null}
+            retry={leaveError?.retry ?? false}
+            textRef={leaveTextRef}
+            errorRef={leaveErrorRef}
+            t={t}
+          />
+        )}
+      </HandoffStatus>
       <Transcript messages={view.messages} t={t} />
       <p id="typing-indicator" class="typing" aria-live="polite">
         {view.typing !== null ? t.format("typing", { name: view.typing }) : ""}

@@ -1,18 +1,31 @@
+import type { ComponentChildren, Ref } from "preact";
+import { useEffect, useRef, useState } from "preact/hooks";
 import type { ConnectionState, HandoffState } from "../bindings";
 import type { Localizer } from "../i18n";
+
+/** Queue numbers are announced at most this often; other changes at once. */
+export const QUEUE_ANNOUNCE_INTERVAL_MS = 60_000;
 
 /** Whole minutes to announce: 0 below one minute, otherwise rounded up. */
 export function waitMinutes(seconds: number): number {
   return seconds < 60 ? 0 : Math.ceil(seconds / 60);
 }
 
+/** What the status panel needs to know besides the handoff state. */
+export interface HandoffContext {
+  connection: ConnectionState;
+  /** The backend accepts a message or a call-back request (the form is shown). */
+  canLeaveMessage: boolean;
+}
+
 /** The sentences that describe where the request for a person stands. */
-export function handoffSentences(handoff: HandoffState, t: Localizer): string[] {
+export function handoffSentences(handoff: HandoffState, context: HandoffContext, t: Localizer): string[] {
   switch (handoff.state) {
     case "none":
       return [];
     case "requested":
-      return [t.format("handoff-requested")];
+      // Asked while the connection is down: the request is kept, not lost.
+      return [t.format(context.connection === "online" ? "handoff-requested" : "handoff-requested-offline")];
     case "queued": {
       const { position, estimatedWaitSecs } = handoff;
       if (position === null && estimatedWaitSecs === null) {
@@ -32,9 +45,17 @@ export function handoffSentences(handoff: HandoffState, t: Localizer): string[] 
         t.format(handoff.demo ? "handoff-connected-demo" : "handoff-connected", { name: handoff.agentName }),
       ];
     case "unavailable":
-      return [t.format("handoff-unavailable")];
+      // Never a dead end: a message, a call back, or trying again later.
+      return [
+        t.format("handoff-unavailable"),
+        t.format(context.canLeaveMessage ? "handoff-unavailable-leave-message" : "handoff-unavailable-try-later"),
+      ];
     case "messageLeft":
-      return [t.format("handoff-message-left")];
+      return [
+        t.format(handoff.callback ? "handoff-callback-requested" : "handoff-message-left", {
+          reference: handoff.reference,
+        }),
+      ];
   }
 }
 
@@ -50,31 +71,85 @@ export function connectionSentence(connection: ConnectionState, t: Localizer): s
 }
 
 /**
- * The status panel. It is in the page from the start, empty, so that screen
- * readers announce what it says later; it stays empty until the snapshot.
+ * What the screen reader hears: `text` at once when `kind` changed (a new
+ * handoff or connection state), otherwise (new queue numbers) at most once
+ * every QUEUE_ANNOUNCE_INTERVAL_MS, then the latest text.
+ */
+export function useRateLimitedAnnouncement(kind: string, text: string): string {
+  const [announced, setAnnounced] = useState("");
+  const lastRef = useRef<{ kind: string; text: string; at: number } | null>(null);
+
+  useEffect(() => {
+    const announce = (): void => {
+      lastRef.current = { kind, text, at: Date.now() };
+      setAnnounced(text);
+    };
+    const last = lastRef.current;
+    if (last?.kind !== kind) {
+      announce();
+      return undefined;
+    }
+    if (last.text === text) {
+      return undefined;
+    }
+    const wait = last.at + QUEUE_ANNOUNCE_INTERVAL_MS - Date.now();
+    if (wait <= 0) {
+      announce();
+      return undefined;
+    }
+    // Announced later with whatever the panel says then; a newer change
+    // replaces this timer (the cleanup runs before the next effect).
+    const timer = setTimeout(announce, wait);
+    return () => {
+      clearTimeout(timer);
+    };
+  }, [kind, text]);
+
+  return announced;
+}
+
+/**
+ * The status panel and its announcer. The panel (#handoff-panel) always shows
+ * the current words; it is not a live region, because a queue that moves
+ * every few seconds would keep interrupting the reader. Announcements go
+ * through #handoff-status (role="status"), which is in the page from the
+ * start, empty, and hidden from sight: state changes at once, queue numbers
+ * at most once a minute. Both stay empty until the snapshot.
  */
 export function HandoffStatus(props: {
   loaded: boolean;
   handoff: HandoffState;
-  connection: ConnectionState;
+  context: HandoffContext;
   t: Localizer;
+  panelRef?: Ref<HTMLDivElement>;
+  /** The leave-a-message form, shown under the words while nobody is available. */
+  children?: ComponentChildren;
 }) {
-  const { loaded, handoff, connection, t } = props;
-  const sentences = loaded ? handoffSentences(handoff, t) : [];
-  const connectionText = loaded ? connectionSentence(connection, t) : null;
+  const { loaded, handoff, context, t, panelRef, children } = props;
+  const sentences = loaded ? handoffSentences(handoff, context, t) : [];
+  const connectionText = loaded ? connectionSentence(context.connection, t) : null;
+  const spoken = [...sentences, ...(connectionText === null ? [] : [connectionText])].join(" ");
+  const kind = loaded ? `${handoff.state}|${context.connection}` : "loading";
+  const announced = useRateLimitedAnnouncement(kind, spoken);
   // One fact per line: "You are number 2 in line." / "Expected wait: …".
   return (
-    <div id="handoff-status" class="status" role="status" aria-live="polite">
-      {sentences.map((sentence, index) => (
-        <p key={index} class="status__handoff" data-handoff={handoff.state}>
-          {sentence}
-        </p>
-      ))}
-      {connectionText !== null && (
-        <p class="status__connection" data-connection={connection}>
-          {connectionText}
-        </p>
-      )}
+    <div class={`handoff${children ? " handoff--form" : ""}`}>
+      <div id="handoff-panel" ref={panelRef} class="status" tabIndex={-1}>
+        {sentences.map((sentence, index) => (
+          <p key={index} class="status__handoff" data-handoff={handoff.state}>
+            {sentence}
+          </p>
+        ))}
+        {connectionText !== null && (
+          <p class="status__connection" data-connection={context.connection}>
+            {connectionText}
+          </p>
+        )}
+      </div>
+      {children}
+      <div id="handoff-status" class="visually-hidden" role="status" aria-live="polite" aria-atomic="true">
+        {announced}
+      </div>
     </div>
   );
 }

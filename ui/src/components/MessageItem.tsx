@@ -1,4 +1,4 @@
-import type { Author, DeliveryState, Message } from "../bindings";
+import type { Author, DeliveryState, LocalizedText, Message } from "../bindings";
 import type { Localizer } from "../i18n";
 
 export function authorLabel(author: Author, t: Localizer): string {
@@ -29,9 +29,22 @@ export function deliveryMessageId(delivery: DeliveryState): string {
   }
 }
 
+/**
+ * A note from Warmline in the user's language. A call-back request without a
+ * preferred time comes with an empty `time`; it reads better without the
+ * empty brackets.
+ */
+export function noticeText(notice: LocalizedText, t: Localizer): string {
+  const { messageId, args } = notice;
+  if (messageId === "notice-callback-requested" && String(args.time ?? "").trim() === "") {
+    return t.format("notice-callback-requested-any-time", args);
+  }
+  return t.format(messageId, args);
+}
+
 export function MessageItem({ message, t }: { message: Message; t: Localizer }) {
   const { author, body, delivery } = message;
-  const text = body.kind === "text" ? body.text : t.format(body.notice.messageId, body.notice.args);
+  const text = body.kind === "text" ? body.text : noticeText(body.notice, t);
   return (
     <div
       class={`message message--${author.kind}${body.kind === "notice" ? " message--notice" : ""}`}

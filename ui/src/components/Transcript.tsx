@@ -16,6 +16,8 @@ export function Transcript({ messages, t }: { messages: Message[]; t: Localizer 
   const ref = useRef<HTMLDivElement>(null);
   const followRef = useRef(true);
   const lastCountRef = useRef(0);
+  /** Where showNewest() scrolled to, until the reader scrolls themselves. */
+  const ownScrollTopRef = useRef(Number.NaN);
 
   function showNewest(): void {
     const el = ref.current;
@@ -31,6 +33,7 @@ export function Transcript({ messages, t }: { messages: Message[]; t: Localizer 
         el.scrollTop -= hidden;
       }
     }
+    ownScrollTopRef.current = el.scrollTop;
   }
 
   useLayoutEffect(() => {
@@ -66,6 +69,13 @@ export function Transcript({ messages, t }: { messages: Message[]; t: Localizer 
     if (!el) {
       return;
     }
+    // The scroll event of our own scrolling can arrive after the view shrank
+    // (e.g. the leave-a-message form appeared); it says nothing about the
+    // reader, who is still following.
+    if (Math.abs(el.scrollTop - ownScrollTopRef.current) < 1) {
+      return;
+    }
+    ownScrollTopRef.current = Number.NaN;
     // Still reading the newest message: at the end, or its start is in view.
     const nearEnd = el.scrollHeight - el.scrollTop - el.clientHeight <= NEAR_END_PX;
     const last = el.lastElementChild;

@@ -789,6 +789,11 @@ impl Engine {
             Ok(receipt) => {
                 // The confirmation stays in the transcript, to read again later.
                 let notice = match &callback {
+                    Some(callback) if callback.preferred_time.trim().is_empty() => {
+                        LocalizedText::new("notice-callback-requested-any-time")
+                            .with_arg("reference", receipt.reference.as_str())
+                            .with_arg("phone", callback.phone.as_str())
+                    }
                     Some(callback) => LocalizedText::new("notice-callback-requested")
                         .with_arg("reference", receipt.reference.as_str())
                         .with_arg("phone", callback.phone.as_str())
