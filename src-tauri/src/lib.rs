@@ -47,6 +47,11 @@ pub fn run() {
         .init();
 
     let settings = StartupSettings::from_env();
+    tracing::info!(
+        locale = %settings.locale,
+        version = env!("CARGO_PKG_VERSION"),
+        "Warmline is starting on the built-in demo backend"
+    );
     let builder = specta_builder();
     let result = tauri::Builder::default()
         .invoke_handler(builder.invoke_handler())

@@ -35,10 +35,9 @@ pub struct DemoConfig {
     pub reply_delay: Duration,
     /// Queue position the user starts at after asking for a person.
     pub queue_start: u32,
-    /// Time between two steps of the queue.
+    /// Time between two steps of the queue. The estimated wait the demo
+    /// announces is this times the position, so the estimate is honest.
     pub queue_step: Duration,
-    /// Estimated wait the demo announces per place in the queue.
-    pub wait_per_place: Duration,
     /// Pretend the office is closed: nobody takes a request for a person,
     /// and the user is offered to leave a message or ask for a call back.
     pub after_hours: bool,
@@ -49,8 +48,7 @@ impl Default for DemoConfig {
         Self {
             reply_delay: Duration::from_millis(900),
             queue_start: 3,
-            queue_step: Duration::from_secs(5),
-            wait_per_place: Duration::from_secs(40),
+            queue_step: Duration::from_secs(8),
             after_hours: false,
         }
     }
@@ -374,10 +372,11 @@ impl ConversationActor {
     }
 
     async fn announce_queue(&self, position: u32) {
-        let wait = self.shared.config.wait_per_place.as_secs() * u64::from(position);
+        let wait = self.shared.config.queue_step.as_secs_f64() * f64::from(position);
         self.emit(BackendEvent::QueueUpdate {
             position: Some(position),
-            estimated_wait_secs: Some(u32::try_from(wait).unwrap_or(u32::MAX)),
+            // Whole seconds, rounded up: never promise less than the truth.
+            estimated_wait_secs: Some(wait.ceil().min(f64::from(u32::MAX)) as u32),
         })
         .await;
     }

@@ -19,7 +19,6 @@ fn fast() -> DemoConfig {
         reply_delay: Duration::from_millis(1),
         queue_start: 3,
         queue_step: Duration::from_millis(5),
-        wait_per_place: Duration::from_secs(40),
         after_hours: false,
     }
 }
@@ -152,7 +151,7 @@ async fn the_queue_counts_down_then_a_named_demo_agent_joins_and_answers() {
                 estimated_wait_secs,
             } => {
                 assert_eq!(position, Some(expected));
-                assert_eq!(estimated_wait_secs, Some(40 * expected));
+                assert_eq!(estimated_wait_secs, Some(5 * expected), "step × position");
             }
             other => panic!("expected queue position {expected}, got {other:?}"),
         }
