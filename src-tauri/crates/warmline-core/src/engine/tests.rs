@@ -139,6 +139,17 @@ fn start(backend: &Arc<ScriptedBackend>) -> EngineHandle {
     )
 }
 
+/// Starts an engine on a scripted backend and waits until it is online.
+async fn start_online(script: Script) -> (Arc<ScriptedBackend>, EngineHandle) {
+    let backend = ScriptedBackend::with(script);
+    let engine = start(&backend);
+    eventually(&engine, "online", |s| {
+        s.connection == ConnectionState::Online
+    })
+    .await;
+    (backend, engine)
+}
+
 /// Polls the snapshot until `done` holds; time is paused, so this costs no
 /// real time, and 10,000 virtual seconds is far more than any test needs.
 async fn eventually(
@@ -322,12 +333,7 @@ async fn a_rejected_message_is_marked_failed_and_reported_without_blocking_the_n
 
 #[tokio::test(start_paused = true)]
 async fn backend_events_become_messages_typing_and_handoff_states() {
-    let backend = ScriptedBackend::with(Script::default());
-    let engine = start(&backend);
-    eventually(&engine, "online", |s| {
-        s.connection == ConnectionState::Online
-    })
-    .await;
+    let (backend, engine) = start_online(Script::default()).await;
 
     backend
         .say(BackendEvent::Typing {
@@ -433,12 +439,7 @@ async fn backend_events_become_messages_typing_and_handoff_states() {
 
 #[tokio::test(start_paused = true)]
 async fn a_second_press_does_not_ask_twice_and_cancel_withdraws_the_request() {
-    let backend = ScriptedBackend::with(Script::default());
-    let engine = start(&backend);
-    eventually(&engine, "online", |s| {
-        s.connection == ConnectionState::Online
-    })
-    .await;
+    let (backend, engine) = start_online(Script::default()).await;
     engine.request_person(HandoffReason::Button).await.unwrap();
     engine.request_person(HandoffReason::Button).await.unwrap();
     eventually(&engine, "requested", |s| {
@@ -481,12 +482,7 @@ async fn a_press_while_offline_is_kept_and_sent_when_the_connection_returns() {
 
 #[tokio::test(start_paused = true)]
 async fn a_lost_connection_is_resumed_with_the_same_conversation() {
-    let backend = ScriptedBackend::with(Script::default());
-    let engine = start(&backend);
-    eventually(&engine, "online", |s| {
-        s.connection == ConnectionState::Online
-    })
-    .await;
+    let (backend, engine) = start_online(Script::default()).await;
     // The backend's stream ends: the connection dropped.
     backend.script().sessions.clear();
     eventually(&engine, "reopened and online", |s| {
@@ -504,12 +500,7 @@ async fn a_lost_connection_is_resumed_with_the_same_conversation() {
 
 #[tokio::test(start_paused = true)]
 async fn a_conversation_closed_by_the_backend_simply_continues_and_keeps_the_request() {
-    let backend = ScriptedBackend::with(Script::default());
-    let engine = start(&backend);
-    eventually(&engine, "online", |s| {
-        s.connection == ConnectionState::Online
-    })
-    .await;
+    let (backend, engine) = start_online(Script::default()).await;
     engine.send_text("my bill".into()).await.unwrap();
     engine.request_person(HandoffReason::Button).await.unwrap();
     backend
@@ -578,12 +569,7 @@ fn bot_says(text: &str, understood: bool) -> BackendEvent {
 
 #[tokio::test(start_paused = true)]
 async fn two_bot_answers_that_do_not_help_bring_an_offer_of_a_person() {
-    let backend = ScriptedBackend::with(Script::default());
-    let engine = start(&backend);
-    eventually(&engine, "online", |s| {
-        s.connection == ConnectionState::Online
-    })
-    .await;
+    let (backend, engine) = start_online(Script::default()).await;
 
     backend
         .say(bot_says("Sorry, I did not understand.", false))
@@ -636,12 +622,7 @@ async fn two_bot_answers_that_do_not_help_bring_an_offer_of_a_person() {
 
 #[tokio::test(start_paused = true)]
 async fn the_same_canned_answer_twice_or_the_same_question_twice_is_a_miss() {
-    let backend = ScriptedBackend::with(Script::default());
-    let engine = start(&backend);
-    eventually(&engine, "online", |s| {
-        s.connection == ConnectionState::Online
-    })
-    .await;
+    let (backend, engine) = start_online(Script::default()).await;
     backend
         .say(bot_says("Please visit our website.", true))
         .await;
@@ -653,12 +634,7 @@ async fn the_same_canned_answer_twice_or_the_same_question_twice_is_a_miss() {
     })
     .await;
 
-    let backend = ScriptedBackend::with(Script::default());
-    let engine = start(&backend);
-    eventually(&engine, "online", |s| {
-        s.connection == ConnectionState::Online
-    })
-    .await;
+    let (backend, engine) = start_online(Script::default()).await;
     engine
         .send_text("Where is my parcel?".into())
         .await
@@ -674,12 +650,7 @@ async fn the_same_canned_answer_twice_or_the_same_question_twice_is_a_miss() {
 
 #[tokio::test(start_paused = true)]
 async fn the_summary_travels_with_the_request() {
-    let backend = ScriptedBackend::with(Script::default());
-    let engine = start(&backend);
-    eventually(&engine, "online", |s| {
-        s.connection == ConnectionState::Online
-    })
-    .await;
+    let (backend, engine) = start_online(Script::default()).await;
     engine.send_text("hi".into()).await.unwrap();
     engine
         .send_text("My internet has not worked since Monday".into())
@@ -703,12 +674,7 @@ async fn the_summary_travels_with_the_request() {
 
 #[tokio::test(start_paused = true)]
 async fn after_hours_the_user_leaves_a_call_back_request_and_keeps_the_confirmation() {
-    let backend = ScriptedBackend::with(Script::default());
-    let engine = start(&backend);
-    eventually(&engine, "online", |s| {
-        s.connection == ConnectionState::Online
-    })
-    .await;
+    let (backend, engine) = start_online(Script::default()).await;
     engine.request_person(HandoffReason::Button).await.unwrap();
     backend
         .say(BackendEvent::HandoffUnavailable {
@@ -785,12 +751,7 @@ async fn asking_in_words_requests_a_person_and_urgent_topics_carry_their_reason(
         ("Where is my parcel?", None),
     ];
     for (text, expected) in cases {
-        let backend = ScriptedBackend::with(Script::default());
-        let engine = start(&backend);
-        eventually(&engine, "online", |s| {
-            s.connection == ConnectionState::Online
-        })
-        .await;
+        let (backend, engine) = start_online(Script::default()).await;
         engine.send_text(text.into()).await.unwrap();
         tokio::time::sleep(Duration::from_secs(1)).await;
         let snapshot = engine.snapshot().await.unwrap();
