@@ -58,8 +58,17 @@ pub fn run() {
         .setup(move |app| {
             builder.mount_events(app);
             let backend: Arc<dyn SupportBackend> = settings.backend();
+            let data_dir = settings
+                .data_dir
+                .clone()
+                .or_else(|| app.path().app_data_dir().ok());
+            let store = startup::open_store(data_dir.as_deref());
             let engine = tauri::async_runtime::block_on(async {
-                EngineHandle::start(backend, EngineConfig::new(settings.locale.clone()))
+                EngineHandle::start_with_store(
+                    backend,
+                    store,
+                    EngineConfig::new(settings.locale.clone()),
+                )
             });
             forward_changes(app.handle().clone(), &engine);
             app.manage(commands::Conversation::new(engine));

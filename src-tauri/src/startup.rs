@@ -4,11 +4,16 @@
 //! own settings area; these variables exist for tests, demonstrations and
 //! diagnosis, and are documented in README.md.
 
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 
 use warmline_backends::demo::{DemoBackend, DemoConfig};
-use warmline_core::SupportBackend;
+use warmline_core::{
+    ConversationId, ConversationStore, DeliveryState, HandoffState, MemoryStore, Message,
+    MessageId, PendingHandoff, StoreError, StoredConversation, SupportBackend,
+};
+use warmline_store::SqliteStore;
 
 /// What the app starts with.
 #[derive(Debug, Clone)]
@@ -17,11 +22,14 @@ pub struct StartupSettings {
     pub locale: String,
     /// Timing of the built-in demo backend.
     pub demo: DemoConfig,
+    /// Where the conversation is kept, from `WARMLINE_DATA_DIR`; otherwise
+    /// the platform's app-data directory.
+    pub data_dir: Option<PathBuf>,
 }
 
 impl StartupSettings {
-    /// Reads `WARMLINE_LOCALE` (else the system language) and the demo
-    /// variables `WARMLINE_DEMO_REPLY_DELAY_MS`, `WARMLINE_DEMO_QUEUE_STEP_MS`
+    /// Reads `WARMLINE_LOCALE` (else the system language),
+    /// `WARMLINE_DATA_DIR`, and the demo variables `WARMLINE_DEMO_REPLY_DELAY_MS`, `WARMLINE_DEMO_QUEUE_STEP_MS`
     /// and `WARMLINE_DEMO_AFTER_HOURS` (`1`: nobody is available).
     pub fn from_env() -> Self {
         Self::from_lookup(|name| std::env::var(name).ok(), sys_locale::get_locale)
@@ -47,6 +55,9 @@ impl StartupSettings {
         Self {
             locale: warmline_i18n::negotiate(&requested).to_owned(),
             demo,
+            data_dir: var("WARMLINE_DATA_DIR")
+                .filter(|dir| !dir.trim().is_empty())
+                .map(PathBuf::from),
         }
     }
 
@@ -68,5 +79,69 @@ fn millis(var: &impl Fn(&str) -> Option<String>, name: &str) -> Option<Duration>
             );
             None
         }
+    }
+}
+
+/// Opens the conversation store in `data_dir`. When it cannot be opened
+/// (a damaged file, a read-only disk), Warmline still starts: the
+/// conversation is kept in memory and the engine tells the user once that
+/// history will not survive a restart. The damaged file is left as it is.
+pub fn open_store(data_dir: Option<&Path>) -> Arc<dyn ConversationStore> {
+    let Some(data_dir) = data_dir else {
+        return Arc::new(UnavailableStore::new(StoreError::Io(
+            "no data directory".into(),
+        )));
+    };
+    let path = warmline_store::default_path(data_dir);
+    match SqliteStore::open(&path) {
+        Ok(store) => Arc::new(store),
+        Err(error) => {
+            tracing::error!(%error, path = %path.display(), "the conversation store cannot be opened");
+            Arc::new(UnavailableStore::new(error))
+        }
+    }
+}
+
+/// Stands in for a store that could not be opened: `load` reports why (so
+/// the user is told), and the conversation goes on in memory.
+struct UnavailableStore {
+    error: StoreError,
+    memory: MemoryStore,
+}
+
+impl UnavailableStore {
+    fn new(error: StoreError) -> Self {
+        Self {
+            error,
+            memory: MemoryStore::new(),
+        }
+    }
+}
+
+impl ConversationStore for UnavailableStore {
+    fn load(&self) -> Result<StoredConversation, StoreError> {
+        Err(self.error.clone())
+    }
+    fn save_message(&self, message: &Message) -> Result<(), StoreError> {
+        self.memory.save_message(message)
+    }
+    fn set_delivery(&self, id: MessageId, delivery: DeliveryState) -> Result<(), StoreError> {
+        self.memory.set_delivery(id, delivery)
+    }
+    fn save_handoff(
+        &self,
+        handoff: &HandoffState,
+        pending: Option<PendingHandoff>,
+    ) -> Result<(), StoreError> {
+        self.memory.save_handoff(handoff, pending)
+    }
+    fn save_conversation_id(
+        &self,
+        conversation: Option<&ConversationId>,
+    ) -> Result<(), StoreError> {
+        self.memory.save_conversation_id(conversation)
+    }
+    fn save_draft(&self, draft: &str) -> Result<(), StoreError> {
+        self.memory.save_draft(draft)
     }
 }

@@ -39,12 +39,17 @@ fn startup_settings_pick_a_supported_language_and_demo_timing() {
             "WARMLINE_DEMO_QUEUE_STEP_MS" => Some("1500".into()),
             "WARMLINE_DEMO_REPLY_DELAY_MS" => Some("not a number".into()),
             "WARMLINE_DEMO_AFTER_HOURS" => Some("1".into()),
+            "WARMLINE_DATA_DIR" => Some("/tmp/warmline-test-data".into()),
             _ => None,
         },
         || Some("en-US".into()),
     );
     assert_eq!(settings.locale, "zh-TW");
     assert!(settings.demo.after_hours);
+    assert_eq!(
+        settings.data_dir.as_deref(),
+        Some(std::path::Path::new("/tmp/warmline-test-data"))
+    );
     assert_eq!(
         settings.demo.queue_step,
         std::time::Duration::from_millis(1500)
@@ -60,4 +65,24 @@ fn startup_settings_pick_a_supported_language_and_demo_timing() {
     let nothing = StartupSettings::from_lookup(|_| None, || None);
     assert_eq!(nothing.locale, "en-US");
     assert!(!nothing.demo.after_hours);
+}
+
+#[test]
+fn a_store_that_cannot_be_opened_is_reported_and_the_app_goes_on_in_memory() {
+    let dir = std::env::temp_dir().join(format!("warmline-garbage-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = warmline_store::default_path(&dir);
+    std::fs::write(&path, vec![0x5a_u8; 4096]).unwrap();
+    let store = startup::open_store(Some(&dir));
+    assert!(
+        store.load().is_err(),
+        "the failure is reported to the engine"
+    );
+    store.save_draft("still works").unwrap();
+    assert_eq!(
+        std::fs::read(&path).unwrap(),
+        vec![0x5a_u8; 4096],
+        "the damaged file is kept"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
 }

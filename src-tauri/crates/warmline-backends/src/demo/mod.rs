@@ -62,6 +62,9 @@ pub struct DemoBackend {
 
 struct Shared {
     config: DemoConfig,
+    /// Random per process, so ids never repeat across restarts: a restarted
+    /// demo must not pretend to know a conversation it lost.
+    instance: String,
     localizers: HashMap<&'static str, Localizer>,
     next_id: AtomicU64,
     conversations: Mutex<HashMap<ConversationId, ConversationEntry>>,
@@ -94,6 +97,7 @@ impl DemoBackend {
         Self {
             shared: Arc::new(Shared {
                 config,
+                instance: MessageId::new().to_string()[..8].to_owned(),
                 localizers,
                 next_id: AtomicU64::new(1),
                 conversations: Mutex::new(HashMap::new()),
@@ -113,7 +117,8 @@ impl DemoBackend {
 
     fn next_id(&self, prefix: &str) -> String {
         format!(
-            "{prefix}-{}",
+            "{prefix}-{}-{}",
+            self.shared.instance,
             self.shared.next_id.fetch_add(1, Ordering::Relaxed)
         )
     }
