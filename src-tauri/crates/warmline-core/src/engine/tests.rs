@@ -634,7 +634,7 @@ async fn the_same_canned_answer_twice_or_the_same_question_twice_is_a_miss() {
     })
     .await;
 
-    let (backend, engine) = start_online(Script::default()).await;
+    let (_backend, engine) = start_online(Script::default()).await;
     engine
         .send_text("Where is my parcel?".into())
         .await
@@ -737,7 +737,8 @@ async fn after_hours_the_user_leaves_a_call_back_request_and_keeps_the_confirmat
 
 #[tokio::test(start_paused = true)]
 async fn asking_in_words_requests_a_person_and_urgent_topics_carry_their_reason() {
-    let cases: [(&str, Option<(HandoffReason, Option<crate::UrgentTopic>)>); 5] = [
+    type Expected = Option<(HandoffReason, Option<crate::UrgentTopic>)>;
+    let cases: [(&str, Expected); 5] = [
         ("转人工！！", Some((HandoffReason::UserAsked, None))),
         (
             "I want to talk to a real person",
