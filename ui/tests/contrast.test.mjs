@@ -1,21 +1,40 @@
 // Contrast: every text/background pair at WCAG AAA (7:1) or better,
 // computed from the styles the browser actually applies.
 import assert from "node:assert/strict";
-import { after, before, describe, test } from "node:test";
-import { fake, goUnavailable, launchBrowser, openApp, startServer, waitForAttribute } from "./helpers.mjs";
+import { describe, test } from "node:test";
+import { fake, goUnavailable, openApp, useBrowser, waitForAttribute } from "./helpers.mjs";
 
-let server;
-let browser;
+const env = useBrowser();
 
-before(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+/** Tabs onto each element in turn and checks its focus ring: at least 3 px
+ * wide and at least 3:1 against what is around it. */
+async function assertFocusRings(page, ids) {
+  for (const id of ids) {
+    await page.locator(`#${id}`).focus();
+    await page.keyboard.press("Shift+Tab");
+    await page.keyboard.press("Tab");
+    const ring = await page.evaluate(() => {
+      const el = document.activeElement;
+      const s = getComputedStyle(el);
+      // The ring lies outside the element, on its parent's background.
+      let n = el.parentElement;
+      while (n && getComputedStyle(n).backgroundColor === "rgba(0, 0, 0, 0)") n = n.parentElement;
+      return { id: el.id, width: parseFloat(s.outlineWidth), color: s.outlineColor, around: n ? getComputedStyle(n).backgroundColor : "rgb(255, 255, 255)" };
+    });
+    assert.equal(ring.id, id);
+    assert.ok(ring.width >= 3, `${id}: ring ${ring.width}px`);
+    const ratio = await page.evaluate(([a, b]) => {
+      const lum = (c) => {
+        const [r, g, bl] = /rgba?\(([^)]+)\)/.exec(c)[1].split(/[,\s]+/).map(Number);
+        const lin = (v) => ((v /= 255) <= 0.04045 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4);
+        return 0.2126 * lin(r) + 0.7152 * lin(g) + 0.0722 * lin(bl);
+      };
+      const [hi, lo] = [lum(a), lum(b)].sort((x, y) => y - x);
+      return (hi + 0.05) / (lo + 0.05);
+    }, [ring.color, ring.around]);
+    assert.ok(ratio >= 3, `${id}: ring ${ring.color} on ${ring.around} is ${ratio.toFixed(2)}:1`);
+  }
+}
 
 /**
  * Runs in the page: the contrast ratio of `selector`'s text colour against
@@ -113,7 +132,7 @@ async function everythingOnScreen(page) {
 describe("contrast", () => {
   for (const lang of ["en-US", "zh-CN"]) {
     test(`${lang}: every text is at least 7:1 against what is behind it`, async () => {
-      const { page, context } = await openApp(browser, server.url, { query: { lang } });
+      const { page, context } = await openApp(env.browser, env.server.url, { query: { lang } });
       try {
         await everythingOnScreen(page);
         const results = await page.evaluate(measure, TARGETS);
@@ -133,7 +152,7 @@ describe("contrast", () => {
   }
 
   test("the suggestion on the person button and the leave-a-message form are at least 7:1", async () => {
-    const { page, context } = await openApp(browser, server.url);
+    const { page, context } = await openApp(env.browser, env.server.url);
     try {
       await fake(page, (f) => f.emit({ kind: "personOffered", offered: true }));
       await waitForAttribute(page, "#person-button", "data-offered", "true");
@@ -167,7 +186,7 @@ describe("contrast", () => {
   });
 
   test("the placeholder is at least 7:1", async () => {
-    const { page, context } = await openApp(browser, server.url);
+    const { page, context } = await openApp(env.browser, env.server.url);
     try {
       const [result] = await page.evaluate(measure, [{ selector: "#composer-input", pseudo: "::placeholder" }]);
       assert.ok(result.ratio >= 7, JSON.stringify(result));
@@ -178,7 +197,7 @@ describe("contrast", () => {
   });
 
   test("the measuring itself catches low contrast", async () => {
-    const { page, context } = await openApp(browser, server.url);
+    const { page, context } = await openApp(env.browser, env.server.url);
     try {
       await page.addStyleTag({ content: "#send-button { color: #9a9a9a !important; background: #ffffff !important; }" });
       const [result] = await page.evaluate(measure, [{ selector: "#send-button" }]);
@@ -189,71 +208,23 @@ describe("contrast", () => {
   });
 
   test("focus rings stand out from what is around them (at least 3:1)", async () => {
-    const { page, context } = await openApp(browser, server.url);
+    const { page, context } = await openApp(env.browser, env.server.url);
     try {
       await page.locator("#person-button").click();
       await page.waitForSelector("#person-cancel-button");
-      for (const id of ["person-button", "person-cancel-button", "composer-input", "send-button"]) {
-        await page.locator(`#${id}`).focus();
-        await page.keyboard.press("Shift+Tab");
-        await page.keyboard.press("Tab");
-        const ring = await page.evaluate(() => {
-          const el = document.activeElement;
-          const s = getComputedStyle(el);
-          // The ring lies outside the element, on its parent's background.
-          let n = el.parentElement;
-          while (n && getComputedStyle(n).backgroundColor === "rgba(0, 0, 0, 0)") n = n.parentElement;
-          return { id: el.id, width: parseFloat(s.outlineWidth), color: s.outlineColor, around: n ? getComputedStyle(n).backgroundColor : "rgb(255, 255, 255)" };
-        });
-        assert.equal(ring.id, id);
-        assert.ok(ring.width >= 3, `${id}: ring ${ring.width}px`);
-        const ratio = await page.evaluate(([a, b]) => {
-          const lum = (c) => {
-            const [r, g, bl] = /rgba?\(([^)]+)\)/.exec(c)[1].split(/[,\s]+/).map(Number);
-            const lin = (v) => ((v /= 255) <= 0.04045 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4);
-            return 0.2126 * lin(r) + 0.7152 * lin(g) + 0.0722 * lin(bl);
-          };
-          const [hi, lo] = [lum(a), lum(b)].sort((x, y) => y - x);
-          return (hi + 0.05) / (lo + 0.05);
-        }, [ring.color, ring.around]);
-        assert.ok(ratio >= 3, `${id}: ring ${ring.color} on ${ring.around} is ${ratio.toFixed(2)}:1`);
-      }
+      await assertFocusRings(page, ["person-button", "person-cancel-button", "composer-input", "send-button"]);
     } finally {
       await context.close();
     }
   });
 
   test("focus rings in the form and on the suggested person button stand out too (at least 3:1)", async () => {
-    const { page, context } = await openApp(browser, server.url);
+    const { page, context } = await openApp(env.browser, env.server.url);
     try {
       await goUnavailable(page);
       await fake(page, (f) => f.emit({ kind: "personOffered", offered: true }));
       await waitForAttribute(page, "#person-button", "data-offered", "true");
-      for (const id of ["person-button", "leave-message-text", "callback-phone", "callback-time", "leave-message-submit"]) {
-        await page.locator(`#${id}`).focus();
-        await page.keyboard.press("Shift+Tab");
-        await page.keyboard.press("Tab");
-        const ring = await page.evaluate(() => {
-          const el = document.activeElement;
-          const s = getComputedStyle(el);
-          // The ring lies outside the element, on its parent's background.
-          let n = el.parentElement;
-          while (n && getComputedStyle(n).backgroundColor === "rgba(0, 0, 0, 0)") n = n.parentElement;
-          return { id: el.id, width: parseFloat(s.outlineWidth), color: s.outlineColor, around: n ? getComputedStyle(n).backgroundColor : "rgb(255, 255, 255)" };
-        });
-        assert.equal(ring.id, id);
-        assert.ok(ring.width >= 3, `${id}: ring ${ring.width}px`);
-        const ratio = await page.evaluate(([a, b]) => {
-          const lum = (c) => {
-            const [r, g, bl] = /rgba?\(([^)]+)\)/.exec(c)[1].split(/[,\s]+/).map(Number);
-            const lin = (v) => ((v /= 255) <= 0.04045 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4);
-            return 0.2126 * lin(r) + 0.7152 * lin(g) + 0.0722 * lin(bl);
-          };
-          const [hi, lo] = [lum(a), lum(b)].sort((x, y) => y - x);
-          return (hi + 0.05) / (lo + 0.05);
-        }, [ring.color, ring.around]);
-        assert.ok(ratio >= 3, `${id}: ring ${ring.color} on ${ring.around} is ${ratio.toFixed(2)}:1`);
-      }
+      await assertFocusRings(page, ["person-button", "leave-message-text", "callback-phone", "callback-time", "leave-message-submit"]);
     } finally {
       await context.close();
     }

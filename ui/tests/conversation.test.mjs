@@ -1,20 +1,9 @@
 // Writing and reading: sending, the draft, errors, delivery, events.
 import assert from "node:assert/strict";
-import { after, before, describe, test } from "node:test";
-import { fake, launchBrowser, openApp, startServer, textOf, waitForAttribute, waitForText } from "./helpers.mjs";
+import { describe, test } from "node:test";
+import { fake, openApp, textOf, useBrowser, waitForAttribute, waitForText } from "./helpers.mjs";
 
-let server;
-let browser;
-
-before(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const env = useBrowser();
 
 const UNREACHABLE = { code: "backendUnreachable", messageId: "error-backend-unreachable", args: {} };
 const UNREACHABLE_EN = "The service cannot be reached right now. Nothing is lost; Warmline keeps trying.";
@@ -33,7 +22,7 @@ function messages(page) {
 
 describe("sending", () => {
   test('"hello" shows the user message, its delivery in words and the bot reply', async () => {
-    const { page, context, problems } = await openApp(browser, server.url);
+    const { page, context, problems } = await openApp(env.browser, env.server.url);
     try {
       await page.locator("#composer-input").fill("hello");
       await page.locator("#send-button").click();
@@ -80,7 +69,7 @@ describe("sending", () => {
   });
 
   test("Enter sends; Shift+Enter starts a new line and does not send", async () => {
-    const { page, context } = await openApp(browser, server.url);
+    const { page, context } = await openApp(env.browser, env.server.url);
     try {
       const input = page.locator("#composer-input");
       await input.click();
@@ -106,7 +95,7 @@ describe("sending", () => {
   });
 
   test("a failed send shows the error calmly and keeps the draft", async () => {
-    const { page, context, problems } = await openApp(browser, server.url);
+    const { page, context, problems } = await openApp(env.browser, env.server.url);
     try {
       await fake(page, (f, error) => f.failNextSend(error), UNREACHABLE);
       const input = page.locator("#composer-input");
@@ -132,7 +121,7 @@ describe("sending", () => {
   });
 
   test("a failed send from the Send button keeps the draft too (zh-CN error text)", async () => {
-    const { page, context } = await openApp(browser, server.url, { query: { lang: "zh-CN" } });
+    const { page, context } = await openApp(env.browser, env.server.url, { query: { lang: "zh-CN" } });
     try {
       await fake(
         page,
@@ -148,7 +137,7 @@ describe("sending", () => {
   });
 
   test("an empty message is not sent and the user is told why", async () => {
-    const { page, context } = await openApp(browser, server.url);
+    const { page, context } = await openApp(env.browser, env.server.url);
     try {
       await page.locator("#composer-input").fill("   \n  ");
       await page.locator("#send-button").click();
@@ -161,7 +150,7 @@ describe("sending", () => {
   });
 
   test("the text typed while a message was on its way stays in the box", async () => {
-    const { page, context } = await openApp(browser, server.url);
+    const { page, context } = await openApp(env.browser, env.server.url);
     try {
       // More words arrive in the same task as the Enter, i.e. before
       // sendMessage settles.
@@ -184,7 +173,7 @@ describe("sending", () => {
 
 describe("events", () => {
   test("events already in the snapshot are not applied twice; later ones are", async () => {
-    const { page, context, problems } = await openApp(browser, server.url, {
+    const { page, context, problems } = await openApp(env.browser, env.server.url, {
       query: { holdSnapshot: "1", welcome: "0" },
       waitLoaded: false,
     });
@@ -218,7 +207,7 @@ describe("events", () => {
   });
 
   test("events that arrive while the snapshot is on its way are applied after it", async () => {
-    const { page, context } = await openApp(browser, server.url, {
+    const { page, context } = await openApp(env.browser, env.server.url, {
       query: { holdSnapshot: "1", welcome: "0" },
       waitLoaded: false,
     });
@@ -238,7 +227,7 @@ describe("events", () => {
   });
 
   test("a failed event is shown in the alert area; getting back online clears it", async () => {
-    const { page, context } = await openApp(browser, server.url);
+    const { page, context } = await openApp(env.browser, env.server.url);
     try {
       await fake(page, (f) => f.setConnection("reconnecting"));
       await fake(
@@ -256,7 +245,7 @@ describe("events", () => {
   });
 
   test("connection states are told in words; messages written meanwhile say they will be sent", async () => {
-    const { page, context } = await openApp(browser, server.url);
+    const { page, context } = await openApp(env.browser, env.server.url);
     try {
       assert.equal(await page.getAttribute("#app", "data-connection"), "online");
       assert.equal(await textOf(page, "#handoff-panel"), "");
@@ -281,7 +270,7 @@ describe("events", () => {
   });
 
   test("delivery changes, typing indicator and notices", async () => {
-    const { page, context, problems } = await openApp(browser, server.url, { query: { welcome: "0" } });
+    const { page, context, problems } = await openApp(env.browser, env.server.url, { query: { welcome: "0" } });
     try {
       await fake(page, (f) =>
         f.emit({
@@ -317,7 +306,7 @@ describe("events", () => {
   });
 
   test("an unknown notice id falls back to the generic sentence, never to a raw id", async () => {
-    const { page, context, problems } = await openApp(browser, server.url, { query: { welcome: "0" } });
+    const { page, context, problems } = await openApp(env.browser, env.server.url, { query: { welcome: "0" } });
     try {
       await fake(page, (f) => f.addNotice("notice-from-the-future", { name: "X" }));
       await waitForText(page, "#transcript", "Something went wrong. Nothing you wrote is lost.");
@@ -329,7 +318,7 @@ describe("events", () => {
   });
 
   test("an event that skips a number is not applied: the window fetches the snapshot again", async () => {
-    const { page, context, problems } = await openApp(browser, server.url, { query: { welcome: "0" } });
+    const { page, context, problems } = await openApp(env.browser, env.server.url, { query: { welcome: "0" } });
     try {
       await fake(page, (f) => f.addMessage({ kind: "bot", name: "Sunny", demo: true }, "first"));
       await waitForText(page, "#transcript", "first");
@@ -376,7 +365,7 @@ describe("events", () => {
   });
 
   test("the window subscribes once and fetches one snapshot", async () => {
-    const { page, context } = await openApp(browser, server.url);
+    const { page, context } = await openApp(env.browser, env.server.url);
     try {
       assert.equal(await fake(page, (f) => f.listenerCount()), 1);
       assert.equal(await fake(page, (f) => f.snapshotCalls()), 1);
@@ -386,7 +375,7 @@ describe("events", () => {
   });
 
   test("a snapshot that fails is retried and the error goes away", async () => {
-    const { page, context } = await openApp(browser, server.url, {
+    const { page, context } = await openApp(env.browser, env.server.url, {
       query: { holdSnapshot: "1" },
       waitLoaded: false,
     });

@@ -1,25 +1,14 @@
 // The draft survives a crash or a restart: it is restored into the text box
 // and saved as the user types.
 import assert from "node:assert/strict";
-import { after, before, describe, test } from "node:test";
-import { fake, launchBrowser, openApp, startServer } from "./helpers.mjs";
+import { describe, test } from "node:test";
+import { fake, openApp, useBrowser } from "./helpers.mjs";
 
-let server;
-let browser;
-
-before(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const env = useBrowser();
 
 describe("the draft", () => {
   test("a draft kept by the engine is back in the text box after a restart", async () => {
-    const { page, context, problems } = await openApp(browser, server.url, {
+    const { page, context, problems } = await openApp(env.browser, env.server.url, {
       query: { draft: "My parcel did not arr" },
     });
     try {
@@ -31,7 +20,7 @@ describe("the draft", () => {
   });
 
   test("typing is saved shortly after the last key, and sending clears the saved draft", async () => {
-    const { page, context } = await openApp(browser, server.url, { clock: true });
+    const { page, context } = await openApp(env.browser, env.server.url, { clock: true });
     try {
       await page.locator("#composer-input").fill("Where is");
       await page.clock.runFor(100);
@@ -50,7 +39,7 @@ describe("the draft", () => {
   });
 
   test("hiding the window saves the draft at once", async () => {
-    const { page, context } = await openApp(browser, server.url, { clock: true });
+    const { page, context } = await openApp(env.browser, env.server.url, { clock: true });
     try {
       await page.locator("#composer-input").fill("half a sentence");
       // Let the window react to the typing, but not long enough to save.
@@ -67,7 +56,7 @@ describe("the draft", () => {
   });
 
   test("a restored draft does not overwrite what the user already typed", async () => {
-    const { page, context } = await openApp(browser, server.url, {
+    const { page, context } = await openApp(env.browser, env.server.url, {
       query: { draft: "old words", holdSnapshot: "1" },
       waitLoaded: false,
     });

@@ -2,32 +2,10 @@
 // offer when the bot does not help; asking while offline; what the screen
 // reader hears; leaving a message or asking for a call back.
 import assert from "node:assert/strict";
-import { after, before, describe, test } from "node:test";
-import {
-  boxOf,
-  fake,
-  goUnavailable,
-  launchBrowser,
-  openApp,
-  panelLines,
-  startServer,
-  textOf,
-  waitForAttribute,
-  waitForText,
-} from "./helpers.mjs";
+import { describe, test } from "node:test";
+import { boxOf, fake, goUnavailable, openApp, panelLines, textOf, useBrowser, waitForAttribute, waitForText } from "./helpers.mjs";
 
-let server;
-let browser;
-
-before(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const env = useBrowser();
 
 const handoffState = (page) => page.getAttribute("#app", "data-handoff-state");
 const statusText = (page) => textOf(page, "#handoff-panel");
@@ -38,7 +16,7 @@ async function advance(page) {
 
 describe("talk to a person", () => {
   test("requested → queued 3, 2, 1 → connected to Mei, told in words", async () => {
-    const { page, context, problems } = await openApp(browser, server.url);
+    const { page, context, problems } = await openApp(env.browser, env.server.url);
     try {
       assert.equal(await handoffState(page), "none");
       assert.equal(await page.locator("#person-cancel-button").count(), 0, "no Cancel before asking");
@@ -86,7 +64,7 @@ describe("talk to a person", () => {
   });
 
   test("the queue counts down by itself: requested → queued → connected with Mei", async () => {
-    const { page, context } = await openApp(browser, server.url, { query: { queueStepMs: "250" } });
+    const { page, context } = await openApp(env.browser, env.server.url, { query: { queueStepMs: "250" } });
     try {
       // Record every state and status text the window shows, as it happens.
       await page.evaluate(() => {
@@ -118,7 +96,7 @@ describe("talk to a person", () => {
   });
 
   test("Cancel request returns to none, says so, and keeps the focus on the person button", async () => {
-    const { page, context } = await openApp(browser, server.url);
+    const { page, context } = await openApp(env.browser, env.server.url);
     try {
       await page.locator("#person-button").click();
       await advance(page);
@@ -143,7 +121,7 @@ describe("talk to a person", () => {
   });
 
   test("a refused request shows the error and changes nothing", async () => {
-    const { page, context } = await openApp(browser, server.url);
+    const { page, context } = await openApp(env.browser, env.server.url);
     try {
       await fake(page, (f) => f.failNext("requestPerson", { code: "unsupported", messageId: "error-unsupported", args: {} }));
       await page.locator("#person-button").click();
@@ -159,7 +137,7 @@ describe("talk to a person", () => {
   });
 
   test("every handoff state has words and its data-handoff-state value", async () => {
-    const { page, context, problems } = await openApp(browser, server.url);
+    const { page, context, problems } = await openApp(env.browser, env.server.url);
     const cases = [
       [{ state: "queued", position: null, estimatedWaitSecs: null }, "queued",
         "You are waiting for a person. The service does not say how long it will take. You keep your place; you can keep writing."],
@@ -242,7 +220,7 @@ function personButtonShape(page) {
 
 describe("Warmline offers a person when the bot does not help", () => {
   test("two unhelpful answers: the button says “Suggested”, gets a thicker frame and data-offered", async () => {
-    const { page, context, problems } = await openApp(browser, server.url);
+    const { page, context, problems } = await openApp(env.browser, env.server.url);
     try {
       const before = await personButtonShape(page);
       assert.deepEqual({ offered: before.offered, badge: before.badge }, { offered: "false", badge: null });
@@ -275,7 +253,7 @@ describe("Warmline offers a person when the bot does not help", () => {
   });
 
   test("asking the same question again offers a person; the snapshot carries the offer", async () => {
-    const { page, context } = await openApp(browser, server.url);
+    const { page, context } = await openApp(env.browser, env.server.url);
     try {
       await send(page, "What are your opening hours?");
       // A helpful answer first (it would withdraw an offer made before it).
@@ -286,7 +264,7 @@ describe("Warmline offers a person when the bot does not help", () => {
     } finally {
       await context.close();
     }
-    const held = await openApp(browser, server.url, { query: { holdSnapshot: "1" }, waitLoaded: false });
+    const held = await openApp(env.browser, env.server.url, { query: { holdSnapshot: "1" }, waitLoaded: false });
     try {
       await held.page.waitForFunction(() => window.__warmlineFake?.snapshotCalls() === 1);
       await fake(held.page, (f) => f.emit({ kind: "personOffered", offered: true }));
@@ -307,7 +285,7 @@ describe("asking in words", () => {
     ["zh-CN", "转人工", "您要求人工客服，Warmline 正在为您转接，不用再说一遍。"],
   ]) {
     test(`${lang}: "${words}" asks for a person like the button`, async () => {
-      const { page, context, problems } = await openApp(browser, server.url, { query: { lang } });
+      const { page, context, problems } = await openApp(env.browser, env.server.url, { query: { lang } });
       try {
         await send(page, words);
         await waitForAttribute(page, "#app", "data-handoff-state", "requested");
@@ -325,7 +303,7 @@ describe("asking in words", () => {
 
 describe("asking while the connection is down", () => {
   test("the request is kept, the panel says so, and it goes out when the connection is back", async () => {
-    const { page, context, problems } = await openApp(browser, server.url, { query: { queueStepMs: "150" } });
+    const { page, context, problems } = await openApp(env.browser, env.server.url, { query: { queueStepMs: "150" } });
     try {
       await fake(page, (f) => f.setConnection("reconnecting"));
       await waitForAttribute(page, "#app", "data-connection", "reconnecting");
@@ -355,7 +333,7 @@ describe("asking while the connection is down", () => {
 
 describe("what the screen reader hears", () => {
   test("queue numbers at most once a minute (the panel at once); state changes at once", async () => {
-    const { page, context, problems } = await openApp(browser, server.url, { clock: true });
+    const { page, context, problems } = await openApp(env.browser, env.server.url, { clock: true });
     const announced = () => textOf(page, "#handoff-status");
     try {
       await page.evaluate(() => {
@@ -414,7 +392,7 @@ describe("what the screen reader hears", () => {
   });
 
   test("nobody available and a message left are told at once", async () => {
-    const { page, context } = await openApp(browser, server.url, { clock: true });
+    const { page, context } = await openApp(env.browser, env.server.url, { clock: true });
     try {
       await goUnavailable(page);
       await waitForText(page, "#handoff-status", "Nobody is available right now.", 2000);
@@ -429,7 +407,7 @@ describe("what the screen reader hears", () => {
 
 describe("nobody available: leave a message or ask for a call back", () => {
   test("the form is in the page, every field labelled, and the person button stays", async () => {
-    const { page, context, problems } = await openApp(browser, server.url);
+    const { page, context, problems } = await openApp(env.browser, env.server.url);
     try {
       await goUnavailable(page);
       await waitForText(page, "#transcript", "Nobody is available right now. You can leave a message and someone will get back to you.");
@@ -471,7 +449,7 @@ describe("nobody available: leave a message or ask for a call back", () => {
   });
 
   test("leaving a message: the reference in the status panel and the transcript; the form goes away", async () => {
-    const { page, context, problems } = await openApp(browser, server.url);
+    const { page, context, problems } = await openApp(env.browser, env.server.url);
     try {
       await goUnavailable(page);
       await page.locator("#leave-message-text").fill("My bill is wrong.\nPlease look at it.");
@@ -492,7 +470,7 @@ describe("nobody available: leave a message or ask for a call back", () => {
   });
 
   test("the confirmation is part of the snapshot, to read later", async () => {
-    const { page, context } = await openApp(browser, server.url);
+    const { page, context } = await openApp(env.browser, env.server.url);
     try {
       await goUnavailable(page);
       await page.locator("#leave-message-text").fill("Hello");
@@ -510,7 +488,7 @@ describe("nobody available: leave a message or ask for a call back", () => {
   });
 
   test("asking for a call back: the phone number and the time are in the confirmation", async () => {
-    const { page, context, problems } = await openApp(browser, server.url);
+    const { page, context, problems } = await openApp(env.browser, env.server.url);
     try {
       await goUnavailable(page);
       await page.locator("#leave-message-text").fill("About my bill");
@@ -545,7 +523,7 @@ describe("nobody available: leave a message or ask for a call back", () => {
   });
 
   test("a failure shows the error next to the button and keeps everything typed", async () => {
-    const { page, context, problems } = await openApp(browser, server.url);
+    const { page, context, problems } = await openApp(env.browser, env.server.url);
     try {
       await goUnavailable(page);
       await fake(page, (f, error) => f.failNext("leaveMessage", error), UNREACHABLE);
@@ -580,7 +558,7 @@ describe("nobody available: leave a message or ask for a call back", () => {
   });
 
   test("what was typed survives the form going away and coming back", async () => {
-    const { page, context } = await openApp(browser, server.url);
+    const { page, context } = await openApp(env.browser, env.server.url);
     try {
       await goUnavailable(page);
       // Slow enough to see the request on its way.
@@ -601,7 +579,7 @@ describe("nobody available: leave a message or ask for a call back", () => {
   });
 
   test("an empty message without a phone number is not sent and the user is told why", async () => {
-    const { page, context } = await openApp(browser, server.url);
+    const { page, context } = await openApp(env.browser, env.server.url);
     try {
       await goUnavailable(page);
       await page.locator("#leave-message-text").fill("  \n ");
@@ -620,7 +598,7 @@ describe("nobody available: leave a message or ask for a call back", () => {
   });
 
   test("with the keyboard alone: from the person button into the form and out with Enter", async () => {
-    const { page, context } = await openApp(browser, server.url);
+    const { page, context } = await openApp(env.browser, env.server.url);
     try {
       await goUnavailable(page);
       await page.locator("#person-button").focus();
@@ -648,7 +626,7 @@ describe("nobody available: leave a message or ask for a call back", () => {
   });
 
   test("a backend that cannot take messages: no form, but a way forward", async () => {
-    const { page, context, problems } = await openApp(browser, server.url, { query: { leaveMessage: "0" } });
+    const { page, context, problems } = await openApp(env.browser, env.server.url, { query: { leaveMessage: "0" } });
     try {
       await fake(page, (f) => f.setAfterHours(true));
       await page.locator("#person-button").click();

@@ -2,6 +2,7 @@
 // Debian's Chromium through playwright-core (no browser downloads).
 import { readFile, stat } from "node:fs/promises";
 import { createServer } from "node:http";
+import { after, before } from "node:test";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { chromium } from "playwright-core";
@@ -71,6 +72,24 @@ export function launchBrowser() {
 
 /** Query parameters that make the fake backend quick and step-by-step. */
 export const FAST = { replyDelayMs: "40", queueStepMs: "0" };
+
+/**
+ * Starts the static server and Chromium once for the calling test file and
+ * stops them after it. Returns an object whose `server` and `browser` are
+ * set once the file's tests run.
+ */
+export function useBrowser() {
+  const env = { server: null, browser: null };
+  before(async () => {
+    env.server = await startServer();
+    env.browser = await launchBrowser();
+  });
+  after(async () => {
+    await env.browser?.close();
+    await env.server?.close();
+  });
+  return env;
+}
 
 /**
  * Opens the window in a fresh browser context. Resolves once the first

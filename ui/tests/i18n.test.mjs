@@ -2,18 +2,8 @@
 import assert from "node:assert/strict";
 import { readFile, readdir } from "node:fs/promises";
 import path from "node:path";
-import { after, before, describe, test } from "node:test";
-import {
-  UI_DIR,
-  fake,
-  launchBrowser,
-  loadFluent,
-  openApp,
-  startServer,
-  textOf,
-  waitForAttribute,
-  waitForText,
-} from "./helpers.mjs";
+import { before, describe, test } from "node:test";
+import { fake, loadFluent, openApp, textOf, UI_DIR, useBrowser, waitForAttribute, waitForText } from "./helpers.mjs";
 
 const LOCALES = ["en-US", "zh-CN", "zh-TW"];
 const NUMERIC = new Set(["position", "minutes", "count", "seconds"]);
@@ -23,22 +13,15 @@ function sampleArgs(f, id) {
   return Object.fromEntries(f.variables(id).map((v) => [v, NUMERIC.has(v) ? 3 : `Sample ${v}`]));
 }
 
-let server;
-let browser;
+const env = useBrowser();
 const fluent = {};
 
 before(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
   for (const locale of LOCALES) {
     fluent[locale] = await loadFluent(locale);
   }
 });
 
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
 
 describe("locale files", () => {
   test("all three locales have the same message ids and placeables", async () => {
@@ -88,7 +71,7 @@ describe("locale files", () => {
 
 describe("the window in each language", () => {
   test("zh-CN: Chinese buttons, labels and status, lang attribute", async () => {
-    const { page, context, problems } = await openApp(browser, server.url, { query: { lang: "zh-CN" } });
+    const { page, context, problems } = await openApp(env.browser, env.server.url, { query: { lang: "zh-CN" } });
     try {
       assert.equal(await page.evaluate(() => document.documentElement.lang), "zh-CN");
       assert.equal(await page.title(), "Warmline 暖线");
@@ -121,7 +104,7 @@ describe("the window in each language", () => {
   for (const locale of ["zh-CN", "zh-TW"]) {
     test(`${locale}: the suggestion on the person button and the leave-a-message form`, async () => {
       const f = fluent[locale];
-      const { page, context, problems } = await openApp(browser, server.url, { query: { lang: locale } });
+      const { page, context, problems } = await openApp(env.browser, env.server.url, { query: { lang: locale } });
       try {
         await fake(page, (fk) => fk.emit({ kind: "personOffered", offered: true }));
         await waitForAttribute(page, "#person-button", "data-offered", "true");
@@ -165,7 +148,7 @@ describe("the window in each language", () => {
   }
 
   test("zh-TW: traditional Chinese", async () => {
-    const { page, context } = await openApp(browser, server.url, { query: { lang: "zh-TW" } });
+    const { page, context } = await openApp(env.browser, env.server.url, { query: { lang: "zh-TW" } });
     try {
       assert.equal(await page.evaluate(() => document.documentElement.lang), "zh-TW");
       assert.equal(await textOf(page, "#person-button"), "找真人客服");
@@ -194,7 +177,7 @@ describe("the window in each language", () => {
     ["", "en-US"],
   ]) {
     test(`locale "${requested}" is shown as ${expected}`, async () => {
-      const { page, context } = await openApp(browser, server.url, { query: { lang: requested } });
+      const { page, context } = await openApp(env.browser, env.server.url, { query: { lang: requested } });
       try {
         assert.equal(await page.evaluate(() => document.documentElement.lang), expected);
         assert.equal(await textOf(page, "#send-button"), fluent[expected].format("send-button"));
@@ -208,7 +191,7 @@ describe("the window in each language", () => {
 describe("every message the window can render", () => {
   for (const locale of LOCALES) {
     test(`${locale}: each notice, error, handoff, connection, delivery and author message renders as Fluent says`, async () => {
-      const { page, context, problems } = await openApp(browser, server.url, {
+      const { page, context, problems } = await openApp(env.browser, env.server.url, {
         query: { lang: locale, welcome: "0" },
       });
       const f = fluent[locale];
@@ -283,7 +266,7 @@ describe("every message the window can render", () => {
         seenHandoffIds.add("handoff-requested-offline");
         await fake(page, (fk) => fk.setConnection("online"));
         // Nobody available, and no way to leave a message: another backend.
-        const other = await openApp(browser, server.url, { query: { lang: locale, welcome: "0", leaveMessage: "0" } });
+        const other = await openApp(env.browser, env.server.url, { query: { lang: locale, welcome: "0", leaveMessage: "0" } });
         try {
           await fake(other.page, (fk) => fk.emit({ kind: "handoffChanged", handoff: { state: "unavailable" } }));
           await waitForText(other.page, "#handoff-panel", f.format("handoff-unavailable-try-later"));

@@ -1,31 +1,10 @@
 // The window's shape: live regions, large type, the person button always in
 // view, only the conversation scrolling.
 import assert from "node:assert/strict";
-import { after, before, describe, test } from "node:test";
-import {
-  addBotMessages,
-  boxOf,
-  fake,
-  goUnavailable,
-  launchBrowser,
-  openApp,
-  startServer,
-  textOf,
-  waitForAttribute,
-} from "./helpers.mjs";
+import { describe, test } from "node:test";
+import { addBotMessages, boxOf, fake, goUnavailable, openApp, textOf, useBrowser, waitForAttribute } from "./helpers.mjs";
 
-let server;
-let browser;
-
-before(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const env = useBrowser();
 
 function assertInside(box, what) {
   assert.ok(box, `${what} is missing`);
@@ -71,7 +50,7 @@ async function scrollFacts(page) {
 
 describe("live regions", () => {
   test("the log and status regions are in the page and empty before the snapshot arrives", async () => {
-    const { page, context, problems } = await openApp(browser, server.url, {
+    const { page, context, problems } = await openApp(env.browser, env.server.url, {
       query: { holdSnapshot: "1" },
       waitLoaded: false,
     });
@@ -131,7 +110,7 @@ describe("live regions", () => {
   });
 
   test("html lang, title and the demo banner follow the backend", async () => {
-    const { page, context } = await openApp(browser, server.url);
+    const { page, context } = await openApp(env.browser, env.server.url);
     try {
       assert.equal(await page.evaluate(() => document.documentElement.lang), "en-US");
       assert.equal(await page.title(), "Warmline");
@@ -140,7 +119,7 @@ describe("live regions", () => {
     } finally {
       await context.close();
     }
-    const nonDemo = await openApp(browser, server.url, { query: { demo: "0" } });
+    const nonDemo = await openApp(env.browser, env.server.url, { query: { demo: "0" } });
     try {
       assert.equal(await nonDemo.page.locator("#demo-banner").count(), 0);
     } finally {
@@ -151,7 +130,7 @@ describe("live regions", () => {
 
 describe("large text", () => {
   test("body text is at least 24px with line-height at least 1.5, everywhere that has text", async () => {
-    const { page, context } = await openApp(browser, server.url);
+    const { page, context } = await openApp(env.browser, env.server.url);
     try {
       await fake(page, (f) => f.setConnection("reconnecting"));
       await page.locator("#person-button").click();
@@ -191,7 +170,7 @@ describe("large text", () => {
 
   test("--text-scale scales the text and ?textScale sets it", async () => {
     const sizeAt = async (scale) => {
-      const { page, context } = await openApp(browser, server.url, {
+      const { page, context } = await openApp(env.browser, env.server.url, {
         query: scale === null ? {} : { textScale: String(scale) },
         viewport: { width: 1600, height: 1000 },
       });
@@ -237,7 +216,7 @@ describe("the person button is always in view", () => {
     { name: "small window 360x480", viewport: { width: 360, height: 480 }, query: {} },
   ]) {
     test(`${name}: at least 60x60, inside the viewport, also after 50 messages and while waiting`, async () => {
-      const { page, context, problems } = await openApp(browser, server.url, { viewport, query });
+      const { page, context, problems } = await openApp(env.browser, env.server.url, { viewport, query });
       try {
         await assertPersonButtonUsable(page, "at load");
         assertInside(await boxOf(page, "#send-button"), "send button");
@@ -278,7 +257,7 @@ describe("the person button is always in view", () => {
   }
 
   test("keeps following the newest message, but not while the reader scrolled up", async () => {
-    const { page, context } = await openApp(browser, server.url);
+    const { page, context } = await openApp(env.browser, env.server.url);
     try {
       await addBotMessages(page, 30);
       await page.waitForFunction(() => {
@@ -332,7 +311,7 @@ describe("the person button is in view in every state of the request for a perso
     { name: "text scale 3 in zh-TW, 480x600", viewport: { width: 480, height: 600 }, query: { textScale: "3", lang: "zh-TW" } },
   ]) {
     test(`${name}: offered, connecting, asked while offline, queued, with a person, nobody available (form open), message left`, async () => {
-      const { page, context, problems } = await openApp(browser, server.url, { viewport, query });
+      const { page, context, problems } = await openApp(env.browser, env.server.url, { viewport, query });
       const settle = () => page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
       try {
         for (const question of ["Can you fix my television?", "My television is broken"]) {
@@ -436,7 +415,7 @@ describe("the person button is in view in every state of the request for a perso
 });
 
 test("when the form appears and the conversation shrinks, the newest message stays in view", async () => {
-  const { page, context } = await openApp(browser, server.url);
+  const { page, context } = await openApp(env.browser, env.server.url);
   try {
     await page.locator("#composer-input").fill("hello");
     await page.keyboard.press("Enter");
@@ -458,7 +437,7 @@ test("when the form appears and the conversation shrinks, the newest message sta
 });
 
 test("a newest message taller than the view is shown from its start, with who wrote it", async () => {
-  const { page, context } = await openApp(browser, server.url, {
+  const { page, context } = await openApp(env.browser, env.server.url, {
     viewport: { width: 480, height: 600 },
     query: { textScale: "3" },
   });
@@ -493,7 +472,7 @@ test("a newest message taller than the view is shown from its start, with who wr
 
 describe("keyboard and calm", () => {
   test("Tab order: person button, cancel, conversation, text box, Send; focus ring is thick", async () => {
-    const { page, context } = await openApp(browser, server.url);
+    const { page, context } = await openApp(env.browser, env.server.url);
     try {
       await page.locator("#person-button").click();
       await page.waitForSelector("#person-cancel-button");
@@ -516,7 +495,7 @@ describe("keyboard and calm", () => {
   });
 
   test("nothing animates or transitions", async () => {
-    const { page, context } = await openApp(browser, server.url);
+    const { page, context } = await openApp(env.browser, env.server.url);
     try {
       const moving = await page.evaluate(() =>
         [...document.querySelectorAll("*")]

@@ -142,17 +142,7 @@ impl SqliteStore {
     }
 
     fn put(&self, key: &str, value: Option<&str>) -> Result<(), StoreError> {
-        let connection = self.connection();
-        match value {
-            Some(value) => connection.execute(
-                "INSERT INTO state (key, value) VALUES (?1, ?2)
-                 ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-                params![key, value],
-            ),
-            None => connection.execute("DELETE FROM state WHERE key = ?1", params![key]),
-        }
-        .map(drop)
-        .map_err(classify)
+        write_state(&self.connection(), key, value)
     }
 
     fn get(connection: &Connection, key: &str) -> Result<Option<String>, StoreError> {
@@ -165,6 +155,20 @@ impl SqliteStore {
             .optional()
             .map_err(classify)
     }
+}
+
+/// Sets (or, with `None`, removes) one value of the `state` table.
+fn write_state(connection: &Connection, key: &str, value: Option<&str>) -> Result<(), StoreError> {
+    match value {
+        Some(value) => connection.execute(
+            "INSERT INTO state (key, value) VALUES (?1, ?2)
+             ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+            params![key, value],
+        ),
+        None => connection.execute("DELETE FROM state WHERE key = ?1", params![key]),
+    }
+    .map(drop)
+    .map_err(classify)
 }
 
 fn to_json<T: serde::Serialize>(value: &T) -> Result<String, StoreError> {
@@ -280,17 +284,8 @@ impl ConversationStore for SqliteStore {
         let pending = pending.as_ref().map(to_json).transpose()?;
         let mut connection = self.connection();
         let transaction = connection.transaction().map_err(classify)?;
-        for (key, value) in [(KEY_HANDOFF, Some(handoff)), (KEY_PENDING, pending)] {
-            match value {
-                Some(value) => transaction.execute(
-                    "INSERT INTO state (key, value) VALUES (?1, ?2)
-                     ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-                    params![key, value],
-                ),
-                None => transaction.execute("DELETE FROM state WHERE key = ?1", params![key]),
-            }
-            .map_err(classify)?;
-        }
+        write_state(&transaction, KEY_HANDOFF, Some(&handoff))?;
+        write_state(&transaction, KEY_PENDING, pending.as_deref())?;
         transaction.commit().map_err(classify)
     }
 
