@@ -1,60 +1,130 @@
 //! [`SqliteStore`]: the [`ConversationStore`] Warmline uses on disk.
 //!
-//! One SQLite file in the app-data directory, in WAL mode with
-//! `synchronous=FULL`, so every call is durable when it returns, even on a
-//! power cut. The schema is versioned with `PRAGMA user_version`; a file from
-//! a newer Warmline is refused and left untouched.
+//! One SQLite file in the app-data directory ([`default_path`]).
+//!
+//! # Durability
+//!
+//! [`ConversationStore`] promises that each call is durable when it returns:
+//! the engine stores a user's message *before* sending it, so a message the
+//! user saw accepted must still be there after a crash or a power cut.
+//!
+//! * Every write is one statement or one transaction, committed before the
+//!   call returns (SQLite's autocommit), so a crash never leaves half a write.
+//! * The journal is in WAL mode: a commit appends to the `-wal` file, and
+//!   readers never block the writer.
+//! * `synchronous=FULL`. In WAL mode, `NORMAL` syncs only at checkpoints: a
+//!   commit that has returned survives a crash of Warmline but may be rolled
+//!   back by a power cut or an operating-system crash. `FULL` syncs the WAL
+//!   on every commit, which costs one `fsync` per call; Warmline writes a few
+//!   times a minute, so that price is nothing next to losing what an older
+//!   person typed.
+//!
+//! # Damaged and foreign files
+//!
+//! The schema is versioned with `PRAGMA user_version` and brought up to date
+//! by numbered migrations. Before anything is written, [`SqliteStore::open`]
+//! refuses, with [`StoreError::Corrupt`] and without touching the file, a
+//! file that is not an SQLite database, a database from a newer Warmline, a
+//! database of another program, and a damaged database (`PRAGMA
+//! quick_check`). The app then keeps the conversation in memory and the file
+//! stays as it was, for a newer Warmline or a helper to recover.
+//!
+//! Inside a good database, a row that cannot be read (say, JSON written by a
+//! buggy build) is skipped: [`ConversationStore::load`] returns everything
+//! else, logs how many rows it skipped (never their content) and
+//! [`SqliteStore::skipped_rows`] tells the count.
+//!
+//! # Privacy
+//!
+//! Message text is the user's history and is stored, but it is never logged:
+//! log lines name keys, counts and error categories only.
 
+use std::collections::HashMap;
+use std::fmt;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 
-use rusqlite::{params, Connection, OptionalExtension};
+use rusqlite::types::ValueRef;
+use rusqlite::{params, Connection, Row, TransactionBehavior};
 use warmline_core::{
     ConversationId, ConversationStore, DeliveryState, HandoffState, Message, MessageId,
-    PendingHandoff, StoreError, StoredConversation,
+    PendingHandoff, StoreError, StoredConversation, Timestamp,
 };
 
-/// The schema version this code writes.
-const SCHEMA_VERSION: i64 = 1;
+/// The schema version this code writes (the last migration's number).
+pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
 
-/// Migrations by the version they lead to; `MIGRATIONS[0]` makes version 1.
-const MIGRATIONS: &[&str] = &["
+/// Migrations in order; `MIGRATIONS[n]` takes the schema from version `n` to
+/// version `n + 1`. Never edit a published migration: add a new one.
+const MIGRATIONS: &[&str] = &[
+    // 1: the first schema.
+    "
     CREATE TABLE messages (
         -- Insertion order; a message replaced in place keeps its place.
         ord       INTEGER PRIMARY KEY AUTOINCREMENT,
+        -- The MessageId (a UUID); UNIQUE gives the index used by updates.
         id        TEXT NOT NULL UNIQUE,
+        -- warmline_core::Author as JSON.
         author    TEXT NOT NULL,
+        -- warmline_core::MessageBody as JSON.
         body      TEXT NOT NULL,
+        -- Milliseconds since the Unix epoch.
         sent_at   INTEGER NOT NULL,
+        -- warmline_core::DeliveryState as JSON, e.g. \"sending\".
         delivery  TEXT NOT NULL
     );
+    -- The rest of the conversation, one row per key (see the KEY_ constants).
     CREATE TABLE state (
         key   TEXT PRIMARY KEY,
         value TEXT NOT NULL
     );
-"];
+    ",
+];
 
+/// [`HandoffState`] as JSON.
 const KEY_HANDOFF: &str = "handoff";
+/// [`PendingHandoff`] as JSON; absent when there is none.
 const KEY_PENDING: &str = "pending_handoff";
+/// The backend's [`ConversationId`], as plain text; absent when forgotten.
 const KEY_CONVERSATION: &str = "conversation";
+/// The draft, as plain text.
 const KEY_DRAFT: &str = "draft";
+
+/// How long a call waits for another connection to the same file (a second
+/// Warmline window, a diagnostic tool) before giving up.
+const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 
 /// The file name of the store inside Warmline's data directory.
 pub fn default_path(data_dir: &Path) -> PathBuf {
     data_dir.join("warmline.sqlite3")
 }
 
-/// The conversation store on SQLite.
+/// The conversation store on SQLite. See the [crate documentation](crate)
+/// for the guarantees.
 pub struct SqliteStore {
+    /// `rusqlite::Connection` is `Send` but not `Sync`; calls are short, so
+    /// one lock serializes them.
     connection: Mutex<Connection>,
+    /// Rows the last [`ConversationStore::load`] could not read.
+    skipped: AtomicUsize,
 }
 
-fn io(error: impl std::fmt::Display) -> StoreError {
+impl fmt::Debug for SqliteStore {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("SqliteStore")
+            .field("path", &self.connection().path().map(str::to_owned))
+            .field("skipped", &self.skipped_rows())
+            .finish()
+    }
+}
+
+fn io(error: impl fmt::Display) -> StoreError {
     StoreError::Io(error.to_string())
 }
 
-fn corrupt(error: impl std::fmt::Display) -> StoreError {
+fn corrupt(error: impl fmt::Display) -> StoreError {
     StoreError::Corrupt(error.to_string())
 }
 
@@ -62,9 +132,9 @@ fn corrupt(error: impl std::fmt::Display) -> StoreError {
 /// "malformed"; those are not I/O problems the user can fix by waiting.
 fn classify(error: rusqlite::Error) -> StoreError {
     match error.sqlite_error_code() {
-        Some(rusqlite::ErrorCode::NotADatabase | rusqlite::ErrorCode::DatabaseCorrupt) => {
-            corrupt(error)
-        }
+        Some(rusqlite::ErrorCode::NotADatabase | rusqlite::ErrorCode::DatabaseCorrupt) => corrupt(
+            format!("the file is not a readable Warmline store ({error})"),
+        ),
         _ => io(error),
     }
 }
@@ -72,6 +142,10 @@ fn classify(error: rusqlite::Error) -> StoreError {
 impl SqliteStore {
     /// Opens (or creates) the store at `path`, creating its directory, and
     /// brings its schema up to date.
+    ///
+    /// A file that is not a database, a damaged database, another program's
+    /// database or one from a newer Warmline gives [`StoreError::Corrupt`]
+    /// and is left exactly as it was.
     pub fn open(path: &Path) -> Result<Self, StoreError> {
         if let Some(parent) = path.parent() {
             std::fs::create_dir_all(parent).map_err(io)?;
@@ -84,53 +158,41 @@ impl SqliteStore {
         Self::prepare(Connection::open_in_memory().map_err(classify)?)
     }
 
+    /// How many rows the last [`ConversationStore::load`] skipped because
+    /// they could not be read (0 before the first load). The app may tell
+    /// the user that part of the history could not be shown.
+    pub fn skipped_rows(&self) -> usize {
+        self.skipped.load(Ordering::Relaxed)
+    }
+
     fn prepare(connection: Connection) -> Result<Self, StoreError> {
-        connection
-            .busy_timeout(Duration::from_secs(5))
-            .map_err(classify)?;
-        // Read the version before changing anything, so that a foreign or
-        // newer file is refused untouched.
+        connection.busy_timeout(BUSY_TIMEOUT).map_err(classify)?;
+        // Look before changing anything (even the journal mode rewrites the
+        // file header), so that a file we refuse is left untouched.
         let version: i64 = connection
             .query_row("PRAGMA user_version", [], |row| row.get(0))
             .map_err(classify)?;
-        if version > SCHEMA_VERSION {
-            return Err(corrupt(format!(
-                "the store has schema version {version}, this Warmline knows up to {SCHEMA_VERSION}; was it written by a newer Warmline?"
-            )));
-        }
-        // WAL lets a reader (a diagnostic) look while Warmline writes;
-        // FULL makes each commit durable before the call returns.
-        connection
-            .query_row("PRAGMA journal_mode = WAL", [], |_| Ok(()))
+        check_readable(&connection, version)?;
+        // WAL: a commit is an append, and a reader never blocks the writer.
+        // FULL: each commit is synced before the call returns (see the crate
+        // documentation for why NORMAL is not enough).
+        let mode: String = connection
+            .query_row("PRAGMA journal_mode = WAL", [], |row| row.get(0))
             .map_err(classify)?;
+        if mode != "wal" && connection.path().is_some_and(|p| !p.is_empty()) {
+            // Still durable with FULL, only slower; some file systems
+            // (network shares) cannot do WAL.
+            tracing::warn!(mode, "the conversation store could not switch to WAL");
+        }
         connection
             .execute_batch("PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;")
             .map_err(classify)?;
-        let mut store = Self {
+        let mut connection = connection;
+        migrate(&mut connection)?;
+        Ok(Self {
             connection: Mutex::new(connection),
-        };
-        store.migrate(version)?;
-        Ok(store)
-    }
-
-    fn migrate(&mut self, from: i64) -> Result<(), StoreError> {
-        let connection = self
-            .connection
-            .get_mut()
-            .unwrap_or_else(PoisonError::into_inner);
-        for (index, migration) in MIGRATIONS.iter().enumerate() {
-            let to = i64::try_from(index).unwrap_or(i64::MAX) + 1;
-            if to <= from {
-                continue;
-            }
-            let transaction = connection.transaction().map_err(classify)?;
-            transaction.execute_batch(migration).map_err(classify)?;
-            transaction
-                .execute_batch(&format!("PRAGMA user_version = {to}"))
-                .map_err(classify)?;
-            transaction.commit().map_err(classify)?;
-        }
-        Ok(())
+            skipped: AtomicUsize::new(0),
+        })
     }
 
     fn connection(&self) -> MutexGuard<'_, Connection> {
@@ -144,28 +206,82 @@ impl SqliteStore {
     fn put(&self, key: &str, value: Option<&str>) -> Result<(), StoreError> {
         write_state(&self.connection(), key, value)
     }
+}
 
-    fn get(connection: &Connection, key: &str) -> Result<Option<String>, StoreError> {
-        connection
-            .query_row(
-                "SELECT value FROM state WHERE key = ?1",
-                params![key],
-                |row| row.get(0),
-            )
-            .optional()
-            .map_err(classify)
+/// Refuses, before anything is written, what this code must not touch.
+fn check_readable(connection: &Connection, version: i64) -> Result<(), StoreError> {
+    if version > SCHEMA_VERSION {
+        return Err(corrupt(format!(
+            "the store has schema version {version}, this Warmline knows up to \
+             {SCHEMA_VERSION}; was it written by a newer Warmline?"
+        )));
     }
+    let tables: i64 = connection
+        .query_row("SELECT count(*) FROM sqlite_master", [], |row| row.get(0))
+        .map_err(classify)?;
+    if tables == 0 {
+        // A new, empty file: nothing to check.
+        return Ok(());
+    }
+    if version == 0 {
+        return Err(corrupt(
+            "the file is an SQLite database of another program, not a Warmline store",
+        ));
+    }
+    let check: String = connection
+        .query_row("PRAGMA quick_check(1)", [], |row| row.get(0))
+        .map_err(classify)?;
+    if check != "ok" {
+        // SQLite's description names pages and tables, not content.
+        return Err(corrupt(format!("the store is damaged: {check}")));
+    }
+    Ok(())
+}
+
+/// Runs the migrations the database has not had, each in its own
+/// transaction together with the version bump.
+fn migrate(connection: &mut Connection) -> Result<(), StoreError> {
+    for (index, migration) in MIGRATIONS.iter().enumerate() {
+        let to = i64::try_from(index).unwrap_or(i64::MAX) + 1;
+        // IMMEDIATE takes the write lock first, and the version is read
+        // again under it: two Warmlines opening a new file at once do not
+        // both run the same migration.
+        let transaction = connection
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(classify)?;
+        let current: i64 = transaction
+            .query_row("PRAGMA user_version", [], |row| row.get(0))
+            .map_err(classify)?;
+        if current > SCHEMA_VERSION {
+            return Err(corrupt(format!(
+                "the store has schema version {current}, this Warmline knows up to \
+                 {SCHEMA_VERSION}; was it written by a newer Warmline?"
+            )));
+        }
+        if current >= to {
+            continue;
+        }
+        transaction.execute_batch(migration).map_err(classify)?;
+        transaction
+            .execute_batch(&format!("PRAGMA user_version = {to}"))
+            .map_err(classify)?;
+        transaction.commit().map_err(classify)?;
+    }
+    Ok(())
 }
 
 /// Sets (or, with `None`, removes) one value of the `state` table.
 fn write_state(connection: &Connection, key: &str, value: Option<&str>) -> Result<(), StoreError> {
     match value {
-        Some(value) => connection.execute(
-            "INSERT INTO state (key, value) VALUES (?1, ?2)
-             ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-            params![key, value],
-        ),
-        None => connection.execute("DELETE FROM state WHERE key = ?1", params![key]),
+        Some(value) => connection
+            .prepare_cached(
+                "INSERT INTO state (key, value) VALUES (?1, ?2)
+                 ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+            )
+            .and_then(|mut statement| statement.execute(params![key, value])),
+        None => connection
+            .prepare_cached("DELETE FROM state WHERE key = ?1")
+            .and_then(|mut statement| statement.execute(params![key])),
     }
     .map(drop)
     .map_err(classify)
@@ -175,14 +291,78 @@ fn to_json<T: serde::Serialize>(value: &T) -> Result<String, StoreError> {
     serde_json::to_string(value).map_err(corrupt)
 }
 
-/// Reads an optional JSON value; unreadable data is dropped with a warning
-/// rather than losing everything else.
-fn from_json<T: serde::de::DeserializeOwned>(key: &str, value: Option<String>) -> Option<T> {
-    let value = value?;
-    match serde_json::from_str(&value) {
+/// A column as text, or `None` when it holds anything else (a number, a
+/// blob, invalid UTF-8, NULL).
+fn text<'row>(row: &'row Row<'_>, column: usize) -> rusqlite::Result<Option<&'row str>> {
+    Ok(match row.get_ref(column)? {
+        ValueRef::Text(bytes) => std::str::from_utf8(bytes).ok(),
+        _ => None,
+    })
+}
+
+/// One row of `messages`, or `None` when it cannot be read. Only SQLite's
+/// own failures (I/O, damage) are errors.
+fn decode_message(row: &Row<'_>) -> rusqlite::Result<Option<Message>> {
+    let (Some(id), Some(author), Some(body), ValueRef::Integer(sent_at), Some(delivery)) = (
+        text(row, 0)?,
+        text(row, 1)?,
+        text(row, 2)?,
+        row.get_ref(3)?,
+        text(row, 4)?,
+    ) else {
+        return Ok(None);
+    };
+    let parse = || -> Result<Message, serde_json::Error> {
+        Ok(Message {
+            id: serde_json::from_value(serde_json::Value::String(id.to_owned()))?,
+            author: serde_json::from_str(author)?,
+            body: serde_json::from_str(body)?,
+            sent_at: Timestamp(sent_at),
+            delivery: serde_json::from_str(delivery)?,
+        })
+    };
+    Ok(parse().ok())
+}
+
+/// The readable values of the `state` table, and how many were not.
+fn read_state(connection: &Connection) -> Result<(HashMap<String, String>, usize), StoreError> {
+    let mut statement = connection
+        .prepare_cached("SELECT key, value FROM state")
+        .map_err(classify)?;
+    let rows = statement
+        .query_map([], |row| {
+            Ok(text(row, 0)?
+                .zip(text(row, 1)?)
+                .map(|(key, value)| (key.to_owned(), value.to_owned())))
+        })
+        .map_err(classify)?;
+    let mut state = HashMap::new();
+    let mut skipped = 0;
+    for row in rows {
+        match row.map_err(classify)? {
+            Some((key, value)) => {
+                state.insert(key, value);
+            }
+            None => skipped += 1,
+        }
+    }
+    Ok((state, skipped))
+}
+
+/// Parses an optional JSON value of the `state` table; an unreadable one is
+/// counted in `skipped` and logged by key and error category only (serde's
+/// message may quote the content).
+fn from_json<T: serde::de::DeserializeOwned>(
+    state: &HashMap<String, String>,
+    key: &str,
+    skipped: &mut usize,
+) -> Option<T> {
+    let value = state.get(key)?;
+    match serde_json::from_str(value) {
         Ok(parsed) => Some(parsed),
         Err(error) => {
-            tracing::warn!(key, %error, "skipping unreadable stored value");
+            *skipped += 1;
+            tracing::warn!(key, category = ?error.classify(), "skipping an unreadable stored value");
             None
         }
     }
@@ -192,46 +372,31 @@ impl ConversationStore for SqliteStore {
     fn load(&self) -> Result<StoredConversation, StoreError> {
         let connection = self.connection();
         let mut statement = connection
-            .prepare("SELECT id, author, body, sent_at, delivery FROM messages ORDER BY ord")
+            .prepare_cached("SELECT id, author, body, sent_at, delivery FROM messages ORDER BY ord")
             .map_err(classify)?;
-        let rows = statement
-            .query_map([], |row| {
-                Ok((
-                    row.get::<_, String>(0)?,
-                    row.get::<_, String>(1)?,
-                    row.get::<_, String>(2)?,
-                    row.get::<_, i64>(3)?,
-                    row.get::<_, String>(4)?,
-                ))
-            })
-            .map_err(classify)?;
+        let rows = statement.query_map([], decode_message).map_err(classify)?;
         let mut messages = Vec::new();
-        let mut skipped = 0usize;
+        let mut skipped_messages = 0usize;
         for row in rows {
-            let (id, author, body, sent_at, delivery) = row.map_err(classify)?;
-            let message = (|| -> Result<Message, serde_json::Error> {
-                Ok(Message {
-                    id: serde_json::from_value(serde_json::Value::String(id))?,
-                    author: serde_json::from_str(&author)?,
-                    body: serde_json::from_str(&body)?,
-                    sent_at: warmline_core::Timestamp(sent_at),
-                    delivery: serde_json::from_str(&delivery)?,
-                })
-            })();
-            match message {
-                Ok(message) => messages.push(message),
-                Err(_) => skipped += 1,
+            match row.map_err(classify)? {
+                Some(message) => messages.push(message),
+                None => skipped_messages += 1,
             }
         }
-        if skipped > 0 {
+        if skipped_messages > 0 {
             // Never log the content: it is the user's conversation.
-            tracing::warn!(skipped, "skipped unreadable stored messages");
+            tracing::warn!(
+                skipped = skipped_messages,
+                "skipped unreadable stored messages"
+            );
         }
-        let handoff = from_json::<HandoffState>(KEY_HANDOFF, Self::get(&connection, KEY_HANDOFF)?);
-        let pending_handoff =
-            from_json::<PendingHandoff>(KEY_PENDING, Self::get(&connection, KEY_PENDING)?);
-        let conversation = Self::get(&connection, KEY_CONVERSATION)?.map(ConversationId);
-        let draft = Self::get(&connection, KEY_DRAFT)?.unwrap_or_default();
+        let (state, mut skipped) = read_state(&connection)?;
+        skipped += skipped_messages;
+        let handoff = from_json::<HandoffState>(&state, KEY_HANDOFF, &mut skipped);
+        let pending_handoff = from_json::<PendingHandoff>(&state, KEY_PENDING, &mut skipped);
+        let conversation = state.get(KEY_CONVERSATION).cloned().map(ConversationId);
+        let draft = state.get(KEY_DRAFT).cloned().unwrap_or_default();
+        self.skipped.store(skipped, Ordering::Relaxed);
         Ok(StoredConversation {
             messages,
             handoff,
@@ -246,20 +411,22 @@ impl ConversationStore for SqliteStore {
         let body = to_json(&message.body)?;
         let delivery = to_json(&message.delivery)?;
         self.connection()
-            .execute(
+            .prepare_cached(
                 "INSERT INTO messages (id, author, body, sent_at, delivery)
                  VALUES (?1, ?2, ?3, ?4, ?5)
                  ON CONFLICT(id) DO UPDATE SET author = excluded.author,
                      body = excluded.body, sent_at = excluded.sent_at,
                      delivery = excluded.delivery",
-                params![
+            )
+            .and_then(|mut statement| {
+                statement.execute(params![
                     message.id.to_string(),
                     author,
                     body,
                     message.sent_at.0,
                     delivery
-                ],
-            )
+                ])
+            })
             .map(drop)
             .map_err(classify)
     }
@@ -267,10 +434,8 @@ impl ConversationStore for SqliteStore {
     fn set_delivery(&self, id: MessageId, delivery: DeliveryState) -> Result<(), StoreError> {
         let delivery = to_json(&delivery)?;
         self.connection()
-            .execute(
-                "UPDATE messages SET delivery = ?1 WHERE id = ?2",
-                params![delivery, id.to_string()],
-            )
+            .prepare_cached("UPDATE messages SET delivery = ?1 WHERE id = ?2")
+            .and_then(|mut statement| statement.execute(params![delivery, id.to_string()]))
             .map(drop)
             .map_err(classify)
     }
@@ -283,6 +448,7 @@ impl ConversationStore for SqliteStore {
         let handoff = to_json(handoff)?;
         let pending = pending.as_ref().map(to_json).transpose()?;
         let mut connection = self.connection();
+        // Both values or neither.
         let transaction = connection.transaction().map_err(classify)?;
         write_state(&transaction, KEY_HANDOFF, Some(&handoff))?;
         write_state(&transaction, KEY_PENDING, pending.as_deref())?;
