@@ -23,6 +23,19 @@ fn fast() -> DemoConfig {
     }
 }
 
+/// A press of "Talk to a person" in English, with the summary's topic.
+fn button_request(topic: Option<&str>) -> HandoffRequest {
+    HandoffRequest {
+        reason: HandoffReason::Button,
+        urgent_topic: None,
+        locale: "en-US".into(),
+        summary: HandoffSummary {
+            topic: topic.map(str::to_owned),
+            ..HandoffSummary::default()
+        },
+    }
+}
+
 fn options(locale: &str) -> ConversationOptions {
     ConversationOptions {
         locale: locale.to_owned(),
@@ -131,15 +144,7 @@ async fn the_queue_counts_down_then_a_named_demo_agent_joins_and_answers() {
     let asked_at = tokio::time::Instant::now();
     demo.request_handoff(
         &session.conversation,
-        HandoffRequest {
-            reason: HandoffReason::Button,
-            urgent_topic: None,
-            locale: "en-US".into(),
-            summary: HandoffSummary {
-                topic: Some("My bill is wrong".into()),
-                ..HandoffSummary::default()
-            },
-        },
+        button_request(Some("My bill is wrong")),
     )
     .await
     .unwrap();
@@ -193,12 +198,7 @@ async fn cancelling_while_queued_stops_the_countdown() {
     let demo = DemoBackend::new(fast());
     let mut session = demo.open_conversation(options("en-US")).await.unwrap();
     next_said(&mut session.events).await;
-    let request = HandoffRequest {
-        reason: HandoffReason::Button,
-        urgent_topic: None,
-        locale: "en-US".into(),
-        summary: HandoffSummary::default(),
-    };
+    let request = button_request(None);
     demo.request_handoff(&session.conversation, request)
         .await
         .unwrap();
@@ -269,17 +269,9 @@ async fn after_hours_nobody_comes_but_a_message_can_be_left() {
     });
     let mut session = demo.open_conversation(options("en-US")).await.unwrap();
     next_said(&mut session.events).await;
-    demo.request_handoff(
-        &session.conversation,
-        HandoffRequest {
-            reason: HandoffReason::Button,
-            urgent_topic: None,
-            locale: "en-US".into(),
-            summary: HandoffSummary::default(),
-        },
-    )
-    .await
-    .unwrap();
+    demo.request_handoff(&session.conversation, button_request(None))
+        .await
+        .unwrap();
     assert_eq!(
         next_said(&mut session.events).await,
         BackendEvent::HandoffUnavailable {
