@@ -1,0 +1,1 @@
+//! Offline voice input for Warmline.

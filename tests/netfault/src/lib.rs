@@ -1,0 +1,1 @@
+//! Loopback fault-injection infrastructure for Warmline's tests.
