@@ -230,4 +230,17 @@ pub trait SupportBackend: Send + Sync {
         let _ = (conversation, message);
         Err(BackendError::Unsupported("leaving a message"))
     }
+
+    /// Resolves once the backend looks reachable again, for example when a
+    /// cheap probe gets an answer or the system reports the network back.
+    ///
+    /// The engine calls this only while a reconnect or resend waits on its
+    /// backoff timer, and drops the future when the wait ends otherwise; when
+    /// it resolves, the engine tries at once instead of waiting out the
+    /// timer. An adapter must not resolve it while the backend is plainly
+    /// down (that would make the engine retry in a loop). The default never
+    /// resolves: the engine then relies on its timers alone.
+    async fn wait_until_reachable(&self) {
+        std::future::pending::<()>().await;
+    }
 }

@@ -12,7 +12,10 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use tokio::sync::{broadcast, mpsc, oneshot};
+use tokio::task::JoinHandle;
 use tokio::time::Instant;
+
+use self::backoff::Backoff;
 
 use crate::backend::{
     BackendError, BackendEvent, BackendSession, CallbackRequest, ConversationOptions,
@@ -37,6 +40,10 @@ pub struct EngineConfig {
     pub retry_initial: Duration,
     /// Longest wait between reconnect or resend attempts.
     pub retry_max: Duration,
+    /// Fixes the random spread (jitter) of the waits, so tests are
+    /// repeatable; `None` seeds it from the clock, which is what real use
+    /// wants: clients that lost the connection together then retry apart.
+    pub backoff_seed: Option<u64>,
     /// Words that ask for a person or name an urgent topic.
     pub phrases: Arc<PhraseSet>,
 }
@@ -48,6 +55,7 @@ impl EngineConfig {
             locale: locale.into(),
             retry_initial: Duration::from_millis(500),
             retry_max: Duration::from_secs(30),
+            backoff_seed: None,
             phrases: Arc::new(PhraseSet::builtin()),
         }
     }
@@ -91,6 +99,9 @@ enum CallDone {
         result: Result<SendReceipt, BackendError>,
     },
     HandoffRequested(Result<(), BackendError>),
+    /// The adapter says the backend looks reachable again
+    /// ([`SupportBackend::wait_until_reachable`]).
+    Reachable,
     MessageLeft {
         callback: Option<CallbackRequest>,
         result: Result<LeftMessageReceipt, BackendError>,
@@ -143,7 +154,8 @@ impl EngineHandle {
         let handoff = stored.handoff.clone().unwrap_or(HandoffState::None);
         let pending = stored.pending_handoff;
         let mut engine = Engine {
-            retry_delay: config.retry_initial,
+            backoff: Backoff::new(config.retry_initial, config.retry_max, config.backoff_seed),
+            probe: None,
             config,
             backend,
             info,
@@ -270,7 +282,11 @@ struct Engine {
     /// An `open_conversation` call is under way.
     opening: bool,
     reconnect_at: Option<Instant>,
-    retry_delay: Duration,
+    /// The wait before the next reconnect or resend.
+    backoff: Backoff,
+    /// A task waiting for the adapter to say the backend is reachable again,
+    /// while a reconnect or resend waits on its timer.
+    probe: Option<JoinHandle<()>>,
     /// User messages not yet acknowledged, oldest first. Sent one at a time so
     /// the backend receives them in the order they were written.
     outbox: VecDeque<OutgoingMessage>,
@@ -321,6 +337,7 @@ impl Engine {
                 }
             }
         }
+        self.stop_probe();
     }
 
     fn handle_command(&mut self, command: Command) {
@@ -462,6 +479,8 @@ impl Engine {
     // --- connection -------------------------------------------------------
 
     fn open_conversation(&mut self) {
+        // An attempt under way or starting now supersedes a scheduled one.
+        self.reconnect_at = None;
         if self.opening {
             return;
         }
@@ -482,7 +501,6 @@ impl Engine {
         self.opening = false;
         match result {
             Ok(session) => {
-                self.retry_delay = self.config.retry_initial;
                 let replaced = self
                     .conversation
                     .as_ref()
@@ -494,6 +512,10 @@ impl Engine {
                 self.conversation = Some(session.conversation);
                 self.backend_events = Some(session.events);
                 self.set_connection(ConnectionState::Online);
+                self.backoff.reset();
+                // A resend waiting on its timer goes now, with the new
+                // connection, rather than when its timer says.
+                self.connection_is_back();
                 if replaced {
                     // The backend could not resume the conversation (it
                     // restarted, or forgot it): the user sees it continue, and
@@ -541,8 +563,42 @@ impl Engine {
     }
 
     fn schedule_reconnect(&mut self) {
-        self.reconnect_at = Some(Instant::now() + self.retry_delay);
-        self.retry_delay = (self.retry_delay * 2).min(self.config.retry_max);
+        self.reconnect_at = Some(Instant::now() + self.backoff.next_wait());
+        self.start_probe();
+    }
+
+    /// While a timer holds back a reconnect or a resend, asks the adapter to
+    /// say when the backend looks reachable again, to try at once instead.
+    fn start_probe(&mut self) {
+        if self.probe.is_some() {
+            return;
+        }
+        let backend = Arc::clone(&self.backend);
+        let calls = self.calls.clone();
+        self.probe = Some(tokio::spawn(async move {
+            backend.wait_until_reachable().await;
+            let _ = calls.send(CallDone::Reachable).await;
+        }));
+    }
+
+    fn stop_probe(&mut self) {
+        if let Some(probe) = self.probe.take() {
+            probe.abort();
+        }
+    }
+
+    /// The backend just answered, spoke, or was reported reachable: the
+    /// connection is obviously back, so nothing waits on a backoff timer any
+    /// more. The user's messages go out now, not when the timer would have
+    /// said (up to `retry_max` later).
+    fn connection_is_back(&mut self) {
+        self.stop_probe();
+        if self.reconnect_at.take().is_some() {
+            self.open_conversation();
+        }
+        if self.resend_at.take().is_some() {
+            self.flush_outbox();
+        }
     }
 
     fn conversation_closed(&mut self) {
@@ -622,6 +678,7 @@ impl Engine {
         self.in_flight = None;
         match result {
             Ok(_) => {
+                self.backoff.reset();
                 self.outbox.retain(|m| m.id != id);
                 self.set_delivery(id, DeliveryState::Sent);
                 self.flush_outbox();
@@ -635,8 +692,8 @@ impl Engine {
             Err(error) if error.is_transient() => {
                 tracing::info!(%error, "sending failed; will retry");
                 self.set_delivery(id, DeliveryState::WillRetry);
-                self.resend_at = Some(Instant::now() + self.retry_delay);
-                self.retry_delay = (self.retry_delay * 2).min(self.config.retry_max);
+                self.resend_at = Some(Instant::now() + self.backoff.next_wait());
+                self.start_probe();
             }
             Err(error) => {
                 tracing::warn!(%error, "the backend refused a message");
@@ -711,7 +768,7 @@ impl Engine {
 
     fn handoff_requested(&mut self, result: Result<(), BackendError>) {
         match result {
-            Ok(()) => {}
+            Ok(()) => self.connection_is_back(),
             Err(error) if error.is_transient() => {
                 // Keep the request; it goes out again with the next connection.
                 self.handoff_to_send = Some(self.handoff_request(self.handoff_reason));
@@ -787,6 +844,7 @@ impl Engine {
     ) {
         match result {
             Ok(receipt) => {
+                self.connection_is_back();
                 // The confirmation stays in the transcript, to read again later.
                 let notice = match &callback {
                     Some(callback) if callback.preferred_time.trim().is_empty() => {
@@ -860,6 +918,10 @@ impl Engine {
             CallDone::Opened(result) => self.opened(result),
             CallDone::Sent { id, result } => self.sent(id, result),
             CallDone::HandoffRequested(result) => self.handoff_requested(result),
+            CallDone::Reachable => {
+                self.probe = None;
+                self.connection_is_back();
+            }
             CallDone::MessageLeft {
                 callback,
                 result,
@@ -869,6 +931,11 @@ impl Engine {
     }
 
     fn handle_backend_event(&mut self, event: BackendEvent) {
+        // The backend spoke, so the connection works: a resend waiting on
+        // its timer goes now. (The backoff is not reset: a backend that
+        // talks but keeps failing sends still gets growing waits between
+        // timer-driven attempts.)
+        self.connection_is_back();
         let demo = self.info.demo;
         match event {
             BackendEvent::BotMessage {
@@ -966,5 +1033,6 @@ async fn sleep_until(deadline: Option<Instant>) {
     }
 }
 
+mod backoff;
 #[cfg(test)]
 mod tests;

@@ -21,6 +21,8 @@ struct Script {
     /// The next `send_message` answers that the conversation is unknown.
     forget_conversation: bool,
     opened: Vec<ConversationOptions>,
+    /// When each `open_conversation` call came, on tokio's (paused) clock.
+    opened_at: Vec<Instant>,
     sessions: Vec<mpsc::Sender<BackendEvent>>,
     delivered: Vec<OutgoingMessage>,
     handoffs: Vec<HandoffRequest>,
@@ -31,12 +33,15 @@ struct Script {
 #[derive(Default)]
 struct ScriptedBackend {
     script: Mutex<Script>,
+    /// `wait_until_reachable` resolves when this is notified.
+    reachable: tokio::sync::Notify,
 }
 
 impl ScriptedBackend {
     fn with(script: Script) -> Arc<Self> {
         Arc::new(Self {
             script: Mutex::new(script),
+            reachable: tokio::sync::Notify::new(),
         })
     }
 
@@ -66,6 +71,7 @@ impl SupportBackend for ScriptedBackend {
     ) -> Result<BackendSession, BackendError> {
         let mut script = self.script();
         script.opened.push(options);
+        script.opened_at.push(Instant::now());
         if script.open_failures > 0 {
             script.open_failures -= 1;
             return Err(BackendError::Unreachable("scripted outage".into()));
@@ -129,6 +135,10 @@ impl SupportBackend for ScriptedBackend {
         Ok(LeftMessageReceipt {
             reference: format!("REF-{}", script.left.len()),
         })
+    }
+
+    async fn wait_until_reachable(&self) {
+        self.reachable.notified().await;
     }
 }
 
@@ -936,4 +946,177 @@ async fn a_failing_store_is_reported_once_and_the_conversation_goes_on() {
         failures, 0,
         "the later failed writes are not reported again"
     );
+}
+
+// --- backoff: jitter, and at once when the connection is obviously back ----
+
+fn start_with(backend: &Arc<ScriptedBackend>, config: EngineConfig) -> EngineHandle {
+    EngineHandle::start(Arc::clone(backend) as Arc<dyn SupportBackend>, config)
+}
+
+/// The gaps between the engine's attempts to open a conversation while the
+/// backend stays down.
+async fn reconnect_gaps(seed: u64) -> Vec<Duration> {
+    let backend = ScriptedBackend::with(Script {
+        open_failures: 6,
+        ..Script::default()
+    });
+    let engine = start_with(
+        &backend,
+        EngineConfig {
+            backoff_seed: Some(seed),
+            ..EngineConfig::new("en-US")
+        },
+    );
+    eventually(&engine, "online after six failures", |s| {
+        s.connection == ConnectionState::Online
+    })
+    .await;
+    let opened_at = backend.script().opened_at.clone();
+    assert_eq!(opened_at.len(), 7);
+    opened_at.windows(2).map(|w| w[1] - w[0]).collect()
+}
+
+#[tokio::test(start_paused = true)]
+async fn reconnect_waits_grow_with_jitter_between_half_and_all_of_the_backoff() {
+    let gaps = reconnect_gaps(1).await;
+    let mut ceiling = Duration::from_millis(500);
+    for gap in &gaps {
+        // A millisecond of slack for the engine's own turn of the loop.
+        assert!(
+            *gap >= ceiling / 2 && *gap <= ceiling + Duration::from_millis(1),
+            "gap {gap:?} outside [{:?}, {ceiling:?}]; all gaps: {gaps:?}",
+            ceiling / 2
+        );
+        ceiling *= 2;
+    }
+    // Same seed, same waits (tests can rely on it); another seed spreads them.
+    assert_eq!(reconnect_gaps(1).await, gaps);
+    assert_ne!(reconnect_gaps(2).await, gaps);
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_resend_waiting_on_its_timer_goes_at_once_when_the_backend_speaks() {
+    let backend = ScriptedBackend::with(Script {
+        send_failures: 1,
+        ..Script::default()
+    });
+    // A long backoff, so only the shortcut can explain a quick delivery.
+    let engine = start_with(
+        &backend,
+        EngineConfig {
+            retry_initial: Duration::from_secs(600),
+            retry_max: Duration::from_secs(600),
+            ..EngineConfig::new("en-US")
+        },
+    );
+    eventually(&engine, "online", |s| {
+        s.connection == ConnectionState::Online
+    })
+    .await;
+    let id = engine.send_text("are you there?".into()).await.unwrap();
+    eventually(&engine, "will retry", |s| {
+        s.messages[0].delivery == DeliveryState::WillRetry
+    })
+    .await;
+    let failed_at = Instant::now();
+
+    backend
+        .say(BackendEvent::Typing {
+            name: "Sam".into(),
+            active: true,
+        })
+        .await;
+    eventually(&engine, "sent", |s| {
+        s.messages[0].delivery == DeliveryState::Sent
+    })
+    .await;
+    assert!(
+        failed_at.elapsed() < Duration::from_secs(10),
+        "the resend waited for its timer: {:?}",
+        failed_at.elapsed()
+    );
+    let delivered: Vec<_> = backend.script().delivered.iter().map(|m| m.id).collect();
+    assert_eq!(delivered, [id]);
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_reconnect_waiting_on_its_timer_goes_at_once_when_the_adapter_says_reachable() {
+    let backend = ScriptedBackend::with(Script {
+        open_failures: 1,
+        ..Script::default()
+    });
+    let engine = start_with(
+        &backend,
+        EngineConfig {
+            retry_initial: Duration::from_secs(600),
+            retry_max: Duration::from_secs(600),
+            ..EngineConfig::new("en-US")
+        },
+    );
+    let id = engine.send_text("hello".into()).await.unwrap();
+    eventually(&engine, "first open failed", |_| {
+        backend.script().opened.len() == 1
+    })
+    .await;
+    // Let the engine settle on its timer, well short of it.
+    tokio::time::sleep(Duration::from_secs(5)).await;
+    assert_eq!(
+        backend.script().opened.len(),
+        1,
+        "no retry before the timer"
+    );
+    let reported_at = Instant::now();
+
+    backend.reachable.notify_one();
+    eventually(&engine, "online and sent", |s| {
+        s.connection == ConnectionState::Online && s.messages[0].delivery == DeliveryState::Sent
+    })
+    .await;
+    assert!(
+        reported_at.elapsed() < Duration::from_secs(10),
+        "the reconnect waited for its timer: {:?}",
+        reported_at.elapsed()
+    );
+    assert_eq!(backend.script().opened.len(), 2);
+    assert_eq!(backend.script().delivered[0].id, id);
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_resend_waiting_on_its_timer_goes_with_the_new_connection() {
+    let backend = ScriptedBackend::with(Script {
+        send_failures: 1,
+        ..Script::default()
+    });
+    let engine = start_with(
+        &backend,
+        EngineConfig {
+            retry_initial: Duration::from_secs(600),
+            retry_max: Duration::from_secs(600),
+            ..EngineConfig::new("en-US")
+        },
+    );
+    eventually(&engine, "online", |s| {
+        s.connection == ConnectionState::Online
+    })
+    .await;
+    engine.send_text("still there?".into()).await.unwrap();
+    eventually(&engine, "will retry", |s| {
+        s.messages[0].delivery == DeliveryState::WillRetry
+    })
+    .await;
+    let failed_at = Instant::now();
+    // The connection drops; the adapter soon reports the backend reachable.
+    backend.script().sessions.clear();
+    eventually(&engine, "reconnecting", |s| {
+        s.connection == ConnectionState::Reconnecting
+    })
+    .await;
+    backend.reachable.notify_one();
+    eventually(&engine, "sent", |s| {
+        s.messages[0].delivery == DeliveryState::Sent
+    })
+    .await;
+    assert!(failed_at.elapsed() < Duration::from_secs(10));
+    assert_eq!(backend.script().delivered.len(), 1);
 }
