@@ -30,7 +30,9 @@ pub struct StartupSettings {
 impl StartupSettings {
     /// Reads `WARMLINE_LOCALE` (else the system language),
     /// `WARMLINE_DATA_DIR`, and the demo variables `WARMLINE_DEMO_REPLY_DELAY_MS`, `WARMLINE_DEMO_QUEUE_STEP_MS`
-    /// and `WARMLINE_DEMO_AFTER_HOURS` (`1`: nobody is available).
+    /// `WARMLINE_DEMO_AFTER_HOURS` (`1`: nobody is available) and
+    /// `WARMLINE_DEMO_IDLE_CLOSE_MS` (the demo closes a conversation after this
+    /// long without a user message, as impatient chat services do).
     pub fn from_env() -> Self {
         Self::from_lookup(|name| std::env::var(name).ok(), sys_locale::get_locale)
     }
@@ -52,6 +54,7 @@ impl StartupSettings {
             demo.queue_step = step;
         }
         demo.after_hours = var("WARMLINE_DEMO_AFTER_HOURS").is_some_and(|v| v.trim() == "1");
+        demo.idle_close = millis(&var, "WARMLINE_DEMO_IDLE_CLOSE_MS");
         Self {
             locale: warmline_i18n::negotiate(&requested).to_owned(),
             demo,

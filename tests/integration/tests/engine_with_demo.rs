@@ -151,3 +151,62 @@ async fn hello_a_bilingual_answer_then_a_person_from_the_demo_queue() {
         }
     }
 }
+
+/// A service that closes idle chats does not drop the user: after an hour of
+/// silence the conversation carries on in a new one, the user keeps their
+/// place request, and a later message is answered.
+#[tokio::test(start_paused = true)]
+async fn an_hour_of_silence_while_waiting_for_a_person_does_not_drop_the_user() {
+    let demo = DemoBackend::new(DemoConfig {
+        reply_delay: Duration::from_millis(800),
+        // Nobody ever becomes free, so the user is still waiting at the end.
+        queue_step: Duration::from_secs(24 * 3600),
+        idle_close: Some(Duration::from_secs(10 * 60)),
+        ..DemoConfig::default()
+    });
+    let engine = EngineHandle::start(
+        Arc::new(demo) as Arc<dyn SupportBackend>,
+        EngineConfig::new("en-US"),
+    );
+    eventually(&engine, "welcome", |s| s.messages.len() == 1).await;
+    engine.send_text("Where is my parcel?".into()).await.unwrap();
+    engine.request_person(HandoffReason::Button).await.unwrap();
+    eventually(&engine, "queued", |s| {
+        matches!(s.handoff, HandoffState::Queued { .. })
+    })
+    .await;
+    engine.save_draft("I was going to say".into()).await.unwrap();
+
+    tokio::time::sleep(Duration::from_secs(3600)).await;
+
+    let snapshot = engine.snapshot().await.unwrap();
+    let continues = snapshot
+        .messages
+        .iter()
+        .filter(|m| {
+            matches!(&m.body, MessageBody::Notice { notice }
+                if notice.message_id == "notice-conversation-continues")
+        })
+        .count();
+    // The demo closed the conversation six times in that hour (once every
+    // ten minutes of silence), and each time the engine carried on.
+    assert!(continues >= 5, "closed and continued {continues} times");
+    assert!(
+        matches!(snapshot.handoff, HandoffState::Queued { .. }),
+        "{:?}",
+        snapshot.handoff
+    );
+    assert_eq!(snapshot.draft, "I was going to say");
+    assert!(snapshot.messages.iter().any(|m| matches!(&m.body,
+        MessageBody::Text { text } if text == "Where is my parcel?")));
+
+    engine.send_text("thank you".into()).await.unwrap();
+    let en = Localizer::new("en-US");
+    let thanks = en.format("demo-faq-thanks", None);
+    eventually(&engine, "an answer after the silence", |s| {
+        s.messages
+            .last()
+            .is_some_and(|m| matches!(&m.body, MessageBody::Text { text } if *text == thanks))
+    })
+    .await;
+}

@@ -41,6 +41,11 @@ pub struct DemoConfig {
     /// Pretend the office is closed: nobody takes a request for a person,
     /// and the user is offered to leave a message or ask for a call back.
     pub after_hours: bool,
+    /// Close a conversation after this long without a message from the user,
+    /// as many real chat services do. `None` (the default) never closes.
+    /// The demo imitates the misbehaving service so the tests can show that
+    /// Warmline carries on regardless.
+    pub idle_close: Option<Duration>,
 }
 
 impl Default for DemoConfig {
@@ -50,6 +55,7 @@ impl Default for DemoConfig {
             queue_start: 3,
             queue_step: Duration::from_secs(8),
             after_hours: false,
+            idle_close: None,
         }
     }
 }
@@ -181,6 +187,7 @@ impl SupportBackend for DemoBackend {
         let (commands, command_rx) = mpsc::unbounded_channel();
         let locale = warmline_i18n::negotiate(&options.locale);
         let actor = ConversationActor {
+            id: conversation.clone(),
             shared: Arc::clone(&self.shared),
             events,
             locale,
@@ -270,6 +277,7 @@ enum QueueState {
 /// One demo conversation, run as its own task so replies and queue steps keep
 /// their order.
 struct ConversationActor {
+    id: ConversationId,
     shared: Arc<Shared>,
     events: mpsc::Sender<BackendEvent>,
     /// The language of the user's last message (at first, the UI language).
@@ -283,6 +291,8 @@ impl ConversationActor {
     async fn run(mut self, mut commands: mpsc::UnboundedReceiver<ActorCommand>) {
         let welcome = self.text("demo-bot-welcome", None);
         self.bot_says(welcome, true).await;
+        let idle_close = self.shared.config.idle_close;
+        let mut idle_deadline = idle_close.map(|idle| Instant::now() + idle);
         loop {
             let next_step = match self.queue {
                 QueueState::Waiting { next_step, .. } => Some(next_step),
@@ -290,12 +300,33 @@ impl ConversationActor {
             };
             tokio::select! {
                 command = commands.recv() => match command {
-                    Some(command) => self.handle(command).await,
+                    Some(command) => {
+                        if matches!(command, ActorCommand::UserMessage(_)) {
+                            idle_deadline = idle_close.map(|idle| Instant::now() + idle);
+                        }
+                        self.handle(command).await;
+                    }
                     None => break,
                 },
                 () = sleep_until(next_step), if next_step.is_some() => self.queue_step().await,
+                () = sleep_until(idle_deadline), if idle_deadline.is_some() => {
+                    self.close_for_inactivity(&mut commands).await;
+                    break;
+                }
             }
         }
+    }
+
+    /// Forgets the conversation the way an impatient chat service does: the
+    /// queue place is gone and the id is no longer known.
+    async fn close_for_inactivity(&mut self, commands: &mut mpsc::UnboundedReceiver<ActorCommand>) {
+        self.shared
+            .conversations
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .remove(&self.id);
+        commands.close();
+        self.emit(BackendEvent::ConversationClosed).await;
     }
 
     async fn handle(&mut self, command: ActorCommand) {

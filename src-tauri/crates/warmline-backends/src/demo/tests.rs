@@ -20,6 +20,7 @@ fn fast() -> DemoConfig {
         queue_start: 3,
         queue_step: Duration::from_millis(5),
         after_hours: false,
+        idle_close: None,
     }
 }
 
@@ -294,4 +295,44 @@ async fn after_hours_nobody_comes_but_a_message_can_be_left() {
         "{}",
         receipt.reference
     );
+}
+
+#[tokio::test(start_paused = true)]
+async fn an_idle_conversation_is_closed_and_forgotten_but_activity_keeps_it_open() {
+    let demo = DemoBackend::new(DemoConfig {
+        idle_close: Some(Duration::from_secs(300)),
+        ..fast()
+    });
+    let mut session = demo.open_conversation(options("en-US")).await.unwrap();
+    let _welcome = next_said(&mut session.events).await;
+    // A message four minutes in resets the clock: still open at minute eight.
+    tokio::time::sleep(Duration::from_secs(240)).await;
+    demo.send_message(&session.conversation, message("hello"))
+        .await
+        .unwrap();
+    let _answer = next_said(&mut session.events).await;
+    tokio::time::sleep(Duration::from_secs(240)).await;
+    demo.send_message(&session.conversation, message("still here"))
+        .await
+        .expect("activity keeps the conversation open");
+    let _answer = next_said(&mut session.events).await;
+
+    let closed = next_said(&mut session.events).await;
+    assert!(matches!(closed, BackendEvent::ConversationClosed), "{closed:?}");
+    let error = demo
+        .send_message(&session.conversation, message("are you there?"))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(error, warmline_core::BackendError::UnknownConversation(_)),
+        "{error:?}"
+    );
+    let resumed = demo
+        .open_conversation(ConversationOptions {
+            locale: "en-US".into(),
+            resume: Some(session.conversation.clone()),
+        })
+        .await
+        .unwrap();
+    assert_ne!(resumed.conversation, session.conversation);
 }
