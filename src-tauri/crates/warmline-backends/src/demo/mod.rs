@@ -172,6 +172,9 @@ impl SupportBackend for DemoBackend {
         options: ConversationOptions,
     ) -> Result<BackendSession, BackendError> {
         let (events, receiver) = mpsc::channel(256);
+        // A conversation that continues one the demo lost is not a new
+        // visit: greeting again would only add noise to the transcript.
+        let greet = options.resume.is_none();
         if let Some(resume) = options.resume {
             if self
                 .command(&resume, ActorCommand::Attach(events.clone()))
@@ -201,7 +204,7 @@ impl SupportBackend for DemoBackend {
                 received: HashMap::new(),
             },
         );
-        tokio::spawn(actor.run(command_rx));
+        tokio::spawn(actor.run(command_rx, greet));
         Ok(BackendSession {
             conversation,
             events: receiver,
@@ -288,9 +291,11 @@ struct ConversationActor {
 }
 
 impl ConversationActor {
-    async fn run(mut self, mut commands: mpsc::UnboundedReceiver<ActorCommand>) {
-        let welcome = self.text("demo-bot-welcome", None);
-        self.bot_says(welcome, true).await;
+    async fn run(mut self, mut commands: mpsc::UnboundedReceiver<ActorCommand>, greet: bool) {
+        if greet {
+            let welcome = self.text("demo-bot-welcome", None);
+            self.bot_says(welcome, true).await;
+        }
         let idle_close = self.shared.config.idle_close;
         let mut idle_deadline = idle_close.map(|idle| Instant::now() + idle);
         loop {

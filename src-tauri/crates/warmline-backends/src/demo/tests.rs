@@ -335,4 +335,11 @@ async fn an_idle_conversation_is_closed_and_forgotten_but_activity_keeps_it_open
         .await
         .unwrap();
     assert_ne!(resumed.conversation, session.conversation);
+    // The continued conversation does not greet the user a second time.
+    let mut resumed = resumed;
+    demo.send_message(&resumed.conversation, message("hello"))
+        .await
+        .unwrap();
+    let first = bot_text(next_said(&mut resumed.events).await);
+    assert_eq!(first, Localizer::new("en-US").format("demo-faq-greeting", None));
 }
