@@ -98,3 +98,33 @@ error-unsupported = This service does not offer that.
 error-engine-stopped = Warmline is closing. Please start it again.
 error-storage-failed = Warmline could not save the conversation on this computer. You can keep writing, but the history may not be kept after Warmline is closed.
 error-unknown = Something went wrong. Nothing you wrote is lost.
+
+## Speaking instead of typing (the microphone button beside the text box)
+
+voice-button-speak = Speak
+voice-button-stop = Stop
+voice-button-working = Working…
+voice-button-label = Speak your message instead of typing it
+voice-listening = Listening. Say your message, then press Stop. You can also just stop talking.
+voice-working = Working on it. Your words are being turned into text.
+voice-done = Done. Your words are in the text box. Check them, then press Send.
+voice-done-sent = Done. Your words were sent.
+voice-nothing-heard = Nothing was heard. Please press Speak and try again, a little closer to the microphone.
+voice-level-label = How loud you are
+voice-partial = So far: { $text }
+voice-no-model = Speaking needs a speech model, which is not on this computer yet. You can keep typing.
+voice-model-download = Get the speech model ({ $megabytes } MB)
+voice-model-downloading = Getting the speech model: { $percent } %
+voice-model-downloading-unknown = Getting the speech model…
+voice-model-corrupt = The speech model on this computer is damaged. Please get it again. You can keep typing.
+voice-model-ready = The speech model is ready. Press Speak to talk.
+voice-error-no-microphone = No microphone was found. Please plug one in, or keep typing.
+voice-error-permission-denied = Warmline is not allowed to use the microphone. A helper can allow it in the computer's settings. You can keep typing.
+voice-error-device-lost = The microphone stopped working. What was heard so far is kept.
+voice-error-no-model = Speaking needs a speech model, which is not on this computer yet. You can keep typing.
+voice-error-model-corrupt = The speech model on this computer is damaged. Please get it again. You can keep typing.
+voice-error-out-of-memory = This computer does not have enough free memory to turn speech into text. Close other programs and try again, or keep typing.
+voice-error-download-failed = The speech model could not be downloaded. Check the internet connection and try again; what was already downloaded is kept.
+voice-error-checksum-mismatch = The downloaded speech model is not the right file, so it was not used. Please try again.
+voice-error-recognition-failed = Your words could not be turned into text. Please try again, or type instead.
+voice-error-audio-file = The recording could not be read. Please try again, or type instead.

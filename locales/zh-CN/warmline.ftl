@@ -94,3 +94,33 @@ error-unsupported = 这个服务不提供此功能。
 error-engine-stopped = Warmline 正在关闭，请重新打开。
 error-storage-failed = Warmline 无法在这台电脑上保存对话。您可以继续输入，但关闭 Warmline 后记录可能不会保留。
 error-unknown = 出了点问题。您写的内容没有丢失。
+
+## Speaking instead of typing (the microphone button beside the text box)
+
+voice-button-speak = 说话
+voice-button-stop = 停止
+voice-button-working = 正在处理…
+voice-button-label = 用说话代替打字
+voice-listening = 正在听。请说出您的话，说完按“停止”。您也可以直接停下不说。
+voice-working = 正在处理，正在把您的话变成文字。
+voice-done = 好了。您的话已经放进输入框。请检查一下，然后按“发送”。
+voice-done-sent = 好了。您的话已经发送。
+voice-nothing-heard = 没有听到声音。请按“说话”再试一次，离麦克风近一点。
+voice-level-label = 您的音量
+voice-partial = 目前听到：{ $text }
+voice-no-model = 说话功能需要语音模型，这台电脑上还没有。您可以继续打字。
+voice-model-download = 获取语音模型（{ $megabytes } MB）
+voice-model-downloading = 正在获取语音模型：{ $percent }%
+voice-model-downloading-unknown = 正在获取语音模型…
+voice-model-corrupt = 这台电脑上的语音模型已损坏，请重新获取。您可以继续打字。
+voice-model-ready = 语音模型已准备好。按“说话”就可以说。
+voice-error-no-microphone = 没有找到麦克风。请插上麦克风，或者继续打字。
+voice-error-permission-denied = Warmline 没有使用麦克风的权限。可以请人在电脑设置里允许。您可以继续打字。
+voice-error-device-lost = 麦克风停止工作了。已经听到的内容都保留着。
+voice-error-no-model = 说话功能需要语音模型，这台电脑上还没有。您可以继续打字。
+voice-error-model-corrupt = 这台电脑上的语音模型已损坏，请重新获取。您可以继续打字。
+voice-error-out-of-memory = 这台电脑的可用内存不够，无法把语音变成文字。请关闭其他程序再试，或者继续打字。
+voice-error-download-failed = 语音模型下载失败。请检查网络后再试；已下载的部分会保留。
+voice-error-checksum-mismatch = 下载的语音模型文件不对，所以没有使用。请再试一次。
+voice-error-recognition-failed = 没能把您的话变成文字。请再试一次，或者改用打字。
+voice-error-audio-file = 无法读取录音。请再试一次，或者改用打字。

@@ -94,3 +94,33 @@ error-unsupported = 這個服務不提供此功能。
 error-engine-stopped = Warmline 正在關閉，請重新開啟。
 error-storage-failed = Warmline 無法在這台電腦上儲存對話。您可以繼續輸入，但關閉 Warmline 後紀錄可能不會保留。
 error-unknown = 出了點問題。您寫的內容沒有遺失。
+
+## Speaking instead of typing (the microphone button beside the text box)
+
+voice-button-speak = 說話
+voice-button-stop = 停止
+voice-button-working = 正在處理…
+voice-button-label = 用說話代替打字
+voice-listening = 正在聽。請說出您的話，說完按「停止」。您也可以直接停下不說。
+voice-working = 正在處理，正在把您的話變成文字。
+voice-done = 好了。您的話已經放進輸入框。請檢查一下，然後按「傳送」。
+voice-done-sent = 好了。您的話已經傳送。
+voice-nothing-heard = 沒有聽到聲音。請按「說話」再試一次，離麥克風近一點。
+voice-level-label = 您的音量
+voice-partial = 目前聽到：{ $text }
+voice-no-model = 說話功能需要語音模型，這台電腦上還沒有。您可以繼續打字。
+voice-model-download = 取得語音模型（{ $megabytes } MB）
+voice-model-downloading = 正在取得語音模型：{ $percent }%
+voice-model-downloading-unknown = 正在取得語音模型…
+voice-model-corrupt = 這台電腦上的語音模型已損壞，請重新取得。您可以繼續打字。
+voice-model-ready = 語音模型已準備好。按「說話」就可以說。
+voice-error-no-microphone = 沒有找到麥克風。請插上麥克風，或者繼續打字。
+voice-error-permission-denied = Warmline 沒有使用麥克風的權限。可以請人在電腦設定裡允許。您可以繼續打字。
+voice-error-device-lost = 麥克風停止運作了。已經聽到的內容都保留著。
+voice-error-no-model = 說話功能需要語音模型，這台電腦上還沒有。您可以繼續打字。
+voice-error-model-corrupt = 這台電腦上的語音模型已損壞，請重新取得。您可以繼續打字。
+voice-error-out-of-memory = 這台電腦的可用記憶體不夠，無法把語音變成文字。請關閉其他程式再試，或者繼續打字。
+voice-error-download-failed = 語音模型下載失敗。請檢查網路後再試；已下載的部分會保留。
+voice-error-checksum-mismatch = 下載的語音模型檔案不對，所以沒有使用。請再試一次。
+voice-error-recognition-failed = 沒能把您的話變成文字。請再試一次，或者改用打字。
+voice-error-audio-file = 無法讀取錄音。請再試一次，或者改用打字。

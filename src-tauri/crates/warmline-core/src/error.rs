@@ -28,11 +28,31 @@ pub enum ErrorCode {
     EngineStopped,
     /// The conversation could not be saved on this computer.
     StorageFailed,
+    /// Voice input: no microphone is connected.
+    NoMicrophone,
+    /// Voice input: the system does not let Warmline use the microphone.
+    MicrophonePermissionDenied,
+    /// Voice input: the microphone stopped working while the user spoke.
+    MicrophoneLost,
+    /// Voice input: no speech model is installed yet.
+    NoSpeechModel,
+    /// Voice input: the speech model file is damaged.
+    SpeechModelCorrupt,
+    /// Voice input: the computer does not have enough memory for the model.
+    OutOfMemory,
+    /// Voice input: the speech model could not be downloaded.
+    ModelDownloadFailed,
+    /// Voice input: the downloaded or imported model is not the expected file.
+    ModelChecksumMismatch,
+    /// Voice input: the speech could not be turned into text.
+    RecognitionFailed,
+    /// Voice input: the audio file given instead of the microphone cannot be read.
+    AudioFileUnreadable,
 }
 
 impl ErrorCode {
     /// All codes, for tests that check every code has a message.
-    pub const ALL: [ErrorCode; 7] = [
+    pub const ALL: [ErrorCode; 17] = [
         ErrorCode::EmptyMessage,
         ErrorCode::BackendUnreachable,
         ErrorCode::BackendMalformed,
@@ -40,6 +60,16 @@ impl ErrorCode {
         ErrorCode::Unsupported,
         ErrorCode::EngineStopped,
         ErrorCode::StorageFailed,
+        ErrorCode::NoMicrophone,
+        ErrorCode::MicrophonePermissionDenied,
+        ErrorCode::MicrophoneLost,
+        ErrorCode::NoSpeechModel,
+        ErrorCode::SpeechModelCorrupt,
+        ErrorCode::OutOfMemory,
+        ErrorCode::ModelDownloadFailed,
+        ErrorCode::ModelChecksumMismatch,
+        ErrorCode::RecognitionFailed,
+        ErrorCode::AudioFileUnreadable,
     ];
 
     /// The Fluent message id that explains this error to the user.
@@ -52,6 +82,16 @@ impl ErrorCode {
             ErrorCode::Unsupported => "error-unsupported",
             ErrorCode::EngineStopped => "error-engine-stopped",
             ErrorCode::StorageFailed => "error-storage-failed",
+            ErrorCode::NoMicrophone => "voice-error-no-microphone",
+            ErrorCode::MicrophonePermissionDenied => "voice-error-permission-denied",
+            ErrorCode::MicrophoneLost => "voice-error-device-lost",
+            ErrorCode::NoSpeechModel => "voice-error-no-model",
+            ErrorCode::SpeechModelCorrupt => "voice-error-model-corrupt",
+            ErrorCode::OutOfMemory => "voice-error-out-of-memory",
+            ErrorCode::ModelDownloadFailed => "voice-error-download-failed",
+            ErrorCode::ModelChecksumMismatch => "voice-error-checksum-mismatch",
+            ErrorCode::RecognitionFailed => "voice-error-recognition-failed",
+            ErrorCode::AudioFileUnreadable => "voice-error-audio-file",
         }
     }
 }
