@@ -18,9 +18,22 @@ use crate::recognizer::{clean_transcript, DictationLanguage, Language, SpeechRec
 use crate::resample::level;
 use crate::whisper::{WhisperOptions, WhisperRecognizer};
 
-/// The file name of the ggml Silero VAD model looked for in `models_dir`
-/// when [`VoiceConfig::vad_model`] is not set.
-pub const DEFAULT_VAD_FILE: &str = "ggml-silero-v5.1.2.bin";
+/// Finds a ggml Silero VAD model (`ggml-silero-*.bin`, newest name first)
+/// in `dir`.
+pub fn find_vad_model(dir: &Path) -> Option<PathBuf> {
+    let mut found: Vec<PathBuf> = std::fs::read_dir(dir)
+        .ok()?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| {
+            p.is_file()
+                && p.file_name()
+                    .and_then(|n| n.to_str())
+                    .is_some_and(|n| n.starts_with("ggml-silero-") && n.ends_with(".bin"))
+        })
+        .collect();
+    found.sort();
+    found.pop()
+}
 
 /// How the app sets up voice input.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -33,9 +46,9 @@ pub struct VoiceConfig {
     /// Read this WAV file (in real time) instead of the microphone. The app
     /// sets it from the environment variable `WARMLINE_AUDIO_INPUT`.
     pub audio_input_override: Option<PathBuf>,
-    /// The ggml Silero VAD model. `None`: `models_dir/ggml-silero-v5.1.2.bin`
-    /// if it exists, else whisper runs without VAD (the energy detector and
-    /// the hallucination filter still apply).
+    /// The ggml Silero VAD model. `None`: a `ggml-silero-*.bin` in
+    /// `models_dir` if there is one, else whisper runs without VAD (the
+    /// energy detector and the hallucination filter still apply).
     pub vad_model: Option<PathBuf>,
 }
 
@@ -97,10 +110,10 @@ fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
 impl VoiceService {
     /// The real service: microphone (or the override file) and whisper.cpp.
     pub fn new(config: VoiceConfig) -> Self {
-        let vad = config.vad_model.clone().or_else(|| {
-            let candidate = config.models_dir.join(DEFAULT_VAD_FILE);
-            candidate.is_file().then_some(candidate)
-        });
+        let vad = config
+            .vad_model
+            .clone()
+            .or_else(|| find_vad_model(&config.models_dir));
         let sources: SourceFactory = match config.audio_input_override.clone() {
             Some(path) => Arc::new(move || {
                 Box::new(WavFileSource::new(path.clone(), Pacing::RealTime)) as Box<dyn AudioSource>
@@ -385,9 +398,13 @@ impl Inner {
         let mut handle =
             |chunk: Vec<f32>, detector: &mut EndpointDetector, meter: &mut Vec<f32>| {
                 let mut ended = detector.push(&chunk);
-                for piece in chunk.chunks(800) {
-                    meter.extend_from_slice(piece);
-                    if meter.len() >= 800 {
+                // One level per 50 ms of audio (20 a second).
+                let mut rest = chunk.as_slice();
+                while !rest.is_empty() {
+                    let take = (800 - meter.len()).min(rest.len());
+                    meter.extend_from_slice(&rest[..take]);
+                    rest = &rest[take..];
+                    if meter.len() == 800 {
                         self.emit(VoiceEvent::Level {
                             level: level(meter),
                         });
@@ -400,6 +417,7 @@ impl Inner {
                 }
                 ended.take()
             };
+        let mut paused = false;
         let cancelled = loop {
             match control.try_recv() {
                 Ok(Control::Stop) => break false,
@@ -409,6 +427,7 @@ impl Inner {
             match audio.recv_timeout(Duration::from_millis(20)) {
                 Ok(CaptureEvent::Audio(chunk)) => {
                     if handle(chunk, &mut detector, &mut meter).is_some() {
+                        paused = true;
                         break false;
                     }
                 }
@@ -422,9 +441,11 @@ impl Inner {
             }
         };
         source.stop();
-        // Audio sent before the stop still counts.
+        // Audio sent before a press of the button still counts; after a
+        // pause ended the utterance, what follows is more of the pause.
         while let Ok(event) = audio.try_recv() {
             match event {
+                CaptureEvent::Audio(_) if paused => {}
                 CaptureEvent::Audio(chunk) => {
                     handle(chunk, &mut detector, &mut meter);
                 }
