@@ -1,1 +1,15 @@
-//! Loopback fault-injection infrastructure for Warmline's tests.
+//! Fault-injection tools for Warmline's tests: a reference server of the
+//! Warmline relay protocol whose state survives a restart
+//! ([`relay_server::RelayServer`]), and a loopback TCP proxy that cuts,
+//! refuses, stalls and slows connections ([`fault_proxy::FaultProxy`]).
+//!
+//! Nothing here is shipped in the app.
+
+pub mod fault_proxy;
+pub mod relay_server;
+
+pub use fault_proxy::{FaultProxy, Flow};
+pub use relay_server::{DeliveryCount, ReceivedMessage, RelayServer, RelayServerConfig};
+
+#[cfg(test)]
+mod tests;

@@ -4,3 +4,5 @@
 
 #[cfg(feature = "demo")]
 pub mod demo;
+#[cfg(feature = "relay")]
+pub mod relay;
