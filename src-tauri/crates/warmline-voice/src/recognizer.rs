@@ -73,17 +73,21 @@ impl DictationLanguage {
         self.language != Language::English
     }
 
-    /// A short sentence in the right script that biases whisper towards
-    /// punctuated text in that script. `None` for English: an English prompt
-    /// only makes whisper more likely to invent it back on silence.
+    /// A short sentence in the right script that whisper takes as the text
+    /// before the dictation: it biases the output to that script, to
+    /// punctuation, and to the words of a support conversation. (Instruction
+    /// prompts such as "以下是普通话的句子" were read back as the transcript of
+    /// short utterances; this one did best on our test sentences.) `None` for
+    /// English: an English prompt only makes whisper more likely to invent it
+    /// back on silence.
     pub fn initial_prompt(&self) -> Option<&'static str> {
         match (self.language, self.script) {
             (Language::English, _) => None,
-            (Language::Cantonese, _) => Some("以下是廣東話的句子，請用繁體中文。"),
+            (Language::Cantonese, _) => Some("你好，請問有咩可以幫到你？"),
             (Language::Mandarin, Some(ChineseScript::Traditional)) => {
-                Some("以下是普通話的句子，請用繁體中文。")
+                Some("你好，請問有什麼可以幫您？")
             }
-            (Language::Mandarin, _) => Some("以下是普通话的句子，请使用简体中文。"),
+            (Language::Mandarin, _) => Some("你好，请问有什么可以帮您？"),
         }
     }
 }
