@@ -48,11 +48,13 @@ fn texts_by(snapshot: &warmline_core::ConversationSnapshot, author: &str) -> Vec
     snapshot
         .messages
         .iter()
-        .filter(|m| match (&m.author, author) {
-            (Author::User, "user") => true,
-            (Author::Bot { .. }, "bot") => true,
-            (Author::Agent { .. }, "agent") => true,
-            _ => false,
+        .filter(|m| {
+            matches!(
+                (&m.author, author),
+                (Author::User, "user")
+                    | (Author::Bot { .. }, "bot")
+                    | (Author::Agent { .. }, "agent")
+            )
         })
         .filter_map(|m| match &m.body {
             MessageBody::Text { text } => Some(text.clone()),

@@ -463,7 +463,9 @@ async fn handle(
                             text: text.clone(),
                         });
                         let count = state.received.len() as u64;
-                        if config.bot_reply_every > 0 && count % config.bot_reply_every == 0 {
+                        if config.bot_reply_every > 0
+                            && count.is_multiple_of(config.bot_reply_every)
+                        {
                             state.push(
                                 &conversation,
                                 WireEvent::BotMessage {
