@@ -86,7 +86,9 @@ fn main() {
         "\n| model | language | audio | load | end of speech → text (median) | real-time factor | text |"
     );
     println!("|---|---|---|---|---|---|---|");
-    let cases: Vec<(&str, bool, &str, &str, Option<&Vec<f32>>)> = vec![
+    // (model file, multilingual, locale, label, audio)
+    type Case<'a> = (&'a str, bool, &'a str, &'a str, Option<&'a Vec<f32>>);
+    let cases: Vec<Case> = vec![
         (
             "ggml-tiny.en.bin",
             false,
