@@ -82,6 +82,15 @@ fn main() {
     );
     let mandarin_10s = espeak_mandarin(&temp, "zh10", "wo3 xiang3 cha2 yi2 xia4 wo3 de yin2 hang2 zhang4 hu4 yu2 e2. wo3 de ka3 jin1 tian1 zao3 shang4 zai4 shang1 dian4 bu4 neng2 yong4. wo3 yao4 da3 dian4 hua4 gei3 wo3 de er2 zi.");
 
+    // Other work on the machine slows whisper down a lot: say how busy it was.
+    let load = std::fs::read_to_string("/proc/loadavg").unwrap_or_default();
+    println!(
+        "load average before: {}",
+        load.split_whitespace()
+            .take(3)
+            .collect::<Vec<_>>()
+            .join(" ")
+    );
     println!(
         "\n| model | language | audio | load | end of speech → text (median) | real-time factor | text |"
     );

@@ -98,7 +98,9 @@ pub enum VoiceEvent {
         level: f32,
     },
     /// Text recognised so far while the user is still speaking. Replaced by
-    /// the next `partial` and finally by `final`.
+    /// the next `partial` and finally by `final`. Not sent at present: on a
+    /// 2-core machine re-transcribing the growing recording every 2 s would
+    /// keep both cores busy and delay the final text (see the crate README).
     Partial {
         /// Recognised text so far.
         text: String,
