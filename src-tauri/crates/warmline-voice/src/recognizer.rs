@@ -272,6 +272,42 @@ const SIMPLIFIED_FIXES: &[(&str, &str)] = &[("帐户", "账户"), ("帐号", "�
 /// The same words the other way: Taiwan writes 帳 where OpenCC gives 賬.
 const TRADITIONAL_FIXES: &[(&str, &str)] = &[("賬戶", "帳戶"), ("賬號", "帳號"), ("賬單", "帳單")];
 
+/// Collapses a run of four or more repeats of the same 1–4 characters (or
+/// words) into one: whisper sometimes loops ("汤汤汤汤汤", "the the the the")
+/// on unclear audio; nobody dictates a word four times in a row. Digits are
+/// left alone.
+pub fn collapse_repeats(text: &str) -> String {
+    let chars: Vec<char> = text.chars().collect();
+    let mut out: Vec<char> = Vec::with_capacity(chars.len());
+    let mut i = 0;
+    'outer: while i < chars.len() {
+        for unit in 1..=8usize {
+            if i + unit * 4 > chars.len() {
+                break;
+            }
+            let pattern = &chars[i..i + unit];
+            // Numbers repeat digits legitimately (1000000, 8888).
+            if pattern.iter().all(|c| c.is_whitespace()) || pattern.iter().any(|c| c.is_numeric()) {
+                continue;
+            }
+            let mut count = 1;
+            while i + unit * (count + 1) <= chars.len()
+                && &chars[i + unit * count..i + unit * (count + 1)] == pattern
+            {
+                count += 1;
+            }
+            if count >= 4 {
+                out.extend_from_slice(pattern);
+                i += unit * count;
+                continue 'outer;
+            }
+        }
+        out.push(chars[i]);
+        i += 1;
+    }
+    out.into_iter().collect()
+}
+
 /// Turns an engine's raw segments into the text to put in the text box:
 /// drops sound marks and hallucinated segments, joins the rest (with spaces
 /// for English, without for Chinese) and converts Chinese to the UI's script.
@@ -288,7 +324,10 @@ pub fn clean_transcript(segments: &[String], language: DictationLanguage) -> Str
     } else {
         kept.join(" ")
     };
-    let joined = joined.split_whitespace().collect::<Vec<_>>().join(" ");
+    let joined = collapse_repeats(&joined)
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
     match language.script {
         Some(script) => to_script(&joined, script),
         None => joined,
@@ -391,6 +430,18 @@ mod tests {
         // "Thank you" inside a real sentence is not a hallucination.
         let text = clean_transcript(&segs(&["Thank you, my card works now."]), en());
         assert_eq!(text, "Thank you, my card works now.");
+    }
+
+    #[test]
+    fn decoding_loops_collapse() {
+        assert_eq!(collapse_repeats("我的银汤汤汤汤汤汤汤汤"), "我的银汤");
+        assert_eq!(collapse_repeats("the the the the the end"), "the end");
+        assert_eq!(collapse_repeats("ha ha ha ha ha"), "ha ha");
+        // Three times is still speech ("no, no, no"), and so is 谢谢.
+        assert_eq!(collapse_repeats("no no no"), "no no no");
+        assert_eq!(collapse_repeats("谢谢你"), "谢谢你");
+        assert_eq!(collapse_repeats("1000000 and 8888"), "1000000 and 8888");
+        assert_eq!(collapse_repeats("一千万万万万"), "一千万");
     }
 
     #[test]

@@ -378,3 +378,63 @@ fn the_builtin_catalogue_is_sound() {
         assert!(catalogue.get(id).unwrap().multilingual, "{id}");
     }
 }
+
+/// Through the facade: progress events while downloading from the mirror,
+/// then the failure (the test server's bytes are not the real model, so the
+/// published checksum cannot match) and the model still missing.
+#[test]
+fn the_service_reports_progress_and_a_checksum_failure_as_events() {
+    use std::time::Duration;
+    use warmline_voice::{VoiceConfig, VoiceEvent, VoiceService};
+    let server = serve(model_bytes(SIZE), Behaviour::default());
+    let dir = tempfile::tempdir().unwrap();
+    let service = VoiceService::new(VoiceConfig {
+        models_dir: dir.path().to_path_buf(),
+        mirror: Some(server.base.clone()),
+        ..VoiceConfig::default()
+    });
+    let mut rx = service.subscribe();
+    service.download_model("tiny.en").unwrap();
+    assert_eq!(
+        service.download_model("no-such-model").unwrap_err(),
+        VoiceError::UnknownModel("no-such-model".into())
+    );
+    let deadline = std::time::Instant::now() + Duration::from_secs(20);
+    let mut events = Vec::new();
+    loop {
+        assert!(std::time::Instant::now() < deadline, "{events:?}");
+        match rx.try_recv() {
+            Ok(event) => {
+                let done = matches!(
+                    &event,
+                    VoiceEvent::Model { status, .. } if !matches!(status, ModelStatus::Downloading { .. })
+                );
+                events.push(event);
+                if done {
+                    break;
+                }
+            }
+            Err(_) => std::thread::sleep(Duration::from_millis(10)),
+        }
+    }
+    assert!(matches!(
+        events.first(),
+        Some(VoiceEvent::Model { id, status: ModelStatus::Downloading { .. } }) if id == "tiny.en"
+    ));
+    let failed: Vec<_> = events
+        .iter()
+        .filter_map(|e| match e {
+            VoiceEvent::Failed { error } => Some(error.message_id.as_str()),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(failed, ["voice-error-checksum-mismatch"]);
+    assert_eq!(
+        events.last(),
+        Some(&VoiceEvent::Model {
+            id: "tiny.en".into(),
+            status: ModelStatus::Missing
+        })
+    );
+    assert!(server.paths.lock().unwrap()[0].ends_with("/mirror/ggml-tiny.en.bin"));
+}
