@@ -474,8 +474,13 @@ impl SupportBackend for RelayBackend {
             .entry(conversation.clone())
             .or_insert(last_seq);
         let conversation = ConversationId(conversation);
-        // A connection this replaces is dropped here and closes.
-        lock(&self.sessions).insert(conversation.clone(), connection);
+        {
+            let mut sessions = lock(&self.sessions);
+            // Forget connections that ended, so the map holds live ones only.
+            sessions.retain(|_, c| c.is_alive());
+            // A connection this replaces is dropped here and closes.
+            sessions.insert(conversation.clone(), connection);
+        }
         Ok(BackendSession {
             conversation,
             events: events_rx,
