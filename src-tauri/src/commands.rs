@@ -10,6 +10,7 @@ use warmline_core::{
 };
 
 use crate::startup::StartupSettings;
+use crate::voice::{Voice, VoiceStatus};
 
 /// The conversation engine, as managed Tauri state.
 pub struct Conversation {
@@ -114,4 +115,33 @@ pub async fn save_draft(
     text: String,
 ) -> Result<(), UiError> {
     Ok(conversation.engine.save_draft(text).await?)
+}
+
+/// The microphone button's and the speech model's state.
+#[tauri::command]
+#[specta::specta]
+pub fn voice_status(voice: State<'_, Voice>) -> VoiceStatus {
+    voice.status()
+}
+
+/// First press of the microphone button: start listening.
+#[tauri::command]
+#[specta::specta]
+pub fn start_dictation(voice: State<'_, Voice>) -> Result<(), UiError> {
+    voice.start()
+}
+
+/// Second press: stop listening; the text arrives as a `VoiceUpdate`.
+#[tauri::command]
+#[specta::specta]
+pub fn stop_dictation(voice: State<'_, Voice>) -> Result<(), UiError> {
+    voice.stop()
+}
+
+/// Fetches the speech model for the UI language; progress arrives as
+/// `VoiceUpdate`s.
+#[tauri::command]
+#[specta::specta]
+pub fn download_speech_model(voice: State<'_, Voice>) -> Result<(), UiError> {
+    voice.download()
 }

@@ -6,6 +6,7 @@
 
 mod commands;
 mod startup;
+mod voice;
 
 use std::sync::Arc;
 
@@ -15,6 +16,7 @@ use warmline_core::{EngineConfig, EngineHandle, SupportBackend};
 
 pub use commands::{AppInfo, ConversationUpdate};
 pub use startup::StartupSettings;
+pub use voice::{DictationPhase, VoiceModelState, VoiceStatus, VoiceUpdate};
 
 /// The typed command and event list, shared by the app and by the test that
 /// checks `ui/src/bindings.ts` is current.
@@ -28,8 +30,12 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
             commands::cancel_person,
             commands::leave_message,
             commands::save_draft,
+            commands::voice_status,
+            commands::start_dictation,
+            commands::stop_dictation,
+            commands::download_speech_model,
         ])
-        .events(collect_events![ConversationUpdate])
+        .events(collect_events![ConversationUpdate, VoiceUpdate])
         // Timestamps are milliseconds since 1970: far below 2^53.
         .dangerously_cast_bigints_to_number()
         // Every type has one serde shape both ways; one name per type is simpler.
@@ -63,6 +69,13 @@ pub fn run() {
                 .clone()
                 .or_else(|| app.path().app_data_dir().ok());
             let store = startup::open_store(data_dir.as_deref());
+            let voice = voice::Voice::new(
+                warmline_voice::VoiceService::new(settings.voice_config(data_dir.as_deref())),
+                settings.locale.clone(),
+                settings.voice_sends_at_once,
+            );
+            forward_voice(app.handle().clone(), voice.subscribe());
+            app.manage(voice);
             let engine = tauri::async_runtime::block_on(async {
                 EngineHandle::start_with_store(
                     backend,
@@ -98,6 +111,29 @@ fn forward_changes(app: tauri::AppHandle, engine: &EngineHandle) {
                 Err(tokio::sync::broadcast::error::RecvError::Lagged(skipped)) => {
                     tracing::warn!(skipped, "the window fell behind the conversation");
                 }
+                Err(tokio::sync::broadcast::error::RecvError::Closed) => break,
+            }
+        }
+    });
+}
+
+/// Sends every voice event to the window, translated for it.
+fn forward_voice(
+    app: tauri::AppHandle,
+    mut events: tokio::sync::broadcast::Receiver<warmline_voice::VoiceEvent>,
+) {
+    tauri::async_runtime::spawn(async move {
+        loop {
+            match events.recv().await {
+                Ok(event) => {
+                    let update = app.state::<voice::Voice>().update_for(event);
+                    if let Err(error) = update.emit(&app) {
+                        tracing::warn!(%error, "could not send a voice event to the window");
+                    }
+                }
+                // Missed level readings do not matter; a missed state is
+                // repaired by the next status the window receives.
+                Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => {}
                 Err(tokio::sync::broadcast::error::RecvError::Closed) => break,
             }
         }

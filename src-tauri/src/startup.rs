@@ -25,6 +25,18 @@ pub struct StartupSettings {
     /// Where the conversation is kept, from `WARMLINE_DATA_DIR`; otherwise
     /// the platform's app-data directory.
     pub data_dir: Option<PathBuf>,
+    /// Read this WAV file instead of the microphone (`WARMLINE_AUDIO_INPUT`):
+    /// for tests, and for diagnosing a user's recording.
+    pub audio_input: Option<PathBuf>,
+    /// Where speech models are kept (`WARMLINE_MODELS_DIR`); otherwise the
+    /// `models` folder of the data directory.
+    pub models_dir: Option<PathBuf>,
+    /// Download speech models from this mirror instead of the default host
+    /// (`WARMLINE_MODEL_MIRROR`), which is blocked in some regions.
+    pub model_mirror: Option<String>,
+    /// Send recognized speech at once instead of putting it in the text box
+    /// (`WARMLINE_VOICE_SEND_AT_ONCE=1`).
+    pub voice_sends_at_once: bool,
 }
 
 impl StartupSettings {
@@ -32,7 +44,9 @@ impl StartupSettings {
     /// `WARMLINE_DATA_DIR`, and the demo variables `WARMLINE_DEMO_REPLY_DELAY_MS`, `WARMLINE_DEMO_QUEUE_STEP_MS`
     /// `WARMLINE_DEMO_AFTER_HOURS` (`1`: nobody is available) and
     /// `WARMLINE_DEMO_IDLE_CLOSE_MS` (the demo closes a conversation after this
-    /// long without a user message, as impatient chat services do).
+    /// long without a user message, as impatient chat services do), and the
+    /// voice variables `WARMLINE_AUDIO_INPUT`, `WARMLINE_MODELS_DIR`,
+    /// `WARMLINE_MODEL_MIRROR` and `WARMLINE_VOICE_SEND_AT_ONCE`.
     pub fn from_env() -> Self {
         Self::from_lookup(|name| std::env::var(name).ok(), sys_locale::get_locale)
     }
@@ -61,6 +75,27 @@ impl StartupSettings {
             data_dir: var("WARMLINE_DATA_DIR")
                 .filter(|dir| !dir.trim().is_empty())
                 .map(PathBuf::from),
+            audio_input: path(&var, "WARMLINE_AUDIO_INPUT"),
+            models_dir: path(&var, "WARMLINE_MODELS_DIR"),
+            model_mirror: var("WARMLINE_MODEL_MIRROR").filter(|url| !url.trim().is_empty()),
+            voice_sends_at_once: var("WARMLINE_VOICE_SEND_AT_ONCE")
+                .is_some_and(|v| v.trim() == "1"),
+        }
+    }
+
+    /// How voice input is set up: models in `WARMLINE_MODELS_DIR` or the
+    /// `models` folder of the data directory.
+    pub fn voice_config(&self, data_dir: Option<&Path>) -> warmline_voice::VoiceConfig {
+        let models_dir = self.models_dir.clone().unwrap_or_else(|| {
+            data_dir
+                .map(|dir| dir.join("models"))
+                .unwrap_or_else(|| std::env::temp_dir().join("warmline-models"))
+        });
+        warmline_voice::VoiceConfig {
+            models_dir,
+            mirror: self.model_mirror.clone(),
+            audio_input_override: self.audio_input.clone(),
+            vad_model: None,
         }
     }
 
@@ -68,6 +103,12 @@ impl StartupSettings {
     pub fn backend(&self) -> Arc<dyn SupportBackend> {
         Arc::new(DemoBackend::new(self.demo.clone()))
     }
+}
+
+fn path(var: &impl Fn(&str) -> Option<String>, name: &str) -> Option<PathBuf> {
+    var(name)
+        .filter(|value| !value.trim().is_empty())
+        .map(PathBuf::from)
 }
 
 fn millis(var: &impl Fn(&str) -> Option<String>, name: &str) -> Option<Duration> {

@@ -86,3 +86,66 @@ fn a_store_that_cannot_be_opened_is_reported_and_the_app_goes_on_in_memory() {
     );
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+fn voice_in(dir: &std::path::Path, locale: &str) -> voice::Voice {
+    let service = warmline_voice::VoiceService::new(warmline_voice::VoiceConfig {
+        models_dir: dir.to_path_buf(),
+        ..warmline_voice::VoiceConfig::default()
+    });
+    voice::Voice::new(service, locale.into(), false)
+}
+
+#[test]
+fn without_a_model_the_window_is_told_which_download_it_needs() {
+    let dir = std::env::temp_dir().join(format!("warmline-voice-app-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let catalogue = warmline_voice::Catalogue::builtin();
+    for (locale, language) in [
+        ("en-US", warmline_voice::Language::English),
+        ("zh-TW", warmline_voice::Language::Mandarin),
+    ] {
+        let voice = voice_in(&dir, locale);
+        let first = &catalogue.preference(language)[0];
+        let size = catalogue.get(first).unwrap().size_mib;
+        let status = voice.status();
+        assert_eq!(
+            status.model,
+            VoiceModelState::Missing {
+                megabytes: u32::try_from(size).unwrap()
+            },
+            "{locale}"
+        );
+        assert_eq!(status.phase, DictationPhase::Idle);
+        // Pressing the button says why nothing happens, in the user's words.
+        let error = voice.start().unwrap_err();
+        assert_eq!(error.message_id, "voice-error-no-model");
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn voice_events_reach_the_window_translated() {
+    let dir = std::env::temp_dir().join(format!("warmline-voice-events-{}", std::process::id()));
+    let voice = voice_in(&dir, "zh-CN");
+    use warmline_voice::VoiceEvent;
+    assert_eq!(
+        voice.update_for(VoiceEvent::Final { text: "  ".into() }),
+        VoiceUpdate::NothingHeard
+    );
+    assert_eq!(
+        voice.update_for(VoiceEvent::Final {
+            text: "我的包裹".into()
+        }),
+        VoiceUpdate::Final {
+            text: "我的包裹".into()
+        }
+    );
+    let lost = warmline_voice::VoiceError::DeviceLost("unplugged".into()).to_failure();
+    match voice.update_for(VoiceEvent::Failed { error: lost }) {
+        VoiceUpdate::Failed { error } => {
+            assert_eq!(error.message_id, "voice-error-device-lost");
+            assert!(error.args.is_empty(), "no detail reaches the window");
+        }
+        other => panic!("{other:?}"),
+    }
+}

@@ -29,11 +29,23 @@ export const commands = {
 	 *  The window calls this as the user types (debounced).
 	 */
 	saveDraft: (text: string) => typedError<null, UiError>(__TAURI_INVOKE("save_draft", { text })),
+	/**  The microphone button's and the speech model's state. */
+	voiceStatus: () => __TAURI_INVOKE<VoiceStatus>("voice_status"),
+	/**  First press of the microphone button: start listening. */
+	startDictation: () => typedError<null, UiError>(__TAURI_INVOKE("start_dictation")),
+	/**  Second press: stop listening; the text arrives as a `VoiceUpdate`. */
+	stopDictation: () => typedError<null, UiError>(__TAURI_INVOKE("stop_dictation")),
+	/**
+	 *  Fetches the speech model for the UI language; progress arrives as
+	 *  `VoiceUpdate`s.
+	 */
+	downloadSpeechModel: () => typedError<null, UiError>(__TAURI_INVOKE("download_speech_model")),
 };
 
 /** Events */
 export const events = {
 	conversationUpdate: makeEvent<ConversationUpdate, ConversationUpdate>("conversation-update"),
+	voiceUpdate: makeEvent<VoiceUpdate, VoiceUpdate>("voice-update"),
 };
 
 /* Types */
@@ -180,6 +192,15 @@ export type DeliveryState =
 /**  Came from the backend. */
 "received";
 
+/**  What the microphone button is doing. */
+export type DictationPhase = 
+/**  Waiting for a press. */
+"idle" | 
+/**  Capturing speech (a second press stops). */
+"listening" | 
+/**  Turning the captured speech into text. */
+"working";
+
 /**
  *  Every error code the UI can receive. The UI maps each one to the Fluent
  *  message [`ErrorCode::message_id`] names; `locales/*\/warmline.ftl` must have
@@ -199,7 +220,27 @@ export type ErrorCode =
 /**  The conversation engine has stopped (the app is closing). */
 "engineStopped" | 
 /**  The conversation could not be saved on this computer. */
-"storageFailed";
+"storageFailed" | 
+/**  Voice input: no microphone is connected. */
+"noMicrophone" | 
+/**  Voice input: the system does not let Warmline use the microphone. */
+"microphonePermissionDenied" | 
+/**  Voice input: the microphone stopped working while the user spoke. */
+"microphoneLost" | 
+/**  Voice input: no speech model is installed yet. */
+"noSpeechModel" | 
+/**  Voice input: the speech model file is damaged. */
+"speechModelCorrupt" | 
+/**  Voice input: the computer does not have enough memory for the model. */
+"outOfMemory" | 
+/**  Voice input: the speech model could not be downloaded. */
+"modelDownloadFailed" | 
+/**  Voice input: the downloaded or imported model is not the expected file. */
+"modelChecksumMismatch" | 
+/**  Voice input: the speech could not be turned into text. */
+"recognitionFailed" | 
+/**  Voice input: the audio file given instead of the microphone cannot be read. */
+"audioFileUnreadable";
 
 /**  Where the user stands in reaching a person. */
 export type HandoffState = 
@@ -291,6 +332,61 @@ export type UiError = {
 	/**  Arguments of that message. */
 	args: { [key in string]: MessageArg },
 };
+
+/**  Whether a speech model is there, on its way, or unusable. */
+export type VoiceModelState = 
+/**  No model on this computer; typing works, speaking needs a download. */
+{ state: "missing"; 
+/**  The size of the default model, so the user knows what to expect. */
+megabytes: number } | 
+/**  Being downloaded. */
+{ state: "downloading"; 
+/**  How far, when the server said how big the file is. */
+percent: number | null } | 
+/**  Ready to turn speech into text. */
+{ state: "ready" } | 
+/**  A model file is there but cannot be used; it must be fetched again. */
+{ state: "corrupt"; 
+/**  The size of the default model, for the "get it again" button. */
+megabytes: number };
+
+/**  The whole voice state, as the window draws it. */
+export type VoiceStatus = {
+	/**  The speech model. */
+	model: VoiceModelState,
+	/**  The microphone button. */
+	phase: DictationPhase,
+	/**
+	 *  Send recognized text at once instead of putting it in the text box
+	 *  (a caregiver's setting, `WARMLINE_VOICE_SEND_AT_ONCE=1`).
+	 */
+	sendAtOnce: boolean,
+};
+
+/**  One voice event, pushed to the window. */
+export type VoiceUpdate = 
+/**  The model or the button changed state. */
+{ kind: "status"; 
+/**  The new state. */
+status: VoiceStatus } | 
+/**  How loud the microphone is, 0 to 1, many times a second while listening. */
+{ kind: "level"; 
+/**  Loudness, 0 (silence) to 1. */
+level: number | null } | 
+/**  Text recognized so far while the user is still speaking. */
+{ kind: "partial"; 
+/**  The text so far. */
+text: string } | 
+/**  The final text of one utterance. */
+{ kind: "final"; 
+/**  What the user said, in the script of the UI language. */
+text: string } | 
+/**  The capture ended without any speech in it. */
+{ kind: "nothingHeard" } | 
+/**  Something went wrong; whatever was said or typed is kept. */
+{ kind: "failed"; 
+/**  What happened, for the user. */
+error: UiError };
 
 /* Tauri Specta runtime */
 async function typedError<T, E>(result: Promise<T>): Promise<{ status: "ok"; data: T } | { status: "error"; error: E }> {

@@ -27,6 +27,7 @@ import type {
   MessageId,
   UiError,
 } from "../bindings";
+import { createFakeVoice, type FakeVoiceControl } from "./fakeVoice";
 import { WarmlineError, type Unsubscribe, type WarmlineBackend } from "./types";
 
 export type FakeCommand = "snapshot" | "sendMessage" | "requestPerson" | "cancelPerson" | "leaveMessage";
@@ -70,6 +71,8 @@ export interface FakeControl {
   callCount(command: FakeCommand): number;
   listenerCount(): number;
   state(): ConversationSnapshot;
+  /** Voice input (see fakeVoice.ts). */
+  readonly voice: FakeVoiceControl;
 }
 
 declare global {
@@ -457,7 +460,10 @@ export function createFakeBackend(params: URLSearchParams): WarmlineBackend {
     addMessage(BOT, WELCOME);
   }
 
+  const voice = createFakeVoice(params, () => replyDelayMs);
+
   const control: FakeControl = {
+    voice: voice.control,
     emit,
     addMessage,
     addNotice,
@@ -502,6 +508,7 @@ export function createFakeBackend(params: URLSearchParams): WarmlineBackend {
   window.__warmlineFake = control;
 
   return {
+    ...voice.api,
     appInfo(): Promise<AppInfo> {
       return Promise.resolve({ locale, version: "0.0.0-fake" });
     },

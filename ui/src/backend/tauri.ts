@@ -2,7 +2,7 @@
 // (result objects, Tauri events) to the WarmlineBackend interface.
 import type { Event } from "@tauri-apps/api/event";
 import { commands, events } from "../bindings";
-import type { ConversationEvent, UiError } from "../bindings";
+import type { ConversationEvent, UiError, VoiceUpdate } from "../bindings";
 import { WarmlineError, isUiError, type Unsubscribe, type WarmlineBackend } from "./types";
 
 /** What every fallible tauri-specta command resolves with. */
@@ -41,6 +41,24 @@ export function createTauriBackend(): WarmlineBackend {
     },
     onEvent: async (callback): Promise<Unsubscribe> => {
       const unlisten = await events.conversationUpdate.listen((event: Event<ConversationEvent>) => {
+        callback(event.payload);
+      });
+      return () => {
+        unlisten();
+      };
+    },
+    voiceStatus: () => commands.voiceStatus(),
+    startDictation: async () => {
+      unwrap(await commands.startDictation());
+    },
+    stopDictation: async () => {
+      unwrap(await commands.stopDictation());
+    },
+    downloadSpeechModel: async () => {
+      unwrap(await commands.downloadSpeechModel());
+    },
+    onVoiceEvent: async (callback): Promise<Unsubscribe> => {
+      const unlisten = await events.voiceUpdate.listen((event: Event<VoiceUpdate>) => {
         callback(event.payload);
       });
       return () => {

@@ -5,6 +5,8 @@ import type {
   MessageArg,
   MessageId,
   UiError,
+  VoiceStatus,
+  VoiceUpdate,
 } from "../bindings";
 
 /** Stops delivering events to the callback given to `onEvent`. */
@@ -35,6 +37,17 @@ export interface WarmlineBackend {
    * live, so that a snapshot fetched afterwards cannot miss an event.
    */
   onEvent(callback: (event: ConversationEvent) => void): Promise<Unsubscribe>;
+
+  /** The microphone button's and the speech model's state. */
+  voiceStatus(): Promise<VoiceStatus>;
+  /** Starts listening (the first press of the microphone button). */
+  startDictation(): Promise<void>;
+  /** Stops listening and turns what was said into text (the second press). */
+  stopDictation(): Promise<void>;
+  /** Fetches the speech model; progress arrives as voice events. */
+  downloadSpeechModel(): Promise<void>;
+  /** Subscribes to voice events (levels, recognized text, state changes). */
+  onVoiceEvent(callback: (update: VoiceUpdate) => void): Promise<Unsubscribe>;
 }
 
 /** The message id shown when a failure carries no usable UiError. */

@@ -7,6 +7,8 @@ import { Composer } from "./Composer";
 import { HandoffStatus } from "./HandoffStatus";
 import { EMPTY_LEAVE_MESSAGE, LeaveMessageForm, type LeaveMessageFields } from "./LeaveMessageForm";
 import { Transcript } from "./Transcript";
+import { VoiceButton, VoiceStatusLine } from "./VoiceInput";
+import { useVoice } from "../useVoice";
 
 const EMPTY_MESSAGE_ERROR = { messageId: "error-empty-message", args: {} };
 
@@ -82,6 +84,22 @@ export function App({ backend, t }: { backend: WarmlineBackend; t: Localizer }) 
   const [leaveError, setLeaveError] = useState<{ error: DisplayError; retry: boolean } | null>(null);
 
   useDraftKeeping(backend, view.loaded, view.savedDraft, draft, setDraft);
+
+  const draftRef = useRef(draft);
+  draftRef.current = draft;
+  const micRef = useRef<HTMLButtonElement>(null);
+  // Recognized words go into the text box; the focus follows them there,
+  // with the caret at the end, ready to edit or send.
+  const afterVoiceInsert = useCallback(() => {
+    requestAnimationFrame(() => {
+      const input = inputRef.current;
+      if (input) {
+        input.focus();
+        input.setSelectionRange(input.value.length, input.value.length);
+      }
+    });
+  }, []);
+  const { voice, press: pressMic, download: downloadModel } = useVoice(backend, draftRef, setDraft, afterVoiceInsert);
 
   const waiting = view.loaded && isWaitingForPerson(view.handoff);
   const offered = view.loaded && view.personOffered;
@@ -264,6 +282,8 @@ export function App({ backend, t }: { backend: WarmlineBackend; t: Localizer }) 
         onDraft={setDraft}
         onSend={() => void send()}
         inputRef={inputRef}
+        voiceButton={<VoiceButton voice={voice} onPress={pressMic} buttonRef={micRef} t={t} />}
+        voiceStatus={<VoiceStatusLine voice={voice} onDownload={downloadModel} t={t} />}
         t={t}
       />
     </div>

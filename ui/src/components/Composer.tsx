@@ -1,4 +1,4 @@
-import type { Ref } from "preact";
+import type { ComponentChildren, Ref } from "preact";
 import type { TargetedKeyboardEvent } from "preact";
 import type { Localizer } from "../i18n";
 
@@ -12,9 +12,13 @@ export function Composer(props: {
   onDraft: (draft: string) => void;
   onSend: () => void;
   inputRef: Ref<HTMLTextAreaElement>;
+  /** The microphone button, beside the text box. */
+  voiceButton: ComponentChildren;
+  /** What voice input is doing, under the text box. */
+  voiceStatus: ComponentChildren;
   t: Localizer;
 }) {
-  const { draft, onDraft, onSend, inputRef, t } = props;
+  const { draft, onDraft, onSend, inputRef, voiceButton, voiceStatus, t } = props;
 
   function onKeyDown(event: TargetedKeyboardEvent<HTMLTextAreaElement>): void {
     // WebKit (the webview on macOS and Linux) reports the Enter that ends an
@@ -52,10 +56,12 @@ export function Composer(props: {
           }}
           onKeyDown={onKeyDown}
         />
+        {voiceButton}
         <button id="send-button" class="button button--send" type="submit">
           {t.format("send-button")}
         </button>
       </div>
+      {voiceStatus}
     </form>
   );
 }

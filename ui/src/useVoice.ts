@@ -1,0 +1,88 @@
+import { useCallback, useEffect, useReducer, useRef } from "preact/hooks";
+import { toDisplayError, type WarmlineBackend } from "./backend/types";
+import { initialVoiceView, insertRecognized, reduceVoice, type VoiceView } from "./voice";
+
+/**
+ * Voice input for the window: follows the engine's voice events, and puts
+ * recognized words into the text box (after whatever is typed there), or
+ * sends them at once when a caregiver chose so and the box was empty.
+ */
+export function useVoice(
+  backend: WarmlineBackend,
+  draftRef: { readonly current: string },
+  setDraft: (update: (draft: string) => string) => void,
+  afterInsert: () => void,
+): { voice: VoiceView; press: () => void; download: () => void } {
+  const [voice, dispatch] = useReducer(reduceVoice, initialVoiceView);
+  const voiceRef = useRef(voice);
+  voiceRef.current = voice;
+
+  useEffect(() => {
+    let disposed = false;
+    // Read through a function: the subscription may be torn down while a
+    // call is awaited.
+    const isDisposed = (): boolean => disposed;
+    let unsubscribe: (() => void) | null = null;
+
+    async function onFinal(text: string): Promise<void> {
+      const sendAtOnce = voiceRef.current.status?.sendAtOnce === true;
+      if (sendAtOnce && draftRef.current.trim() === "") {
+        try {
+          await backend.sendMessage(text);
+          dispatch({ type: "outcome", outcome: { kind: "doneSent" } });
+          return;
+        } catch (reason) {
+          // Not sent: the words go into the text box instead of being lost.
+          setDraft((draft) => insertRecognized(draft, text));
+          dispatch({ type: "outcome", outcome: { kind: "error", error: toDisplayError(reason) } });
+          afterInsert();
+          return;
+        }
+      }
+      setDraft((draft) => insertRecognized(draft, text));
+      dispatch({ type: "outcome", outcome: { kind: "done" } });
+      afterInsert();
+    }
+
+    async function start(): Promise<void> {
+      const stop = await backend.onVoiceEvent((update) => {
+        dispatch({ type: "update", update });
+        if (update.kind === "final") {
+          void onFinal(update.text);
+        }
+      });
+      if (disposed) {
+        stop();
+        return;
+      }
+      unsubscribe = stop;
+      const status = await backend.voiceStatus();
+      if (!isDisposed()) {
+        dispatch({ type: "status", status });
+      }
+    }
+    // Without voice the window still works fully by typing.
+    start().catch(() => undefined);
+    return () => {
+      disposed = true;
+      unsubscribe?.();
+    };
+  }, [backend, draftRef, setDraft, afterInsert]);
+
+  const press = useCallback(() => {
+    const phase = voiceRef.current.status?.phase ?? "idle";
+    const call = phase === "listening" ? backend.stopDictation() : backend.startDictation();
+    call.catch((reason: unknown) => {
+      dispatch({ type: "outcome", outcome: { kind: "error", error: toDisplayError(reason) } });
+    });
+  }, [backend]);
+
+  const download = useCallback(() => {
+    dispatch({ type: "outcome", outcome: null });
+    backend.downloadSpeechModel().catch((reason: unknown) => {
+      dispatch({ type: "outcome", outcome: { kind: "error", error: toDisplayError(reason) } });
+    });
+  }, [backend]);
+
+  return { voice, press, download };
+}
