@@ -75,7 +75,9 @@ fn the_conversation_continues_after_the_service_closes_it_for_inactivity() {
     // Finishing the sentence gets an answer in the continued conversation.
     app.driver.send_keys(&input, " say thank you").unwrap();
     app.driver.click(&app.wait_for("#send-button")).unwrap();
-    app.wait_for_text("#transcript", "the bot's answer after the silence", |text| {
-        text.contains("I was going to say thank you") && text.contains("You are welcome")
-    });
+    app.wait_for_text(
+        "#transcript",
+        "the bot's answer after the silence",
+        |text| text.contains("I was going to say thank you") && text.contains("You are welcome"),
+    );
 }

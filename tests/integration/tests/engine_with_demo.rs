@@ -169,13 +169,19 @@ async fn an_hour_of_silence_while_waiting_for_a_person_does_not_drop_the_user() 
         EngineConfig::new("en-US"),
     );
     eventually(&engine, "welcome", |s| s.messages.len() == 1).await;
-    engine.send_text("Where is my parcel?".into()).await.unwrap();
+    engine
+        .send_text("Where is my parcel?".into())
+        .await
+        .unwrap();
     engine.request_person(HandoffReason::Button).await.unwrap();
     eventually(&engine, "queued", |s| {
         matches!(s.handoff, HandoffState::Queued { .. })
     })
     .await;
-    engine.save_draft("I was going to say".into()).await.unwrap();
+    engine
+        .save_draft("I was going to say".into())
+        .await
+        .unwrap();
 
     tokio::time::sleep(Duration::from_secs(3600)).await;
 

@@ -318,7 +318,10 @@ async fn an_idle_conversation_is_closed_and_forgotten_but_activity_keeps_it_open
     let _answer = next_said(&mut session.events).await;
 
     let closed = next_said(&mut session.events).await;
-    assert!(matches!(closed, BackendEvent::ConversationClosed), "{closed:?}");
+    assert!(
+        matches!(closed, BackendEvent::ConversationClosed),
+        "{closed:?}"
+    );
     let error = demo
         .send_message(&session.conversation, message("are you there?"))
         .await
@@ -341,5 +344,8 @@ async fn an_idle_conversation_is_closed_and_forgotten_but_activity_keeps_it_open
         .await
         .unwrap();
     let first = bot_text(next_said(&mut resumed.events).await);
-    assert_eq!(first, Localizer::new("en-US").format("demo-faq-greeting", None));
+    assert_eq!(
+        first,
+        Localizer::new("en-US").format("demo-faq-greeting", None)
+    );
 }
