@@ -1,0 +1,215 @@
+//! Speaking instead of typing, in the real app: the microphone button reads
+//! a recording (`WARMLINE_AUDIO_INPUT`) instead of the microphone, whisper.cpp
+//! turns it into text with real weights, and the words appear in the text box
+//! for the user to check, not sent.
+//!
+//! Needs `WARMLINE_TEST_MODELS`, the folder `tests/models/fetch-models`
+//! fills (`ggml-tiny.en.bin`, `ggml-base.bin`), and `espeak-ng`.
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use warmline_e2e::{wait_until, App};
+
+fn test_models() -> PathBuf {
+    let dir = PathBuf::from(
+        std::env::var_os("WARMLINE_TEST_MODELS")
+            .expect("WARMLINE_TEST_MODELS must name the folder tests/models/fetch-models fills"),
+    );
+    for file in ["ggml-tiny.en.bin", "ggml-base.bin"] {
+        assert!(
+            dir.join(file).is_file(),
+            "{} is missing",
+            dir.join(file).display()
+        );
+    }
+    dir
+}
+
+/// A models folder as a caregiver's import would leave it: the files under
+/// the names the app's catalogue knows.
+fn models_folder(scratch: &Path) -> PathBuf {
+    let source = test_models();
+    let models = scratch.join("models");
+    std::fs::create_dir_all(&models).unwrap();
+    for file in ["ggml-tiny.en.bin", "ggml-base.bin"] {
+        let link = models.join(file);
+        let _ = std::fs::remove_file(&link);
+        std::os::unix::fs::symlink(source.join(file), &link).unwrap();
+    }
+    models
+}
+
+/// Speech from espeak-ng, with a second of silence after it so the pause
+/// detector ends listening by itself.
+fn speech(scratch: &Path, name: &str, voice: &str, text: &str) -> PathBuf {
+    let raw = scratch.join(format!("{name}-raw.wav"));
+    let status = std::process::Command::new("espeak-ng")
+        .args(["-v", voice, "-s", "140", "-w"])
+        .arg(&raw)
+        .arg(text)
+        .status()
+        .expect("espeak-ng is installed");
+    assert!(status.success(), "espeak-ng failed");
+    let padded = scratch.join(format!("{name}.wav"));
+    let status = std::process::Command::new("sox")
+        .arg(&raw)
+        .arg(&padded)
+        .args(["pad", "0.3", "1.5"])
+        .status()
+        .expect("sox is installed");
+    assert!(status.success(), "sox failed");
+    padded
+}
+
+fn text_box(app: &App) -> String {
+    app.driver
+        .execute(
+            "return document.querySelector('#composer-input').value;",
+            vec![],
+        )
+        .ok()
+        .and_then(|value| value.as_str().map(str::to_owned))
+        .unwrap_or_default()
+}
+
+/// Presses the microphone, lets the recording play, and returns what lands
+/// in the text box.
+fn dictate(locale: &str, recording: &Path, models: &Path, typed: &str) -> (App, String) {
+    let recording = recording.to_string_lossy().into_owned();
+    let models = models.to_string_lossy().into_owned();
+    let app = App::launch(&[
+        ("WARMLINE_LOCALE", locale),
+        ("WARMLINE_AUDIO_INPUT", &recording),
+        ("WARMLINE_MODELS_DIR", &models),
+    ]);
+    app.wait_for_attribute("data-loaded", "true");
+    app.wait_for_element_attribute("#mic-button", "data-voice-state", "idle");
+    let input = app.wait_for("#composer-input");
+    if !typed.is_empty() {
+        app.driver.send_keys(&input, typed).unwrap();
+    }
+    app.driver.click(&app.wait_for("#mic-button")).unwrap();
+    app.wait_for_element_attribute("#mic-button", "data-voice-state", "listening");
+    let text = wait_until(
+        Duration::from_secs(120),
+        "recognized words in the text box",
+        || {
+            let text = text_box(&app);
+            if text.trim() != typed.trim() {
+                Ok(Some(text))
+            } else {
+                Err(format!("text box: {text:?}"))
+            }
+        },
+    );
+    (app, text)
+}
+
+fn nothing_was_sent(app: &App) {
+    let sent = app
+        .driver
+        .find_all("#transcript .message[data-author-kind='user']")
+        .unwrap();
+    assert!(
+        sent.is_empty(),
+        "recognized words are not sent without the user"
+    );
+}
+
+/// Edit distance between two sequences, for word and character error rates.
+fn edit_distance<T: PartialEq>(reference: &[T], heard: &[T]) -> usize {
+    let mut previous: Vec<usize> = (0..=heard.len()).collect();
+    for (i, r) in reference.iter().enumerate() {
+        let mut current = vec![i + 1];
+        for (j, h) in heard.iter().enumerate() {
+            let substitution = previous[j] + usize::from(r != h);
+            current.push(substitution.min(previous[j + 1] + 1).min(current[j] + 1));
+        }
+        previous = current;
+    }
+    previous[heard.len()]
+}
+
+fn words(text: &str) -> Vec<String> {
+    text.split_whitespace()
+        .map(|w| {
+            w.trim_matches(|c: char| !c.is_alphanumeric())
+                .to_lowercase()
+        })
+        .filter(|w| !w.is_empty())
+        .collect()
+}
+
+fn han(text: &str) -> Vec<char> {
+    text.chars()
+        .filter(|c| ('\u{4e00}'..='\u{9fff}').contains(c))
+        .collect()
+}
+
+#[test]
+fn edit_distance_counts_substitutions_insertions_and_deletions() {
+    assert_eq!(edit_distance(&words("a b c"), &words("a b c")), 0);
+    assert_eq!(edit_distance(&words("a b c"), &words("a x c d")), 2);
+    assert_eq!(edit_distance(&han("你好我想"), &han("你我想人")), 2);
+}
+
+#[test]
+fn a_spoken_english_sentence_lands_in_the_text_box_after_what_was_typed() {
+    const SAID: &str = "I would like to check the balance of my bank account.";
+    let scratch =
+        std::env::temp_dir().join(format!("warmline-e2e-voice-en-{}", std::process::id()));
+    std::fs::create_dir_all(&scratch).unwrap();
+    let models = models_folder(&scratch);
+    let wav = speech(&scratch, "en", "en-us", SAID);
+    let (app, text) = dictate("en-US", &wav, &models, "Hello.");
+    let recognized = text
+        .strip_prefix("Hello. ")
+        .unwrap_or_else(|| panic!("the typed words come first, then a space: {text:?}"));
+    let reference = words(SAID);
+    let wer = edit_distance(&reference, &words(recognized)) as f64 / reference.len() as f64;
+    println!(
+        "English (tiny.en) heard {recognized:?}: WER {:.1}%",
+        wer * 100.0
+    );
+    assert!(wer <= 0.3, "WER {wer}: {recognized:?}");
+    app.wait_for_text("#voice-status", "the done message", |t| t.contains("Done"));
+    app.wait_for_element_attribute("#mic-button", "data-voice-state", "idle");
+    nothing_was_sent(&app);
+    app.screenshot("voice-english");
+    drop(app);
+    let _ = std::fs::remove_dir_all(&scratch);
+}
+
+#[test]
+fn a_spoken_mandarin_sentence_lands_in_the_text_box_in_simplified_characters() {
+    const SAID: &str = "我的密码忘了，请帮我。";
+    let scratch =
+        std::env::temp_dir().join(format!("warmline-e2e-voice-zh-{}", std::process::id()));
+    std::fs::create_dir_all(&scratch).unwrap();
+    let models = models_folder(&scratch);
+    let wav = speech(
+        &scratch,
+        "zh",
+        "cmn-latn-pinyin",
+        "wo3 de mi4 ma3 wang4 le, qing3 bang1 wo3.",
+    );
+    let (app, text) = dictate("zh-CN", &wav, &models, "");
+    let reference = han(SAID);
+    let cer = edit_distance(&reference, &han(&text)) as f64 / reference.len() as f64;
+    println!("Mandarin (base) heard {text:?}: CER {:.1}%", cer * 100.0);
+    // espeak-ng's robotic Mandarin costs whisper base about a third of the
+    // characters; the bound catches a broken pipeline, not base's accuracy.
+    assert!(cer <= 0.5, "CER {cer}: {text:?}");
+    for traditional in ['碼', '請', '幫'] {
+        assert!(
+            !text.contains(traditional),
+            "simplified script expected: {text:?}"
+        );
+    }
+    app.wait_for_element_attribute("#mic-button", "data-voice-state", "idle");
+    nothing_was_sent(&app);
+    app.screenshot("voice-mandarin");
+    drop(app);
+    let _ = std::fs::remove_dir_all(&scratch);
+}
