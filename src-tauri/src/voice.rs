@@ -94,47 +94,38 @@ pub struct Voice {
     service: warmline_voice::VoiceService,
     locale: String,
     send_at_once: bool,
+    /// The model fetched on first use for the UI language (the catalogue's
+    /// first choice), worked out once: status is asked for on every
+    /// download progress event.
+    first_use_model: Option<String>,
 }
 
 impl Voice {
     /// Wraps a voice service for the given UI language.
     pub fn new(service: warmline_voice::VoiceService, locale: String, send_at_once: bool) -> Self {
+        let first_use_model = warmline_voice::Catalogue::builtin()
+            .preference(language_of(&locale))
+            .first()
+            .cloned();
         Self {
             service,
             locale,
             send_at_once,
+            first_use_model,
         }
-    }
-
-    /// The language dictation uses for the UI language.
-    fn language(&self) -> warmline_voice::Language {
-        if self.locale.starts_with("zh") {
-            warmline_voice::Language::Mandarin
-        } else {
-            warmline_voice::Language::English
-        }
-    }
-
-    /// The model fetched on first use for this UI language.
-    fn first_use_model(&self) -> Option<String> {
-        warmline_voice::Catalogue::builtin()
-            .preference(self.language())
-            .first()
-            .cloned()
     }
 
     /// The state the window draws.
     pub fn status(&self) -> VoiceStatus {
         let raw = self.service.status();
-        let ready = match self.language() {
+        let ready = match language_of(&self.locale) {
             warmline_voice::Language::English => raw.english_model.is_some(),
             _ => raw.chinese_model.is_some(),
         };
-        let wanted = self.first_use_model();
         let summary = raw
             .models
             .iter()
-            .find(|model| Some(&model.id) == wanted.as_ref());
+            .find(|model| Some(&model.id) == self.first_use_model.as_ref());
         let megabytes = summary.map_or(0, |model| {
             u32::try_from(model.size_bytes.div_ceil(1 << 20)).unwrap_or(u32::MAX)
         });
@@ -185,11 +176,11 @@ impl Voice {
 
     /// Fetches the model for this UI language in the background.
     pub fn download(&self) -> Result<(), UiError> {
-        let Some(id) = self.first_use_model() else {
+        let Some(id) = self.first_use_model.as_deref() else {
             return Err(UiError::from(ErrorCode::NoSpeechModel));
         };
         self.service
-            .download_model(&id)
+            .download_model(id)
             .map_err(|error| ui_error(&error))
     }
 
@@ -213,6 +204,15 @@ impl Voice {
     /// Every event of the service, for forwarding to the window.
     pub fn subscribe(&self) -> tokio::sync::broadcast::Receiver<warmline_voice::VoiceEvent> {
         self.service.subscribe()
+    }
+}
+
+/// The language dictation uses for a UI language.
+fn language_of(locale: &str) -> warmline_voice::Language {
+    if locale.starts_with("zh") {
+        warmline_voice::Language::Mandarin
+    } else {
+        warmline_voice::Language::English
     }
 }
 
