@@ -27,12 +27,17 @@ fn test_models() -> PathBuf {
 }
 
 /// A models folder as a caregiver's import would leave it: the files under
-/// the names the app's catalogue knows.
+/// the names the app's catalogue knows, and the Silero VAD model.
 fn models_folder(scratch: &Path) -> PathBuf {
     let source = test_models();
     let models = scratch.join("models");
     std::fs::create_dir_all(&models).unwrap();
-    for file in ["ggml-tiny.en.bin", "ggml-base.bin"] {
+    let vad = std::fs::read_dir(&source)
+        .unwrap()
+        .filter_map(|entry| entry.ok()?.file_name().into_string().ok())
+        .find(|name| name.starts_with("ggml-silero-") && name.ends_with(".bin"))
+        .expect("the Silero VAD model is in WARMLINE_TEST_MODELS");
+    for file in ["ggml-tiny.en.bin", "ggml-base.bin", vad.as_str()] {
         let link = models.join(file);
         let _ = std::fs::remove_file(&link);
         std::os::unix::fs::symlink(source.join(file), &link).unwrap();
@@ -40,26 +45,19 @@ fn models_folder(scratch: &Path) -> PathBuf {
     models
 }
 
-/// Speech from espeak-ng, with a second of silence after it so the pause
-/// detector ends listening by itself.
+/// Speech from espeak-ng, a little slower than its default (as an older
+/// speaker would talk). Listening ends with the file, as it would after the
+/// user's pause.
 fn speech(scratch: &Path, name: &str, voice: &str, text: &str) -> PathBuf {
-    let raw = scratch.join(format!("{name}-raw.wav"));
+    let wav = scratch.join(format!("{name}.wav"));
     let status = std::process::Command::new("espeak-ng")
-        .args(["-v", voice, "-s", "140", "-w"])
-        .arg(&raw)
+        .args(["-v", voice, "-s", "130", "-w"])
+        .arg(&wav)
         .arg(text)
         .status()
         .expect("espeak-ng is installed");
     assert!(status.success(), "espeak-ng failed");
-    let padded = scratch.join(format!("{name}.wav"));
-    let status = std::process::Command::new("sox")
-        .arg(&raw)
-        .arg(&padded)
-        .args(["pad", "0.3", "1.5"])
-        .status()
-        .expect("sox is installed");
-    assert!(status.success(), "sox failed");
-    padded
+    wav
 }
 
 fn text_box(app: &App) -> String {
@@ -156,7 +154,8 @@ fn edit_distance_counts_substitutions_insertions_and_deletions() {
 
 #[test]
 fn a_spoken_english_sentence_lands_in_the_text_box_after_what_was_typed() {
-    const SAID: &str = "I would like to check the balance of my bank account.";
+    const SAID: &str = "I would like to check the balance of my bank account. \
+        My card was not working at the shop this morning.";
     let scratch =
         std::env::temp_dir().join(format!("warmline-e2e-voice-en-{}", std::process::id()));
     std::fs::create_dir_all(&scratch).unwrap();
@@ -181,9 +180,33 @@ fn a_spoken_english_sentence_lands_in_the_text_box_after_what_was_typed() {
     let _ = std::fs::remove_dir_all(&scratch);
 }
 
+/// A real recorded voice (LibriVox, from Debian's pocketsphinx-testdata).
+#[test]
+fn a_real_recorded_english_sentence_becomes_the_right_text() {
+    const RECORDING: &str =
+        "/usr/share/pocketsphinx/test/data/librivox/sense_and_sensibility_01_austen_64kb-0920.wav";
+    const SAID: &str =
+        "had he married a more amiable woman he might have been made still more respectable than he was";
+    let scratch =
+        std::env::temp_dir().join(format!("warmline-e2e-voice-real-{}", std::process::id()));
+    std::fs::create_dir_all(&scratch).unwrap();
+    let models = models_folder(&scratch);
+    let (app, text) = dictate("en-US", Path::new(RECORDING), &models, "");
+    let reference = words(SAID);
+    let wer = edit_distance(&reference, &words(&text)) as f64 / reference.len() as f64;
+    println!(
+        "LibriVox 0920 (tiny.en) heard {text:?}: WER {:.1}%",
+        wer * 100.0
+    );
+    assert!(wer <= 0.1, "WER {wer}: {text:?}");
+    nothing_was_sent(&app);
+    drop(app);
+    let _ = std::fs::remove_dir_all(&scratch);
+}
+
 #[test]
 fn a_spoken_mandarin_sentence_lands_in_the_text_box_in_simplified_characters() {
-    const SAID: &str = "我的密码忘了，请帮我。";
+    const SAID: &str = "我要打电话给我的儿子。";
     let scratch =
         std::env::temp_dir().join(format!("warmline-e2e-voice-zh-{}", std::process::id()));
     std::fs::create_dir_all(&scratch).unwrap();
@@ -192,16 +215,18 @@ fn a_spoken_mandarin_sentence_lands_in_the_text_box_in_simplified_characters() {
         &scratch,
         "zh",
         "cmn-latn-pinyin",
-        "wo3 de mi4 ma3 wang4 le, qing3 bang1 wo3.",
+        "wo3 yao4 da3 dian4 hua4 gei3 wo3 de er2 zi.",
     );
     let (app, text) = dictate("zh-CN", &wav, &models, "");
     let reference = han(SAID);
     let cer = edit_distance(&reference, &han(&text)) as f64 / reference.len() as f64;
     println!("Mandarin (base) heard {text:?}: CER {:.1}%", cer * 100.0);
-    // espeak-ng's robotic Mandarin costs whisper base about a third of the
-    // characters; the bound catches a broken pipeline, not base's accuracy.
-    assert!(cer <= 0.5, "CER {cer}: {text:?}");
-    for traditional in ['碼', '請', '幫'] {
+    // espeak-ng's robotic Mandarin costs whisper base a fifth to a half of
+    // the characters (the real recording in the closing note of the voice
+    // issue: 2 of 19); the bound, the same as the voice crate's, catches a
+    // broken pipeline (wrong language, script or audio), not base's accuracy.
+    assert!(cer <= 0.6, "CER {cer}: {text:?}");
+    for traditional in ['電', '話', '給', '兒'] {
         assert!(
             !text.contains(traditional),
             "simplified script expected: {text:?}"
