@@ -995,30 +995,42 @@ async fn reconnect_waits_grow_with_jitter_between_half_and_all_of_the_backoff() 
     assert_ne!(reconnect_gaps(2).await, gaps);
 }
 
+/// An engine whose timers wait ten minutes, so that only a shortcut can
+/// explain a quick retry.
+fn start_with_long_backoff(backend: &Arc<ScriptedBackend>) -> EngineHandle {
+    start_with(
+        backend,
+        EngineConfig {
+            retry_initial: Duration::from_secs(600),
+            retry_max: Duration::from_secs(600),
+            ..EngineConfig::new("en-US")
+        },
+    )
+}
+
+/// Once online, sends `text` and waits until its first send failed and it
+/// waits to be retried (the backend's script fails the first send).
+async fn send_that_will_retry(engine: &EngineHandle, text: &str) -> MessageId {
+    eventually(engine, "online", |s| {
+        s.connection == ConnectionState::Online
+    })
+    .await;
+    let id = engine.send_text(text.into()).await.unwrap();
+    eventually(engine, "will retry", |s| {
+        s.messages[0].delivery == DeliveryState::WillRetry
+    })
+    .await;
+    id
+}
+
 #[tokio::test(start_paused = true)]
 async fn a_resend_waiting_on_its_timer_goes_at_once_when_the_backend_speaks() {
     let backend = ScriptedBackend::with(Script {
         send_failures: 1,
         ..Script::default()
     });
-    // A long backoff, so only the shortcut can explain a quick delivery.
-    let engine = start_with(
-        &backend,
-        EngineConfig {
-            retry_initial: Duration::from_secs(600),
-            retry_max: Duration::from_secs(600),
-            ..EngineConfig::new("en-US")
-        },
-    );
-    eventually(&engine, "online", |s| {
-        s.connection == ConnectionState::Online
-    })
-    .await;
-    let id = engine.send_text("are you there?".into()).await.unwrap();
-    eventually(&engine, "will retry", |s| {
-        s.messages[0].delivery == DeliveryState::WillRetry
-    })
-    .await;
+    let engine = start_with_long_backoff(&backend);
+    let id = send_that_will_retry(&engine, "are you there?").await;
     let failed_at = Instant::now();
 
     backend
@@ -1046,14 +1058,7 @@ async fn a_reconnect_waiting_on_its_timer_goes_at_once_when_the_adapter_says_rea
         open_failures: 1,
         ..Script::default()
     });
-    let engine = start_with(
-        &backend,
-        EngineConfig {
-            retry_initial: Duration::from_secs(600),
-            retry_max: Duration::from_secs(600),
-            ..EngineConfig::new("en-US")
-        },
-    );
+    let engine = start_with_long_backoff(&backend);
     let id = engine.send_text("hello".into()).await.unwrap();
     eventually(&engine, "first open failed", |_| {
         backend.script().opened.len() == 1
@@ -1088,23 +1093,8 @@ async fn a_resend_waiting_on_its_timer_goes_with_the_new_connection() {
         send_failures: 1,
         ..Script::default()
     });
-    let engine = start_with(
-        &backend,
-        EngineConfig {
-            retry_initial: Duration::from_secs(600),
-            retry_max: Duration::from_secs(600),
-            ..EngineConfig::new("en-US")
-        },
-    );
-    eventually(&engine, "online", |s| {
-        s.connection == ConnectionState::Online
-    })
-    .await;
-    engine.send_text("still there?".into()).await.unwrap();
-    eventually(&engine, "will retry", |s| {
-        s.messages[0].delivery == DeliveryState::WillRetry
-    })
-    .await;
+    let engine = start_with_long_backoff(&backend);
+    send_that_will_retry(&engine, "still there?").await;
     let failed_at = Instant::now();
     // The connection drops; the adapter soon reports the backend reachable.
     backend.script().sessions.clear();
