@@ -97,6 +97,8 @@ error-backend-rejected = The service did not accept this. Nothing you wrote is l
 error-unsupported = This service does not offer that.
 error-engine-stopped = Warmline is closing. Please start it again.
 error-storage-failed = Warmline could not save the conversation on this computer. You can keep writing, but the history may not be kept after Warmline is closed.
+error-sign-in-refused = Warmline cannot sign in to the service. Ask the person who set it up. Nothing you wrote is lost; it will be sent once the sign-in works again.
+error-credentials-unavailable = Warmline cannot reach its sign-in details on this computer right now. It keeps trying. Nothing you wrote is lost.
 error-unknown = Something went wrong. Nothing you wrote is lost.
 
 ## Speaking instead of typing (the microphone button beside the text box)

@@ -93,6 +93,8 @@ error-backend-rejected = 服务没有接受这个请求。您写的内容没有�
 error-unsupported = 这个服务不提供此功能。
 error-engine-stopped = Warmline 正在关闭，请重新打开。
 error-storage-failed = Warmline 无法在这台电脑上保存对话。您可以继续输入，但关闭 Warmline 后记录可能不会保留。
+error-sign-in-refused = Warmline 无法登录客服服务。请联系为您设置的人。您写的内容没有丢失，登录恢复后会发送出去。
+error-credentials-unavailable = Warmline 暂时读取不到这台电脑上保存的登录信息，正在继续尝试。您写的内容没有丢失。
 error-unknown = 出了点问题。您写的内容没有丢失。
 
 ## Speaking instead of typing (the microphone button beside the text box)

@@ -93,6 +93,8 @@ error-backend-rejected = 服務沒有接受這個請求。您寫的內容沒有�
 error-unsupported = 這個服務不提供此功能。
 error-engine-stopped = Warmline 正在關閉，請重新開啟。
 error-storage-failed = Warmline 無法在這台電腦上儲存對話。您可以繼續輸入，但關閉 Warmline 後紀錄可能不會保留。
+error-sign-in-refused = Warmline 無法登入客服服務。請聯絡為您設定的人。您寫的內容沒有遺失，登入恢復後會傳送出去。
+error-credentials-unavailable = Warmline 暫時讀取不到這台電腦上儲存的登入資訊，正在繼續嘗試。您寫的內容沒有遺失。
 error-unknown = 出了點問題。您寫的內容沒有遺失。
 
 ## Speaking instead of typing (the microphone button beside the text box)

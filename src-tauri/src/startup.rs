@@ -188,4 +188,10 @@ impl ConversationStore for UnavailableStore {
     fn save_draft(&self, draft: &str) -> Result<(), StoreError> {
         self.memory.save_draft(draft)
     }
+    fn save_resume_value(&self, key: &str, value: Option<&str>) -> Result<(), StoreError> {
+        self.memory.save_resume_value(key, value)
+    }
+    fn load_resume_value(&self, key: &str) -> Result<Option<String>, StoreError> {
+        self.memory.load_resume_value(key)
+    }
 }

@@ -1,11 +1,13 @@
 // Localization: every word the window shows comes from the Fluent files in
-// /locales/<locale>/warmline.ftl, bundled at build time.
+// /locales/<locale>/*.ftl (one file per area: warmline.ftl for the chat,
+// settings.ftl for the caregiver's settings, …), bundled at build time.
+// demo.ftl holds the demo service's own replies, which Rust formats.
 import { FluentBundle, FluentResource } from "@fluent/bundle";
 import { negotiateLanguages } from "@fluent/langneg";
 import type { MessageArg } from "./bindings";
 import { UNKNOWN_ERROR_MESSAGE_ID } from "./backend/types";
 
-const SOURCES = import.meta.glob<string>("../../locales/*/warmline.ftl", {
+const SOURCES = import.meta.glob<string>("../../locales/*/*.ftl", {
   query: "?raw",
   import: "default",
   eager: true,
@@ -13,13 +15,27 @@ const SOURCES = import.meta.glob<string>("../../locales/*/warmline.ftl", {
 
 export const DEFAULT_LOCALE = "en-US";
 
-/** locale → Fluent source, for every locale folder that has a warmline.ftl. */
-const SOURCE_BY_LOCALE = new Map<string, string>(
-  Object.entries(SOURCES).flatMap(([path, source]) => {
-    const match = /\/locales\/([^/]+)\/warmline\.ftl$/.exec(path);
-    return match?.[1] ? [[match[1], source] as const] : [];
-  }),
-);
+/** Files the window does not read: the demo service's replies, formatted by Rust. */
+const NOT_FOR_THE_WINDOW = new Set(["demo.ftl"]);
+
+/** locale → its Fluent files as [file name, source], for every locale folder with a warmline.ftl. */
+const SOURCE_BY_LOCALE = new Map<string, [string, string][]>();
+for (const [path, source] of Object.entries(SOURCES).sort(([a], [b]) => a.localeCompare(b))) {
+  const match = /\/locales\/([^/]+)\/([^/]+\.ftl)$/.exec(path);
+  const locale = match?.[1];
+  const file = match?.[2];
+  if (locale === undefined || file === undefined || NOT_FOR_THE_WINDOW.has(file)) {
+    continue;
+  }
+  const files = SOURCE_BY_LOCALE.get(locale) ?? [];
+  files.push([file, source]);
+  SOURCE_BY_LOCALE.set(locale, files);
+}
+for (const [locale, files] of SOURCE_BY_LOCALE) {
+  if (!files.some(([file]) => file === "warmline.ftl")) {
+    SOURCE_BY_LOCALE.delete(locale);
+  }
+}
 
 export const AVAILABLE_LOCALES: readonly string[] = [...SOURCE_BY_LOCALE.keys()].sort();
 
@@ -41,14 +57,17 @@ export function negotiateLocale(requested: string): string {
 }
 
 function makeBundle(locale: string): FluentBundle | null {
-  const source = SOURCE_BY_LOCALE.get(locale);
-  if (source === undefined) {
+  const files = SOURCE_BY_LOCALE.get(locale);
+  if (files === undefined) {
     return null;
   }
   const bundle = new FluentBundle(locale, { useIsolating: false });
-  const errors = bundle.addResource(new FluentResource(source));
-  for (const error of errors) {
-    console.warn(`warmline: ${locale}/warmline.ftl: ${error.message}`);
+  for (const [file, source] of files) {
+    // Two files defining one id is an error Fluent reports here.
+    const errors = bundle.addResource(new FluentResource(source));
+    for (const error of errors) {
+      console.warn(`warmline: ${locale}/${file}: ${error.message}`);
+    }
   }
   return bundle;
 }

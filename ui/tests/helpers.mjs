@@ -218,13 +218,24 @@ export async function addBotMessages(page, count) {
 }
 
 /** Formats Fluent messages in Node, to compare with what the window shows. */
+/** The Fluent files the window reads for a locale: every .ftl but the demo's replies. */
+export async function windowFluentFiles(locale) {
+  const { readdir } = await import("node:fs/promises");
+  const names = (await readdir(path.join(LOCALES_DIR, locale))).filter((n) => n.endsWith(".ftl") && n !== "demo.ftl");
+  return names.sort();
+}
+
 export async function loadFluent(locale) {
   const { FluentBundle, FluentResource } = await import("@fluent/bundle");
-  const source = await readFile(path.join(LOCALES_DIR, locale, "warmline.ftl"), "utf8");
   const bundle = new FluentBundle(locale, { useIsolating: false });
-  const errors = bundle.addResource(new FluentResource(source));
-  if (errors.length > 0) {
-    throw new Error(`${locale}/warmline.ftl: ${errors.map((e) => e.message).join("; ")}`);
+  let source = "";
+  for (const file of await windowFluentFiles(locale)) {
+    const text = await readFile(path.join(LOCALES_DIR, locale, file), "utf8");
+    const errors = bundle.addResource(new FluentResource(text));
+    if (errors.length > 0) {
+      throw new Error(`${locale}/${file}: ${errors.map((e) => e.message).join("; ")}`);
+    }
+    source += `\n${text}`;
   }
   const ids = [...source.matchAll(/^([a-z][a-z0-9-]*)\s*=/gm)].map((m) => m[1]);
   // The variables each message uses ($name, $position, …).

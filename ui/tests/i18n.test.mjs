@@ -3,7 +3,17 @@ import assert from "node:assert/strict";
 import { readFile, readdir } from "node:fs/promises";
 import path from "node:path";
 import { before, describe, test } from "node:test";
-import { fake, loadFluent, openApp, textOf, UI_DIR, useBrowser, waitForAttribute, waitForText } from "./helpers.mjs";
+import {
+  fake,
+  loadFluent,
+  openApp,
+  textOf,
+  UI_DIR,
+  useBrowser,
+  waitForAttribute,
+  waitForText,
+  windowFluentFiles,
+} from "./helpers.mjs";
 
 const LOCALES = ["en-US", "zh-CN", "zh-TW"];
 const NUMERIC = new Set(["position", "minutes", "count", "seconds"]);
@@ -25,8 +35,15 @@ before(async () => {
 
 describe("locale files", () => {
   test("all three locales have the same message ids and placeables", async () => {
+    const files = await windowFluentFiles("en-US");
+    for (const locale of ["zh-CN", "zh-TW"]) {
+      assert.deepEqual(await windowFluentFiles(locale), files, `${locale} has the same files as en-US`);
+    }
     const shape = async (locale) => {
-      const source = await readFile(path.join(UI_DIR, "..", "locales", locale, "warmline.ftl"), "utf8");
+      let source = "";
+      for (const file of files) {
+        source += `\n${await readFile(path.join(UI_DIR, "..", "locales", locale, file), "utf8")}`;
+      }
       const entries = source.split(/\n(?=[a-z][a-z0-9-]*\s*=)/).flatMap((chunk) => {
         const id = /^([a-z][a-z0-9-]*)\s*=/.exec(chunk)?.[1];
         if (!id) return [];
@@ -53,7 +70,7 @@ describe("locale files", () => {
     };
     await walk(path.join(UI_DIR, "src"));
     const prefixes =
-      "app|demo|person|handoff|transcript|author|delivery|typing|composer|send|connection|notice|error|leave";
+      "app|demo|person|handoff|transcript|author|delivery|typing|composer|send|connection|notice|error|leave|settings|field|pin|check|profile";
     // String literals that look like message ids, except JSX attributes
     // (id="send-button"), comparisons (=== "notice") and case labels.
     const pattern = new RegExp(`(?<!(?:[=!]==\\s*|case\\s+|[a-zA-Z]=))"((?:${prefixes})(?:-[a-z0-9]+)+)"`, "g");

@@ -140,6 +140,19 @@ pub enum BackendEvent {
     },
     /// The backend closed the conversation (for example after inactivity).
     ConversationClosed,
+    /// Everything this stream delivered before this event is in Warmline's
+    /// hands: the engine writes `value` under `key` into the profile's store
+    /// *after* it stored every earlier event, so an adapter that restarts
+    /// from its stored cursor (a relay event number, a Matrix `since` token)
+    /// never skips an event and repeats at most the last one. Build it with
+    /// [`ResumeState::checkpoint`](crate::store::ResumeState::checkpoint),
+    /// which namespaces the key. Never shown to the user.
+    Checkpoint {
+        /// The full store key, as [`ResumeState::full_key`](crate::store::ResumeState::full_key) gives it.
+        key: String,
+        /// The value to keep, e.g. the last event number.
+        value: String,
+    },
 }
 
 /// An open conversation: its id and the stream of what happens in it.
@@ -173,12 +186,28 @@ pub enum BackendError {
     /// The backend does not offer this at all (see [`crate::Capabilities`]).
     #[error("the backend does not support {0}")]
     Unsupported(&'static str),
+    /// The backend refused Warmline's sign-in: a wrong, expired or revoked
+    /// token or password, or none entered. Trying again does not help until
+    /// the caregiver gives new sign-in details; nothing the user wrote is
+    /// dropped meanwhile.
+    #[error("the backend refused the sign-in: {0}")]
+    Unauthorized(String),
+    /// Warmline could not read the sign-in details it keeps for this
+    /// backend (the system keyring is locked, missing or failing). Trying
+    /// again later may work.
+    #[error("the sign-in details cannot be read: {0}")]
+    CredentialsUnavailable(String),
 }
 
 impl BackendError {
     /// True when trying the same request again later may succeed.
     pub fn is_transient(&self) -> bool {
-        matches!(self, Self::Unreachable(_))
+        matches!(self, Self::Unreachable(_) | Self::CredentialsUnavailable(_))
+    }
+
+    /// True when only new sign-in details can make the request succeed.
+    pub fn needs_sign_in(&self) -> bool {
+        matches!(self, Self::Unauthorized(_))
     }
 }
 

@@ -1006,6 +1006,11 @@ impl Engine {
                 self.set_handoff(HandoffState::Unavailable);
             }
             BackendEvent::ConversationClosed => self.conversation_closed(),
+            BackendEvent::Checkpoint { key, value } => {
+                // Everything before this event was stored above, in order.
+                let stored = self.store.save_resume_value(&key, Some(&value));
+                self.check_store(stored);
+            }
         }
     }
 }

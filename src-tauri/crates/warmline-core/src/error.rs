@@ -48,11 +48,17 @@ pub enum ErrorCode {
     RecognitionFailed,
     /// Voice input: the audio file given instead of the microphone cannot be read.
     AudioFileUnreadable,
+    /// The service refused Warmline's sign-in; the caregiver must enter new
+    /// sign-in details.
+    SignInRefused,
+    /// Warmline cannot read its sign-in details (the system keyring is
+    /// locked or missing); it keeps trying.
+    CredentialsUnavailable,
 }
 
 impl ErrorCode {
     /// All codes, for tests that check every code has a message.
-    pub const ALL: [ErrorCode; 17] = [
+    pub const ALL: [ErrorCode; 19] = [
         ErrorCode::EmptyMessage,
         ErrorCode::BackendUnreachable,
         ErrorCode::BackendMalformed,
@@ -70,6 +76,8 @@ impl ErrorCode {
         ErrorCode::ModelChecksumMismatch,
         ErrorCode::RecognitionFailed,
         ErrorCode::AudioFileUnreadable,
+        ErrorCode::SignInRefused,
+        ErrorCode::CredentialsUnavailable,
     ];
 
     /// The Fluent message id that explains this error to the user.
@@ -92,6 +100,8 @@ impl ErrorCode {
             ErrorCode::ModelChecksumMismatch => "voice-error-checksum-mismatch",
             ErrorCode::RecognitionFailed => "voice-error-recognition-failed",
             ErrorCode::AudioFileUnreadable => "voice-error-audio-file",
+            ErrorCode::SignInRefused => "error-sign-in-refused",
+            ErrorCode::CredentialsUnavailable => "error-credentials-unavailable",
         }
     }
 }
@@ -164,6 +174,8 @@ pub fn backend_error_code(error: &BackendError) -> ErrorCode {
         BackendError::Malformed(_) => ErrorCode::BackendMalformed,
         BackendError::Rejected(_) => ErrorCode::BackendRejected,
         BackendError::Unsupported(_) => ErrorCode::Unsupported,
+        BackendError::Unauthorized(_) => ErrorCode::SignInRefused,
+        BackendError::CredentialsUnavailable(_) => ErrorCode::CredentialsUnavailable,
     }
 }
 

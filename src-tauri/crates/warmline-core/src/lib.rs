@@ -12,6 +12,7 @@ pub mod engine;
 pub mod error;
 pub mod events;
 pub mod intent;
+pub mod secret;
 pub mod store;
 pub mod summary;
 
@@ -28,5 +29,8 @@ pub use engine::{EngineConfig, EngineHandle};
 pub use error::{EngineError, ErrorCode, UiError};
 pub use events::{ConversationChange, ConversationEvent, ConversationSnapshot};
 pub use intent::{Intent, PhraseSet, PhraseSetError, UrgentTopic};
-pub use store::{ConversationStore, MemoryStore, PendingHandoff, StoreError, StoredConversation};
+pub use secret::{MemorySecrets, Secret, SecretError, SecretSource};
+pub use store::{
+    ConversationStore, MemoryStore, PendingHandoff, ResumeState, StoreError, StoredConversation,
+};
 pub use summary::{HandoffSummary, SummaryAuthor, SummaryLine};

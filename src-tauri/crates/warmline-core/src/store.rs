@@ -5,7 +5,9 @@
 //! message is stored before it is sent, a handoff request before it is made.
 //! `warmline-store` implements it on SQLite; [`MemoryStore`] here serves tests.
 
-use std::sync::{Mutex, PoisonError};
+use std::collections::BTreeMap;
+use std::fmt;
+use std::sync::{Arc, Mutex, PoisonError};
 
 use serde::{Deserialize, Serialize};
 
@@ -36,6 +38,9 @@ pub struct StoredConversation {
     pub conversation: Option<ConversationId>,
     /// What the user was typing.
     pub draft: String,
+    /// The adapter's resume values (cursors, sync tokens), by full key; see
+    /// [`ResumeState`].
+    pub resume: BTreeMap<String, String>,
 }
 
 impl StoredConversation {
@@ -86,6 +91,82 @@ pub trait ConversationStore: Send + Sync {
         -> Result<(), StoreError>;
     /// Records what the user is typing.
     fn save_draft(&self, draft: &str) -> Result<(), StoreError>;
+    /// Records (or, with `None`, removes) one of the adapter's resume
+    /// values; see [`ResumeState`].
+    fn save_resume_value(&self, key: &str, value: Option<&str>) -> Result<(), StoreError>;
+    /// Reads one of the adapter's resume values.
+    fn load_resume_value(&self, key: &str) -> Result<Option<String>, StoreError>;
+}
+
+/// An adapter's small durable key-value space in its profile's store: where
+/// it keeps what it needs to resume after a restart (the relay's last event
+/// number, Matrix's `since` token, a Chatwoot contact id).
+///
+/// Keys are namespaced by the adapter's kind, so a profile whose kind
+/// changes never reads another adapter's values. Values that follow the
+/// event stream (cursors) should be written by emitting
+/// [`BackendEvent::Checkpoint`](crate::BackendEvent::Checkpoint), which the
+/// engine stores in order after the events before it; [`ResumeState::set`]
+/// suits values independent of the stream.
+#[derive(Clone)]
+pub struct ResumeState {
+    store: Arc<dyn ConversationStore>,
+    namespace: String,
+}
+
+impl fmt::Debug for ResumeState {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ResumeState")
+            .field("namespace", &self.namespace)
+            .finish_non_exhaustive()
+    }
+}
+
+impl ResumeState {
+    /// The resume space of adapter `kind` in `store`.
+    pub fn new(store: Arc<dyn ConversationStore>, kind: &str) -> Self {
+        Self {
+            store,
+            namespace: kind.to_owned(),
+        }
+    }
+
+    /// A resume space that lives in memory only (tests, and adapters used
+    /// without a store).
+    pub fn in_memory(kind: &str) -> Self {
+        Self::new(Arc::new(MemoryStore::new()), kind)
+    }
+
+    /// The store key of `key`: `<kind>/<key>`.
+    pub fn full_key(&self, key: &str) -> String {
+        format!("{}/{key}", self.namespace)
+    }
+
+    /// The value stored under `key`. A store that cannot be read gives
+    /// `None` (the adapter then starts from scratch, as after a first run).
+    pub fn get(&self, key: &str) -> Option<String> {
+        match self.store.load_resume_value(&self.full_key(key)) {
+            Ok(value) => value,
+            Err(error) => {
+                tracing::warn!(%error, key, "reading adapter resume state failed");
+                None
+            }
+        }
+    }
+
+    /// The event that makes the engine store `value` under `key` once every
+    /// event before it is stored (see [`BackendEvent::Checkpoint`](crate::BackendEvent::Checkpoint)).
+    pub fn checkpoint(&self, key: &str, value: impl Into<String>) -> crate::BackendEvent {
+        crate::BackendEvent::Checkpoint {
+            key: self.full_key(key),
+            value: value.into(),
+        }
+    }
+
+    /// Stores `value` under `key`, or removes it with `None`.
+    pub fn set(&self, key: &str, value: Option<&str>) -> Result<(), StoreError> {
+        self.store.save_resume_value(&self.full_key(key), value)
+    }
 }
 
 /// A store in memory: for tests, and as the fallback when the real store
@@ -158,5 +239,19 @@ impl ConversationStore for MemoryStore {
             state.draft = draft.to_owned();
             Ok(())
         })
+    }
+
+    fn save_resume_value(&self, key: &str, value: Option<&str>) -> Result<(), StoreError> {
+        self.with(|state| {
+            match value {
+                Some(value) => state.resume.insert(key.to_owned(), value.to_owned()),
+                None => state.resume.remove(key),
+            };
+            Ok(())
+        })
+    }
+
+    fn load_resume_value(&self, key: &str) -> Result<Option<String>, StoreError> {
+        Ok(self.with(|state| state.resume.get(key).cloned()))
     }
 }

@@ -80,6 +80,23 @@ fn files_of(locale: &str) -> BTreeSet<&'static str> {
 }
 
 #[test]
+fn every_file_of_every_locale_folder_is_embedded() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../locales");
+    for locale in SUPPORTED_LOCALES {
+        let on_disk: BTreeSet<String> = std::fs::read_dir(root.join(locale))
+            .unwrap_or_else(|error| panic!("reading locales/{locale}: {error}"))
+            .filter_map(|entry| entry.ok()?.file_name().into_string().ok())
+            .filter(|name| name.ends_with(".ftl"))
+            .collect();
+        let embedded: BTreeSet<String> = files_of(locale).into_iter().map(str::to_owned).collect();
+        assert_eq!(
+            embedded, on_disk,
+            "locales/{locale}: add new .ftl files to locale_files! in lib.rs"
+        );
+    }
+}
+
+#[test]
 fn every_locale_has_every_file_of_the_reference() {
     let reference = files_of(FALLBACK_LOCALE);
     for locale in SUPPORTED_LOCALES {

@@ -81,6 +81,15 @@ const MIGRATIONS: &[&str] = &[
         value TEXT NOT NULL
     );
     ",
+    // 2: adapter resume state (cursors, sync tokens), kept apart from the
+    // conversation's own state so an adapter can never overwrite it.
+    "
+    CREATE TABLE resume (
+        -- `<adapter kind>/<key>`, see warmline_core::ResumeState.
+        key   TEXT PRIMARY KEY,
+        value TEXT NOT NULL
+    );
+    ",
 ];
 
 /// [`HandoffState`] as JSON.
@@ -349,6 +358,30 @@ fn read_state(connection: &Connection) -> Result<(HashMap<String, String>, usize
     Ok((state, skipped))
 }
 
+/// Every readable adapter resume value (an unreadable one is left out: the
+/// adapter then starts from scratch for that key).
+fn read_resume(
+    connection: &Connection,
+) -> Result<std::collections::BTreeMap<String, String>, StoreError> {
+    let mut statement = connection
+        .prepare_cached("SELECT key, value FROM resume")
+        .map_err(classify)?;
+    let rows = statement
+        .query_map([], |row| {
+            Ok(text(row, 0)?
+                .zip(text(row, 1)?)
+                .map(|(key, value)| (key.to_owned(), value.to_owned())))
+        })
+        .map_err(classify)?;
+    let mut resume = std::collections::BTreeMap::new();
+    for row in rows {
+        if let Some((key, value)) = row.map_err(classify)? {
+            resume.insert(key, value);
+        }
+    }
+    Ok(resume)
+}
+
 /// Parses an optional JSON value of the `state` table; an unreadable one is
 /// counted in `skipped` and logged by key and error category only (serde's
 /// message may quote the content).
@@ -396,6 +429,7 @@ impl ConversationStore for SqliteStore {
         let pending_handoff = from_json::<PendingHandoff>(&state, KEY_PENDING, &mut skipped);
         let conversation = state.get(KEY_CONVERSATION).cloned().map(ConversationId);
         let draft = state.get(KEY_DRAFT).cloned().unwrap_or_default();
+        let resume = read_resume(&connection)?;
         self.skipped.store(skipped, Ordering::Relaxed);
         Ok(StoredConversation {
             messages,
@@ -403,6 +437,7 @@ impl ConversationStore for SqliteStore {
             pending_handoff,
             conversation,
             draft,
+            resume,
         })
     }
 
@@ -464,6 +499,35 @@ impl ConversationStore for SqliteStore {
 
     fn save_draft(&self, draft: &str) -> Result<(), StoreError> {
         self.put(KEY_DRAFT, Some(draft))
+    }
+
+    fn save_resume_value(&self, key: &str, value: Option<&str>) -> Result<(), StoreError> {
+        let connection = self.connection();
+        match value {
+            Some(value) => connection
+                .prepare_cached(
+                    "INSERT INTO resume (key, value) VALUES (?1, ?2)
+                     ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                )
+                .and_then(|mut statement| statement.execute(params![key, value])),
+            None => connection
+                .prepare_cached("DELETE FROM resume WHERE key = ?1")
+                .and_then(|mut statement| statement.execute(params![key])),
+        }
+        .map(drop)
+        .map_err(classify)
+    }
+
+    fn load_resume_value(&self, key: &str) -> Result<Option<String>, StoreError> {
+        let connection = self.connection();
+        let mut statement = connection
+            .prepare_cached("SELECT value FROM resume WHERE key = ?1")
+            .map_err(classify)?;
+        let mut rows = statement.query(params![key]).map_err(classify)?;
+        match rows.next().map_err(classify)? {
+            Some(row) => Ok(text(row, 0).map_err(classify)?.map(str::to_owned)),
+            None => Ok(None),
+        }
     }
 }
 

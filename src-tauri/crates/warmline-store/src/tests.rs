@@ -109,6 +109,28 @@ fn behaves_like_a_conversation_store(store: &dyn ConversationStore) {
 
     store.save_draft("我想问一下 👓 my bill").unwrap();
     assert_eq!(store.load().unwrap().draft, "我想问一下 👓 my bill");
+
+    // Adapter resume values: set, replace, remove, each kept by its key.
+    assert_eq!(store.load_resume_value("relay/cursor").unwrap(), None);
+    store.save_resume_value("relay/cursor", Some("41")).unwrap();
+    store
+        .save_resume_value("matrix/since", Some("s72_594"))
+        .unwrap();
+    store.save_resume_value("relay/cursor", Some("42")).unwrap();
+    assert_eq!(
+        store.load_resume_value("relay/cursor").unwrap().as_deref(),
+        Some("42")
+    );
+    let loaded = store.load().unwrap();
+    assert_eq!(loaded.resume.len(), 2);
+    assert_eq!(loaded.resume["matrix/since"], "s72_594");
+    store.save_resume_value("matrix/since", None).unwrap();
+    assert_eq!(store.load_resume_value("matrix/since").unwrap(), None);
+    // The draft and the resume values do not share a key space.
+    store
+        .save_resume_value("draft", Some("not the draft"))
+        .unwrap();
+    assert_eq!(store.load().unwrap().draft, "我想问一下 👓 my bill");
 }
 
 #[test]
@@ -150,12 +172,14 @@ fn a_full_conversation(store: &dyn ConversationStore) -> StoredConversation {
     let conversation = ConversationId("conv-42".into());
     store.save_conversation_id(Some(&conversation)).unwrap();
     store.save_draft("half a sentence 😊").unwrap();
+    store.save_resume_value("relay/cursor", Some("17")).unwrap();
     StoredConversation {
         messages: messages.to_vec(),
         handoff: Some(handoff),
         pending_handoff: Some(pending),
         conversation: Some(conversation),
         draft: "half a sentence 😊".into(),
+        resume: [("relay/cursor".to_owned(), "17".to_owned())].into(),
     }
 }
 
@@ -202,7 +226,54 @@ fn the_file_is_in_wal_mode_with_full_sync_at_the_current_schema() {
     assert_eq!(pragma("synchronous"), "2", "2 is FULL");
     assert_eq!(pragma("foreign_keys"), "1");
     assert_eq!(pragma("user_version"), SCHEMA_VERSION.to_string());
-    assert_eq!(SCHEMA_VERSION, 1);
+    assert_eq!(SCHEMA_VERSION, 2);
+}
+
+/// A file written at schema 1 (before adapter resume state existed) opens
+/// at schema 2 with every row still there.
+#[test]
+fn a_schema_1_file_is_migrated_without_losing_a_row() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = default_path(dir.path());
+    let kept = message(Author::User, "我的电费单 🧾", DeliveryState::WillRetry);
+    {
+        let connection = Connection::open(&path).unwrap();
+        connection.execute_batch(MIGRATIONS[0]).unwrap();
+        connection.execute_batch("PRAGMA user_version = 1").unwrap();
+        connection
+            .execute(
+                "INSERT INTO messages (id, author, body, sent_at, delivery) VALUES (?1, ?2, ?3, ?4, ?5)",
+                params![
+                    kept.id.to_string(),
+                    serde_json::to_string(&kept.author).unwrap(),
+                    serde_json::to_string(&kept.body).unwrap(),
+                    kept.sent_at.0,
+                    serde_json::to_string(&kept.delivery).unwrap()
+                ],
+            )
+            .unwrap();
+        connection
+            .execute(
+                "INSERT INTO state (key, value) VALUES ('draft', 'half')",
+                [],
+            )
+            .unwrap();
+    }
+    let store = SqliteStore::open(&path).unwrap();
+    let loaded = store.load().unwrap();
+    assert_eq!(loaded.messages, [kept]);
+    assert_eq!(loaded.draft, "half");
+    assert!(loaded.resume.is_empty());
+    store.save_resume_value("relay/cursor", Some("3")).unwrap();
+    drop(store);
+    let reopened = SqliteStore::open(&path).unwrap();
+    assert_eq!(
+        reopened
+            .load_resume_value("relay/cursor")
+            .unwrap()
+            .as_deref(),
+        Some("3")
+    );
 }
 
 #[test]

@@ -909,6 +909,12 @@ impl ConversationStore for BrokenStore {
     fn save_draft(&self, _: &str) -> Result<(), StoreError> {
         Err(StoreError::Io("disk full".into()))
     }
+    fn save_resume_value(&self, _: &str, _: Option<&str>) -> Result<(), StoreError> {
+        Err(StoreError::Io("disk full".into()))
+    }
+    fn load_resume_value(&self, _: &str) -> Result<Option<String>, StoreError> {
+        Err(StoreError::Io("disk full".into()))
+    }
 }
 
 #[tokio::test(start_paused = true)]

@@ -1,0 +1,9 @@
+# The caregiver's settings area: profiles, sign-in details, checks.
+# One sentence per field problem (warmline_backends::profile::FieldErrorCode).
+
+field-error-required = This must be filled in.
+field-error-too-long = This is too long.
+field-error-not-a-url = This is not a web address. It should look like wss://support.example.com/warmline.
+field-error-wrong-scheme = This kind of address does not work here. Check how it starts (for example wss:// or https://).
+field-error-insecure = This address is not encrypted and is not on this computer. Use one that starts with wss:// or https://.
+field-error-invalid = This is not in the right form.

@@ -1,0 +1,104 @@
+//! The one place where a profile becomes a backend.
+//!
+//! One entry per adapter kind, behind the adapter's feature. The app shell
+//! calls [`build_backend`] when it starts a session on a profile; nothing
+//! else constructs adapters from settings.
+
+use std::sync::Arc;
+
+use warmline_core::{ResumeState, SecretSource, SupportBackend};
+
+use crate::profile::{BackendSettings, FieldError};
+
+/// What an adapter gets besides its settings.
+#[derive(Clone)]
+pub struct AdapterContext {
+    /// The profile's secrets (the system keyring in the app). Read when the
+    /// adapter connects, never before.
+    pub secrets: Arc<dyn SecretSource>,
+    /// The adapter's durable resume space in the profile's own store.
+    pub resume: ResumeState,
+    /// Timing of the demo (from `WARMLINE_DEMO_*`); only the demo reads it.
+    #[cfg(feature = "demo")]
+    pub demo: crate::demo::DemoConfig,
+}
+
+/// Why a profile could not become a backend.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum FactoryError {
+    /// The profile's fields are wrong; each error names its field.
+    #[error("the profile is not valid ({} problems)", .0.len())]
+    Invalid(Vec<FieldError>),
+}
+
+/// Builds the backend a profile describes. The profile is validated first,
+/// so an adapter never sees fields it would have to reject.
+pub fn build_backend(
+    settings: &BackendSettings,
+    context: AdapterContext,
+) -> Result<Arc<dyn SupportBackend>, FactoryError> {
+    let errors = settings.validate();
+    if !errors.is_empty() {
+        return Err(FactoryError::Invalid(errors));
+    }
+    // Only some arms read the context; the rest ignore it.
+    let _ = &context;
+    Ok(match settings {
+        #[cfg(feature = "demo")]
+        BackendSettings::Demo(_) => Arc::new(crate::demo::DemoBackend::new(context.demo)),
+        #[cfg(not(feature = "demo"))]
+        BackendSettings::Demo(_) => unreachable!("the demo kind exists only with the demo feature"),
+        #[cfg(feature = "relay")]
+        BackendSettings::Relay(relay) => Arc::new(crate::relay::RelayBackend::new(
+            crate::relay::RelayConfig::new(relay.url.trim()),
+        )),
+    })
+}
+
+#[cfg(all(test, feature = "demo", feature = "relay"))]
+mod tests {
+    use super::*;
+    use crate::profile::{DemoSettings, FieldErrorCode, RelaySettings};
+    use warmline_core::MemorySecrets;
+
+    fn context() -> AdapterContext {
+        AdapterContext {
+            secrets: Arc::new(MemorySecrets::new()),
+            resume: ResumeState::in_memory("test"),
+            demo: crate::demo::DemoConfig::default(),
+        }
+    }
+
+    #[test]
+    fn each_kind_builds_its_own_adapter() {
+        let demo = build_backend(&BackendSettings::Demo(DemoSettings {}), context()).unwrap();
+        assert_eq!(demo.info().kind, "demo");
+        assert!(demo.info().demo);
+        let relay = build_backend(
+            &BackendSettings::Relay(RelaySettings {
+                url: "ws://127.0.0.1:9".into(),
+            }),
+            context(),
+        )
+        .unwrap();
+        assert_eq!(relay.info().kind, "relay");
+        assert!(!relay.info().demo);
+    }
+
+    #[test]
+    fn an_invalid_profile_builds_nothing_and_names_the_field() {
+        let result = build_backend(
+            &BackendSettings::Relay(RelaySettings {
+                url: "ws://support.example.com".into(),
+            }),
+            context(),
+        );
+        match result {
+            Err(FactoryError::Invalid(errors)) => {
+                assert_eq!(errors, [FieldError::new("url", FieldErrorCode::Insecure)])
+            }
+            Ok(_) => panic!("an insecure relay address must not build"),
+        }
+    }
+}
