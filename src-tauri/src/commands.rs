@@ -10,7 +10,7 @@ use warmline_core::{
 };
 
 use crate::startup::StartupSettings;
-use crate::voice::{Voice, VoiceStatus};
+use crate::voice::{Voice, VoiceUiStatus};
 
 /// The conversation engine, as managed Tauri state.
 pub struct Conversation {
@@ -120,7 +120,7 @@ pub async fn save_draft(
 /// The microphone button's and the speech model's state.
 #[tauri::command]
 #[specta::specta]
-pub fn voice_status(voice: State<'_, Voice>) -> VoiceStatus {
+pub fn voice_status(voice: State<'_, Voice>) -> VoiceUiStatus {
     voice.status()
 }
 

@@ -16,7 +16,7 @@ use warmline_core::{EngineConfig, EngineHandle, SupportBackend};
 
 pub use commands::{AppInfo, ConversationUpdate};
 pub use startup::StartupSettings;
-pub use voice::{DictationPhase, VoiceModelState, VoiceStatus, VoiceUpdate};
+pub use voice::{DictationPhase, VoiceModelState, VoiceUiStatus, VoiceUpdate};
 
 /// The typed command and event list, shared by the app and by the test that
 /// checks `ui/src/bindings.ts` is current.

@@ -42,10 +42,11 @@ pub enum DictationPhase {
     Working,
 }
 
-/// The whole voice state, as the window draws it.
+/// The whole voice state, as the window draws it (the voice crate's
+/// `VoiceServiceStatus` is the service's own, fuller snapshot).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Type)]
 #[serde(rename_all = "camelCase")]
-pub struct VoiceStatus {
+pub struct VoiceUiStatus {
     /// The speech model.
     pub model: VoiceModelState,
     /// The microphone button.
@@ -62,7 +63,7 @@ pub enum VoiceUpdate {
     /// The model or the button changed state.
     Status {
         /// The new state.
-        status: VoiceStatus,
+        status: VoiceUiStatus,
     },
     /// How loud the microphone is, 0 to 1, many times a second while listening.
     Level {
@@ -116,7 +117,7 @@ impl Voice {
     }
 
     /// The state the window draws.
-    pub fn status(&self) -> VoiceStatus {
+    pub fn status(&self) -> VoiceUiStatus {
         let raw = self.service.status();
         let ready = match language_of(&self.locale) {
             warmline_voice::Language::English => raw.english_model.is_some(),
@@ -147,7 +148,7 @@ impl Voice {
                 _ => VoiceModelState::Missing { megabytes },
             }
         };
-        VoiceStatus {
+        VoiceUiStatus {
             model,
             phase: match raw.dictation {
                 warmline_voice::DictationState::Idle => DictationPhase::Idle,

@@ -30,7 +30,7 @@ export const commands = {
 	 */
 	saveDraft: (text: string) => typedError<null, UiError>(__TAURI_INVOKE("save_draft", { text })),
 	/**  The microphone button's and the speech model's state. */
-	voiceStatus: () => __TAURI_INVOKE<VoiceStatus>("voice_status"),
+	voiceStatus: () => __TAURI_INVOKE<VoiceUiStatus>("voice_status"),
 	/**  First press of the microphone button: start listening. */
 	startDictation: () => typedError<null, UiError>(__TAURI_INVOKE("start_dictation")),
 	/**  Second press: stop listening; the text arrives as a `VoiceUpdate`. */
@@ -240,7 +240,17 @@ export type ErrorCode =
 /**  Voice input: the speech could not be turned into text. */
 "recognitionFailed" | 
 /**  Voice input: the audio file given instead of the microphone cannot be read. */
-"audioFileUnreadable";
+"audioFileUnreadable" | 
+/**
+ *  The service refused Warmline's sign-in; the caregiver must enter new
+ *  sign-in details.
+ */
+"signInRefused" | 
+/**
+ *  Warmline cannot read its sign-in details (the system keyring is
+ *  locked or missing); it keeps trying.
+ */
+"credentialsUnavailable";
 
 /**  Where the user stands in reaching a person. */
 export type HandoffState = 
@@ -350,8 +360,11 @@ percent: number | null } |
 /**  The size of the default model, for the "get it again" button. */
 megabytes: number };
 
-/**  The whole voice state, as the window draws it. */
-export type VoiceStatus = {
+/**
+ *  The whole voice state, as the window draws it (the voice crate's
+ *  `VoiceServiceStatus` is the service's own, fuller snapshot).
+ */
+export type VoiceUiStatus = {
 	/**  The speech model. */
 	model: VoiceModelState,
 	/**  The microphone button. */
@@ -368,7 +381,7 @@ export type VoiceUpdate =
 /**  The model or the button changed state. */
 { kind: "status"; 
 /**  The new state. */
-status: VoiceStatus } | 
+status: VoiceUiStatus } | 
 /**  How loud the microphone is, 0 to 1, many times a second while listening. */
 { kind: "level"; 
 /**  Loudness, 0 (silence) to 1. */

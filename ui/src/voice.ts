@@ -1,6 +1,6 @@
 // What the window keeps about voice input, and how recognized words join
 // what the user already typed.
-import type { VoiceStatus, VoiceUpdate } from "./bindings";
+import type { VoiceUiStatus, VoiceUpdate } from "./bindings";
 import { toDisplayError, type DisplayError } from "./backend/types";
 
 /** How the last dictation ended, shown under the text box until the next one. */
@@ -12,7 +12,7 @@ export type VoiceOutcome =
 
 export interface VoiceView {
   /** Null until the status is known (or when voice is not available at all). */
-  status: VoiceStatus | null;
+  status: VoiceUiStatus | null;
   /** Loudness 0..1 while listening. */
   level: number;
   /** Words recognized so far while the user speaks. */
@@ -23,7 +23,7 @@ export interface VoiceView {
 export const initialVoiceView: VoiceView = { status: null, level: 0, partial: "", outcome: null };
 
 export type VoiceAction =
-  | { type: "status"; status: VoiceStatus }
+  | { type: "status"; status: VoiceUiStatus }
   | { type: "update"; update: VoiceUpdate }
   | { type: "outcome"; outcome: VoiceOutcome | null };
 

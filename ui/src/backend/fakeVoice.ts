@@ -4,7 +4,7 @@
 // Query parameters (all optional):
 //   voiceModel=missing|corrupt|ready   the speech model's state (default ready)
 //   voiceSendAtOnce=1                  the caregiver's "send at once" setting
-import type { DictationPhase, UiError, VoiceModelState, VoiceStatus, VoiceUpdate } from "../bindings";
+import type { DictationPhase, UiError, VoiceModelState, VoiceUiStatus, VoiceUpdate } from "../bindings";
 import { WarmlineError, type Unsubscribe } from "./types";
 
 export interface FakeVoiceControl {
@@ -19,7 +19,7 @@ export interface FakeVoiceControl {
   partial(text: string): void;
   /** Finishes the download at once. */
   finishDownload(): void;
-  status(): VoiceStatus;
+  status(): VoiceUiStatus;
   startCalls(): number;
 }
 
@@ -46,7 +46,7 @@ export function createFakeVoice(params: URLSearchParams, stepMs: () => number) {
   let downloadTimer: ReturnType<typeof setInterval> | undefined;
   const listeners = new Set<(update: VoiceUpdate) => void>();
 
-  function status(): VoiceStatus {
+  function status(): VoiceUiStatus {
     return { model: structuredClone(model), phase, sendAtOnce };
   }
 
@@ -115,7 +115,7 @@ export function createFakeVoice(params: URLSearchParams, stepMs: () => number) {
   };
 
   const api = {
-    voiceStatus(): Promise<VoiceStatus> {
+    voiceStatus(): Promise<VoiceUiStatus> {
       return Promise.resolve(status());
     },
     startDictation(): Promise<void> {

@@ -5,7 +5,7 @@ import type {
   MessageArg,
   MessageId,
   UiError,
-  VoiceStatus,
+  VoiceUiStatus,
   VoiceUpdate,
 } from "../bindings";
 
@@ -39,7 +39,7 @@ export interface WarmlineBackend {
   onEvent(callback: (event: ConversationEvent) => void): Promise<Unsubscribe>;
 
   /** The microphone button's and the speech model's state. */
-  voiceStatus(): Promise<VoiceStatus>;
+  voiceStatus(): Promise<VoiceUiStatus>;
   /** Starts listening (the first press of the microphone button). */
   startDictation(): Promise<void>;
   /** Stops listening and turns what was said into text (the second press). */

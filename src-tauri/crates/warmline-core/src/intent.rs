@@ -37,6 +37,7 @@ use serde::{Deserialize, Serialize};
 use toml::Spanned;
 
 use crate::domain::HandoffReason;
+use crate::script;
 
 /// The built-in phrase data, `data/handoff-phrases.toml`.
 pub const BUILTIN_PHRASES_TOML: &str = include_str!("../data/handoff-phrases.toml");
@@ -113,10 +114,10 @@ pub enum PhraseSetError {
         /// What is wrong, as the TOML reader put it.
         message: String,
     },
-    /// An entry of `[traditional_to_simplified] pairs` is not two characters.
+    /// An entry of `[variants] pairs` is not two characters.
     #[error(
-        "handoff phrases, line {line}: `{entry}` in [traditional_to_simplified] \
-         must be two characters, the traditional one and then the simplified one"
+        "handoff phrases, line {line}: `{entry}` in [variants] must be two \
+         characters, the variant and then the form it is read as"
     )]
     BadPair {
         /// Line of the entry.
@@ -185,8 +186,8 @@ impl PhraseSet {
 
     /// The built-in phrases with `toml` (same layout as the built-in file,
     /// every key optional) added on top: its lists extend the built-in ones,
-    /// its `[traditional_to_simplified]` pairs override built-in pairs for
-    /// the same character, and its `max_gap`, if set, replaces the built-in
+    /// its `[variants]` pairs override built-in pairs for the same
+    /// character, and its `max_gap`, if set, replaces the built-in
     /// one.
     pub fn with_extra(toml: &str) -> Result<PhraseSet, PhraseSetError> {
         let builtin = parse(BUILTIN_PHRASES_TOML).expect("the built-in handoff phrases parse");
@@ -195,7 +196,7 @@ impl PhraseSet {
     }
 
     /// Normalizes `text` the way this set's phrases were normalized, with
-    /// its own traditional-to-simplified table. See [`normalize`].
+    /// its own table of character variants. See [`normalize`].
     pub fn normalize(&self, text: &str) -> String {
         normalize_with(text, &self.fold)
     }
@@ -281,7 +282,7 @@ impl PhraseSet {
     fn compile(sources: &[(&str, Data)]) -> Result<PhraseSet, PhraseSetError> {
         let mut fold = HashMap::new();
         for (source, data) in sources {
-            fold.extend(fold_pairs(source, &data.traditional_to_simplified.pairs)?);
+            fold.extend(fold_pairs(source, &data.variants.pairs)?);
         }
         let mut set = PhraseSet {
             fold,
@@ -325,13 +326,15 @@ impl PhraseSet {
     }
 }
 
-/// Normalizes `text` for matching, with the built-in traditional-to-simplified
-/// table:
+/// Normalizes `text` for matching, with the built-in table of character
+/// variants:
 ///
 /// 1. full-width ASCII (U+FF01–U+FF5E) becomes half-width, the ideographic
 ///    space (U+3000) a space;
 /// 2. lower case;
-/// 3. traditional Chinese characters become simplified ones;
+/// 3. traditional Chinese becomes simplified ([`crate::script::to_simplified`],
+///    the program's one script conversion), then the data's `[variants]` are
+///    folded onto one form ("帐" → "账");
 /// 4. apostrophes are dropped ("don't" → "dont"), other punctuation and
 ///    symbols separate words;
 /// 5. whitespace is collapsed, and removed next to a Chinese character
@@ -365,6 +368,7 @@ fn builtin_ref() -> &'static PhraseSet {
 // ---------------------------------------------------------------------------
 
 fn normalize_with(text: &str, fold: &HashMap<char, char>) -> String {
+    let text = script::to_simplified(text);
     let mut tokens: Vec<Token> = Vec::new();
     let mut word = String::new();
     let flush = |word: &mut String, tokens: &mut Vec<Token>| {
@@ -629,7 +633,7 @@ type Entries = Vec<Spanned<String>>;
 #[serde(default, deny_unknown_fields)]
 struct Data {
     matching: MatchingData,
-    traditional_to_simplified: FoldData,
+    variants: FoldData,
     person: RuleData,
     urgent: UrgentData,
 }

@@ -12,6 +12,7 @@ pub mod engine;
 pub mod error;
 pub mod events;
 pub mod intent;
+pub mod script;
 pub mod secret;
 pub mod store;
 pub mod summary;

@@ -65,7 +65,7 @@ pub struct ModelSummary {
 /// and the model settings.
 #[derive(Debug, Clone, PartialEq, Serialize, Type)]
 #[serde(rename_all = "camelCase")]
-pub struct VoiceStatus {
+pub struct VoiceServiceStatus {
     /// Current dictation state.
     pub dictation: DictationState,
     /// Every catalogue model with its status.

@@ -51,7 +51,7 @@ pub use capture::{
 };
 pub use endpoint::{Endpoint, EndpointConfig, EndpointDetector};
 pub use error::{VoiceError, VoiceErrorCode, VoiceFailure};
-pub use events::{DictationState, ModelStatus, ModelSummary, VoiceEvent, VoiceStatus};
+pub use events::{DictationState, ModelStatus, ModelSummary, VoiceEvent, VoiceServiceStatus};
 pub use models::{Catalogue, CatalogueEntry, ModelStore};
 pub use recognizer::{
     clean_transcript, ChineseScript, DictationLanguage, Language, ModelCapabilities,

@@ -16,14 +16,10 @@ pub enum Language {
     Cantonese,
 }
 
-/// Which Chinese characters the user reads.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum ChineseScript {
-    /// Simplified characters (zh-CN).
-    Simplified,
-    /// Traditional characters (zh-TW, zh-HK).
-    Traditional,
-}
+/// Which Chinese characters the user reads: the program's one script
+/// conversion lives in `warmline_core::script`, shared with the phrase
+/// matcher.
+pub use warmline_core::script::ChineseScript;
 
 /// What to recognise and how to write it, derived from the UI locale.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -246,32 +242,6 @@ pub fn is_hallucination(segment: &str, prompt: Option<&str>) -> bool {
     })
 }
 
-/// Converts Chinese text to the given script (OpenCC tables).
-pub fn to_script(text: &str, script: ChineseScript) -> String {
-    let variant = match script {
-        ChineseScript::Simplified => zhconv::Variant::ZhCN,
-        ChineseScript::Traditional => zhconv::Variant::ZhTW,
-    };
-    let converted = zhconv::zhconv(text, variant);
-    match script {
-        // OpenCC writes 帳 as 帐; mainland usage (and our users' bank
-        // statements) write 账 in these words.
-        ChineseScript::Simplified => SIMPLIFIED_FIXES
-            .iter()
-            .fold(converted, |text, (from, to)| text.replace(from, to)),
-        ChineseScript::Traditional => TRADITIONAL_FIXES
-            .iter()
-            .fold(converted, |text, (from, to)| text.replace(from, to)),
-    }
-}
-
-/// Words OpenCC's character tables convert to a variant mainland readers do
-/// not expect.
-const SIMPLIFIED_FIXES: &[(&str, &str)] = &[("帐户", "账户"), ("帐号", "账号"), ("帐单", "账单")];
-
-/// The same words the other way: Taiwan writes 帳 where OpenCC gives 賬.
-const TRADITIONAL_FIXES: &[(&str, &str)] = &[("賬戶", "帳戶"), ("賬號", "帳號"), ("賬單", "帳單")];
-
 /// Collapses a run of four or more repeats of the same 1–4 characters (or
 /// words) into one: whisper sometimes loops ("汤汤汤汤汤", "the the the the")
 /// on unclear audio; nobody dictates a word four times in a row. Digits are
@@ -329,7 +299,7 @@ pub fn clean_transcript(segments: &[String], language: DictationLanguage) -> Str
         .collect::<Vec<_>>()
         .join(" ");
     match language.script {
-        Some(script) => to_script(&joined, script),
+        Some(script) => warmline_core::script::convert(&joined, script),
         None => joined,
     }
 }

@@ -12,7 +12,7 @@ use tokio::sync::broadcast;
 use crate::capture::{AudioSource, CaptureEvent, CpalMicrophone, Pacing, WavFileSource};
 use crate::endpoint::{Endpoint, EndpointConfig, EndpointDetector};
 use crate::error::VoiceError;
-use crate::events::{DictationState, ModelStatus, ModelSummary, VoiceEvent, VoiceStatus};
+use crate::events::{DictationState, ModelStatus, ModelSummary, VoiceEvent, VoiceServiceStatus};
 use crate::models::{Catalogue, CatalogueEntry, ModelStore};
 use crate::recognizer::{clean_transcript, DictationLanguage, Language, SpeechRecognizer};
 use crate::resample::level;
@@ -167,7 +167,7 @@ impl VoiceService {
     }
 
     /// Model availability and the dictation state.
-    pub fn status(&self) -> VoiceStatus {
+    pub fn status(&self) -> VoiceServiceStatus {
         let inner = &self.inner;
         let dictation = match &*lock(&inner.dictation) {
             Dictation::Idle => DictationState::Idle,
@@ -186,7 +186,7 @@ impl VoiceService {
                 status: inner.model_status(&entry.id),
             })
             .collect();
-        VoiceStatus {
+        VoiceServiceStatus {
             dictation,
             models,
             english_model: inner.choose_model(Language::English).ok(),

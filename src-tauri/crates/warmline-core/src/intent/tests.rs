@@ -33,8 +33,10 @@ fn normalize_folds_traditional_to_simplified() {
     assert_eq!(normalize("轉人工"), "转人工");
     assert_eq!(normalize("我要投訴"), "我要投诉");
     assert_eq!(normalize("帳戶被盜"), "账户被盗");
-    // A simplified variant is folded too, so 帐户 and 账户 read the same.
+    // A variant is folded too, so 帐户 and 账户 (and 帳單) read the same.
     assert_eq!(normalize("帐户"), "账户");
+    assert_eq!(normalize("帳單"), "账单");
+    assert_eq!(normalize("人工枱"), "人工台");
 }
 
 #[test]
@@ -75,10 +77,10 @@ fn normalize_handles_empty_and_long_input() {
 }
 
 #[test]
-fn phrase_set_normalize_uses_its_own_fold_table() {
-    let set = PhraseSet::with_extra("[traditional_to_simplified]\npairs = [\"妳你\"]").unwrap();
-    assert_eq!(set.normalize("妳好"), "你好");
-    assert_eq!(normalize("妳好"), "妳好");
+fn phrase_set_normalize_uses_its_own_variant_table() {
+    let set = PhraseSet::with_extra("[variants]\npairs = [\"寔实\"]").unwrap();
+    assert_eq!(set.normalize("寔在"), "实在");
+    assert_eq!(normalize("寔在"), "寔在");
 }
 
 // ---- asking for a person ---------------------------------------------------
@@ -331,17 +333,24 @@ fn every_topic_is_checked() {
 #[test]
 fn builtin_data_is_clean() {
     let data = parse(BUILTIN_PHRASES_TOML).unwrap();
-    let fold = fold_pairs(BUILTIN_PHRASES_TOML, &data.traditional_to_simplified.pairs).unwrap();
+    let fold = fold_pairs(BUILTIN_PHRASES_TOML, &data.variants.pairs).unwrap();
     for (from, to) in &fold {
         assert_ne!(from, to, "{from} maps to itself");
         assert!(
             !fold.contains_key(to),
             "{from}→{to}, but {to} is mapped again"
         );
+        // The script conversion runs first: a variant it already converts
+        // would never be seen here.
+        assert_eq!(
+            crate::script::to_simplified(&from.to_string()),
+            from.to_string(),
+            "{from} is converted before the variant table is used"
+        );
     }
     assert_eq!(
         fold.len(),
-        data.traditional_to_simplified.pairs.len(),
+        data.variants.pairs.len(),
         "a pair is listed twice"
     );
     assert!(data.matching.max_gap.is_some());
@@ -373,12 +382,11 @@ exclude = ["急救"]
 }
 
 #[test]
-fn extra_fold_pairs_and_max_gap_apply() {
-    let set = PhraseSet::with_extra(
-        "[matching]\nmax_gap = 0\n[traditional_to_simplified]\npairs = [\"眞真\"]",
-    )
-    .unwrap();
-    assert_eq!(set.classify("搵眞人"), PERSON);
+fn extra_variants_and_max_gap_apply() {
+    let set =
+        PhraseSet::with_extra("[matching]\nmax_gap = 0\n[variants]\npairs = [\"寔真\"]").unwrap();
+    assert_eq!(set.classify("搵寔人"), PERSON);
+    assert_eq!(PhraseSet::builtin().classify("搵寔人"), None);
     let long = "can I talk to a human about my bill";
     assert_eq!(PhraseSet::builtin().classify(long), PERSON);
     assert_eq!(set.classify(long), None, "no gap words allowed");
@@ -414,9 +422,8 @@ fn unknown_keys_are_errors() {
 }
 
 #[test]
-fn bad_fold_pairs_are_errors() {
-    let err = PhraseSet::with_extra("[traditional_to_simplified]\npairs = [\n\"轉转\",\n\"轉\"]")
-        .unwrap_err();
+fn bad_variant_pairs_are_errors() {
+    let err = PhraseSet::with_extra("[variants]\npairs = [\n\"轉转\",\n\"轉\"]").unwrap_err();
     assert_eq!(
         err,
         PhraseSetError::BadPair {
@@ -424,8 +431,7 @@ fn bad_fold_pairs_are_errors() {
             entry: "轉".into()
         }
     );
-    let err = PhraseSet::with_extra("[traditional_to_simplified]\npairs = [\"妳你\",\n\"妳尔\"]")
-        .unwrap_err();
+    let err = PhraseSet::with_extra("[variants]\npairs = [\"妳你\",\n\"妳尔\"]").unwrap_err();
     assert_eq!(
         err,
         PhraseSetError::ConflictingPair {
