@@ -27,7 +27,9 @@ import type {
   MessageId,
   UiError,
 } from "../bindings";
+import frustrationRules from "../../../src-tauri/crates/warmline-core/data/frustration-rules.json";
 import { createFakeVoice, type FakeVoiceControl } from "./fakeVoice";
+import { createFrustration } from "./frustration";
 import { WarmlineError, type Unsubscribe, type WarmlineBackend } from "./types";
 
 export type FakeCommand = "snapshot" | "sendMessage" | "requestPerson" | "cancelPerson" | "leaveMessage";
@@ -148,11 +150,6 @@ function botReply(text: string): { text: string; understood: boolean } {
   return reply === undefined ? { text: NOT_UNDERSTOOD, understood: false } : { text: reply, understood: true };
 }
 
-/** "Where is my parcel?" and "where is my parcel" are the same question. */
-function normalizeForRepeat(text: string): string {
-  return text.toLowerCase().replace(/[^\p{L}\p{N}]/gu, "");
-}
-
 function readNumber(params: URLSearchParams, name: string, fallback: number): number {
   const raw = params.get(name);
   if (raw === null || raw.trim() === "") {
@@ -187,10 +184,8 @@ export function createFakeBackend(params: URLSearchParams): WarmlineBackend {
   let personOffered = false;
   // `?draft=...` starts as if the app restarted with that unsent draft.
   let draft = params.get("draft") ?? "";
-  // Bot answers in a row that did not help, as the engine counts them.
-  let botMisses = 0;
-  let lastBotText: string | null = null;
-  let lastUserText: string | null = null;
+  // The engine's rules for when the bot did not help (shared data).
+  const frustration = createFrustration(frustrationRules);
   let references = 0;
   const leftMessages: LeftMessage[] = [];
   const listeners = new Set<(event: ConversationEvent) => void>();
@@ -322,7 +317,7 @@ export function createFakeBackend(params: URLSearchParams): WarmlineBackend {
     }
   }
 
-  /** Like the engine: once the bot failed twice, Warmline offers a person. */
+  /** Like the engine: once the bot failed (see frustration.ts), Warmline offers a person. */
   function offerPerson(): void {
     if (personOffered || handoff.state !== "none") {
       return;
@@ -332,15 +327,10 @@ export function createFakeBackend(params: URLSearchParams): WarmlineBackend {
   }
 
   function judgeBotAnswer(text: string, understood: boolean): void {
-    const repeated = lastBotText === text;
-    lastBotText = text;
-    if (understood && !repeated) {
-      botMisses = 0;
+    const verdict = frustration.botAnswered(text, understood);
+    if (verdict === "withdraw") {
       setPersonOffered(false);
-      return;
-    }
-    botMisses = repeated ? Math.max(botMisses, 1) + 1 : botMisses + 1;
-    if (botMisses >= 2) {
+    } else if (verdict === "offer") {
       offerPerson();
     }
   }
@@ -537,12 +527,10 @@ export function createFakeBackend(params: URLSearchParams): WarmlineBackend {
       later(() => {
         emit({ kind: "deliveryChanged", id, delivery: offline ? "willRetry" : "sent" });
       }, replyDelayMs / 2);
-      const normalized = normalizeForRepeat(text);
-      if (lastUserText === normalized) {
+      if (frustration.userWrote(text) === "offer") {
         // Asking the same thing again means the answer did not help.
         offerPerson();
       }
-      lastUserText = normalized;
       // The words are as good as the button; the message still goes out.
       if (URGENT.test(text)) {
         askForPerson("notice-person-requested-urgent");

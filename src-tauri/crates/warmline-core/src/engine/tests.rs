@@ -6,8 +6,18 @@ use std::time::Duration;
 use async_trait::async_trait;
 use tokio::sync::mpsc;
 
+use tokio::time::Instant;
+
 use super::*;
-use crate::domain::Capabilities;
+use crate::backend::{
+    BackendError, BackendEvent, BackendSession, ConversationOptions, HandoffRequest, LeftMessage,
+    LeftMessageReceipt, OutgoingMessage, SendReceipt,
+};
+use crate::domain::{
+    Author, BackendInfo, Capabilities, ConnectionState, ConversationId, DeliveryState,
+    HandoffState, Message, MessageBody,
+};
+use crate::events::ConversationChange;
 use crate::store::{ConversationStore, MemoryStore, PendingHandoff, StoreError};
 
 #[derive(Default)]

@@ -1,0 +1,188 @@
+//! The engine task: one loop that takes, one at a time, the UI's commands,
+//! the results of backend calls, the adapter's events and its own timers, and
+//! hands each to the part that deals with it.
+//!
+//! Backend calls run in their own tasks and report back over a channel
+//! ([`CallDone`]), so a slow backend never blocks the UI's commands.
+
+use std::future::Future;
+use std::sync::Arc;
+
+use tokio::sync::{broadcast, mpsc, oneshot};
+use tokio::task::JoinHandle;
+use tokio::time::Instant;
+
+use super::connection::Link;
+use super::frustration::Frustration;
+use super::handoff::Handoff;
+use super::outbox::Outbox;
+use super::view::View;
+use super::{Command, EngineConfig};
+use crate::backend::{
+    BackendError, BackendSession, CallbackRequest, LeftMessageReceipt, SendReceipt, SupportBackend,
+};
+use crate::domain::MessageId;
+use crate::error::EngineError;
+use crate::events::ConversationEvent;
+use crate::store::ConversationStore;
+
+/// Results of backend calls made in their own tasks.
+pub(super) enum CallDone {
+    Opened(Result<BackendSession, BackendError>),
+    Sent {
+        id: MessageId,
+        result: Result<SendReceipt, BackendError>,
+    },
+    HandoffRequested(Result<(), BackendError>),
+    /// The adapter says the backend looks reachable again
+    /// ([`SupportBackend::wait_until_reachable`]).
+    Reachable,
+    MessageLeft {
+        callback: Option<CallbackRequest>,
+        result: Result<LeftMessageReceipt, BackendError>,
+        reply: oneshot::Sender<Result<(), EngineError>>,
+    },
+}
+
+/// The engine's state, split by job; each part lives in its own module.
+pub(super) struct Engine {
+    pub(super) config: EngineConfig,
+    pub(super) backend: Arc<dyn SupportBackend>,
+    calls: mpsc::Sender<CallDone>,
+    call_results: Option<mpsc::Receiver<CallDone>>,
+    pub(super) view: View,
+    pub(super) link: Link,
+    pub(super) outbox: Outbox,
+    pub(super) handoff: Handoff,
+    pub(super) frustration: Frustration,
+}
+
+impl Engine {
+    /// Picks up what `store` holds: history, unsent messages, the request
+    /// for a person, the draft and the conversation to resume.
+    pub(super) fn new(
+        backend: Arc<dyn SupportBackend>,
+        store: Arc<dyn ConversationStore>,
+        config: EngineConfig,
+        events: broadcast::Sender<ConversationEvent>,
+    ) -> Self {
+        let (calls, call_results) = mpsc::channel(64);
+        let (stored, load_error) = match store.load() {
+            Ok(stored) => (stored, None),
+            Err(error) => (Default::default(), Some(error)),
+        };
+        let view = View::new(store, &stored, backend.info(), events);
+        let mut engine = Self {
+            link: Link::new(&config, stored.conversation.clone()),
+            outbox: Outbox::from_stored(&stored),
+            handoff: Handoff::from_stored(&stored),
+            frustration: Frustration::default(),
+            config,
+            backend,
+            calls,
+            call_results: Some(call_results),
+            view,
+        };
+        if let Some(error) = load_error {
+            engine.view.store_failed(&error);
+        }
+        engine.resume_pending_handoff();
+        engine
+    }
+
+    /// Runs until every handle is gone.
+    pub(super) async fn run(mut self, mut commands: mpsc::Receiver<Command>) {
+        let mut calls = self.call_results.take().expect("the engine runs only once");
+        self.open_conversation();
+        loop {
+            let reconnect_at = self.link.reconnect_at;
+            let resend_at = self.outbox.resend_at;
+            tokio::select! {
+                command = commands.recv() => match command {
+                    Some(command) => self.handle_command(command),
+                    // Every handle is gone: the app is closing.
+                    None => break,
+                },
+                Some(done) = calls.recv() => self.handle_call_done(done),
+                event = self.link.next_event() => match event {
+                    Some(event) => self.handle_backend_event(event),
+                    None => self.connection_lost(),
+                },
+                () = sleep_until(reconnect_at), if reconnect_at.is_some() => {
+                    self.link.reconnect_at = None;
+                    self.open_conversation();
+                }
+                () = sleep_until(resend_at), if resend_at.is_some() => {
+                    self.outbox.resend_at = None;
+                    self.flush_outbox();
+                }
+            }
+        }
+        self.link.stop_probe();
+    }
+
+    fn handle_command(&mut self, command: Command) {
+        match command {
+            Command::SendText { text, reply } => {
+                let _ = reply.send(self.send_text(text));
+            }
+            Command::RequestPerson { reason, reply } => {
+                self.request_person(reason, None);
+                let _ = reply.send(Ok(()));
+            }
+            Command::CancelPerson { reply } => {
+                let _ = reply.send(self.cancel_person());
+            }
+            Command::Snapshot { reply } => {
+                let _ = reply.send(self.view.snapshot());
+            }
+            Command::SaveDraft { text } => self.view.save_draft(text),
+            Command::LeaveMessage {
+                text,
+                callback,
+                reply,
+            } => self.leave_message(text, callback, reply),
+        }
+    }
+
+    fn handle_call_done(&mut self, done: CallDone) {
+        match done {
+            CallDone::Opened(result) => self.opened(result),
+            CallDone::Sent { id, result } => self.sent(id, result),
+            CallDone::HandoffRequested(result) => self.handoff_requested(result),
+            CallDone::Reachable => {
+                self.link.probe = None;
+                self.connection_is_back();
+            }
+            CallDone::MessageLeft {
+                callback,
+                result,
+                reply,
+            } => self.message_left(callback, result, reply),
+        }
+    }
+
+    /// Runs one backend call in its own task; `call` gets the backend and
+    /// returns what the engine hears when it is done.
+    pub(super) fn spawn_call<F>(
+        &self,
+        call: impl FnOnce(Arc<dyn SupportBackend>) -> F,
+    ) -> JoinHandle<()>
+    where
+        F: Future<Output = CallDone> + Send + 'static,
+    {
+        let future = call(Arc::clone(&self.backend));
+        let calls = self.calls.clone();
+        tokio::spawn(async move {
+            let done = future.await;
+            let _ = calls.send(done).await;
+        })
+    }
+}
+
+async fn sleep_until(deadline: Option<Instant>) {
+    match deadline {
+        Some(deadline) => tokio::time::sleep_until(deadline).await,
+        None => std::future::pending().await,
+    }
+}

@@ -1,0 +1,240 @@
+//! Reaching a person: asking (by the button, in words, or when Warmline
+//! offers it), withdrawing the request, and leaving a message or a call-back
+//! request when nobody is available.
+//!
+//! A request is never lost: while the backend cannot be reached it waits
+//! here and goes out with the next connection, and after a restart it is
+//! asked again.
+
+use tokio::sync::oneshot;
+
+use super::actor::{CallDone, Engine};
+use super::view::waits_for_person;
+use crate::backend::{
+    BackendError, CallbackRequest, HandoffRequest, LeftMessage, LeftMessageReceipt,
+};
+use crate::domain::{HandoffReason, HandoffState, LocalizedText};
+use crate::error::{backend_error_code, EngineError, UiError};
+use crate::intent::UrgentTopic;
+use crate::store::{PendingHandoff, StoredConversation};
+use crate::summary::HandoffSummary;
+
+/// The request for a person, as the engine keeps it.
+#[derive(Debug)]
+pub(super) struct Handoff {
+    /// A request waiting for a connection.
+    pub(super) to_send: Option<HandoffRequest>,
+    /// Why the user last asked for a person, to ask again for the same reason.
+    pub(super) reason: HandoffReason,
+    /// The urgent topic of the last request, if it was one.
+    urgent_topic: Option<UrgentTopic>,
+}
+
+impl Handoff {
+    pub(super) fn from_stored(stored: &StoredConversation) -> Self {
+        let pending = stored.pending_handoff;
+        Self {
+            to_send: None,
+            reason: pending.map_or(HandoffReason::Button, |p| p.reason),
+            urgent_topic: pending.and_then(|p| p.urgent_topic),
+        }
+    }
+
+    /// What the store keeps of the request while the user waits.
+    fn pending(&self) -> PendingHandoff {
+        PendingHandoff {
+            reason: self.reason,
+            urgent_topic: self.urgent_topic,
+        }
+    }
+}
+
+/// True when the user may ask for a person (again).
+fn may_ask(handoff: &HandoffState) -> bool {
+    matches!(
+        handoff,
+        HandoffState::None | HandoffState::Unavailable | HandoffState::MessageLeft { .. }
+    )
+}
+
+/// The note the transcript keeps of a request.
+fn requested_notice(reason: HandoffReason) -> LocalizedText {
+    LocalizedText::new(match reason {
+        HandoffReason::Urgent => "notice-person-requested-urgent",
+        HandoffReason::UserAsked => "notice-person-requested-words",
+        HandoffReason::Button | HandoffReason::BotFailed => "notice-person-requested",
+    })
+}
+
+/// The confirmation of a left message, kept in the transcript to read again.
+fn left_notice(callback: Option<&CallbackRequest>, receipt: &LeftMessageReceipt) -> LocalizedText {
+    let reference = receipt.reference.as_str();
+    match callback {
+        Some(callback) if callback.preferred_time.trim().is_empty() => {
+            LocalizedText::new("notice-callback-requested-any-time")
+                .with_arg("reference", reference)
+                .with_arg("phone", callback.phone.as_str())
+        }
+        Some(callback) => LocalizedText::new("notice-callback-requested")
+            .with_arg("reference", reference)
+            .with_arg("phone", callback.phone.as_str())
+            .with_arg("time", callback.preferred_time.as_str()),
+        None => LocalizedText::new("notice-message-left").with_arg("reference", reference),
+    }
+}
+
+impl Engine {
+    /// Shows `handoff` and stores it with the request still to be honoured.
+    pub(super) fn set_handoff(&mut self, handoff: HandoffState) {
+        let pending = self.handoff.pending();
+        self.view.set_handoff(handoff, Some(pending));
+    }
+
+    pub(super) fn handoff_request(&self, reason: HandoffReason) -> HandoffRequest {
+        HandoffRequest {
+            reason,
+            urgent_topic: self.handoff.urgent_topic,
+            locale: self.config.locale.clone(),
+            summary: HandoffSummary::from_messages(&self.view.messages, &self.config.locale),
+        }
+    }
+
+    /// Asked for a person before a restart: ask again once connected.
+    pub(super) fn resume_pending_handoff(&mut self) {
+        if waits_for_person(&self.view.handoff) {
+            self.handoff.to_send = Some(self.handoff_request(self.handoff.reason));
+        }
+    }
+
+    pub(super) fn request_person(
+        &mut self,
+        reason: HandoffReason,
+        urgent_topic: Option<UrgentTopic>,
+    ) {
+        if !may_ask(&self.view.handoff) {
+            // Already asked or already talking to a person: one press is enough.
+            return;
+        }
+        self.handoff.reason = reason;
+        self.handoff.urgent_topic = urgent_topic;
+        self.view.set_person_offered(false);
+        self.set_handoff(HandoffState::Requested);
+        self.view.add_notice(requested_notice(reason));
+        let request = self.handoff_request(reason);
+        if self.link.is_connected() {
+            self.send_handoff_request(request);
+        } else {
+            self.handoff.to_send = Some(request);
+        }
+    }
+
+    pub(super) fn send_handoff_request(&mut self, request: HandoffRequest) {
+        let Some(conversation) = self.link.conversation.clone() else {
+            self.handoff.to_send = Some(request);
+            return;
+        };
+        self.spawn_call(|backend| async move {
+            CallDone::HandoffRequested(backend.request_handoff(&conversation, request).await)
+        });
+    }
+
+    pub(super) fn handoff_requested(&mut self, result: Result<(), BackendError>) {
+        match result {
+            Ok(()) => self.connection_is_back(),
+            Err(error) if error.is_transient() => {
+                // Keep the request; it goes out again with the next connection.
+                self.handoff.to_send = Some(self.handoff_request(self.handoff.reason));
+                self.connection_lost();
+            }
+            Err(error) => {
+                self.set_handoff(HandoffState::None);
+                self.view.report(UiError::from(backend_error_code(&error)));
+            }
+        }
+    }
+
+    pub(super) fn cancel_person(&mut self) -> Result<(), EngineError> {
+        if matches!(self.view.handoff, HandoffState::None) {
+            return Ok(());
+        }
+        self.handoff.to_send = None;
+        if let Some(conversation) = self.link.conversation.clone() {
+            let backend = std::sync::Arc::clone(&self.backend);
+            tokio::spawn(async move {
+                if let Err(error) = backend.cancel_handoff(&conversation).await {
+                    tracing::warn!(%error, "cancelling the request for a person failed");
+                }
+            });
+        }
+        self.set_handoff(HandoffState::None);
+        self.view
+            .add_notice(LocalizedText::new("notice-person-cancelled"));
+        Ok(())
+    }
+
+    /// Warmline offers a person (the UI highlights the button), once, and
+    /// only while the user has not asked already.
+    pub(super) fn offer_person(&mut self) {
+        if self.view.person_offered || !matches!(self.view.handoff, HandoffState::None) {
+            return;
+        }
+        self.view
+            .add_notice(LocalizedText::new("notice-offer-person"));
+        self.view.set_person_offered(true);
+    }
+
+    pub(super) fn leave_message(
+        &mut self,
+        text: String,
+        callback: Option<CallbackRequest>,
+        reply: oneshot::Sender<Result<(), EngineError>>,
+    ) {
+        let text = text.trim().to_owned();
+        if text.is_empty() && callback.is_none() {
+            let _ = reply.send(Err(EngineError::EmptyMessage));
+            return;
+        }
+        let Some(conversation) = self.link.connected_conversation() else {
+            let _ = reply.send(Err(EngineError::Backend(BackendError::Unreachable(
+                "not connected".into(),
+            ))));
+            return;
+        };
+        let message = LeftMessage {
+            text,
+            callback: callback.clone(),
+            summary: HandoffSummary::from_messages(&self.view.messages, &self.config.locale),
+        };
+        self.spawn_call(|backend| async move {
+            let result = backend.leave_message(&conversation, message).await;
+            CallDone::MessageLeft {
+                callback,
+                result,
+                reply,
+            }
+        });
+    }
+
+    pub(super) fn message_left(
+        &mut self,
+        callback: Option<CallbackRequest>,
+        result: Result<LeftMessageReceipt, BackendError>,
+        reply: oneshot::Sender<Result<(), EngineError>>,
+    ) {
+        match result {
+            Ok(receipt) => {
+                self.connection_is_back();
+                self.view
+                    .add_notice(left_notice(callback.as_ref(), &receipt));
+                self.set_handoff(HandoffState::MessageLeft {
+                    reference: receipt.reference,
+                    callback: callback.is_some(),
+                });
+                let _ = reply.send(Ok(()));
+            }
+            Err(error) => {
+                let _ = reply.send(Err(EngineError::Backend(error)));
+            }
+        }
+    }
+}

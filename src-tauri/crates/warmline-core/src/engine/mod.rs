@@ -1,0 +1,199 @@
+//! The conversation engine: one tokio task between the UI and the backend.
+//!
+//! It owns the conversation state, is the only code that calls the backend,
+//! and turns backend events into numbered [`ConversationEvent`]s. The UI
+//! talks to it through a cloneable [`EngineHandle`].
+//!
+//! There is no timer here that ends a conversation: the engine waits for the
+//! user for as long as the app runs.
+//!
+//! # Parts
+//!
+//! | module | job |
+//! |---|---|
+//! | this one | the public handle and the commands it sends |
+//! | `actor` | the task's loop: commands, finished backend calls, adapter events and timers, one at a time |
+//! | `view` | the conversation as the user sees it: each change stored, then announced as a numbered event |
+//! | `connection` | opening, losing and reopening the conversation, with backoff and the reachability probe |
+//! | `outbox` | the user's unsent messages, sent one at a time in order with their ids as idempotency keys |
+//! | `handoff` | asking for a person, cancelling, leaving a message |
+//! | `frustration` | pure rules: when the bot did not help and a person is offered |
+//! | `adapter_events` | what each [`BackendEvent`](crate::BackendEvent) does to the conversation |
+//! | `backoff` | the growing, jittered wait between attempts |
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use tokio::sync::{broadcast, mpsc, oneshot};
+
+use crate::backend::{CallbackRequest, SupportBackend};
+use crate::domain::{HandoffReason, MessageId};
+use crate::error::EngineError;
+use crate::events::{ConversationEvent, ConversationSnapshot};
+use crate::intent::PhraseSet;
+use crate::store::{ConversationStore, MemoryStore};
+
+/// How the engine behaves; the defaults suit real use.
+#[derive(Debug, Clone)]
+pub struct EngineConfig {
+    /// The UI language, passed to the backend when opening a conversation.
+    pub locale: String,
+    /// First wait before reconnecting or resending.
+    pub retry_initial: Duration,
+    /// Longest wait between reconnect or resend attempts.
+    pub retry_max: Duration,
+    /// Fixes the random spread (jitter) of the waits, so tests are
+    /// repeatable; `None` seeds it from the clock, which is what real use
+    /// wants: clients that lost the connection together then retry apart.
+    pub backoff_seed: Option<u64>,
+    /// Words that ask for a person or name an urgent topic.
+    pub phrases: Arc<PhraseSet>,
+}
+
+impl EngineConfig {
+    /// Defaults for the given UI language.
+    pub fn new(locale: impl Into<String>) -> Self {
+        Self {
+            locale: locale.into(),
+            retry_initial: Duration::from_millis(500),
+            retry_max: Duration::from_secs(30),
+            backoff_seed: None,
+            phrases: Arc::new(PhraseSet::builtin()),
+        }
+    }
+}
+
+/// Capacity of the change broadcast; a UI that falls further behind than this
+/// re-reads the snapshot.
+const EVENT_CAPACITY: usize = 1024;
+
+/// What the handle asks of the engine task.
+enum Command {
+    SendText {
+        text: String,
+        reply: oneshot::Sender<Result<MessageId, EngineError>>,
+    },
+    RequestPerson {
+        reason: HandoffReason,
+        reply: oneshot::Sender<Result<(), EngineError>>,
+    },
+    CancelPerson {
+        reply: oneshot::Sender<Result<(), EngineError>>,
+    },
+    Snapshot {
+        reply: oneshot::Sender<ConversationSnapshot>,
+    },
+    SaveDraft {
+        text: String,
+    },
+    LeaveMessage {
+        text: String,
+        callback: Option<CallbackRequest>,
+        reply: oneshot::Sender<Result<(), EngineError>>,
+    },
+}
+
+/// The UI's handle on the engine. Cheap to clone.
+#[derive(Clone)]
+pub struct EngineHandle {
+    commands: mpsc::Sender<Command>,
+    events: broadcast::Sender<ConversationEvent>,
+}
+
+impl EngineHandle {
+    /// Starts the engine task on the current tokio runtime with nothing
+    /// stored (history is kept in memory only), and begins opening a
+    /// conversation.
+    pub fn start(backend: Arc<dyn SupportBackend>, config: EngineConfig) -> Self {
+        Self::start_with_store(backend, Arc::new(MemoryStore::new()), config)
+    }
+
+    /// Starts the engine on a store: what the store holds (history, unsent
+    /// messages, the request for a person, the draft) is picked up again,
+    /// and every change is written to it before it is acted on.
+    pub fn start_with_store(
+        backend: Arc<dyn SupportBackend>,
+        store: Arc<dyn ConversationStore>,
+        config: EngineConfig,
+    ) -> Self {
+        let (commands, command_rx) = mpsc::channel(64);
+        let (events, _) = broadcast::channel(EVENT_CAPACITY);
+        let engine = actor::Engine::new(backend, store, config, events.clone());
+        tokio::spawn(engine.run(command_rx));
+        Self { commands, events }
+    }
+
+    /// Keeps what the user is typing, so it survives a crash or a restart.
+    pub async fn save_draft(&self, text: String) -> Result<(), EngineError> {
+        self.commands
+            .send(Command::SaveDraft { text })
+            .await
+            .map_err(|_| EngineError::Stopped)
+    }
+
+    /// Receives every change from now on.
+    pub fn subscribe(&self) -> broadcast::Receiver<ConversationEvent> {
+        self.events.subscribe()
+    }
+
+    /// Adds the user's message to the conversation and sends it.
+    pub async fn send_text(&self, text: String) -> Result<MessageId, EngineError> {
+        self.call(|reply| Command::SendText { text, reply }).await?
+    }
+
+    /// Asks for a person. Never lost: while offline, the request waits and is
+    /// sent when the connection returns.
+    pub async fn request_person(&self, reason: HandoffReason) -> Result<(), EngineError> {
+        self.call(|reply| Command::RequestPerson { reason, reply })
+            .await?
+    }
+
+    /// Withdraws the request for a person.
+    pub async fn cancel_person(&self) -> Result<(), EngineError> {
+        self.call(|reply| Command::CancelPerson { reply }).await?
+    }
+
+    /// Leaves a message, or asks for a call back, when nobody is available.
+    /// Answers only once the backend confirmed it, so the UI keeps the form
+    /// filled in until then.
+    pub async fn leave_message(
+        &self,
+        text: String,
+        callback: Option<CallbackRequest>,
+    ) -> Result<(), EngineError> {
+        self.call(|reply| Command::LeaveMessage {
+            text,
+            callback,
+            reply,
+        })
+        .await?
+    }
+
+    /// The whole conversation as it stands.
+    pub async fn snapshot(&self) -> Result<ConversationSnapshot, EngineError> {
+        self.call(|reply| Command::Snapshot { reply }).await
+    }
+
+    async fn call<T>(
+        &self,
+        command: impl FnOnce(oneshot::Sender<T>) -> Command,
+    ) -> Result<T, EngineError> {
+        let (reply, response) = oneshot::channel();
+        self.commands
+            .send(command(reply))
+            .await
+            .map_err(|_| EngineError::Stopped)?;
+        response.await.map_err(|_| EngineError::Stopped)
+    }
+}
+
+mod actor;
+mod adapter_events;
+mod backoff;
+mod connection;
+mod frustration;
+mod handoff;
+mod outbox;
+#[cfg(test)]
+mod tests;
+mod view;
