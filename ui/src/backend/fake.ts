@@ -28,7 +28,7 @@ import type {
   UiError,
 } from "../bindings";
 import { createFakeVoice, type FakeVoiceControl } from "./fakeVoice";
-import { WarmlineError, type Unsubscribe, type WarmlineBackend } from "./types";
+import { WarmlineError, type ConversationService, type Unsubscribe, type WarmlineBackend } from "./types";
 
 export type FakeCommand = "snapshot" | "sendMessage" | "requestPerson" | "cancelPerson" | "leaveMessage";
 
@@ -507,11 +507,7 @@ export function createFakeBackend(params: URLSearchParams): WarmlineBackend {
   };
   window.__warmlineFake = control;
 
-  return {
-    ...voice.api,
-    appInfo(): Promise<AppInfo> {
-      return Promise.resolve({ locale, version: "0.0.0-fake" });
-    },
+  const conversation: ConversationService = {
     async snapshot(): Promise<ConversationSnapshot> {
       snapshotCalls += 1;
       await snapshotGate;
@@ -626,5 +622,13 @@ export function createFakeBackend(params: URLSearchParams): WarmlineBackend {
         listeners.delete(callback);
       });
     },
+  };
+
+  return {
+    appInfo(): Promise<AppInfo> {
+      return Promise.resolve({ locale, version: "0.0.0-fake" });
+    },
+    conversation,
+    voice: voice.api,
   };
 }
