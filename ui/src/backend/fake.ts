@@ -30,7 +30,7 @@ import type {
 import frustrationRules from "../../../src-tauri/crates/warmline-core/data/frustration-rules.json";
 import { createFakeVoice, type FakeVoiceControl } from "./fakeVoice";
 import { createFrustration } from "./frustration";
-import { WarmlineError, type Unsubscribe, type WarmlineBackend } from "./types";
+import { WarmlineError, type ConversationService, type Unsubscribe, type WarmlineBackend } from "./types";
 
 export type FakeCommand = "snapshot" | "sendMessage" | "requestPerson" | "cancelPerson" | "leaveMessage";
 
@@ -497,11 +497,7 @@ export function createFakeBackend(params: URLSearchParams): WarmlineBackend {
   };
   window.__warmlineFake = control;
 
-  return {
-    ...voice.api,
-    appInfo(): Promise<AppInfo> {
-      return Promise.resolve({ locale, version: "0.0.0-fake" });
-    },
+  const conversation: ConversationService = {
     async snapshot(): Promise<ConversationSnapshot> {
       snapshotCalls += 1;
       await snapshotGate;
@@ -614,5 +610,13 @@ export function createFakeBackend(params: URLSearchParams): WarmlineBackend {
         listeners.delete(callback);
       });
     },
+  };
+
+  return {
+    appInfo(): Promise<AppInfo> {
+      return Promise.resolve({ locale, version: "0.0.0-fake" });
+    },
+    conversation,
+    voice: voice.api,
   };
 }
