@@ -20,7 +20,7 @@ use tokio::sync::mpsc;
 use tokio::task::{JoinHandle, JoinSet};
 use tokio::time::Instant;
 use tokio_tungstenite::tungstenite::Message as WsMessage;
-use warmline_backends::relay::protocol::{ClientFrame, ErrorCode, ServerFrame, WireEvent};
+use warmline_backends::relay::protocol::{ClientFrame, RelayErrorCode, ServerFrame, WireEvent};
 use warmline_core::MessageId;
 
 /// How the server behaves.
@@ -316,7 +316,7 @@ async fn connection(stream: TcpStream, state: Shared, config: RelayServerConfig)
                         if let Some(req) = req {
                             reply(&out, ServerFrame::Error {
                                 req,
-                                code: ErrorCode::BadRequest,
+                                code: RelayErrorCode::BadRequest,
                                 message: error.to_string(),
                             });
                         }
@@ -338,7 +338,7 @@ fn reply(out: &mpsc::UnboundedSender<String>, frame: ServerFrame) {
     let _ = out.send(serde_json::to_string(&frame).expect("frames serialize"));
 }
 
-fn error(req: u64, code: ErrorCode, message: &str) -> ServerFrame {
+fn error(req: u64, code: RelayErrorCode, message: &str) -> ServerFrame {
     ServerFrame::Error {
         req,
         code,
@@ -351,10 +351,10 @@ fn check_open(state: &State, req: u64, conversation: &str) -> Result<(), ServerF
     match state.conversations.get(conversation) {
         None => Err(error(
             req,
-            ErrorCode::UnknownConversation,
+            RelayErrorCode::UnknownConversation,
             "no such conversation",
         )),
-        Some(c) if c.closed => Err(error(req, ErrorCode::ConversationClosed, "closed")),
+        Some(c) if c.closed => Err(error(req, RelayErrorCode::ConversationClosed, "closed")),
         Some(_) => Ok(()),
     }
 }
@@ -531,7 +531,7 @@ async fn handle(
             if !state.conversations.contains_key(&conversation) {
                 reply(
                     out,
-                    error(req, ErrorCode::UnknownConversation, "no such conversation"),
+                    error(req, RelayErrorCode::UnknownConversation, "no such conversation"),
                 );
                 return;
             }

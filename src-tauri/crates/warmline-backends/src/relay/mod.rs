@@ -29,7 +29,7 @@ use warmline_core::{
     SendReceipt, SupportBackend,
 };
 
-use self::protocol::{ClientFrame, ErrorCode, RequestId, ServerFrame};
+use self::protocol::{ClientFrame, RelayErrorCode, RequestId, ServerFrame};
 
 /// Where the relay is and how patient to be with the network.
 #[derive(Debug, Clone)]
@@ -89,7 +89,7 @@ enum RelayError {
     #[error("{0}")]
     Malformed(String),
     #[error("the relay answered {code:?}: {message}")]
-    Server { code: ErrorCode, message: String },
+    Server { code: RelayErrorCode, message: String },
 }
 
 impl RelayError {
@@ -101,13 +101,13 @@ impl RelayError {
             }
             Self::Malformed(detail) => BackendError::Malformed(detail),
             Self::Server { code, message } => match code {
-                ErrorCode::UnknownConversation | ErrorCode::ConversationClosed => {
+                RelayErrorCode::UnknownConversation | RelayErrorCode::ConversationClosed => {
                     BackendError::UnknownConversation(conversation.clone())
                 }
-                ErrorCode::Unsupported => BackendError::Unsupported(what),
+                RelayErrorCode::Unsupported => BackendError::Unsupported(what),
                 // Overload or maintenance: the same request later may work.
-                ErrorCode::Unavailable => BackendError::Unreachable(message),
-                ErrorCode::Rejected | ErrorCode::BadRequest | ErrorCode::Other => {
+                RelayErrorCode::Unavailable => BackendError::Unreachable(message),
+                RelayErrorCode::Rejected | RelayErrorCode::BadRequest | RelayErrorCode::Other => {
                     BackendError::Rejected(message)
                 }
             },

@@ -104,7 +104,7 @@ fn frames_look_on_the_wire_as_the_specification_shows() {
     assert!(matches!(
         error,
         ServerFrame::Error {
-            code: ErrorCode::Other,
+            code: RelayErrorCode::Other,
             ..
         }
     ));
