@@ -9,8 +9,9 @@ use futures_util::{SinkExt, StreamExt};
 use tokio::net::{TcpListener, TcpStream};
 use tokio_tungstenite::WebSocketStream;
 
-use super::protocol::WireEvent;
+use super::protocol::{RelayErrorCode, WireEvent};
 use super::*;
+use warmline_core::BackendEvent;
 
 type Ws = WebSocketStream<TcpStream>;
 

@@ -1,97 +1,49 @@
-//! A reference server for the Warmline relay protocol, for tests: a bot that
-//! answers, a queue and an agent for "talk to a person", and optional
-//! closing of idle conversations.
-//!
-//! Its state (conversations, their numbered events, the client message ids
-//! it has seen, every user message in the order received) lives outside the
-//! running task, so [`RelayServer::restart`] behaves like a server process
-//! that restarts on a durable database: every connection drops, and the
-//! same port answers again with everything it knew.
+//! What the reference server does with each request, on its shared state.
 
-use std::collections::{HashMap, HashSet};
-use std::io;
-use std::net::SocketAddr;
-use std::sync::{Arc, Mutex, PoisonError};
+use std::collections::HashMap;
 use std::time::Duration;
 
 use futures_util::{SinkExt, StreamExt};
-use tokio::net::{TcpListener, TcpStream};
+use tokio::io::{AsyncRead, AsyncWrite};
 use tokio::sync::mpsc;
-use tokio::task::{JoinHandle, JoinSet};
 use tokio::time::Instant;
 use tokio_tungstenite::tungstenite::Message as WsMessage;
+use tokio_tungstenite::WebSocketStream;
 use warmline_backends::relay::protocol::{ClientFrame, RelayErrorCode, ServerFrame, WireEvent};
 use warmline_core::MessageId;
 
-/// How the server behaves.
-#[derive(Debug, Clone)]
-pub struct RelayServerConfig {
-    /// The bot answers every n-th user message (0: never). Fewer answers
-    /// keep long tests fast.
-    pub bot_reply_every: u64,
-    /// The bot greets each new conversation.
-    pub greeting: bool,
-    /// Wait between storing a message and acknowledging it, to widen the
-    /// window in which a crash or a cut leaves a message received but not
-    /// acknowledged.
-    pub ack_delay: Duration,
-    /// A person is available when asked for; otherwise the server says
-    /// nobody is, and takes left messages.
-    pub agents_available: bool,
-    /// Close conversations without user activity for this long, like the
-    /// chat widgets Warmline replaces do.
-    pub idle_close: Option<Duration>,
-}
-
-impl Default for RelayServerConfig {
-    fn default() -> Self {
-        Self {
-            bot_reply_every: 1,
-            greeting: true,
-            ack_delay: Duration::ZERO,
-            agents_available: true,
-            idle_close: None,
-        }
-    }
-}
-
-/// A user message as the server received it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ReceivedMessage {
-    /// The conversation it went to.
-    pub conversation: String,
-    /// The client's id (the idempotency key).
-    pub client_message_id: MessageId,
-    /// The text.
-    pub text: String,
-}
+use super::{lock, ReceivedMessage, RelayServerConfig, Shared};
 
 #[derive(Default)]
-struct Conversation {
+pub(super) struct Conversation {
     /// Event `n` is at index `n - 1`.
-    events: Vec<WireEvent>,
-    closed: bool,
-    last_activity: Option<Instant>,
+    pub(super) events: Vec<WireEvent>,
+    pub(super) closed: bool,
+    pub(super) last_activity: Option<Instant>,
     /// Connections that receive this conversation's events.
-    subscribers: Vec<mpsc::UnboundedSender<String>>,
+    pub(super) subscribers: Vec<mpsc::UnboundedSender<String>>,
 }
 
 #[derive(Default)]
-struct State {
-    conversations: HashMap<String, Conversation>,
-    next_conversation: u64,
+pub(super) struct State {
+    pub(super) conversations: HashMap<String, Conversation>,
+    pub(super) next_conversation: u64,
     /// Client message id → the server's id.
-    seen: HashMap<MessageId, String>,
-    received: Vec<ReceivedMessage>,
-    duplicate_sends: u64,
-    left_messages: u64,
-    connections_accepted: u64,
-    handoff_requests: u64,
+    pub(super) seen: HashMap<MessageId, String>,
+    pub(super) received: Vec<ReceivedMessage>,
+    pub(super) duplicate_sends: u64,
+    pub(super) left_messages: u64,
+    pub(super) connections_accepted: u64,
+    pub(super) handoff_requests: u64,
+    /// The token a client must present; `None`: anyone may connect.
+    pub(super) token: Option<String>,
+    /// WebSocket upgrades refused for a missing or wrong token.
+    pub(super) handshakes_refused: u64,
 }
 
 impl State {
     /// Appends an event and pushes it to every live subscriber.
-    fn push(&mut self, conversation: &str, event: WireEvent) {
+    pub(super) fn push(&mut self, conversation: &str, event: WireEvent) {
         let Some(conv) = self.conversations.get_mut(conversation) else {
             return;
         };
@@ -106,176 +58,7 @@ impl State {
     }
 }
 
-type Shared = Arc<Mutex<State>>;
-
-fn lock(state: &Shared) -> std::sync::MutexGuard<'_, State> {
-    state.lock().unwrap_or_else(PoisonError::into_inner)
-}
-
-/// A running (or stopped) reference relay server on `127.0.0.1`.
-pub struct RelayServer {
-    config: RelayServerConfig,
-    state: Shared,
-    addr: SocketAddr,
-    task: Option<JoinHandle<()>>,
-}
-
-impl RelayServer {
-    /// Starts on a free port.
-    pub async fn start(config: RelayServerConfig) -> io::Result<Self> {
-        let listener = TcpListener::bind("127.0.0.1:0").await?;
-        let addr = listener.local_addr()?;
-        let mut server = Self {
-            config,
-            state: Shared::default(),
-            addr,
-            task: None,
-        };
-        server.run(listener);
-        Ok(server)
-    }
-
-    fn run(&mut self, listener: TcpListener) {
-        let state = Arc::clone(&self.state);
-        let config = self.config.clone();
-        self.task = Some(tokio::spawn(serve(listener, state, config)));
-    }
-
-    /// Where it listens.
-    pub fn addr(&self) -> SocketAddr {
-        self.addr
-    }
-
-    /// Its WebSocket URL.
-    pub fn url(&self) -> String {
-        format!("ws://{}", self.addr)
-    }
-
-    /// Stops accepting and drops every connection, keeping the state.
-    pub async fn stop(&mut self) {
-        if let Some(task) = self.task.take() {
-            task.abort();
-            let _ = task.await;
-        }
-        // Subscribers of dropped connections are gone.
-        for conv in lock(&self.state).conversations.values_mut() {
-            conv.subscribers.retain(|s| !s.is_closed());
-        }
-    }
-
-    /// Starts again on the same port with the same state. Retries the bind
-    /// briefly: the old socket may take a moment to be released.
-    pub async fn start_again(&mut self) -> io::Result<()> {
-        let mut attempts = 0;
-        let listener = loop {
-            match TcpListener::bind(self.addr).await {
-                Ok(listener) => break listener,
-                Err(error) if attempts < 50 => {
-                    attempts += 1;
-                    tracing::debug!(%error, "rebinding the relay port");
-                    tokio::time::sleep(Duration::from_millis(20)).await;
-                }
-                Err(error) => return Err(error),
-            }
-        };
-        self.run(listener);
-        Ok(())
-    }
-
-    /// [`Self::stop`], then [`Self::start_again`].
-    pub async fn restart(&mut self) -> io::Result<()> {
-        self.stop().await;
-        self.start_again().await
-    }
-
-    /// Every user message, in the order received, each once.
-    pub fn received(&self) -> Vec<ReceivedMessage> {
-        lock(&self.state).received.clone()
-    }
-
-    /// How many sends were recognized as repeats of a message already kept.
-    pub fn duplicate_sends(&self) -> u64 {
-        lock(&self.state).duplicate_sends
-    }
-
-    /// How many connections were accepted so far.
-    pub fn connections_accepted(&self) -> u64 {
-        lock(&self.state).connections_accepted
-    }
-
-    /// How many requests for a person arrived.
-    pub fn handoff_requests(&self) -> u64 {
-        lock(&self.state).handoff_requests
-    }
-
-    /// The ids of every conversation, oldest first.
-    pub fn conversations(&self) -> Vec<String> {
-        let state = lock(&self.state);
-        let mut ids: Vec<_> = state.conversations.keys().cloned().collect();
-        ids.sort_by_key(|id| id.trim_start_matches("c-").parse::<u64>().unwrap_or(0));
-        ids
-    }
-
-    /// The events of a conversation, numbered from 1.
-    pub fn events(&self, conversation: &str) -> Vec<WireEvent> {
-        lock(&self.state)
-            .conversations
-            .get(conversation)
-            .map(|c| c.events.clone())
-            .unwrap_or_default()
-    }
-
-    /// Adds an event to a conversation, as the support side would (an agent
-    /// writing, the queue moving).
-    pub fn push_event(&self, conversation: &str, event: WireEvent) {
-        lock(&self.state).push(conversation, event);
-    }
-
-    /// Closes a conversation as an idle timeout would.
-    pub fn close_conversation(&self, conversation: &str) {
-        let mut state = lock(&self.state);
-        state.push(conversation, WireEvent::ConversationClosed);
-        if let Some(conv) = state.conversations.get_mut(conversation) {
-            conv.closed = true;
-        }
-    }
-}
-
-impl Drop for RelayServer {
-    fn drop(&mut self) {
-        if let Some(task) = self.task.take() {
-            task.abort();
-        }
-    }
-}
-
-async fn serve(listener: TcpListener, state: Shared, config: RelayServerConfig) {
-    // Owned here: aborting this task drops the set, which aborts every
-    // connection task and so closes every socket.
-    let mut connections = JoinSet::new();
-    let mut idle_check = tokio::time::interval(
-        config
-            .idle_close
-            .map_or(Duration::from_secs(3600), |idle| idle / 4),
-    );
-    loop {
-        tokio::select! {
-            accepted = listener.accept() => {
-                let Ok((stream, _)) = accepted else { continue };
-                lock(&state).connections_accepted += 1;
-                connections.spawn(connection(stream, Arc::clone(&state), config.clone()));
-            }
-            Some(_) = connections.join_next(), if !connections.is_empty() => {}
-            _ = idle_check.tick() => {
-                if let Some(idle) = config.idle_close {
-                    close_idle(&state, idle);
-                }
-            }
-        }
-    }
-}
-
-fn close_idle(state: &Shared, idle: Duration) {
+pub(super) fn close_idle(state: &Shared, idle: Duration) {
     let mut state = lock(state);
     let idle_ones: Vec<String> = state
         .conversations
@@ -291,10 +74,14 @@ fn close_idle(state: &Shared, idle: Duration) {
     }
 }
 
-async fn connection(stream: TcpStream, state: Shared, config: RelayServerConfig) {
-    let Ok(ws) = tokio_tungstenite::accept_async(stream).await else {
-        return;
-    };
+/// Serves one WebSocket until it closes.
+pub(super) async fn serve_socket<S>(
+    ws: WebSocketStream<S>,
+    state: Shared,
+    config: RelayServerConfig,
+) where
+    S: AsyncRead + AsyncWrite + Unpin,
+{
     let (mut write, mut read) = ws.split();
     // Replies and events share one queue, so a reply and the events it
     // causes leave in the order they happened.
@@ -531,7 +318,11 @@ async fn handle(
             if !state.conversations.contains_key(&conversation) {
                 reply(
                     out,
-                    error(req, RelayErrorCode::UnknownConversation, "no such conversation"),
+                    error(
+                        req,
+                        RelayErrorCode::UnknownConversation,
+                        "no such conversation",
+                    ),
                 );
                 return;
             }
@@ -539,66 +330,5 @@ async fn handle(
             let reference = format!("REF-{}", state.left_messages);
             reply(out, ServerFrame::MessageLeft { req, reference });
         }
-    }
-}
-
-/// Counts what a run delivered, against what was sent.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct DeliveryCount {
-    /// Messages the client sent (and stored).
-    pub sent: usize,
-    /// Messages the server kept.
-    pub received: usize,
-    /// Sent but never received.
-    pub lost: usize,
-    /// Received more than once (by id or by text).
-    pub duplicated: usize,
-    /// Received after a message that was written later.
-    pub out_of_order: usize,
-}
-
-impl DeliveryCount {
-    /// Compares the texts sent, in the order written, with those received.
-    pub fn of(sent: &[String], received: &[ReceivedMessage]) -> Self {
-        let position: HashMap<&str, usize> = sent
-            .iter()
-            .enumerate()
-            .map(|(i, t)| (t.as_str(), i))
-            .collect();
-        let mut seen_texts = HashSet::new();
-        let mut seen_ids = HashSet::new();
-        let mut duplicated = 0;
-        let mut out_of_order = 0;
-        let mut last = None;
-        for message in received {
-            if !seen_texts.insert(message.text.as_str())
-                || !seen_ids.insert(message.client_message_id)
-            {
-                duplicated += 1;
-                continue;
-            }
-            if let Some(&at) = position.get(message.text.as_str()) {
-                if last.is_some_and(|last| at < last) {
-                    out_of_order += 1;
-                }
-                last = Some(at);
-            }
-        }
-        let lost = sent
-            .iter()
-            .filter(|t| !seen_texts.contains(t.as_str()))
-            .count();
-        Self {
-            sent: sent.len(),
-            received: received.len(),
-            lost,
-            duplicated,
-            out_of_order,
-        }
-    }
-
-    /// Nothing lost, nothing twice, nothing out of order.
-    pub fn is_perfect(&self) -> bool {
-        self.lost == 0 && self.duplicated == 0 && self.out_of_order == 0
     }
 }
