@@ -50,9 +50,10 @@ pub fn build_backend(
         #[cfg(not(feature = "demo"))]
         BackendSettings::Demo(_) => unreachable!("the demo kind exists only with the demo feature"),
         #[cfg(feature = "relay")]
-        BackendSettings::Relay(relay) => Arc::new(crate::relay::RelayBackend::new(
-            crate::relay::RelayConfig::new(relay.url.trim()),
-        )),
+        BackendSettings::Relay(relay) => Arc::new(
+            crate::relay::RelayBackend::new(crate::relay::RelayConfig::new(relay.url.trim()))
+                .with_secrets(Arc::clone(&context.secrets)),
+        ),
     })
 }
 

@@ -118,7 +118,7 @@ impl BackendSettings {
         match self {
             Self::Demo(_) => &[],
             #[cfg(feature = "relay")]
-            Self::Relay(_) => &[],
+            Self::Relay(_) => &[crate::relay::TOKEN_SECRET],
         }
     }
 

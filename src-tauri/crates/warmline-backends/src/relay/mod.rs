@@ -7,29 +7,37 @@
 //! every message carries the client's id, so a resend is recognized; the
 //! client pings every [`RelayConfig::ping_interval`] and gives a connection
 //! up when it has heard nothing for [`RelayConfig::dead_after`] (a stalled
-//! network does not close sockets by itself).
+//! network does not close sockets by itself). Every connection presents the
+//! profile's token (secret [`TOKEN_SECRET`]) as `Authorization: Bearer …`
+//! on the WebSocket upgrade; a relay that refuses it answers 401, which is
+//! [`BackendError::Unauthorized`].
 
+mod connection;
+mod dial;
 pub mod protocol;
 #[cfg(test)]
 mod tests;
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use async_trait::async_trait;
 use futures_util::{SinkExt, StreamExt};
-use tokio::sync::{mpsc, oneshot};
+use tokio::sync::mpsc;
 use tokio::time::Instant;
 use tokio_tungstenite::tungstenite::Message as WsMessage;
 use warmline_core::{
-    BackendError, BackendEvent, BackendInfo, BackendSession, Capabilities, ConversationId,
-    ConversationOptions, HandoffRequest, LeftMessage, LeftMessageReceipt, OutgoingMessage,
-    SendReceipt, SupportBackend,
+    BackendError, BackendInfo, BackendSession, Capabilities, ConversationId, ConversationOptions,
+    HandoffRequest, LeftMessage, LeftMessageReceipt, MemorySecrets, OutgoingMessage, Secret,
+    SecretSource, SendReceipt, SupportBackend,
 };
 
-use self::protocol::{ClientFrame, ErrorCode, RequestId, ServerFrame};
+use self::connection::{lock, Connection, Cursors, EventSink, KeepAlive, RelayError};
+use self::dial::Socket;
+pub use self::dial::TOKEN_SECRET;
+use self::protocol::{ClientFrame, RequestId, ServerFrame};
 
 /// Where the relay is and how patient to be with the network.
 #[derive(Debug, Clone)]
@@ -51,6 +59,10 @@ pub struct RelayConfig {
     /// cheap ping on a fresh connection) whether the relay is reachable
     /// again, so the user's messages go out as soon as the network is back.
     pub probe_interval: Duration,
+    /// After the relay refused a token, the reachability check does not
+    /// present the same token again for this long (a token the caregiver
+    /// changes is tried at once): a relay that refuses is not hammered.
+    pub refused_recheck: Duration,
     /// What this relay's support system offers; declared by whoever
     /// configures it.
     pub capabilities: Capabilities,
@@ -66,6 +78,7 @@ impl RelayConfig {
             request_timeout: Duration::from_secs(15),
             connect_timeout: Duration::from_secs(10),
             probe_interval: Duration::from_secs(1),
+            refused_recheck: Duration::from_secs(300),
             capabilities: Capabilities {
                 queue_position: true,
                 wait_estimate: true,
@@ -77,265 +90,30 @@ impl RelayConfig {
     }
 }
 
-/// What went wrong on the wire; mapped to [`BackendError`] at the trait.
-#[derive(Debug, thiserror::Error)]
-enum RelayError {
-    #[error("could not connect: {0}")]
-    Connect(String),
-    #[error("the connection closed")]
-    Closed,
-    #[error("no answer within {0:?}")]
-    Timeout(Duration),
-    #[error("{0}")]
-    Malformed(String),
-    #[error("the relay answered {code:?}: {message}")]
-    Server { code: ErrorCode, message: String },
-}
-
-impl RelayError {
-    /// `what` names the request for [`BackendError::Unsupported`].
-    fn into_backend(self, conversation: &ConversationId, what: &'static str) -> BackendError {
-        match self {
-            Self::Connect(_) | Self::Closed | Self::Timeout(_) => {
-                BackendError::Unreachable(self.to_string())
-            }
-            Self::Malformed(detail) => BackendError::Malformed(detail),
-            Self::Server { code, message } => match code {
-                ErrorCode::UnknownConversation | ErrorCode::ConversationClosed => {
-                    BackendError::UnknownConversation(conversation.clone())
-                }
-                ErrorCode::Unsupported => BackendError::Unsupported(what),
-                // Overload or maintenance: the same request later may work.
-                ErrorCode::Unavailable => BackendError::Unreachable(message),
-                ErrorCode::Rejected | ErrorCode::BadRequest | ErrorCode::Other => {
-                    BackendError::Rejected(message)
-                }
-            },
-        }
-    }
-}
-
-type Reply = Result<ServerFrame, RelayError>;
-type Pending = Arc<Mutex<HashMap<RequestId, oneshot::Sender<Reply>>>>;
-/// The number of the last event seen, per conversation.
-type Cursors = Arc<Mutex<HashMap<String, u64>>>;
-
-fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    mutex.lock().unwrap_or_else(PoisonError::into_inner)
-}
-
-enum Out {
-    Frame(String),
-    /// Give the connection up (a request timed out on it).
-    Close,
-}
-
-/// Where a session connection delivers its conversation's events.
-struct EventSink {
-    events: mpsc::Sender<BackendEvent>,
-    cursors: Cursors,
-}
-
-/// One WebSocket connection, run by its own task. Cheap to clone; the task
-/// ends when the network fails, when the connection is given up, when the
-/// engine drops the session's event stream, or when every handle is gone.
-#[derive(Clone)]
-struct Connection {
-    out: mpsc::UnboundedSender<Out>,
-    pending: Pending,
-}
-
-impl Connection {
-    async fn connect(config: &RelayConfig, sink: Option<EventSink>) -> Result<Self, RelayError> {
-        let (ws, _) = tokio::time::timeout(
-            config.connect_timeout,
-            tokio_tungstenite::connect_async(config.url.as_str()),
-        )
-        .await
-        .map_err(|_| RelayError::Timeout(config.connect_timeout))?
-        .map_err(|error| RelayError::Connect(error.to_string()))?;
-        let (out, out_rx) = mpsc::unbounded_channel();
-        let pending = Pending::default();
-        tokio::spawn(run_connection(
-            ws,
-            out_rx,
-            Arc::clone(&pending),
-            sink,
-            config.ping_interval,
-            config.dead_after,
-        ));
-        Ok(Self { out, pending })
-    }
-
-    fn is_alive(&self) -> bool {
-        !self.out.is_closed()
-    }
-
-    async fn request(&self, frame: ClientFrame, timeout: Duration) -> Reply {
-        let req = frame.req().expect("requests carry a correlation id");
-        let text = serde_json::to_string(&frame)
-            .map_err(|error| RelayError::Malformed(error.to_string()))?;
-        let (reply, answer) = oneshot::channel();
-        lock(&self.pending).insert(req, reply);
-        if self.out.send(Out::Frame(text)).is_err() {
-            lock(&self.pending).remove(&req);
-            return Err(RelayError::Closed);
-        }
-        match tokio::time::timeout(timeout, answer).await {
-            Ok(Ok(reply)) => reply,
-            // The task ended and dropped the request: the connection is gone.
-            Ok(Err(_)) => Err(RelayError::Closed),
-            Err(_) => {
-                // A request without an answer on a connection that did not
-                // close: the network stalls. Give the connection up, so the
-                // session's stream ends and the engine reconnects.
-                lock(&self.pending).remove(&req);
-                let _ = self.out.send(Out::Close);
-                Err(RelayError::Timeout(timeout))
-            }
-        }
-    }
-}
-
-async fn run_connection<S>(
-    ws: tokio_tungstenite::WebSocketStream<S>,
-    mut out: mpsc::UnboundedReceiver<Out>,
-    pending: Pending,
-    mut sink: Option<EventSink>,
-    ping_interval: Duration,
-    dead_after: Duration,
-) where
-    S: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin,
-{
-    let (mut write, mut read) = ws.split();
-    let mut ping = tokio::time::interval(ping_interval);
-    ping.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-    ping.tick().await;
-    let mut last_heard = Instant::now();
-    let mut nonce = 0u64;
-    loop {
-        tokio::select! {
-            message = read.next() => match message {
-                Some(Ok(WsMessage::Text(text))) => {
-                    last_heard = Instant::now();
-                    if !handle_frame(text.as_str(), &pending, &mut sink).await {
-                        break;
-                    }
-                }
-                Some(Ok(WsMessage::Close(_))) | Some(Err(_)) | None => break,
-                // Binary, ping and pong frames: not ours, but a sign of life.
-                Some(Ok(_)) => last_heard = Instant::now(),
-            },
-            next = out.recv() => match next {
-                Some(Out::Frame(text)) => {
-                    if write.send(WsMessage::text(text)).await.is_err() {
-                        break;
-                    }
-                }
-                Some(Out::Close) | None => break,
-            },
-            _ = ping.tick() => {
-                if last_heard.elapsed() >= dead_after {
-                    tracing::info!(silent_for = ?last_heard.elapsed(), "relay connection silent; giving it up");
-                    break;
-                }
-                nonce += 1;
-                let frame = serde_json::to_string(&ClientFrame::Ping { nonce }).unwrap_or_default();
-                if write.send(WsMessage::text(frame)).await.is_err() {
-                    break;
-                }
-            }
-            () = events_dropped(&sink) => break,
-        }
-    }
-    // Dropping the waiting requests' reply senders fails them as `Closed`;
-    // dropping the sink ends the session's event stream.
-    lock(&pending).clear();
-}
-
-async fn events_dropped(sink: &Option<EventSink>) {
-    match sink {
-        Some(sink) => sink.events.closed().await,
-        None => std::future::pending().await,
-    }
-}
-
-/// Handles one text frame; false when the engine no longer listens.
-async fn handle_frame(text: &str, pending: &Pending, sink: &mut Option<EventSink>) -> bool {
-    let value: serde_json::Value = match serde_json::from_str(text) {
-        Ok(value) => value,
-        Err(error) => {
-            tracing::warn!(%error, "the relay sent a frame that is not JSON; skipped");
-            return true;
-        }
-    };
-    let req = value.get("req").and_then(serde_json::Value::as_u64);
-    let frame = match serde_json::from_value::<ServerFrame>(value) {
-        Ok(frame) => frame,
-        Err(error) => {
-            // A reply we cannot read fails its request as malformed; anything
-            // else is skipped rather than taking the conversation down.
-            match req.and_then(|req| lock(pending).remove(&req)) {
-                Some(reply) => {
-                    let _ = reply.send(Err(RelayError::Malformed(format!(
-                        "unreadable reply: {error}"
-                    ))));
-                }
-                None => tracing::warn!(%error, "the relay sent an unreadable frame; skipped"),
-            }
-            return true;
-        }
-    };
-    match frame {
-        ServerFrame::Event {
-            conversation,
-            seq,
-            event,
-        } => {
-            let Some(sink) = sink else { return true };
-            {
-                let mut cursors = lock(&sink.cursors);
-                let cursor = cursors.entry(conversation).or_insert(0);
-                if seq <= *cursor {
-                    // Already delivered on an earlier connection.
-                    return true;
-                }
-                *cursor = seq;
-            }
-            match event.into_backend_event() {
-                Some(event) => sink.events.send(event).await.is_ok(),
-                None => true,
-            }
-        }
-        ServerFrame::Error { req, code, message } => {
-            if let Some(reply) = lock(pending).remove(&req) {
-                let _ = reply.send(Err(RelayError::Server { code, message }));
-            }
-            true
-        }
-        ServerFrame::Pong { .. } | ServerFrame::Unknown => true,
-        reply => {
-            if let Some(reply_to) = reply.req().and_then(|req| lock(pending).remove(&req)) {
-                let _ = reply_to.send(Ok(reply));
-            }
-            true
-        }
-    }
+/// The token the relay last refused, and when.
+struct Refusal {
+    token: Option<Secret>,
+    at: Instant,
 }
 
 /// The relay adapter. One instance serves the whole app.
 pub struct RelayBackend {
     config: RelayConfig,
+    /// Where the token is read, at every connection.
+    secrets: Arc<dyn SecretSource>,
     next_req: AtomicU64,
     /// The live connection of each open conversation.
     sessions: Mutex<HashMap<ConversationId, Connection>>,
     cursors: Cursors,
+    /// The last refusal of the sign-in, until a connection succeeds.
+    refusal: Mutex<Option<Refusal>>,
     /// Spreads the reachability probes of many clients apart.
     jitter: AtomicU64,
 }
 
 impl RelayBackend {
-    /// An adapter for the relay described by `config`; connects lazily.
+    /// An adapter for the relay described by `config`, without a token;
+    /// connects lazily.
     pub fn new(config: RelayConfig) -> Self {
         let seed = std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
@@ -343,15 +121,63 @@ impl RelayBackend {
             | 1;
         Self {
             config,
+            secrets: Arc::new(MemorySecrets::new()),
             next_req: AtomicU64::new(1),
             sessions: Mutex::default(),
             cursors: Cursors::default(),
+            refusal: Mutex::default(),
             jitter: AtomicU64::new(seed),
         }
     }
 
+    /// Reads the sign-in token ([`TOKEN_SECRET`]) from `secrets` whenever
+    /// it connects. Without a stored token it connects without one.
+    pub fn with_secrets(mut self, secrets: Arc<dyn SecretSource>) -> Self {
+        self.secrets = secrets;
+        self
+    }
+
     fn next_req(&self) -> RequestId {
         self.next_req.fetch_add(1, Ordering::Relaxed)
+    }
+
+    fn keep_alive(&self) -> KeepAlive {
+        KeepAlive {
+            ping_interval: self.config.ping_interval,
+            dead_after: self.config.dead_after,
+        }
+    }
+
+    /// Opens one WebSocket with the current token, remembering a refusal
+    /// (for [`Self::refused_recently`]) and forgetting it on success.
+    async fn dial(&self, token: Option<&Secret>) -> Result<Socket, RelayError> {
+        let result = dial::dial(&self.config, token).await;
+        match &result {
+            Ok(_) => *lock(&self.refusal) = None,
+            Err(error @ RelayError::Refused(_)) => {
+                tracing::warn!(%error, url = %self.config.url, "the relay refused the sign-in");
+                *lock(&self.refusal) = Some(Refusal {
+                    token: token.cloned(),
+                    at: Instant::now(),
+                });
+            }
+            Err(_) => {}
+        }
+        result
+    }
+
+    /// True when the relay refused exactly this token less than
+    /// [`RelayConfig::refused_recheck`] ago.
+    fn refused_recently(&self, token: Option<&Secret>) -> bool {
+        lock(&self.refusal).as_ref().is_some_and(|refusal| {
+            refusal.token.as_ref() == token && refusal.at.elapsed() < self.config.refused_recheck
+        })
+    }
+
+    async fn connect(&self, sink: Option<EventSink>) -> Result<Connection, RelayError> {
+        let token = dial::read_token(self.secrets.as_ref())?;
+        let socket = self.dial(token.as_ref()).await?;
+        Ok(Connection::start(socket, sink, self.keep_alive()))
     }
 
     /// Sends one request about `conversation`, on its session connection if
@@ -368,7 +194,8 @@ impl RelayBackend {
             .cloned();
         let connection = match live {
             Some(connection) => connection,
-            None => Connection::connect(&self.config, None)
+            None => self
+                .connect(None)
                 .await
                 .map_err(|e| e.into_backend(conversation, what))?,
         };
@@ -389,12 +216,18 @@ impl RelayBackend {
         base * 3 / 4 + base.mul_f64((x % 1000) as f64 / 2000.0)
     }
 
-    /// One fresh connection, one ping, one pong.
+    /// One fresh connection, one ping, one pong. A keyring that cannot be
+    /// read, or a token the relay refused a moment ago, make no connection
+    /// at all: the relay would only refuse again.
     async fn probe(&self) -> bool {
+        let Ok(token) = dial::read_token(self.secrets.as_ref()) else {
+            return false;
+        };
+        if self.refused_recently(token.as_ref()) {
+            return false;
+        }
         let attempt = async {
-            let (mut ws, _) = tokio_tungstenite::connect_async(self.config.url.as_str())
-                .await
-                .ok()?;
+            let mut ws = self.dial(token.as_ref()).await.ok()?;
             let ping = serde_json::to_string(&ClientFrame::Ping { nonce: 0 }).ok()?;
             ws.send(WsMessage::text(ping)).await.ok()?;
             while let Some(Ok(message)) = ws.next().await {
@@ -441,7 +274,8 @@ impl SupportBackend for RelayBackend {
             events,
             cursors: Arc::clone(&self.cursors),
         };
-        let connection = Connection::connect(&self.config, Some(sink))
+        let connection = self
+            .connect(Some(sink))
             .await
             .map_err(|e| e.into_backend(&unknown, "opening a conversation"))?;
         let after_seq = resume

@@ -150,7 +150,7 @@ pub enum ServerFrame {
         /// Correlation id of the failed request.
         req: RequestId,
         /// What went wrong.
-        code: ErrorCode,
+        code: RelayErrorCode,
         /// For logs; never shown to the user.
         #[serde(default)]
         message: String,
@@ -178,7 +178,7 @@ pub enum ServerFrame {
 /// Why a request failed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
-pub enum ErrorCode {
+pub enum RelayErrorCode {
     /// The server does not know the conversation.
     UnknownConversation,
     /// The server closed the conversation (for example after inactivity).

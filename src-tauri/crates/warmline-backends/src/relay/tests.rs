@@ -9,8 +9,9 @@ use futures_util::{SinkExt, StreamExt};
 use tokio::net::{TcpListener, TcpStream};
 use tokio_tungstenite::WebSocketStream;
 
-use super::protocol::WireEvent;
+use super::protocol::{RelayErrorCode, WireEvent};
 use super::*;
+use warmline_core::BackendEvent;
 
 type Ws = WebSocketStream<TcpStream>;
 
@@ -104,7 +105,7 @@ fn frames_look_on_the_wire_as_the_specification_shows() {
     assert!(matches!(
         error,
         ServerFrame::Error {
-            code: ErrorCode::Other,
+            code: RelayErrorCode::Other,
             ..
         }
     ));
