@@ -260,7 +260,10 @@ async fn the_factory_hands_the_profile_s_token_to_the_relay() {
     use warmline_backends::factory::{build_backend, AdapterContext};
     use warmline_backends::profile::{BackendSettings, RelaySettings};
     let server = server_requiring_token().await;
-    let settings = BackendSettings::Relay(RelaySettings { url: server.url() });
+    let settings = BackendSettings::Relay(RelaySettings {
+        url: server.url(),
+        extra_ca: None,
+    });
     assert_eq!(settings.secret_names(), ["token"]);
     let context = |token| AdapterContext {
         secrets: TestSecrets::new(token) as _,

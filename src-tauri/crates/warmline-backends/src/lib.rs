@@ -10,6 +10,8 @@ pub mod factory;
 pub mod profile;
 #[cfg(feature = "relay")]
 pub mod relay;
+#[cfg(feature = "tls")]
+pub mod tls;
 
 /// Log filter directives the app adds after the user's own filter, whatever
 /// it says: dependencies that print whole requests, sign-in headers

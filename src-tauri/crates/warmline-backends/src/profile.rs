@@ -139,25 +139,8 @@ impl BackendSettings {
 #[serde(rename_all = "camelCase")]
 pub struct DemoSettings {}
 
-/// Where a relay is.
 #[cfg(feature = "relay")]
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "specta", derive(specta::Type))]
-#[serde(rename_all = "camelCase")]
-pub struct RelaySettings {
-    /// The relay's WebSocket address (`wss://…`; `ws://` only on this
-    /// computer).
-    pub url: String,
-}
-
-#[cfg(feature = "relay")]
-impl RelaySettings {
-    fn validate(&self) -> Vec<FieldError> {
-        check_url(&self.url, "url", &["wss"], &["ws"])
-            .into_iter()
-            .collect()
-    }
-}
+pub use crate::relay::RelaySettings;
 
 /// One problem with one field of a profile or of the settings.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -205,17 +188,27 @@ pub enum FieldErrorCode {
     Insecure,
     /// The value has the wrong form for this field.
     Invalid,
+    /// A file path that does not start at the root of a drive or of the
+    /// file system (`C:\…`, `/…`).
+    NotAbsolute,
+    /// No file exists at this path.
+    FileMissing,
+    /// The file holds no certificate Warmline can read (PEM).
+    NotACertificate,
 }
 
 impl FieldErrorCode {
     /// Every code, for the test that each has a sentence.
-    pub const ALL: [FieldErrorCode; 6] = [
+    pub const ALL: [FieldErrorCode; 9] = [
         Self::Required,
         Self::TooLong,
         Self::NotAUrl,
         Self::WrongScheme,
         Self::Insecure,
         Self::Invalid,
+        Self::NotAbsolute,
+        Self::FileMissing,
+        Self::NotACertificate,
     ];
 
     /// The Fluent message id for this code.
@@ -227,6 +220,9 @@ impl FieldErrorCode {
             Self::WrongScheme => "field-error-wrong-scheme",
             Self::Insecure => "field-error-insecure",
             Self::Invalid => "field-error-invalid",
+            Self::NotAbsolute => "field-error-not-absolute",
+            Self::FileMissing => "field-error-file-missing",
+            Self::NotACertificate => "field-error-not-a-certificate",
         }
     }
 }
@@ -327,6 +323,7 @@ mod tests {
             name: "My bank".into(),
             backend: BackendSettings::Relay(RelaySettings {
                 url: "http://bank.example".into(),
+                extra_ca: None,
             }),
         };
         let json = serde_json::to_string(&profile).unwrap();

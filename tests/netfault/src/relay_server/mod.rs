@@ -10,7 +10,9 @@
 //!
 //! With [`RelayServerConfig::token`] set it refuses every WebSocket upgrade
 //! that does not present `Authorization: Bearer <token>`, with HTTP 401, as
-//! `docs/RELAY-PROTOCOL.md` specifies.
+//! `docs/RELAY-PROTOCOL.md` specifies. With [`RelayServerConfig::tls`] it
+//! speaks `wss://` only, presenting a certificate a test made
+//! ([`crate::tls::TestCa`]).
 
 mod handler;
 
@@ -28,6 +30,7 @@ use warmline_backends::relay::protocol::WireEvent;
 use warmline_core::MessageId;
 
 use self::handler::State;
+use crate::tls::ServerIdentity;
 
 /// How the server behaves.
 #[derive(Debug, Clone)]
@@ -50,6 +53,8 @@ pub struct RelayServerConfig {
     /// The sign-in token clients must present; `None` serves anyone.
     /// [`RelayServer::set_token`] changes it while the server runs.
     pub token: Option<String>,
+    /// Serve `wss://` with this certificate (`None`: plain `ws://`).
+    pub tls: Option<ServerIdentity>,
 }
 
 impl Default for RelayServerConfig {
@@ -61,6 +66,7 @@ impl Default for RelayServerConfig {
             agents_available: true,
             idle_close: None,
             token: None,
+            tls: None,
         }
     }
 }
@@ -120,9 +126,13 @@ impl RelayServer {
         self.addr
     }
 
-    /// Its WebSocket URL.
+    /// Its WebSocket URL: `ws://127.0.0.1:<port>`, or with TLS
+    /// `wss://localhost:<port>` (issue its certificate for `localhost`).
     pub fn url(&self) -> String {
-        format!("ws://{}", self.addr)
+        match self.config.tls {
+            Some(_) => format!("wss://localhost:{}", self.addr.port()),
+            None => format!("ws://{}", self.addr),
+        }
     }
 
     /// Stops accepting and drops every connection, keeping the state.
@@ -236,6 +246,10 @@ impl Drop for RelayServer {
 }
 
 async fn serve(listener: TcpListener, state: Shared, config: RelayServerConfig) {
+    let tls = config
+        .tls
+        .as_ref()
+        .map(|identity| tokio_rustls::TlsAcceptor::from(identity.server_config()));
     // Owned here: aborting this task drops the set, which aborts every
     // connection task and so closes every socket.
     let mut connections = JoinSet::new();
@@ -249,7 +263,7 @@ async fn serve(listener: TcpListener, state: Shared, config: RelayServerConfig) 
             accepted = listener.accept() => {
                 let Ok((stream, _)) = accepted else { continue };
                 lock(&state).connections_accepted += 1;
-                connections.spawn(accept(stream, Arc::clone(&state), config.clone()));
+                connections.spawn(accept(stream, tls.clone(), Arc::clone(&state), config.clone()));
             }
             Some(_) = connections.join_next(), if !connections.is_empty() => {}
             _ = idle_check.tick() => {
@@ -261,10 +275,22 @@ async fn serve(listener: TcpListener, state: Shared, config: RelayServerConfig) 
     }
 }
 
-/// Upgrades one connection to a WebSocket, checking the token, and serves
-/// it.
-async fn accept(stream: TcpStream, state: Shared, config: RelayServerConfig) {
-    upgrade(stream, state, config).await;
+/// Sets up TLS if configured, upgrades the connection to a WebSocket
+/// checking the token, and serves it.
+async fn accept(
+    stream: TcpStream,
+    tls: Option<tokio_rustls::TlsAcceptor>,
+    state: Shared,
+    config: RelayServerConfig,
+) {
+    match tls {
+        None => upgrade(stream, state, config).await,
+        Some(tls) => match tls.accept(stream).await {
+            Ok(stream) => upgrade(stream, state, config).await,
+            // A client that does not trust the certificate hangs up here.
+            Err(error) => tracing::debug!(%error, "TLS handshake with a client failed"),
+        },
+    }
 }
 
 // tungstenite's header callback must return its (large) `ErrorResponse`.

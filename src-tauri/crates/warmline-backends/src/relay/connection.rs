@@ -26,6 +26,12 @@ pub(super) enum RelayError {
     /// is missing, wrong, expired or revoked.
     #[error("the relay refused the sign-in token (HTTP {0})")]
     Refused(u16),
+    /// The relay's certificate could not be verified, or TLS failed.
+    #[error("{0}")]
+    Untrusted(String),
+    /// The TLS configuration (the extra CA file) could not be set up.
+    #[error("{0}")]
+    TlsSetup(#[from] crate::tls::TlsSetupError),
     /// The token cannot travel in an HTTP header (a control character).
     #[error("the stored sign-in token has characters a relay cannot receive")]
     UnusableToken,
@@ -56,9 +62,12 @@ impl RelayError {
             Self::Connect(_) | Self::Closed | Self::Timeout(_) => {
                 BackendError::Unreachable(self.to_string())
             }
-            // Only new sign-in details help: the engine stops retrying and
-            // asks for the person who set Warmline up.
-            Self::Refused(_) | Self::UnusableToken => BackendError::Unauthorized(self.to_string()),
+            // Only new sign-in details or settings help: the engine stops
+            // retrying and asks for the person who set Warmline up. A
+            // server Warmline cannot verify is one it does not sign in to.
+            Self::Refused(_) | Self::UnusableToken | Self::Untrusted(_) | Self::TlsSetup(_) => {
+                BackendError::Unauthorized(self.to_string())
+            }
             Self::Credentials(error) => BackendError::from(error),
             Self::Malformed(detail) => BackendError::Malformed(detail),
             Self::Server { code, message } => match code {

@@ -1,16 +1,18 @@
-//! Setting up one WebSocket connection to the relay: the sign-in token on
-//! the upgrade request, and what a failed handshake means.
+//! Setting up one WebSocket connection to the relay: TLS for `wss://`, the
+//! sign-in token on the upgrade request, and what a failed handshake means.
 //!
 //! The token is read from the profile's [`SecretSource`] for every
 //! connection, never kept by the adapter, so a token the caregiver changes
 //! is used by the next connection and a keyring that is locked at start-up
 //! only delays the connection.
 
+use std::sync::Arc;
+
 use tokio::net::TcpStream;
 use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 use tokio_tungstenite::tungstenite::http::{header, HeaderValue, StatusCode};
 use tokio_tungstenite::tungstenite::Error as WsError;
-use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
+use tokio_tungstenite::{Connector, MaybeTlsStream, WebSocketStream};
 use warmline_core::{Secret, SecretError, SecretSource};
 
 use super::connection::RelayError;
@@ -37,11 +39,13 @@ pub(super) fn read_token(secrets: &dyn SecretSource) -> Result<Option<Secret>, R
 }
 
 /// Opens one WebSocket to the relay, presenting `token` as
-/// `Authorization: Bearer <token>`. Bounded by
+/// `Authorization: Bearer <token>`; `tls` secures a `wss://` address (see
+/// [`crate::tls::client_config`]). Bounded by
 /// [`RelayConfig::connect_timeout`].
 pub(super) async fn dial(
     config: &RelayConfig,
     token: Option<&Secret>,
+    tls: Option<Arc<rustls::ClientConfig>>,
 ) -> Result<Socket, RelayError> {
     let mut request = config
         .url
@@ -55,7 +59,9 @@ pub(super) async fn dial(
         value.set_sensitive(true);
         request.headers_mut().insert(header::AUTHORIZATION, value);
     }
-    let attempt = tokio_tungstenite::connect_async(request);
+    let connector = tls.map_or(Connector::Plain, Connector::Rustls);
+    let attempt =
+        tokio_tungstenite::connect_async_tls_with_config(request, None, false, Some(connector));
     match tokio::time::timeout(config.connect_timeout, attempt).await {
         Err(_) => Err(RelayError::Timeout(config.connect_timeout)),
         Ok(Ok((socket, _response))) => Ok(socket),
@@ -65,6 +71,11 @@ pub(super) async fn dial(
 
 /// What a failed handshake means for the caller.
 fn classify(error: WsError) -> RelayError {
+    if let Some(detail) = crate::tls::tls_failure(&error) {
+        // A certificate that cannot be verified does not get better by
+        // waiting (see `crate::tls`).
+        return RelayError::Untrusted(detail);
+    }
     match error {
         WsError::Http(response)
             if matches!(
@@ -74,6 +85,8 @@ fn classify(error: WsError) -> RelayError {
         {
             RelayError::Refused(response.status().as_u16())
         }
+        // A host name TLS cannot use: a settings problem, not the network.
+        WsError::Tls(error) => RelayError::Untrusted(error.to_string()),
         // Any other answer (a 404 behind a proxy being reconfigured, a 502,
         // a 503 during maintenance) and any network failure may be over
         // soon: the engine tries again with backoff.

@@ -15,10 +15,12 @@
 mod connection;
 mod dial;
 pub mod protocol;
+mod settings;
 #[cfg(test)]
 mod tests;
 
 use std::collections::HashMap;
+use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -38,12 +40,16 @@ use self::connection::{lock, Connection, Cursors, EventSink, KeepAlive, RelayErr
 use self::dial::Socket;
 pub use self::dial::TOKEN_SECRET;
 use self::protocol::{ClientFrame, RequestId, ServerFrame};
+pub use self::settings::RelaySettings;
 
 /// Where the relay is and how patient to be with the network.
 #[derive(Debug, Clone)]
 pub struct RelayConfig {
-    /// The relay's WebSocket address, e.g. `ws://support.example:8080/warmline`.
+    /// The relay's WebSocket address, e.g. `wss://support.example/warmline`.
     pub url: String,
+    /// A PEM file with a CA certificate to trust besides the platform's
+    /// roots, for a company that runs its own certificate authority.
+    pub extra_ca: Option<PathBuf>,
     /// How often the client pings an open connection. Keeps NAT and proxy
     /// mappings alive and lets the client notice a dead network.
     pub ping_interval: Duration,
@@ -73,6 +79,7 @@ impl RelayConfig {
     pub fn new(url: impl Into<String>) -> Self {
         Self {
             url: url.into(),
+            extra_ca: None,
             ping_interval: Duration::from_secs(10),
             dead_after: Duration::from_secs(25),
             request_timeout: Duration::from_secs(15),
@@ -90,9 +97,11 @@ impl RelayConfig {
     }
 }
 
-/// The token the relay last refused, and when.
+/// Why the last connection could not sign in, and when.
 struct Refusal {
-    token: Option<Secret>,
+    /// The token the relay refused; `None` inside `Some` is "no token".
+    /// `None`: the relay's certificate was the problem, whatever the token.
+    token: Option<Option<Secret>>,
     at: Instant,
 }
 
@@ -107,6 +116,8 @@ pub struct RelayBackend {
     cursors: Cursors,
     /// The last refusal of the sign-in, until a connection succeeds.
     refusal: Mutex<Option<Refusal>>,
+    /// The TLS configuration for `wss://`, built at the first connection.
+    tls: Mutex<Option<Arc<rustls::ClientConfig>>>,
     /// Spreads the reachability probes of many clients apart.
     jitter: AtomicU64,
 }
@@ -126,6 +137,7 @@ impl RelayBackend {
             sessions: Mutex::default(),
             cursors: Cursors::default(),
             refusal: Mutex::default(),
+            tls: Mutex::default(),
             jitter: AtomicU64::new(seed),
         }
     }
@@ -148,29 +160,56 @@ impl RelayBackend {
         }
     }
 
+    /// The TLS configuration for a `wss://` relay (built once), `None` for
+    /// `ws://`.
+    fn tls(&self) -> Result<Option<Arc<rustls::ClientConfig>>, RelayError> {
+        if !self.config.url.trim_start().starts_with("wss:") {
+            return Ok(None);
+        }
+        let mut tls = lock(&self.tls);
+        if let Some(config) = tls.as_ref() {
+            return Ok(Some(Arc::clone(config)));
+        }
+        let config = crate::tls::client_config(self.config.extra_ca.as_deref())?;
+        *tls = Some(Arc::clone(&config));
+        Ok(Some(config))
+    }
+
     /// Opens one WebSocket with the current token, remembering a refusal
     /// (for [`Self::refused_recently`]) and forgetting it on success.
     async fn dial(&self, token: Option<&Secret>) -> Result<Socket, RelayError> {
-        let result = dial::dial(&self.config, token).await;
-        match &result {
-            Ok(_) => *lock(&self.refusal) = None,
-            Err(error @ RelayError::Refused(_)) => {
-                tracing::warn!(%error, url = %self.config.url, "the relay refused the sign-in");
-                *lock(&self.refusal) = Some(Refusal {
-                    token: token.cloned(),
-                    at: Instant::now(),
-                });
+        let result = match self.tls() {
+            Ok(tls) => dial::dial(&self.config, token, tls).await,
+            Err(error) => Err(error),
+        };
+        let refused_token = match &result {
+            Ok(_) => {
+                *lock(&self.refusal) = None;
+                return result;
             }
-            Err(_) => {}
+            Err(RelayError::Refused(_)) => Some(token.cloned()),
+            Err(RelayError::Untrusted(_) | RelayError::TlsSetup(_)) => None,
+            Err(_) => return result,
+        };
+        if let Err(error) = &result {
+            tracing::warn!(%error, url = %self.config.url, "the relay refused the sign-in, or could not be verified");
         }
+        *lock(&self.refusal) = Some(Refusal {
+            token: refused_token,
+            at: Instant::now(),
+        });
         result
     }
 
-    /// True when the relay refused exactly this token less than
-    /// [`RelayConfig::refused_recheck`] ago.
+    /// True when the relay refused exactly this token, or could not be
+    /// verified, less than [`RelayConfig::refused_recheck`] ago.
     fn refused_recently(&self, token: Option<&Secret>) -> bool {
         lock(&self.refusal).as_ref().is_some_and(|refusal| {
-            refusal.token.as_ref() == token && refusal.at.elapsed() < self.config.refused_recheck
+            let same = match &refusal.token {
+                Some(refused) => refused.as_ref() == token,
+                None => true,
+            };
+            same && refusal.at.elapsed() < self.config.refused_recheck
         })
     }
 
