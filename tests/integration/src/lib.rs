@@ -9,7 +9,7 @@ use std::time::Duration;
 use warmline_backends::relay::{RelayBackend, RelayConfig};
 use warmline_core::{
     Author, ConversationSnapshot, ConversationStore, DeliveryState, EngineConfig, EngineHandle,
-    MessageBody, Secret, SecretError, SecretSource, SupportBackend,
+    MessageBody, ResumeState, Secret, SecretError, SecretSource, SupportBackend,
 };
 
 /// Relay adapter settings for loopback tests: a dead connection is noticed
@@ -36,14 +36,30 @@ pub fn quick_engine_config(seed: u64) -> EngineConfig {
     }
 }
 
-/// An engine on the relay at `url`, keeping its conversation in `store`.
+/// An engine on the relay `relay` describes, keeping its conversation in
+/// `store`, and the adapter's event cursor there too (as the app's factory
+/// wires it).
 pub fn start_relay_engine(
     relay: RelayConfig,
     store: Arc<dyn ConversationStore>,
     engine: EngineConfig,
 ) -> EngineHandle {
-    let backend = Arc::new(RelayBackend::new(relay)) as Arc<dyn SupportBackend>;
-    EngineHandle::start_with_store(backend, store, engine)
+    let backend =
+        RelayBackend::new(relay).with_resume(ResumeState::new(Arc::clone(&store), "relay"));
+    EngineHandle::start_with_store(Arc::new(backend) as Arc<dyn SupportBackend>, store, engine)
+}
+
+/// [`start_relay_engine`] presenting `token` as its sign-in token.
+pub fn start_relay_engine_with_token(
+    relay: RelayConfig,
+    token: &str,
+    store: Arc<dyn ConversationStore>,
+    engine: EngineConfig,
+) -> EngineHandle {
+    let backend = RelayBackend::new(relay)
+        .with_secrets(TestSecrets::new(Some(token)))
+        .with_resume(ResumeState::new(Arc::clone(&store), "relay"));
+    EngineHandle::start_with_store(Arc::new(backend) as Arc<dyn SupportBackend>, store, engine)
 }
 
 /// Polls the snapshot on the real clock until `done` holds. `limit` is a

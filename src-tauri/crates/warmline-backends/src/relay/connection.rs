@@ -7,10 +7,11 @@ use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
 use futures_util::{SinkExt, StreamExt};
+use serde::{Deserialize, Serialize};
 use tokio::sync::{mpsc, oneshot};
 use tokio::time::Instant;
 use tokio_tungstenite::tungstenite::Message as WsMessage;
-use warmline_core::{BackendError, BackendEvent, ConversationId, SecretError};
+use warmline_core::{BackendError, BackendEvent, ConversationId, ResumeState, SecretError};
 
 use super::dial::Socket;
 use super::protocol::{ClientFrame, RelayErrorCode, RequestId, ServerFrame};
@@ -100,10 +101,56 @@ enum Out {
     Close,
 }
 
+/// The adapter's resume-state key of [`StoredCursor`].
+pub(super) const CURSOR_KEY: &str = "cursor";
+
+/// The number of the last event of a conversation that the engine has
+/// stored, as the adapter keeps it across restarts (JSON in its resume
+/// state), so events sent while the app was closed are fetched at the next
+/// start (`after_seq`).
+#[derive(Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub(super) struct StoredCursor {
+    pub(super) conversation: String,
+    pub(super) seq: u64,
+}
+
+impl StoredCursor {
+    /// The cursor kept in `resume`, if it is readable.
+    pub(super) fn load(resume: &ResumeState) -> Option<Self> {
+        let value = resume.get(CURSOR_KEY)?;
+        match serde_json::from_str(&value) {
+            Ok(cursor) => Some(cursor),
+            Err(error) => {
+                // Starting without it costs only the events sent while the
+                // app was closed; failing to start would cost everything.
+                tracing::warn!(%error, "the stored relay cursor is unreadable; starting without it");
+                None
+            }
+        }
+    }
+}
+
 /// Where a session connection delivers its conversation's events.
 pub(super) struct EventSink {
     pub(super) events: mpsc::Sender<BackendEvent>,
     pub(super) cursors: Cursors,
+    /// Where the engine stores the cursor, via [`BackendEvent::Checkpoint`]s
+    /// sent after the events they cover.
+    pub(super) resume: ResumeState,
+}
+
+impl EventSink {
+    /// Hands `seq` to the engine to store once everything before it is
+    /// stored; false when the engine no longer listens.
+    async fn checkpoint(&self, conversation: &str, seq: u64) -> bool {
+        let cursor = StoredCursor {
+            conversation: conversation.to_owned(),
+            seq,
+        };
+        let value = serde_json::to_string(&cursor).expect("a cursor serializes");
+        let event = self.resume.checkpoint(CURSOR_KEY, value);
+        self.events.send(event).await.is_ok()
+    }
 }
 
 /// How often to ping and when to give a silent connection up.
@@ -253,6 +300,29 @@ async fn handle_frame(text: &str, pending: &Pending, sink: &mut Option<EventSink
             return true;
         }
     };
+    if let (
+        ServerFrame::Opened {
+            conversation,
+            last_seq,
+            ..
+        },
+        Some(sink),
+    ) = (&frame, sink.as_ref())
+    {
+        // Before any event of the conversation: where this connection's
+        // events start. A resumed conversation's cursor is already set (the
+        // relay replays what follows it); without one (a new conversation,
+        // or a conversation whose cursor was lost) the relay sends live
+        // events only, so count from where it stands. Stored at once, so an
+        // app closed before the first event still fetches it at the next
+        // start.
+        let seq = *lock(&sink.cursors)
+            .entry(conversation.clone())
+            .or_insert(*last_seq);
+        if !sink.checkpoint(conversation, seq).await {
+            return false;
+        }
+    }
     match frame {
         ServerFrame::Event {
             conversation,
@@ -262,17 +332,21 @@ async fn handle_frame(text: &str, pending: &Pending, sink: &mut Option<EventSink
             let Some(sink) = sink else { return true };
             {
                 let mut cursors = lock(&sink.cursors);
-                let cursor = cursors.entry(conversation).or_insert(0);
+                let cursor = cursors.entry(conversation.clone()).or_insert(0);
                 if seq <= *cursor {
                     // Already delivered on an earlier connection.
                     return true;
                 }
                 *cursor = seq;
             }
-            match event.into_backend_event() {
-                Some(event) => sink.events.send(event).await.is_ok(),
-                None => true,
+            if let Some(event) = event.into_backend_event() {
+                if sink.events.send(event).await.is_err() {
+                    return false;
+                }
             }
+            // After the event, so the engine stores the cursor only once
+            // the event is stored: a restart never skips an event.
+            sink.checkpoint(&conversation, seq).await
         }
         ServerFrame::Error { req, code, message } => {
             if let Some(reply) = lock(pending).remove(&req) {

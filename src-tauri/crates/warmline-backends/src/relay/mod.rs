@@ -32,11 +32,11 @@ use tokio::time::Instant;
 use tokio_tungstenite::tungstenite::Message as WsMessage;
 use warmline_core::{
     BackendError, BackendInfo, BackendSession, Capabilities, ConversationId, ConversationOptions,
-    HandoffRequest, LeftMessage, LeftMessageReceipt, MemorySecrets, OutgoingMessage, Secret,
-    SecretSource, SendReceipt, SupportBackend,
+    HandoffRequest, LeftMessage, LeftMessageReceipt, MemorySecrets, OutgoingMessage, ResumeState,
+    Secret, SecretSource, SendReceipt, SupportBackend,
 };
 
-use self::connection::{lock, Connection, Cursors, EventSink, KeepAlive, RelayError};
+use self::connection::{lock, Connection, Cursors, EventSink, KeepAlive, RelayError, StoredCursor};
 use self::dial::Socket;
 pub use self::dial::TOKEN_SECRET;
 use self::protocol::{ClientFrame, RequestId, ServerFrame};
@@ -113,7 +113,10 @@ pub struct RelayBackend {
     next_req: AtomicU64,
     /// The live connection of each open conversation.
     sessions: Mutex<HashMap<ConversationId, Connection>>,
+    /// The last event handed on, per conversation, while the adapter runs.
     cursors: Cursors,
+    /// Where the last event number is kept across restarts.
+    resume: ResumeState,
     /// The last refusal of the sign-in, until a connection succeeds.
     refusal: Mutex<Option<Refusal>>,
     /// The TLS configuration for `wss://`, built at the first connection.
@@ -136,6 +139,7 @@ impl RelayBackend {
             next_req: AtomicU64::new(1),
             sessions: Mutex::default(),
             cursors: Cursors::default(),
+            resume: ResumeState::in_memory("relay"),
             refusal: Mutex::default(),
             tls: Mutex::default(),
             jitter: AtomicU64::new(seed),
@@ -147,6 +151,26 @@ impl RelayBackend {
     pub fn with_secrets(mut self, secrets: Arc<dyn SecretSource>) -> Self {
         self.secrets = secrets;
         self
+    }
+
+    /// Keeps the number of the last event it handed on in `resume` (the
+    /// profile's store in the app), so a restarted app fetches what the
+    /// support side wrote while it was closed. Without it the number lives
+    /// in memory only.
+    pub fn with_resume(mut self, resume: ResumeState) -> Self {
+        self.resume = resume;
+        self
+    }
+
+    /// The last event seen of `conversation`: this run's, else the one kept
+    /// from an earlier run.
+    fn cursor_of(&self, conversation: &ConversationId) -> Option<u64> {
+        if let Some(seq) = lock(&self.cursors).get(&conversation.0) {
+            return Some(*seq);
+        }
+        StoredCursor::load(&self.resume)
+            .filter(|stored| stored.conversation == conversation.0)
+            .map(|stored| stored.seq)
     }
 
     fn next_req(&self) -> RequestId {
@@ -308,18 +332,24 @@ impl SupportBackend for RelayBackend {
         let unknown = resume
             .clone()
             .unwrap_or_else(|| ConversationId(String::new()));
+        let after_seq = resume.as_ref().and_then(|c| self.cursor_of(c));
+        if let (Some(conversation), Some(seq)) = (&resume, after_seq) {
+            // Known before the replay arrives, so the replay is not taken
+            // for events already seen.
+            lock(&self.cursors)
+                .entry(conversation.0.clone())
+                .or_insert(seq);
+        }
         let (events, events_rx) = mpsc::channel(256);
         let sink = EventSink {
             events,
             cursors: Arc::clone(&self.cursors),
+            resume: self.resume.clone(),
         };
         let connection = self
             .connect(Some(sink))
             .await
             .map_err(|e| e.into_backend(&unknown, "opening a conversation"))?;
-        let after_seq = resume
-            .as_ref()
-            .and_then(|c| lock(&self.cursors).get(&c.0).copied());
         let frame = ClientFrame::Open {
             req: self.next_req(),
             locale: options.locale,
@@ -330,22 +360,13 @@ impl SupportBackend for RelayBackend {
             .request(frame, self.config.request_timeout)
             .await
             .map_err(|e| e.into_backend(&unknown, "opening a conversation"))?;
-        let ServerFrame::Opened {
-            conversation,
-            last_seq,
-            ..
-        } = reply
-        else {
+        let ServerFrame::Opened { conversation, .. } = reply else {
             return Err(unexpected("opened", &reply));
         };
         if conversation.is_empty() {
             return Err(BackendError::Malformed("an empty conversation id".into()));
         }
-        // Without a cursor (a new conversation, or the app restarted) the
-        // relay sends live events only; count from where it stands.
-        lock(&self.cursors)
-            .entry(conversation.clone())
-            .or_insert(last_seq);
+        // The connection's task set the cursor as the reply passed.
         let conversation = ConversationId(conversation);
         {
             let mut sessions = lock(&self.sessions);
