@@ -67,7 +67,8 @@ pub struct RelayConfig {
     pub probe_interval: Duration,
     /// After the relay refused a token, the reachability check does not
     /// present the same token again for this long (a token the caregiver
-    /// changes is tried at once): a relay that refuses is not hammered.
+    /// changes is tried at once): a relay that refuses is not hammered. The
+    /// same wait follows a certificate that could not be verified.
     pub refused_recheck: Duration,
     /// What this relay's support system offers; declared by whoever
     /// configures it.
@@ -99,10 +100,15 @@ impl RelayConfig {
 
 /// Why the last connection could not sign in, and when.
 struct Refusal {
-    /// The token the relay refused; `None` inside `Some` is "no token".
-    /// `None`: the relay's certificate was the problem, whatever the token.
-    token: Option<Option<Secret>>,
+    what: Refused,
     at: Instant,
+}
+
+enum Refused {
+    /// The relay refused this token (`None`: connecting without one).
+    Token(Option<Secret>),
+    /// The relay's certificate could not be verified, whatever the token.
+    Certificate,
 }
 
 /// The relay adapter. One instance serves the whole app.
@@ -206,20 +212,20 @@ impl RelayBackend {
             Ok(tls) => dial::dial(&self.config, token, tls).await,
             Err(error) => Err(error),
         };
-        let refused_token = match &result {
+        let what = match &result {
             Ok(_) => {
                 *lock(&self.refusal) = None;
                 return result;
             }
-            Err(RelayError::Refused(_)) => Some(token.cloned()),
-            Err(RelayError::Untrusted(_) | RelayError::TlsSetup(_)) => None,
+            Err(RelayError::Refused(_)) => Refused::Token(token.cloned()),
+            Err(RelayError::Untrusted(_) | RelayError::TlsSetup(_)) => Refused::Certificate,
             Err(_) => return result,
         };
         if let Err(error) = &result {
             tracing::warn!(%error, url = %self.config.url, "the relay refused the sign-in, or could not be verified");
         }
         *lock(&self.refusal) = Some(Refusal {
-            token: refused_token,
+            what,
             at: Instant::now(),
         });
         result
@@ -229,9 +235,9 @@ impl RelayBackend {
     /// verified, less than [`RelayConfig::refused_recheck`] ago.
     fn refused_recently(&self, token: Option<&Secret>) -> bool {
         lock(&self.refusal).as_ref().is_some_and(|refusal| {
-            let same = match &refusal.token {
-                Some(refused) => refused.as_ref() == token,
-                None => true,
+            let same = match &refusal.what {
+                Refused::Token(refused) => refused.as_ref() == token,
+                Refused::Certificate => true,
             };
             same && refusal.at.elapsed() < self.config.refused_recheck
         })
