@@ -107,7 +107,12 @@ export type ConnectionState =
 /**  Connected and ready. */
 "online" | 
 /**  Lost; trying again. Nothing the user wrote is lost. */
-"reconnecting";
+"reconnecting" | 
+/**
+ *  The backend refused Warmline's sign-in: nothing is tried until the
+ *  caregiver gives new sign-in details. Nothing the user wrote is lost.
+ */
+"signInNeeded";
 
 /**  One change to the conversation. */
 export type ConversationChange = 
@@ -144,7 +149,12 @@ error: UiError };
 
 /**  A numbered change, as the UI receives it. */
 export type ConversationEvent = {
-	/**  Increases by one with every change. */
+	/**
+	 *  Which engine sent it (see [`ConversationSnapshot::epoch`]); a UI that
+	 *  sees a newer epoch re-reads the snapshot.
+	 */
+	epoch: number,
+	/**  Increases by one with every change; each epoch starts again from 1. */
 	seq: number,
 	/**  The change. */
 	change: ConversationChange,
@@ -153,8 +163,14 @@ export type ConversationEvent = {
 /**  The whole conversation as the UI shows it. */
 export type ConversationSnapshot = {
 	/**
+	 *  Which engine produced it: the app starts a new engine (with a higher
+	 *  epoch) when it switches to another backend profile. Events of another
+	 *  epoch do not belong to this snapshot.
+	 */
+	epoch: number,
+	/**
 	 *  Sequence number of the last change included; the UI ignores events
-	 *  with a number at or below it.
+	 *  of the same epoch with a number at or below it.
 	 */
 	seq: number,
 	/**  The backend in use. */

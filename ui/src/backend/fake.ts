@@ -10,6 +10,7 @@
 //   welcome=0           start with an empty conversation
 //   demo=0              report a non-demo backend
 //   connection=STATE    initial connection state (default online)
+//   epoch=N             the engine's epoch (default 0); switchEngine() starts the next
 //   afterHours=1        nobody comes: a request for a person ends "unavailable"
 //   leaveMessage=0      the backend cannot take a message (capability off)
 //
@@ -55,6 +56,12 @@ export interface FakeControl {
   failNext(command: FakeCommand, error: UiError): void;
   failNextSend(error: UiError): void;
   setConnection(connection: ConnectionState): void;
+  /**
+   * As when the app switches to another backend profile: a new engine with
+   * the next epoch, numbering its events from 1, on an empty conversation
+   * (or `messages`). Nothing is announced; the new engine's events follow.
+   */
+  switchEngine(messages?: Message[]): void;
   /** Milliseconds per queue step; 0 stops the clock (use advanceQueue). */
   setQueueSpeed(stepMs: number): void;
   advanceQueue(): void;
@@ -160,7 +167,7 @@ function readNumber(params: URLSearchParams, name: string, fallback: number): nu
 }
 
 function readConnection(raw: string | null): ConnectionState {
-  return raw === "connecting" || raw === "reconnecting" ? raw : "online";
+  return raw === "connecting" || raw === "reconnecting" || raw === "signInNeeded" ? raw : "online";
 }
 
 function clone<T>(value: T): T {
@@ -174,6 +181,7 @@ export function createFakeBackend(params: URLSearchParams): WarmlineBackend {
   let afterHours = params.get("afterHours") === "1";
   const holdSnapshot = params.get("holdSnapshot") === "1";
 
+  let epoch = readNumber(params, "epoch", 0);
   let seq = 0;
   let nextId = 1;
   let snapshotCalls = 0;
@@ -254,7 +262,7 @@ export function createFakeBackend(params: URLSearchParams): WarmlineBackend {
     if (options.drop === true) {
       return seq;
     }
-    const event: ConversationEvent = { seq, change: clone(change) };
+    const event: ConversationEvent = { epoch, seq, change: clone(change) };
     // Like Tauri events, delivery is asynchronous and in order.
     setTimeout(() => {
       for (const listener of listeners) {
@@ -464,6 +472,17 @@ export function createFakeBackend(params: URLSearchParams): WarmlineBackend {
       failures.set("sendMessage", clone(error));
     },
     setConnection,
+    switchEngine(next = []) {
+      stopQueueClock();
+      queueStage = -1;
+      epoch += 1;
+      seq = 0;
+      messages.splice(0, messages.length, ...clone(next));
+      handoff = { state: "none" };
+      typing = null;
+      personOffered = false;
+      draft = "";
+    },
     setQueueSpeed(stepMs) {
       queueStepMs = Math.max(0, stepMs);
       scheduleQueueStep();
@@ -485,6 +504,7 @@ export function createFakeBackend(params: URLSearchParams): WarmlineBackend {
     callCount: (command) => calls.get(command) ?? 0,
     listenerCount: () => listeners.size,
     state: () => ({
+      epoch,
       seq,
       backend: clone(backendInfo),
       messages: clone(messages),

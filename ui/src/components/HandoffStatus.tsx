@@ -67,6 +67,9 @@ export function connectionSentence(connection: ConnectionState, t: Localizer): s
       return t.format("connection-connecting");
     case "reconnecting":
       return t.format("connection-reconnecting");
+    case "signInNeeded":
+      // Stays while it lasts: nothing is tried until the sign-in is fixed.
+      return t.format("connection-sign-in-needed");
   }
 }
 

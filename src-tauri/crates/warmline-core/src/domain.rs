@@ -296,4 +296,7 @@ pub enum ConnectionState {
     Online,
     /// Lost; trying again. Nothing the user wrote is lost.
     Reconnecting,
+    /// The backend refused Warmline's sign-in: nothing is tried until the
+    /// caregiver gives new sign-in details. Nothing the user wrote is lost.
+    SignInNeeded,
 }

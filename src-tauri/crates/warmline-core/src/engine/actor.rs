@@ -71,7 +71,7 @@ impl Engine {
             Ok(stored) => (stored, None),
             Err(error) => (Default::default(), Some(error)),
         };
-        let view = View::new(store, &stored, backend.info(), events);
+        let view = View::new(store, &stored, backend.info(), events, config.epoch);
         let mut engine = Self {
             link: Link::new(&config, stored.conversation.clone()),
             outbox: Outbox::from_stored(&stored),

@@ -48,6 +48,10 @@ pub struct EngineConfig {
     pub backoff_seed: Option<u64>,
     /// Words that ask for a person or name an urgent topic.
     pub phrases: Arc<PhraseSet>,
+    /// Which engine of the app's life this is; the app counts up when it
+    /// starts another engine (a switch of profile). Every event and
+    /// snapshot carries it, so the UI notices the switch.
+    pub epoch: u32,
 }
 
 impl EngineConfig {
@@ -59,6 +63,7 @@ impl EngineConfig {
             retry_max: Duration::from_secs(30),
             backoff_seed: None,
             phrases: Arc::new(PhraseSet::builtin()),
+            epoch: 0,
         }
     }
 }

@@ -24,6 +24,7 @@ pub(super) struct View {
     /// The store failed once; the user was told, and is not told again.
     store_failed: bool,
     events: broadcast::Sender<ConversationEvent>,
+    epoch: u32,
     seq: u32,
     info: BackendInfo,
     pub(super) messages: Vec<Message>,
@@ -41,11 +42,13 @@ impl View {
         stored: &StoredConversation,
         info: BackendInfo,
         events: broadcast::Sender<ConversationEvent>,
+        epoch: u32,
     ) -> Self {
         Self {
             store,
             store_failed: false,
             events,
+            epoch,
             seq: 0,
             info,
             messages: stored.messages.clone(),
@@ -64,6 +67,7 @@ impl View {
 
     pub(super) fn snapshot(&self) -> ConversationSnapshot {
         ConversationSnapshot {
+            epoch: self.epoch,
             seq: self.seq,
             backend: self.info.clone(),
             messages: self.messages.clone(),
@@ -102,6 +106,7 @@ impl View {
         self.seq = self.seq.wrapping_add(1);
         // No subscriber is fine: the UI reads the snapshot when it starts.
         let _ = self.events.send(ConversationEvent {
+            epoch: self.epoch,
             seq: self.seq,
             change,
         });
