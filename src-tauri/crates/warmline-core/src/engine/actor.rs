@@ -55,6 +55,8 @@ pub(super) struct Engine {
     pub(super) outbox: Outbox,
     pub(super) handoff: Handoff,
     pub(super) frustration: Frustration,
+    /// Backend calls under way, to drop them when the engine stops.
+    tasks: Vec<JoinHandle<()>>,
 }
 
 impl Engine {
@@ -82,6 +84,7 @@ impl Engine {
             calls,
             call_results: Some(call_results),
             view,
+            tasks: Vec::new(),
         };
         if let Some(error) = load_error {
             engine.view.store_failed(&error);
@@ -90,18 +93,19 @@ impl Engine {
         engine
     }
 
-    /// Runs until every handle is gone.
+    /// Runs until a handle asks it to stop, or every handle is gone.
     pub(super) async fn run(mut self, mut commands: mpsc::Receiver<Command>) {
         let mut calls = self.call_results.take().expect("the engine runs only once");
         self.open_conversation();
-        loop {
+        let stopped = loop {
             let reconnect_at = self.link.reconnect_at;
             let resend_at = self.outbox.resend_at;
             tokio::select! {
                 command = commands.recv() => match command {
+                    Some(Command::Shutdown { reply }) => break Some(reply),
                     Some(command) => self.handle_command(command),
                     // Every handle is gone: the app is closing.
-                    None => break,
+                    None => break None,
                 },
                 Some(done) = calls.recv() => self.handle_call_done(done),
                 event = self.link.next_event() => match event {
@@ -117,8 +121,19 @@ impl Engine {
                     self.flush_outbox();
                 }
             }
-        }
+        };
+        // Nothing of this engine may call the backend any more.
         self.link.stop_probe();
+        for task in self.tasks.drain(..) {
+            task.abort();
+        }
+        // The adapter's event stream and everything else go before the
+        // caller hears the engine has stopped.
+        drop(calls);
+        drop(self);
+        if let Some(reply) = stopped {
+            let _ = reply.send(());
+        }
     }
 
     fn handle_command(&mut self, command: Command) {
@@ -142,6 +157,10 @@ impl Engine {
                 callback,
                 reply,
             } => self.leave_message(text, callback, reply),
+            // Handled by the loop, which ends.
+            Command::Shutdown { reply } => {
+                let _ = reply.send(());
+            }
         }
     }
 
@@ -165,18 +184,30 @@ impl Engine {
     /// Runs one backend call in its own task; `call` gets the backend and
     /// returns what the engine hears when it is done.
     pub(super) fn spawn_call<F>(
-        &self,
+        &mut self,
         call: impl FnOnce(Arc<dyn SupportBackend>) -> F,
-    ) -> JoinHandle<()>
+    ) -> tokio::task::AbortHandle
     where
         F: Future<Output = CallDone> + Send + 'static,
     {
         let future = call(Arc::clone(&self.backend));
         let calls = self.calls.clone();
-        tokio::spawn(async move {
+        self.spawn_task(async move {
             let done = future.await;
             let _ = calls.send(done).await;
         })
+    }
+
+    /// Runs `task` until it ends or the engine stops.
+    pub(super) fn spawn_task(
+        &mut self,
+        task: impl Future<Output = ()> + Send + 'static,
+    ) -> tokio::task::AbortHandle {
+        self.tasks.retain(|task| !task.is_finished());
+        let task = tokio::spawn(task);
+        let abort = task.abort_handle();
+        self.tasks.push(task);
+        abort
     }
 }
 

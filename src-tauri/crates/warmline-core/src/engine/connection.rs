@@ -3,7 +3,7 @@
 //! the backend is obviously back.
 
 use tokio::sync::mpsc;
-use tokio::task::JoinHandle;
+use tokio::task::AbortHandle;
 use tokio::time::Instant;
 
 use super::actor::{CallDone, Engine};
@@ -26,7 +26,7 @@ pub(super) struct Link {
     pub(super) backoff: Backoff,
     /// A task waiting for the adapter to say the backend is reachable again,
     /// while a reconnect or resend waits on its timer.
-    pub(super) probe: Option<JoinHandle<()>>,
+    pub(super) probe: Option<AbortHandle>,
 }
 
 impl Link {

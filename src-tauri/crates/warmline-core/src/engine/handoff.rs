@@ -160,7 +160,7 @@ impl Engine {
         self.handoff.to_send = None;
         if let Some(conversation) = self.link.conversation.clone() {
             let backend = std::sync::Arc::clone(&self.backend);
-            tokio::spawn(async move {
+            self.spawn_task(async move {
                 if let Err(error) = backend.cancel_handoff(&conversation).await {
                     tracing::warn!(%error, "cancelling the request for a person failed");
                 }

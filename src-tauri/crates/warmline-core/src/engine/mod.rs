@@ -96,6 +96,9 @@ enum Command {
         callback: Option<CallbackRequest>,
         reply: oneshot::Sender<Result<(), EngineError>>,
     },
+    Shutdown {
+        reply: oneshot::Sender<()>,
+    },
 }
 
 /// The UI's handle on the engine. Cheap to clone.
@@ -172,6 +175,23 @@ impl EngineHandle {
             reply,
         })
         .await?
+    }
+
+    /// Stops the engine and waits until it has stopped.
+    ///
+    /// Commands sent before this one (a last [`save_draft`](Self::save_draft)
+    /// included) are applied first; everything the engine holds (history,
+    /// unsent messages, the request for a person, the draft) is in its store
+    /// already, because every change is written before it is acted on. The
+    /// backend is not called again: timers, the reachability probe and calls
+    /// under way are dropped (a message whose send was cut short is still
+    /// `sending` in the store and goes out, with the same id, when an engine
+    /// on that store starts again). Every handle then answers
+    /// [`EngineError::Stopped`]. Stopping an engine that has stopped does
+    /// nothing.
+    pub async fn shutdown(&self) {
+        // Err: the engine has stopped already.
+        let _ = self.call(|reply| Command::Shutdown { reply }).await;
     }
 
     /// The whole conversation as it stands.
