@@ -16,6 +16,7 @@ use super::connection::Link;
 use super::frustration::Frustration;
 use super::handoff::Handoff;
 use super::outbox::Outbox;
+use super::sign_in::SignIn;
 use super::view::View;
 use super::{Command, EngineConfig};
 use crate::backend::{
@@ -55,6 +56,7 @@ pub(super) struct Engine {
     pub(super) outbox: Outbox,
     pub(super) handoff: Handoff,
     pub(super) frustration: Frustration,
+    pub(super) sign_in: SignIn,
     /// Backend calls under way, to drop them when the engine stops.
     tasks: Vec<JoinHandle<()>>,
 }
@@ -79,6 +81,7 @@ impl Engine {
             outbox: Outbox::from_stored(&stored),
             handoff: Handoff::from_stored(&stored),
             frustration: Frustration::default(),
+            sign_in: SignIn::default(),
             config,
             backend,
             calls,
@@ -152,6 +155,7 @@ impl Engine {
                 let _ = reply.send(self.view.snapshot());
             }
             Command::SaveDraft { text } => self.view.save_draft(text),
+            Command::CredentialsChanged => self.credentials_changed(),
             Command::LeaveMessage {
                 text,
                 callback,

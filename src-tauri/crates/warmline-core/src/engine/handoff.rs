@@ -121,7 +121,7 @@ impl Engine {
         self.set_handoff(HandoffState::Requested);
         self.view.add_notice(requested_notice(reason));
         let request = self.handoff_request(reason);
-        if self.link.is_connected() {
+        if self.link.is_connected() && !self.sign_in.refused {
             self.send_handoff_request(request);
         } else {
             self.handoff.to_send = Some(request);
@@ -141,6 +141,11 @@ impl Engine {
     pub(super) fn handoff_requested(&mut self, result: Result<(), BackendError>) {
         match result {
             Ok(()) => self.connection_is_back(),
+            Err(error) if error.needs_sign_in() => {
+                // Kept: asked again once the sign-in works.
+                self.handoff.to_send = Some(self.handoff_request(self.handoff.reason));
+                self.sign_in_refused(&error);
+            }
             Err(error) if error.is_transient() => {
                 // Keep the request; it goes out again with the next connection.
                 self.handoff.to_send = Some(self.handoff_request(self.handoff.reason));
@@ -233,6 +238,9 @@ impl Engine {
                 let _ = reply.send(Ok(()));
             }
             Err(error) => {
+                if error.needs_sign_in() {
+                    self.sign_in_refused(&error);
+                }
                 let _ = reply.send(Err(EngineError::Backend(error)));
             }
         }

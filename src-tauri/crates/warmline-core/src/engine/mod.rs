@@ -17,6 +17,7 @@
 //! | `connection` | opening, losing and reopening the conversation, with backoff and the reachability probe |
 //! | `outbox` | the user's unsent messages, sent one at a time in order with their ids as idempotency keys |
 //! | `handoff` | asking for a person, cancelling, leaving a message |
+//! | `sign_in` | a refused sign-in stops all trying until new sign-in details arrive |
 //! | `frustration` | pure rules: when the bot did not help and a person is offered |
 //! | `adapter_events` | what each [`BackendEvent`](crate::BackendEvent) does to the conversation |
 //! | `backoff` | the growing, jittered wait between attempts |
@@ -91,6 +92,7 @@ enum Command {
     SaveDraft {
         text: String,
     },
+    CredentialsChanged,
     LeaveMessage {
         text: String,
         callback: Option<CallbackRequest>,
@@ -135,6 +137,16 @@ impl EngineHandle {
     pub async fn save_draft(&self, text: String) -> Result<(), EngineError> {
         self.commands
             .send(Command::SaveDraft { text })
+            .await
+            .map_err(|_| EngineError::Stopped)
+    }
+
+    /// Tells the engine the sign-in details changed (the caregiver entered
+    /// new ones): a connection refused for its sign-in, or waiting on its
+    /// backoff, is tried again at once.
+    pub async fn credentials_changed(&self) -> Result<(), EngineError> {
+        self.commands
+            .send(Command::CredentialsChanged)
             .await
             .map_err(|_| EngineError::Stopped)
     }
@@ -219,6 +231,7 @@ mod connection;
 mod frustration;
 mod handoff;
 mod outbox;
+mod sign_in;
 #[cfg(test)]
 mod tests;
 mod view;

@@ -106,6 +106,9 @@ impl Engine {
     /// Sends the next message, if the connection is up and nothing else is
     /// on its way.
     pub(super) fn flush_outbox(&mut self) {
+        if self.sign_in.refused {
+            return;
+        }
         let Some(conversation) = self.link.connected_conversation() else {
             return;
         };
@@ -134,8 +137,16 @@ impl Engine {
                 self.view.set_delivery(id, DeliveryState::WillRetry);
                 self.conversation_closed();
             }
+            Err(error) if error.needs_sign_in() => {
+                // Held, not failed: it goes out once the sign-in works, and
+                // the messages after it are not tried one by one meanwhile.
+                self.outbox.finished(id, false);
+                self.view.set_delivery(id, DeliveryState::WillRetry);
+                self.sign_in_refused(&error);
+            }
             Err(error) if error.is_transient() => {
                 tracing::info!(%error, "sending failed; will retry");
+                self.transient_failure(&error);
                 self.outbox.finished(id, false);
                 self.view.set_delivery(id, DeliveryState::WillRetry);
                 self.outbox.resend_at = Some(Instant::now() + self.link.backoff.next_wait());
