@@ -87,7 +87,19 @@ function applyChange(view: ConversationView, change: ConversationChange): Conver
     case "deliveryChanged":
       return {
         ...view,
-        messages: view.messages.map((m) => (m.id === change.id ? { ...m, delivery: change.delivery } : m)),
+        // On its way again ("Try again"): the old reason no longer holds.
+        messages: view.messages.map((m) =>
+          m.id === change.id
+            ? { ...m, delivery: change.delivery, failure: change.delivery === "failed" ? m.failure : undefined }
+            : m,
+        ),
+      };
+    case "messageFailed":
+      return {
+        ...view,
+        messages: view.messages.map((m) =>
+          m.id === change.id ? { ...m, delivery: "failed", failure: change.failure } : m,
+        ),
       };
     case "handoffChanged":
       return { ...view, handoff: change.handoff };
@@ -169,7 +181,14 @@ export function reduceConversation(view: ConversationView, action: ConversationA
 
 /** The value of #app's data-handoff-state attribute. */
 export function handoffAttribute(handoff: HandoffState): string {
-  return handoff.state === "messageLeft" ? "message-left" : handoff.state;
+  switch (handoff.state) {
+    case "messageLeft":
+      return "message-left";
+    case "messageQueued":
+      return "message-queued";
+    default:
+      return handoff.state;
+  }
 }
 
 /** True while a person was asked for and has not answered yet. */

@@ -50,6 +50,9 @@ export function handoffSentences(handoff: HandoffState, context: HandoffContext,
         t.format("handoff-unavailable"),
         t.format(context.canLeaveMessage ? "handoff-unavailable-leave-message" : "handoff-unavailable-try-later"),
       ];
+    case "messageQueued":
+      // Kept, and passed on by itself once the connection is back.
+      return [t.format(handoff.callback ? "handoff-callback-queued" : "handoff-message-queued")];
     case "messageLeft":
       return [
         t.format(handoff.callback ? "handoff-callback-requested" : "handoff-message-left", {

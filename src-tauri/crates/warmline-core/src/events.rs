@@ -54,6 +54,15 @@ pub enum ConversationChange {
         /// Its new state.
         delivery: DeliveryState,
     },
+    /// A user message could not be sent, for good: its delivery is now
+    /// [`DeliveryState::Failed`], and the UI says why beside a "Try again"
+    /// button.
+    MessageFailed {
+        /// Which message.
+        id: MessageId,
+        /// Why.
+        failure: UiError,
+    },
     /// The handoff state changed.
     HandoffChanged {
         /// The new state.

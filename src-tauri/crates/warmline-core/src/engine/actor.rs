@@ -8,7 +8,7 @@
 use std::future::Future;
 use std::sync::Arc;
 
-use tokio::sync::{broadcast, mpsc, oneshot};
+use tokio::sync::{broadcast, mpsc};
 use tokio::task::JoinHandle;
 use tokio::time::Instant;
 
@@ -20,12 +20,11 @@ use super::sign_in::SignIn;
 use super::view::View;
 use super::{Command, EngineConfig};
 use crate::backend::{
-    BackendError, BackendSession, CallbackRequest, LeftMessageReceipt, SendReceipt, SupportBackend,
+    BackendError, BackendSession, LeftMessageReceipt, SendReceipt, SupportBackend,
 };
 use crate::domain::MessageId;
-use crate::error::EngineError;
 use crate::events::ConversationEvent;
-use crate::store::ConversationStore;
+use crate::store::{ConversationStore, QueuedLeftMessage};
 
 /// Results of backend calls made in their own tasks.
 pub(super) enum CallDone {
@@ -35,14 +34,13 @@ pub(super) enum CallDone {
         result: Result<SendReceipt, BackendError>,
     },
     HandoffRequested(Result<(), BackendError>),
+    Left {
+        queued: QueuedLeftMessage,
+        result: Result<LeftMessageReceipt, BackendError>,
+    },
     /// The adapter says the backend looks reachable again
     /// ([`SupportBackend::wait_until_reachable`]).
     Reachable,
-    MessageLeft {
-        callback: Option<CallbackRequest>,
-        result: Result<LeftMessageReceipt, BackendError>,
-        reply: oneshot::Sender<Result<(), EngineError>>,
-    },
 }
 
 /// The engine's state, split by job; each part lives in its own module.
@@ -103,6 +101,7 @@ impl Engine {
         let stopped = loop {
             let reconnect_at = self.link.reconnect_at;
             let resend_at = self.outbox.resend_at;
+            let handoff_retry_at = self.handoff.retry_at;
             tokio::select! {
                 command = commands.recv() => match command {
                     Some(Command::Shutdown { reply }) => break Some(reply),
@@ -122,6 +121,9 @@ impl Engine {
                 () = sleep_until(resend_at), if resend_at.is_some() => {
                     self.outbox.resend_at = None;
                     self.flush_outbox();
+                }
+                () = sleep_until(handoff_retry_at), if handoff_retry_at.is_some() => {
+                    self.retry_handoff_request();
                 }
             }
         };
@@ -156,6 +158,7 @@ impl Engine {
             }
             Command::SaveDraft { text } => self.view.save_draft(text),
             Command::CredentialsChanged => self.credentials_changed(),
+            Command::RetryMessage { id } => self.retry_message(id),
             Command::LeaveMessage {
                 text,
                 callback,
@@ -177,11 +180,7 @@ impl Engine {
                 self.link.probe = None;
                 self.connection_is_back();
             }
-            CallDone::MessageLeft {
-                callback,
-                result,
-                reply,
-            } => self.message_left(callback, result, reply),
+            CallDone::Left { queued, result } => self.left(queued, result),
         }
     }
 

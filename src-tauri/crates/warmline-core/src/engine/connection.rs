@@ -189,6 +189,9 @@ impl Engine {
         if self.outbox.resend_at.take().is_some() {
             self.flush_outbox();
         }
+        if self.handoff.retry_at.is_some() {
+            self.retry_handoff_request();
+        }
     }
 
     /// The backend ended the conversation (for example after inactivity).

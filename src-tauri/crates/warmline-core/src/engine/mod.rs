@@ -15,8 +15,9 @@
 //! | `actor` | the task's loop: commands, finished backend calls, adapter events and timers, one at a time |
 //! | `view` | the conversation as the user sees it: each change stored, then announced as a numbered event |
 //! | `connection` | opening, losing and reopening the conversation, with backoff and the reachability probe |
-//! | `outbox` | the user's unsent messages, sent one at a time in order with their ids as idempotency keys |
-//! | `handoff` | asking for a person, cancelling, leaving a message |
+//! | `outbox` | what the user sends (chat and left messages), one at a time in order, ids as idempotency keys; "Try again" |
+//! | `handoff` | asking for a person, cancelling the request |
+//! | `left_messages` | leaving a message or a call-back request, queued like chat messages |
 //! | `sign_in` | a refused sign-in stops all trying until new sign-in details arrive |
 //! | `frustration` | pure rules: when the bot did not help and a person is offered |
 //! | `adapter_events` | what each [`BackendEvent`](crate::BackendEvent) does to the conversation |
@@ -93,6 +94,9 @@ enum Command {
         text: String,
     },
     CredentialsChanged,
+    RetryMessage {
+        id: MessageId,
+    },
     LeaveMessage {
         text: String,
         callback: Option<CallbackRequest>,
@@ -168,14 +172,25 @@ impl EngineHandle {
             .await?
     }
 
+    /// "Try again" on a message that failed: it is sent again with the same
+    /// id. A message that has not failed is left as it is.
+    pub async fn retry_message(&self, id: MessageId) -> Result<(), EngineError> {
+        self.commands
+            .send(Command::RetryMessage { id })
+            .await
+            .map_err(|_| EngineError::Stopped)
+    }
+
     /// Withdraws the request for a person.
     pub async fn cancel_person(&self) -> Result<(), EngineError> {
         self.call(|reply| Command::CancelPerson { reply }).await?
     }
 
     /// Leaves a message, or asks for a call back, when nobody is available.
-    /// Answers only once the backend confirmed it, so the UI keeps the form
-    /// filled in until then.
+    /// Answers once the backend confirmed it, or once it is stored and
+    /// queued because the backend cannot be reached (it then goes out by
+    /// itself, once, and the transcript says so); a refusal is answered with
+    /// the error, so the UI keeps the form filled in.
     pub async fn leave_message(
         &self,
         text: String,
@@ -230,6 +245,7 @@ mod backoff;
 mod connection;
 mod frustration;
 mod handoff;
+mod left_messages;
 mod outbox;
 mod sign_in;
 #[cfg(test)]

@@ -9,6 +9,7 @@ use std::sync::Arc;
 
 use tokio::sync::broadcast;
 
+use crate::backend::OutgoingMessage;
 use crate::domain::{
     Author, BackendInfo, ConnectionState, DeliveryState, HandoffState, LocalizedText, Message,
     MessageBody, MessageId, Timestamp,
@@ -124,6 +125,7 @@ impl View {
             body,
             sent_at: Timestamp::now(),
             delivery,
+            failure: None,
         };
         let id = message.id;
         // Stored before anyone hears of it: a crash after this line loses
@@ -184,6 +186,45 @@ impl View {
         message.delivery = delivery;
         self.write(|store| store.set_delivery(id, delivery));
         self.emit(ConversationChange::DeliveryChanged { id, delivery });
+    }
+
+    /// Marks a user message as failed for good, with the reason the UI says
+    /// beside its "Try again" button.
+    pub(super) fn fail_message(&mut self, id: MessageId, failure: UiError) {
+        let Some(message) = self.messages.iter_mut().find(|m| m.id == id) else {
+            return;
+        };
+        message.delivery = DeliveryState::Failed;
+        message.failure = Some(failure.clone());
+        let message = message.clone();
+        self.write(|store| store.save_message(&message));
+        self.emit(ConversationChange::MessageFailed { id, failure });
+    }
+
+    /// A failed user message becomes `sending` again (the user pressed "Try
+    /// again"); returns it as it goes out, with its own id. `None` for any
+    /// other message.
+    pub(super) fn resend(&mut self, id: MessageId) -> Option<OutgoingMessage> {
+        let message = self.messages.iter_mut().find(|m| m.id == id)?;
+        let (Author::User, MessageBody::Text { text }, DeliveryState::Failed) =
+            (&message.author, &message.body, message.delivery)
+        else {
+            return None;
+        };
+        let outgoing = OutgoingMessage {
+            id,
+            text: text.clone(),
+            written_at: message.sent_at,
+        };
+        message.delivery = DeliveryState::Sending;
+        message.failure = None;
+        let message = message.clone();
+        self.write(|store| store.save_message(&message));
+        self.emit(ConversationChange::DeliveryChanged {
+            id,
+            delivery: DeliveryState::Sending,
+        });
+        Some(outgoing)
     }
 
     pub(super) fn save_draft(&mut self, text: String) {

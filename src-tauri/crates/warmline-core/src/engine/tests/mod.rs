@@ -51,6 +51,10 @@ pub(super) struct Script {
     /// How often each call was made, failed ones included.
     pub(super) send_calls: u32,
     pub(super) handoff_calls: u32,
+    pub(super) leave_calls: u32,
+    /// `leave_message` keeps the message but its answer is lost, this many
+    /// more times.
+    pub(super) lost_leave_answers: u32,
 }
 
 fn refused() -> BackendError {
@@ -185,9 +189,25 @@ impl SupportBackend for ScriptedBackend {
         message: LeftMessage,
     ) -> Result<LeftMessageReceipt, BackendError> {
         let mut script = self.script();
-        script.left.push(message);
+        script.leave_calls += 1;
+        if script.unauthorized {
+            return Err(refused());
+        }
+        // Kept once by its id; the same id again gets the same reference.
+        let index = match script.left.iter().position(|m| m.id == message.id) {
+            Some(index) => index,
+            None => {
+                script.left.push(message);
+                script.left.len() - 1
+            }
+        };
+        if script.lost_leave_answers > 0 {
+            // The backend has it; its answer is lost on the way.
+            script.lost_leave_answers -= 1;
+            return Err(BackendError::Unreachable("scripted: answer lost".into()));
+        }
         Ok(LeftMessageReceipt {
-            reference: format!("REF-{}", script.left.len()),
+            reference: format!("REF-{}", index + 1),
         })
     }
 
@@ -969,6 +989,12 @@ impl ConversationStore for BrokenStore {
     fn load_resume_value(&self, _: &str) -> Result<Option<String>, StoreError> {
         Err(StoreError::Io("disk full".into()))
     }
+    fn save_left_message(&self, _: &crate::QueuedLeftMessage) -> Result<(), StoreError> {
+        Err(StoreError::Io("disk full".into()))
+    }
+    fn remove_left_message(&self, _: MessageId) -> Result<(), StoreError> {
+        Err(StoreError::Io("disk full".into()))
+    }
 }
 
 #[tokio::test(start_paused = true)]
@@ -1172,3 +1198,4 @@ async fn a_resend_waiting_on_its_timer_goes_with_the_new_connection() {
 }
 
 mod lifecycle;
+mod outbox_followups;
