@@ -29,6 +29,7 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
             commands::request_person,
             commands::cancel_person,
             commands::leave_message,
+            commands::retry_message,
             commands::save_draft,
             commands::voice_status,
             commands::start_dictation,

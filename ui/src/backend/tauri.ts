@@ -55,6 +55,9 @@ function createConversationService(): ConversationService {
     saveDraft: async (text) => {
       unwrap(await commands.saveDraft(text));
     },
+    retryMessage: async (id) => {
+      unwrap(await commands.retryMessage(id));
+    },
     leaveMessage: async (text, phone, preferredTime) => {
       unwrap(await commands.leaveMessage(text, phone, preferredTime));
     },

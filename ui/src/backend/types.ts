@@ -24,10 +24,14 @@ export interface ConversationService {
   cancelPerson(): Promise<void>;
   /**
    * Leaves a message, or asks for a call back when `phone` is given, while
-   * nobody is available. Resolves only once the service confirmed it; the
-   * confirmation (with its reference) arrives as events.
+   * nobody is available. Resolves once the service confirmed it, or once it
+   * is kept to be passed on by itself when the service cannot be reached;
+   * the confirmation (with its reference), or the note that it is kept,
+   * arrives as events.
    */
   leaveMessage(text: string, phone: string | null, preferredTime: string | null): Promise<void>;
+  /** "Try again" on a message that could not be sent: it goes out again with the same id. */
+  retryMessage(id: MessageId): Promise<void>;
   /** Keeps what the user is typing, so a crash or a restart never loses it. */
   saveDraft(text: string): Promise<void>;
   /**

@@ -1,5 +1,6 @@
 import type { Dispatch } from "preact/hooks";
 import { useCallback, useRef } from "preact/hooks";
+import type { MessageId } from "../bindings";
 import { toDisplayError, type WarmlineBackend } from "../backend/types";
 import { Composer } from "../components/Composer";
 import { HandoffStatus } from "../components/HandoffStatus";
@@ -103,6 +104,24 @@ export function ChatScreen(props: {
     }
   }, [conversation, dispatch]);
 
+  const retryMessage = useCallback(
+    async (id: MessageId) => {
+      try {
+        await conversation.retryMessage(id);
+        dispatch({ type: "clearError" });
+      } catch (reason) {
+        dispatch({ type: "showError", error: toDisplayError(reason) });
+      }
+    },
+    [conversation, dispatch],
+  );
+  const retry = useCallback(
+    (id: MessageId) => {
+      void retryMessage(id);
+    },
+    [retryMessage],
+  );
+
   const cancelPerson = useCallback(async () => {
     try {
       await conversation.cancelPerson();
@@ -175,7 +194,7 @@ export function ChatScreen(props: {
           />
         )}
       </HandoffStatus>
-      <Transcript messages={view.messages} t={t} />
+      <Transcript messages={view.messages} t={t} onRetry={retry} />
       <p id="typing-indicator" class="typing" aria-live="polite">
         {view.typing !== null ? t.format("typing", { name: view.typing }) : ""}
       </p>

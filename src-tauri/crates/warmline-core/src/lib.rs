@@ -32,6 +32,7 @@ pub use events::{ConversationChange, ConversationEvent, ConversationSnapshot};
 pub use intent::{Intent, PhraseSet, PhraseSetError, UrgentTopic};
 pub use secret::{MemorySecrets, Secret, SecretError, SecretSource};
 pub use store::{
-    ConversationStore, MemoryStore, PendingHandoff, ResumeState, StoreError, StoredConversation,
+    ConversationStore, MemoryStore, PendingHandoff, QueuedLeftMessage, ResumeState, StoreError,
+    StoredConversation,
 };
 pub use summary::{HandoffSummary, SummaryAuthor, SummaryLine};

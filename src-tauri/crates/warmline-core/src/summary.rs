@@ -163,6 +163,7 @@ mod tests {
             body: MessageBody::Text { text: text.into() },
             sent_at: Timestamp(0),
             delivery: DeliveryState::Received,
+            failure: None,
         }
     }
 

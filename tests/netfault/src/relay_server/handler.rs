@@ -33,6 +33,8 @@ pub(super) struct State {
     pub(super) received: Vec<ReceivedMessage>,
     pub(super) duplicate_sends: u64,
     pub(super) left_messages: u64,
+    /// Left messages by their client id → the reference they got.
+    pub(super) left_seen: HashMap<MessageId, String>,
     pub(super) connections_accepted: u64,
     pub(super) handoff_requests: u64,
     /// The token a client must present; `None`: anyone may connect.
@@ -312,7 +314,10 @@ async fn handle(
             }
         }
         ClientFrame::LeaveMessage {
-            req, conversation, ..
+            req,
+            conversation,
+            client_message_id,
+            ..
         } => {
             let mut state = lock(state);
             if !state.conversations.contains_key(&conversation) {
@@ -326,8 +331,18 @@ async fn handle(
                 );
                 return;
             }
+            // The same message again (a resend after a lost answer) keeps
+            // its first reference and is kept once.
+            if let Some(reference) = client_message_id.and_then(|id| state.left_seen.get(&id)) {
+                let reference = reference.clone();
+                reply(out, ServerFrame::MessageLeft { req, reference });
+                return;
+            }
             state.left_messages += 1;
             let reference = format!("REF-{}", state.left_messages);
+            if let Some(id) = client_message_id {
+                state.left_seen.insert(id, reference.clone());
+            }
             reply(out, ServerFrame::MessageLeft { req, reference });
         }
     }

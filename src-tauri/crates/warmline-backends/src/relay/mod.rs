@@ -456,6 +456,7 @@ impl SupportBackend for RelayBackend {
         let frame = ClientFrame::LeaveMessage {
             req: self.next_req(),
             conversation: conversation.0.clone(),
+            client_message_id: Some(message.id),
             text: message.text,
             callback: message.callback.map(Into::into),
             summary: message.summary,

@@ -75,6 +75,11 @@ pub enum ClientFrame {
         req: RequestId,
         /// The conversation.
         conversation: String,
+        /// The idempotency key: a server that is given the same id again
+        /// answers with the first reference and keeps one message. Absent
+        /// from older clients.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        client_message_id: Option<MessageId>,
         /// What the user wants to say.
         text: String,
         /// A call-back request, if any.

@@ -21,45 +21,66 @@ use crate::events::ConversationChange;
 use crate::store::{ConversationStore, MemoryStore, PendingHandoff, StoreError};
 
 #[derive(Default)]
-struct Script {
+pub(super) struct Script {
     /// `open_conversation` fails this many more times.
-    open_failures: u32,
+    pub(super) open_failures: u32,
     /// `send_message` fails (transiently) this many more times.
-    send_failures: u32,
+    pub(super) send_failures: u32,
     /// `send_message` rejects every message for good.
-    reject_sends: bool,
+    pub(super) reject_sends: bool,
     /// The next `send_message` answers that the conversation is unknown.
-    forget_conversation: bool,
-    opened: Vec<ConversationOptions>,
+    pub(super) forget_conversation: bool,
+    pub(super) opened: Vec<ConversationOptions>,
     /// When each `open_conversation` call came, on tokio's (paused) clock.
-    opened_at: Vec<Instant>,
-    sessions: Vec<mpsc::Sender<BackendEvent>>,
-    delivered: Vec<OutgoingMessage>,
-    handoffs: Vec<HandoffRequest>,
-    cancels: u32,
-    left: Vec<LeftMessage>,
+    pub(super) opened_at: Vec<Instant>,
+    pub(super) sessions: Vec<mpsc::Sender<BackendEvent>>,
+    pub(super) delivered: Vec<OutgoingMessage>,
+    pub(super) handoffs: Vec<HandoffRequest>,
+    pub(super) cancels: u32,
+    pub(super) left: Vec<LeftMessage>,
+    /// Every call answers that the sign-in is refused, while set.
+    pub(super) unauthorized: bool,
+    /// `open_conversation` cannot read the sign-in details this many more
+    /// times (a locked keyring).
+    pub(super) credentials_locked: u32,
+    /// `send_message` keeps the message but its answer is garbled, this many
+    /// more times.
+    pub(super) garbled_acks: u32,
+    /// `request_handoff` fails (transiently) this many more times.
+    pub(super) handoff_failures: u32,
+    /// How often each call was made, failed ones included.
+    pub(super) send_calls: u32,
+    pub(super) handoff_calls: u32,
+    pub(super) leave_calls: u32,
+    /// `leave_message` keeps the message but its answer is lost, this many
+    /// more times.
+    pub(super) lost_leave_answers: u32,
+}
+
+fn refused() -> BackendError {
+    BackendError::Unauthorized("scripted: token revoked".into())
 }
 
 #[derive(Default)]
-struct ScriptedBackend {
-    script: Mutex<Script>,
+pub(super) struct ScriptedBackend {
+    pub(super) script: Mutex<Script>,
     /// `wait_until_reachable` resolves when this is notified.
-    reachable: tokio::sync::Notify,
+    pub(super) reachable: tokio::sync::Notify,
 }
 
 impl ScriptedBackend {
-    fn with(script: Script) -> Arc<Self> {
+    pub(super) fn with(script: Script) -> Arc<Self> {
         Arc::new(Self {
             script: Mutex::new(script),
             reachable: tokio::sync::Notify::new(),
         })
     }
 
-    fn script(&self) -> std::sync::MutexGuard<'_, Script> {
+    pub(super) fn script(&self) -> std::sync::MutexGuard<'_, Script> {
         self.script.lock().unwrap()
     }
 
-    async fn say(&self, event: BackendEvent) {
+    pub(super) async fn say(&self, event: BackendEvent) {
         let sender = self.script().sessions.last().cloned().expect("no session");
         sender.send(event).await.unwrap();
     }
@@ -82,6 +103,15 @@ impl SupportBackend for ScriptedBackend {
         let mut script = self.script();
         script.opened.push(options);
         script.opened_at.push(Instant::now());
+        if script.unauthorized {
+            return Err(refused());
+        }
+        if script.credentials_locked > 0 {
+            script.credentials_locked -= 1;
+            return Err(BackendError::CredentialsUnavailable(
+                "scripted: keyring locked".into(),
+            ));
+        }
         if script.open_failures > 0 {
             script.open_failures -= 1;
             return Err(BackendError::Unreachable("scripted outage".into()));
@@ -100,6 +130,10 @@ impl SupportBackend for ScriptedBackend {
         message: OutgoingMessage,
     ) -> Result<SendReceipt, BackendError> {
         let mut script = self.script();
+        script.send_calls += 1;
+        if script.unauthorized {
+            return Err(refused());
+        }
         if script.reject_sends {
             return Err(BackendError::Rejected("scripted refusal".into()));
         }
@@ -115,6 +149,11 @@ impl SupportBackend for ScriptedBackend {
         if !duplicate {
             script.delivered.push(message.clone());
         }
+        if script.garbled_acks > 0 {
+            // The backend has the message; only its answer is unreadable.
+            script.garbled_acks -= 1;
+            return Err(BackendError::Malformed("scripted: garbled receipt".into()));
+        }
         Ok(SendReceipt {
             backend_id: message.id.to_string(),
             duplicate,
@@ -126,7 +165,16 @@ impl SupportBackend for ScriptedBackend {
         _conversation: &ConversationId,
         request: HandoffRequest,
     ) -> Result<(), BackendError> {
-        self.script().handoffs.push(request);
+        let mut script = self.script();
+        script.handoff_calls += 1;
+        if script.unauthorized {
+            return Err(refused());
+        }
+        if script.handoff_failures > 0 {
+            script.handoff_failures -= 1;
+            return Err(BackendError::Unreachable("scripted handoff failure".into()));
+        }
+        script.handoffs.push(request);
         Ok(())
     }
 
@@ -141,9 +189,25 @@ impl SupportBackend for ScriptedBackend {
         message: LeftMessage,
     ) -> Result<LeftMessageReceipt, BackendError> {
         let mut script = self.script();
-        script.left.push(message);
+        script.leave_calls += 1;
+        if script.unauthorized {
+            return Err(refused());
+        }
+        // Kept once by its id; the same id again gets the same reference.
+        let index = match script.left.iter().position(|m| m.id == message.id) {
+            Some(index) => index,
+            None => {
+                script.left.push(message);
+                script.left.len() - 1
+            }
+        };
+        if script.lost_leave_answers > 0 {
+            // The backend has it; its answer is lost on the way.
+            script.lost_leave_answers -= 1;
+            return Err(BackendError::Unreachable("scripted: answer lost".into()));
+        }
         Ok(LeftMessageReceipt {
-            reference: format!("REF-{}", script.left.len()),
+            reference: format!("REF-{}", index + 1),
         })
     }
 
@@ -152,7 +216,7 @@ impl SupportBackend for ScriptedBackend {
     }
 }
 
-fn start(backend: &Arc<ScriptedBackend>) -> EngineHandle {
+pub(super) fn start(backend: &Arc<ScriptedBackend>) -> EngineHandle {
     EngineHandle::start(
         Arc::clone(backend) as Arc<dyn SupportBackend>,
         EngineConfig::new("en-US"),
@@ -160,7 +224,7 @@ fn start(backend: &Arc<ScriptedBackend>) -> EngineHandle {
 }
 
 /// Starts an engine on a scripted backend and waits until it is online.
-async fn start_online(script: Script) -> (Arc<ScriptedBackend>, EngineHandle) {
+pub(super) async fn start_online(script: Script) -> (Arc<ScriptedBackend>, EngineHandle) {
     let backend = ScriptedBackend::with(script);
     let engine = start(&backend);
     eventually(&engine, "online", |s| {
@@ -172,7 +236,7 @@ async fn start_online(script: Script) -> (Arc<ScriptedBackend>, EngineHandle) {
 
 /// Polls the snapshot until `done` holds; time is paused, so this costs no
 /// real time, and 10,000 virtual seconds is far more than any test needs.
-async fn eventually(
+pub(super) async fn eventually(
     engine: &EngineHandle,
     what: &str,
     done: impl Fn(&ConversationSnapshot) -> bool,
@@ -190,7 +254,7 @@ async fn eventually(
     );
 }
 
-fn texts(snapshot: &ConversationSnapshot) -> Vec<String> {
+pub(super) fn texts(snapshot: &ConversationSnapshot) -> Vec<String> {
     snapshot
         .messages
         .iter()
@@ -925,6 +989,12 @@ impl ConversationStore for BrokenStore {
     fn load_resume_value(&self, _: &str) -> Result<Option<String>, StoreError> {
         Err(StoreError::Io("disk full".into()))
     }
+    fn save_left_message(&self, _: &crate::QueuedLeftMessage) -> Result<(), StoreError> {
+        Err(StoreError::Io("disk full".into()))
+    }
+    fn remove_left_message(&self, _: MessageId) -> Result<(), StoreError> {
+        Err(StoreError::Io("disk full".into()))
+    }
 }
 
 #[tokio::test(start_paused = true)]
@@ -966,7 +1036,7 @@ async fn a_failing_store_is_reported_once_and_the_conversation_goes_on() {
 
 // --- backoff: jitter, and at once when the connection is obviously back ----
 
-fn start_with(backend: &Arc<ScriptedBackend>, config: EngineConfig) -> EngineHandle {
+pub(super) fn start_with(backend: &Arc<ScriptedBackend>, config: EngineConfig) -> EngineHandle {
     EngineHandle::start(Arc::clone(backend) as Arc<dyn SupportBackend>, config)
 }
 
@@ -1013,7 +1083,7 @@ async fn reconnect_waits_grow_with_jitter_between_half_and_all_of_the_backoff() 
 
 /// An engine whose timers wait ten minutes, so that only a shortcut can
 /// explain a quick retry.
-fn start_with_long_backoff(backend: &Arc<ScriptedBackend>) -> EngineHandle {
+pub(super) fn start_with_long_backoff(backend: &Arc<ScriptedBackend>) -> EngineHandle {
     start_with(
         backend,
         EngineConfig {
@@ -1026,7 +1096,7 @@ fn start_with_long_backoff(backend: &Arc<ScriptedBackend>) -> EngineHandle {
 
 /// Once online, sends `text` and waits until its first send failed and it
 /// waits to be retried (the backend's script fails the first send).
-async fn send_that_will_retry(engine: &EngineHandle, text: &str) -> MessageId {
+pub(super) async fn send_that_will_retry(engine: &EngineHandle, text: &str) -> MessageId {
     eventually(engine, "online", |s| {
         s.connection == ConnectionState::Online
     })
@@ -1126,3 +1196,6 @@ async fn a_resend_waiting_on_its_timer_goes_with_the_new_connection() {
     assert!(failed_at.elapsed() < Duration::from_secs(10));
     assert_eq!(backend.script().delivered.len(), 1);
 }
+
+mod lifecycle;
+mod outbox_followups;
