@@ -1,3 +1,4 @@
+use super::data::{fold_pairs, parse};
 use super::*;
 
 fn classify(text: &str) -> Option<Intent> {
@@ -43,7 +44,10 @@ fn normalize_folds_traditional_to_simplified() {
 fn normalize_strips_ascii_and_cjk_punctuation() {
     assert_eq!(normalize("转人工！！！"), "转人工");
     assert_eq!(normalize("“人工”（客服）【急】…~"), "人工客服急");
-    assert_eq!(normalize("human, please!!! (now)"), "human please now");
+    assert_eq!(normalize("human please (now)"), "human please now");
+    // Commas and semicolons end a clause, full stops and the like a sentence.
+    assert_eq!(normalize("human, please!!! (now)"), "human|please\nnow");
+    assert_eq!(normalize("不用了，谢谢。再见"), "不用了|谢谢\n再见");
     assert_eq!(normalize("。，、：；？！"), "");
 }
 
@@ -322,9 +326,9 @@ fn every_topic_is_checked() {
     let set = PhraseSet::builtin();
     for topic in UrgentTopic::CHECK_ORDER {
         assert!(set
-            .urgent
+            .rules
             .iter()
-            .any(|(t, rule)| *t == topic && !rule.phrases.is_empty()));
+            .any(|rule| rule.outcome == Outcome::Urgent(topic)));
     }
 }
 
@@ -359,13 +363,19 @@ fn builtin_data_is_clean() {
 #[test]
 fn extra_phrases_are_added_to_the_builtin_ones() {
     let extra = r#"
-[person]
-phrases = ["接线小姐"]
-short_only = ["clerk"]
+[concepts]
+person_target = ["clerk"]
 
-[urgent.medical]
-phrases = ["我摔倒了"]
-exclude = ["急救"]
+[[rule]]
+name = "person.operator-lady"
+intent = "person"
+phrases = ["接线小姐"]
+
+[[rule]]
+name = "urgent.medical.first-aid-kit"
+intent = "urgent"
+topic = "medical"
+phrases = ["first aid kit"]
 "#;
     let set = PhraseSet::with_extra(extra).unwrap();
     assert_eq!(set.classify("我想找接線小姐"), PERSON);
@@ -375,10 +385,14 @@ exclude = ["急救"]
     // The built-in phrases are still there...
     assert_eq!(set.classify("转人工"), PERSON);
     assert_eq!(set.classify("chest pain"), urgent(UrgentTopic::Medical));
-    // ...and an extra exclusion applies to them too.
-    assert_eq!(set.classify("急救"), None);
+    // An extra rule is named in the decision.
+    assert_eq!(
+        set.explain("Where is the first aid kit?").rule(),
+        Some("urgent.medical.first-aid-kit")
+    );
     // The built-in set is unchanged.
     assert_eq!(classify("clerk please"), None);
+    assert_eq!(classify("first aid kit"), None);
 }
 
 #[test]
@@ -397,7 +411,7 @@ fn extra_variants_and_max_gap_apply() {
 fn an_empty_extra_file_is_the_builtin_set() {
     let set = PhraseSet::with_extra("").unwrap();
     assert_eq!(set.classify("转人工"), PERSON);
-    assert_eq!(set.max_gap, PhraseSet::builtin().max_gap);
+    assert_eq!(set.shared.max_gap, PhraseSet::builtin().shared.max_gap);
 }
 
 #[test]
@@ -412,12 +426,14 @@ fn syntax_errors_carry_their_line() {
 
 #[test]
 fn unknown_keys_are_errors() {
-    let err = PhraseSet::with_extra("[person]\n\nphrase = [\"a\"]\n").unwrap_err();
+    let err = PhraseSet::with_extra("[negation]\n\nbefor = [\"a\"]\n").unwrap_err();
     assert!(
         matches!(err, PhraseSetError::Syntax { line: 3, .. }),
         "{err:?}"
     );
-    let err = PhraseSet::with_extra("[urgent.flood]\nphrases = [\"a\"]\n").unwrap_err();
+    let err =
+        PhraseSet::with_extra("[[rule]]\nname = \"x\"\nintent = \"urgent\"\ntopic = \"flood\"\n")
+            .unwrap_err();
     assert!(matches!(err, PhraseSetError::Syntax { .. }), "{err:?}");
 }
 
@@ -445,14 +461,55 @@ fn bad_variant_pairs_are_errors() {
 
 #[test]
 fn phrases_that_normalize_to_nothing_are_errors() {
-    let err = PhraseSet::with_extra("[urgent.fraud]\n\nphrases = [\"ok\", \"!!!\"]").unwrap_err();
+    let rule = "[[rule]]\nname = \"x\"\nintent = \"person\"\n";
+    let err = PhraseSet::with_extra(&format!("{rule}\nphrases = [\"ok\", \"!!!\"]")).unwrap_err();
     assert_eq!(
         err,
         PhraseSetError::EmptyPhrase {
-            line: 3,
+            line: 5,
             phrase: "!!!".into()
         }
     );
-    let err = PhraseSet::with_extra("[urgent.fraud]\nall_of = [[]]").unwrap_err();
-    assert_eq!(err, PhraseSetError::EmptyGroup { line: 2 });
+    let err = PhraseSet::with_extra(&format!("{rule}all_of = [[]]")).unwrap_err();
+    assert_eq!(err, PhraseSetError::EmptyGroup { line: 4 });
+}
+
+#[test]
+fn rules_must_be_well_formed() {
+    let err = PhraseSet::with_extra("[[rule]]\nname = \"x\"\nintent = \"urgent\"\n").unwrap_err();
+    assert_eq!(
+        err,
+        PhraseSetError::BadRule {
+            line: 1,
+            name: "x".into()
+        }
+    );
+    let err = PhraseSet::with_extra("[[rule]]\nname = \"person.request\"\nintent = \"person\"\n")
+        .unwrap_err();
+    assert_eq!(
+        err,
+        PhraseSetError::DuplicateRule {
+            line: 1,
+            name: "person.request".into()
+        }
+    );
+    let err = PhraseSet::with_extra(
+        "[[rule]]\nname = \"x\"\nintent = \"person\"\nphrases = [\"@no_such_thing\"]\n",
+    )
+    .unwrap_err();
+    assert_eq!(
+        err,
+        PhraseSetError::UnknownConcept {
+            line: 4,
+            name: "no_such_thing".into()
+        }
+    );
+    let err = PhraseSet::with_extra("[concepts]\nloop = [\"@loop\"]\n[[rule]]\nname = \"x\"\nintent = \"person\"\nphrases = [\"@loop\"]\n")
+        .unwrap_err();
+    assert!(
+        matches!(err, PhraseSetError::ConceptTooDeep { .. }),
+        "{err:?}"
+    );
+    let err = PhraseSet::with_extra("[spoken]\npairs = [[\"only one\"]]\n").unwrap_err();
+    assert_eq!(err, PhraseSetError::BadSpokenForm { line: 2 });
 }
