@@ -22,6 +22,10 @@ const DEV_SET: &[(&str, &str)] = &[
         "intent-eval/dev-families.tsv",
         include_str!("../data/intent-eval/dev-families.tsv"),
     ),
+    (
+        "intent-eval/round-1.tsv",
+        include_str!("../data/intent-eval/round-1.tsv"),
+    ),
 ];
 
 /// Precision and recall the development set must keep, per class: the
