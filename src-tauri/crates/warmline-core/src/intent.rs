@@ -268,7 +268,7 @@ impl Decision {
 #[derive(Debug, Clone)]
 pub struct PhraseSet {
     fold: std::collections::HashMap<char, char>,
-    spoken: Vec<(String, String)>,
+    spoken: normalize::Spoken,
     shared: Shared,
     /// Urgent rules in [`UrgentTopic::CHECK_ORDER`], then the person rules,
     /// each group in file order.

@@ -26,6 +26,10 @@ const DEV_SET: &[(&str, &str)] = &[
         "intent-eval/round-1.tsv",
         include_str!("../data/intent-eval/round-1.tsv"),
     ),
+    (
+        "intent-eval/round-2.tsv",
+        include_str!("../data/intent-eval/round-2.tsv"),
+    ),
 ];
 
 /// Precision and recall the development set must keep, per class: the

@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, HashMap};
 use serde::Deserialize;
 use toml::Spanned;
 
-use super::normalize::normalize_with;
+use super::normalize::{normalize_with, Spoken};
 use super::pattern::{tidy, Pattern};
 use super::rules::{Element, Rule, Shared};
 use super::{Outcome, PersonReason, PhraseSetError, UrgentTopic};
@@ -14,6 +14,8 @@ type Entries = Vec<Spanned<String>>;
 
 /// Deepest nesting of `@concept` references (a concept naming another).
 const MAX_CONCEPT_DEPTH: usize = 4;
+/// Most spoken forms one `homophones` entry may stand for.
+const MAX_HOMOPHONE_FORMS: usize = 200;
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(default, deny_unknown_fields)]
@@ -44,6 +46,8 @@ pub(crate) struct FoldData {
 #[serde(default, deny_unknown_fields)]
 pub(crate) struct SpokenData {
     pub(crate) pairs: Vec<Spanned<Vec<String>>>,
+    pub(crate) homophones: Vec<Spanned<Vec<String>>>,
+    pub(crate) fuzzy: Entries,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -169,7 +173,7 @@ pub(crate) fn fold_pairs(
 /// Everything compiled from one or more sources.
 pub(crate) struct Compiled {
     pub(crate) fold: HashMap<char, char>,
-    pub(crate) spoken: Vec<(String, String)>,
+    pub(crate) spoken: Spoken,
     pub(crate) shared: Shared,
     pub(crate) rules: Vec<Rule>,
 }
@@ -180,28 +184,7 @@ pub(crate) fn compile(sources: &[(&str, Data)]) -> Result<Compiled, PhraseSetErr
     for (source, data) in sources {
         fold.extend(fold_pairs(source, &data.variants.pairs)?);
     }
-    // Spoken forms are normalized without themselves.
-    let mut spoken = Vec::new();
-    for (source, data) in sources {
-        for pair in &data.spoken.pairs {
-            let [heard, meant] = &pair.get_ref()[..] else {
-                return Err(PhraseSetError::BadSpokenForm {
-                    line: line_of(source, pair),
-                });
-            };
-            let heard = normalize_with(heard, &fold, &[]);
-            let meant = normalize_with(meant, &fold, &[]);
-            if heard.is_empty() || meant.is_empty() {
-                return Err(PhraseSetError::BadSpokenForm {
-                    line: line_of(source, pair),
-                });
-            }
-            spoken.push((heard, meant));
-        }
-    }
-    // Longest first, so that a longer slip wins over one inside it.
-    spoken.sort_by(|a, b| b.0.len().cmp(&a.0.len()).then_with(|| a.cmp(b)));
-    spoken.dedup();
+    let spoken = spoken_forms(sources, &fold)?;
 
     let mut concepts: BTreeMap<String, Vec<(usize, Spanned<String>)>> = BTreeMap::new();
     for (index, (_, data)) in sources.iter().enumerate() {
@@ -270,13 +253,85 @@ pub(crate) fn compile(sources: &[(&str, Data)]) -> Result<Compiled, PhraseSetErr
     Ok(compiled)
 }
 
+/// The spoken forms of all sources, normalized without themselves.
+fn spoken_forms(
+    sources: &[(&str, Data)],
+    fold: &HashMap<char, char>,
+) -> Result<Spoken, PhraseSetError> {
+    let plain = Spoken::default();
+    let mut spoken = Spoken::default();
+    for (source, data) in sources {
+        for entry in &data.spoken.fuzzy {
+            let word = normalize_with(entry.get_ref(), fold, &plain);
+            if word.is_empty() || word.contains(' ') || !word.is_ascii() {
+                return Err(PhraseSetError::BadSpokenForm {
+                    line: line_of(source, entry),
+                });
+            }
+            spoken.fuzzy.push(word);
+        }
+        let bad = |entry: &Spanned<Vec<String>>| PhraseSetError::BadSpokenForm {
+            line: line_of(source, entry),
+        };
+        for pair in &data.spoken.pairs {
+            let [heard, meant] = &pair.get_ref()[..] else {
+                return Err(bad(pair));
+            };
+            spoken.pairs.push((heard.clone(), meant.clone()));
+        }
+        // ["人工", "人仁", "工公共"]: every way of writing 人工 with
+        // characters that sound like its own.
+        for entry in &data.spoken.homophones {
+            let [word, sounds @ ..] = &entry.get_ref()[..] else {
+                return Err(bad(entry));
+            };
+            if sounds.len() != word.chars().count() || sounds.is_empty() {
+                return Err(bad(entry));
+            }
+            let mut forms = vec![String::new()];
+            for (own, alike) in word.chars().zip(sounds) {
+                let alike: Vec<char> = std::iter::once(own)
+                    .chain(alike.chars().filter(|c| *c != own))
+                    .collect();
+                forms = forms
+                    .iter()
+                    .flat_map(|form| alike.iter().map(move |c| format!("{form}{c}")))
+                    .collect();
+                if forms.len() > MAX_HOMOPHONE_FORMS {
+                    return Err(bad(entry));
+                }
+            }
+            spoken.pairs.extend(
+                forms
+                    .into_iter()
+                    .filter(|form| form != word)
+                    .map(|form| (form, word.clone())),
+            );
+        }
+    }
+    let mut pairs = Vec::new();
+    for (heard, meant) in spoken.pairs {
+        let heard = normalize_with(&heard, fold, &plain);
+        let meant = normalize_with(&meant, fold, &plain);
+        if heard.is_empty() || meant.is_empty() {
+            return Err(PhraseSetError::BadSpokenForm { line: 1 });
+        }
+        pairs.push((heard, meant));
+    }
+    // Longest first, so that a longer slip wins over one inside it.
+    pairs.sort_by(|a, b| b.0.len().cmp(&a.0.len()).then_with(|| a.cmp(b)));
+    pairs.dedup();
+    spoken.pairs = pairs;
+    Ok(spoken)
+}
+
 /// Normalizes the entries of one source, expanding `@concept` references.
 struct Compiler<'a> {
     sources: &'a [(&'a str, Data)],
     index: usize,
     source: &'a str,
     fold: &'a HashMap<char, char>,
-    spoken: &'a [(String, String)],
+    spoken: &'a Spoken,
     concepts: &'a BTreeMap<String, Vec<(usize, Spanned<String>)>>,
 }
 

@@ -16,13 +16,23 @@ pub(crate) const SENTENCE: char = '\n';
 /// ("转人工转人工" is a run of three).
 const MAX_REPEAT_UNIT: usize = 8;
 
+/// How speech recognition (and hurried typing) writes words: slips replaced
+/// with what was meant, and words recognized with one letter wrong.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Spoken {
+    /// (heard, meant), normalized, longest heard form first.
+    pub(crate) pairs: Vec<(String, String)>,
+    /// Latin words also recognized with one letter wrong, missing, extra or
+    /// two letters swapped ("humon", "agnet").
+    pub(crate) fuzzy: Vec<String>,
+}
+
+/// Shortest word that is matched with one letter wrong.
+const MIN_FUZZY_LEN: usize = 5;
+
 /// Normalizes `text` with the given character variants and spoken-form
 /// replacements (see [`super::normalize`] for the steps).
-pub(crate) fn normalize_with(
-    text: &str,
-    fold: &HashMap<char, char>,
-    spoken: &[(String, String)],
-) -> String {
+pub(crate) fn normalize_with(text: &str, fold: &HashMap<char, char>, spoken: &Spoken) -> String {
     let text = script::to_simplified(text);
     let mut tokens: Vec<Token> = Vec::new();
     let mut word = String::new();
@@ -58,6 +68,13 @@ pub(crate) fn normalize_with(
         }
     }
     flush(&mut word, &mut tokens);
+    for token in &mut tokens {
+        if let Token::Word(word) = token {
+            if let Some(meant) = near_miss(word, &spoken.fuzzy) {
+                *word = meant.to_owned();
+            }
+        }
+    }
     while matches!(tokens.last(), Some(Token::Boundary(_))) {
         tokens.pop();
     }
@@ -84,7 +101,38 @@ pub(crate) fn normalize_with(
             }
         }
     }
-    apply_spoken_forms(out, spoken)
+    apply_spoken_forms(out, &spoken.pairs)
+}
+
+/// The fuzzy word `word` is one slip away from, if any.
+fn near_miss<'f>(word: &str, fuzzy: &'f [String]) -> Option<&'f str> {
+    let chars: Vec<char> = word.chars().collect();
+    if chars.len() < MIN_FUZZY_LEN || fuzzy.iter().any(|f| f == word) {
+        return None;
+    }
+    fuzzy
+        .iter()
+        // "someone's" (a possessive, an apostrophe dropped) and plurals are
+        // other words, not slips.
+        .filter(|f| word.strip_suffix('s') != Some(f.as_str()))
+        .find(|f| one_slip(&chars, &f.chars().collect::<Vec<_>>()))
+        .map(String::as_str)
+}
+
+/// Whether `a` becomes `b` by one substitution, insertion, deletion or swap
+/// of neighbours.
+fn one_slip(a: &[char], b: &[char]) -> bool {
+    let prefix = a.iter().zip(b).take_while(|(x, y)| x == y).count();
+    let (a, b) = (&a[prefix..], &b[prefix..]);
+    match (a.len(), b.len()) {
+        (0, 0) => false,
+        (la, lb) if la == lb => {
+            a[1..] == b[1..] || (la >= 2 && a[0] == b[1] && a[1] == b[0] && a[2..] == b[2..])
+        }
+        (la, lb) if la == lb + 1 => a[1..] == *b,
+        (la, lb) if la + 1 == lb => *a == b[1..],
+        _ => false,
+    }
 }
 
 /// Replaces the spoken-form slips of the data (whole words for Latin
