@@ -30,6 +30,10 @@ const DEV_SET: &[(&str, &str)] = &[
         "intent-eval/round-2.tsv",
         include_str!("../data/intent-eval/round-2.tsv"),
     ),
+    (
+        "intent-eval/round-3.tsv",
+        include_str!("../data/intent-eval/round-3.tsv"),
+    ),
 ];
 
 /// Precision and recall the development set must keep, per class: the
