@@ -252,6 +252,9 @@ pub enum HandoffReason {
     BotFailed,
     /// An urgent topic such as fraud or a medical emergency.
     Urgent,
+    /// The user wants to complain ("投诉", "315"); a complaint goes to a
+    /// person.
+    Complaint,
 }
 
 /// Where the user stands in reaching a person.

@@ -47,6 +47,9 @@ pub mod eval;
 mod normalize;
 mod pattern;
 mod rules;
+mod second_opinion;
+
+pub use second_opinion::{SecondOpinion, SECOND_OPINION_RULE};
 
 use rules::{Match, Rule, Shared};
 
@@ -249,14 +252,32 @@ impl Decision {
         self.negated
     }
 
+    /// True when no rule matched at all, not even a negated one: the only
+    /// kind of message a [`SecondOpinion`] is asked about.
+    pub fn nothing_matched(&self) -> bool {
+        self.intent.is_none() && !self.negated
+    }
+
     /// True for a request for a person that is a complaint.
     pub fn is_complaint(&self) -> bool {
         self.complaint
     }
 
-    /// The reason to give the backend when this decision leads to a handoff.
+    /// The reason to give the backend when this decision leads to a handoff:
+    /// a complaint is [`HandoffReason::Complaint`].
     pub fn handoff_reason(&self) -> Option<HandoffReason> {
-        self.intent.map(Intent::handoff_reason)
+        self.intent.map(|intent| match intent {
+            Intent::AskPerson if self.complaint => HandoffReason::Complaint,
+            intent => intent.handoff_reason(),
+        })
+    }
+
+    /// The urgent topic, for urgent decisions.
+    pub fn urgent_topic(&self) -> Option<UrgentTopic> {
+        match self.intent {
+            Some(Intent::Urgent(topic)) => Some(topic),
+            _ => None,
+        }
     }
 }
 

@@ -29,7 +29,9 @@ pub use domain::{
 pub use engine::{EngineConfig, EngineHandle};
 pub use error::{EngineError, ErrorCode, UiError};
 pub use events::{ConversationChange, ConversationEvent, ConversationSnapshot};
-pub use intent::{Intent, PhraseSet, PhraseSetError, UrgentTopic};
+pub use intent::{
+    Decision, Intent, PersonReason, PhraseSet, PhraseSetError, SecondOpinion, UrgentTopic,
+};
 pub use secret::{MemorySecrets, Secret, SecretError, SecretSource};
 pub use store::{
     ConversationStore, MemoryStore, PendingHandoff, QueuedLeftMessage, ResumeState, StoreError,

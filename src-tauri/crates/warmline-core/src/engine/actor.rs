@@ -41,6 +41,10 @@ pub(super) enum CallDone {
     /// The adapter says the backend looks reachable again
     /// ([`SupportBackend::wait_until_reachable`]).
     Reachable,
+    /// What a second opinion made of a message no phrase rule matched.
+    SecondOpinion {
+        asks_for_person: bool,
+    },
 }
 
 /// The engine's state, split by job; each part lives in its own module.
@@ -181,6 +185,11 @@ impl Engine {
                 self.connection_is_back();
             }
             CallDone::Left { queued, result } => self.left(queued, result),
+            CallDone::SecondOpinion { asks_for_person } => {
+                if asks_for_person {
+                    self.second_opinion_asks_for_person();
+                }
+            }
         }
     }
 

@@ -15,7 +15,7 @@ use super::view::waits_for_person;
 use crate::backend::{BackendError, HandoffRequest};
 use crate::domain::{HandoffReason, HandoffState, LocalizedText, MessageId};
 use crate::error::{backend_error_code, EngineError, UiError};
-use crate::intent::UrgentTopic;
+use crate::intent::{Decision, UrgentTopic, SECOND_OPINION_RULE};
 use crate::store::{PendingHandoff, StoredConversation};
 use crate::summary::HandoffSummary;
 
@@ -32,6 +32,9 @@ pub(super) struct Handoff {
     pub(super) retry_at: Option<Instant>,
     /// `leave_message` commands waiting for the backend's first answer.
     pub(super) leave_replies: Vec<(MessageId, LeaveReply)>,
+    /// The phrase rule that recognised the last request made in words, for
+    /// the summary.
+    rule: Option<String>,
 }
 
 impl Handoff {
@@ -43,6 +46,7 @@ impl Handoff {
             urgent_topic: pending.and_then(|p| p.urgent_topic),
             retry_at: None,
             leave_replies: Vec::new(),
+            rule: None,
         }
     }
 
@@ -66,13 +70,26 @@ fn may_ask(handoff: &HandoffState) -> bool {
     )
 }
 
-/// The note the transcript keeps of a request.
-fn requested_notice(reason: HandoffReason) -> LocalizedText {
-    LocalizedText::new(match reason {
-        HandoffReason::Urgent => "notice-person-requested-urgent",
-        HandoffReason::UserAsked => "notice-person-requested-words",
-        HandoffReason::Button | HandoffReason::BotFailed => "notice-person-requested",
-    })
+/// The notes the transcript keeps of a request, advice first: a scam or
+/// money taken gets what to do (and not do) until the person answers, a
+/// medical emergency the emergency number before anything else.
+fn requested_notices(reason: HandoffReason, topic: Option<UrgentTopic>) -> Vec<LocalizedText> {
+    let ids: &[&str] = match (reason, topic) {
+        (HandoffReason::Urgent, Some(UrgentTopic::Medical)) => &[
+            "notice-call-emergency-number",
+            "notice-person-requested-urgent",
+        ],
+        (HandoffReason::Urgent, Some(UrgentTopic::Fraud)) => &["notice-person-requested-fraud"],
+        (
+            HandoffReason::Urgent,
+            Some(UrgentTopic::StolenMoney | UrgentTopic::UnauthorizedCharge),
+        ) => &["notice-person-requested-money"],
+        (HandoffReason::Urgent, None) => &["notice-person-requested-urgent"],
+        (HandoffReason::Complaint, _) => &["notice-person-requested-complaint"],
+        (HandoffReason::UserAsked, _) => &["notice-person-requested-words"],
+        (HandoffReason::Button | HandoffReason::BotFailed, _) => &["notice-person-requested"],
+    };
+    ids.iter().map(|id| LocalizedText::new(*id)).collect()
 }
 
 impl Engine {
@@ -87,7 +104,10 @@ impl Engine {
             reason,
             urgent_topic: self.handoff.urgent_topic,
             locale: self.config.locale.clone(),
-            summary: HandoffSummary::from_messages(&self.view.messages, &self.config.locale),
+            summary: HandoffSummary {
+                matched_rule: self.handoff.rule.clone(),
+                ..HandoffSummary::from_messages(&self.view.messages, &self.config.locale)
+            },
         }
     }
 
@@ -98,10 +118,50 @@ impl Engine {
         }
     }
 
+    /// The user's words asked for a person or told of something urgent.
+    pub(super) fn request_person_in_words(&mut self, decision: &Decision) {
+        let Some(reason) = decision.handoff_reason() else {
+            return;
+        };
+        self.request_person_because(reason, decision.urgent_topic(), decision.rule());
+    }
+
+    /// Asks the configured second opinion about a message no rule matched;
+    /// the conversation goes on meanwhile.
+    pub(super) fn ask_second_opinion(&mut self, text: &str) {
+        let Some(opinion) = self.config.second_opinion.clone() else {
+            return;
+        };
+        let text = text.to_owned();
+        self.spawn_call(|_backend| async move {
+            let asks_for_person = match opinion.asks_for_person(&text).await {
+                Ok(asks) => asks,
+                Err(error) => {
+                    tracing::debug!(%error, "no second opinion");
+                    false
+                }
+            };
+            CallDone::SecondOpinion { asks_for_person }
+        });
+    }
+
+    pub(super) fn second_opinion_asks_for_person(&mut self) {
+        self.request_person_because(HandoffReason::UserAsked, None, Some(SECOND_OPINION_RULE));
+    }
+
     pub(super) fn request_person(
         &mut self,
         reason: HandoffReason,
         urgent_topic: Option<UrgentTopic>,
+    ) {
+        self.request_person_because(reason, urgent_topic, None);
+    }
+
+    fn request_person_because(
+        &mut self,
+        reason: HandoffReason,
+        urgent_topic: Option<UrgentTopic>,
+        rule: Option<&str>,
     ) {
         if !may_ask(&self.view.handoff) {
             // Already asked or already talking to a person: one press is enough.
@@ -109,9 +169,12 @@ impl Engine {
         }
         self.handoff.reason = reason;
         self.handoff.urgent_topic = urgent_topic;
+        self.handoff.rule = rule.map(str::to_owned);
         self.view.set_person_offered(false);
         self.set_handoff(HandoffState::Requested);
-        self.view.add_notice(requested_notice(reason));
+        for notice in requested_notices(reason, urgent_topic) {
+            self.view.add_notice(notice);
+        }
         let request = self.handoff_request(reason);
         if self.link.is_connected() && !self.sign_in.refused {
             self.send_handoff_request(request);

@@ -32,7 +32,7 @@ use crate::backend::{CallbackRequest, SupportBackend};
 use crate::domain::{HandoffReason, MessageId};
 use crate::error::EngineError;
 use crate::events::{ConversationEvent, ConversationSnapshot};
-use crate::intent::PhraseSet;
+use crate::intent::{PhraseSet, SecondOpinion};
 use crate::store::{ConversationStore, MemoryStore};
 
 /// How the engine behaves; the defaults suit real use.
@@ -54,6 +54,10 @@ pub struct EngineConfig {
     /// starts another engine (a switch of profile). Every event and
     /// snapshot carries it, so the UI notices the switch.
     pub epoch: u32,
+    /// Asked about messages in which no phrase rule matched at all; it can
+    /// only add a request for a person (see [`SecondOpinion`]). `None` by
+    /// default.
+    pub second_opinion: Option<Arc<dyn SecondOpinion>>,
 }
 
 impl EngineConfig {
@@ -66,6 +70,7 @@ impl EngineConfig {
             backoff_seed: None,
             phrases: Arc::new(PhraseSet::builtin()),
             epoch: 0,
+            second_opinion: None,
         }
     }
 }

@@ -14,9 +14,8 @@ use tokio::time::Instant;
 
 use super::actor::{CallDone, Engine};
 use crate::backend::{BackendError, LeftMessage, OutgoingMessage, SendReceipt};
-use crate::domain::{Author, DeliveryState, HandoffReason, MessageBody, MessageId, Timestamp};
+use crate::domain::{Author, DeliveryState, MessageBody, MessageId, Timestamp};
 use crate::error::{backend_error_code, EngineError, UiError};
-use crate::intent::Intent;
 use crate::store::{QueuedLeftMessage, StoredConversation};
 use crate::summary::HandoffSummary;
 
@@ -133,10 +132,11 @@ impl Engine {
         }
         // "转人工", "I want a human", "我被骗了": the words are as good as the
         // button. The message still goes out, so the person sees it.
-        match self.config.phrases.classify(&text) {
-            Some(Intent::AskPerson) => self.request_person(HandoffReason::UserAsked, None),
-            Some(Intent::Urgent(topic)) => self.request_person(HandoffReason::Urgent, Some(topic)),
-            None => {}
+        // Typed and dictated text both come this way, so both are read alike.
+        let decision = self.config.phrases.explain(&text);
+        self.request_person_in_words(&decision);
+        if decision.nothing_matched() {
+            self.ask_second_opinion(&text);
         }
         self.outbox.push(Outgoing::Text(OutgoingMessage {
             id,

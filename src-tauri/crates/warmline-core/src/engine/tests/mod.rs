@@ -851,8 +851,9 @@ async fn asking_in_words_requests_a_person_and_urgent_topics_carry_their_reason(
                 // person sees them in the summary.
                 assert_eq!(backend.script().delivered[0].text, text);
                 assert_eq!(handoffs[0].summary.user_asked, [text]);
+                // A scam story gets the safety advice with the person.
                 let notice = if reason == HandoffReason::Urgent {
-                    "[notice-person-requested-urgent]"
+                    "[notice-person-requested-fraud]"
                 } else {
                     "[notice-person-requested-words]"
                 };
@@ -862,6 +863,204 @@ async fn asking_in_words_requests_a_person_and_urgent_topics_carry_their_reason(
                 assert_eq!(snapshot.handoff, HandoffState::None, "{text}");
                 assert!(handoffs.is_empty(), "{text}");
             }
+        }
+    }
+}
+
+/// What the user sees for each outcome of the phrase rules (issue 17): an
+/// urgent story goes to a person at once with the advice that fits it, a
+/// symptom gets the emergency number first, a complaint goes to a person
+/// with the reason "complaint" and the rule in the summary, and a negated
+/// request asks for nothing.
+#[tokio::test(start_paused = true)]
+async fn each_outcome_of_the_words_shows_its_advice_and_carries_its_reason() {
+    use crate::UrgentTopic;
+    struct Case {
+        text: &'static str,
+        reason: Option<HandoffReason>,
+        topic: Option<UrgentTopic>,
+        rule: &'static str,
+        notices: &'static [&'static str],
+    }
+    let cases = [
+        Case {
+            text: "My grandson called, he is in jail and needs money for bail right now",
+            reason: Some(HandoffReason::Urgent),
+            topic: Some(UrgentTopic::Fraud),
+            rule: "urgent.fraud.relative-in-trouble",
+            notices: &["[notice-person-requested-fraud]"],
+        },
+        Case {
+            text: "我妈晕倒了，叫不醒",
+            reason: Some(HandoffReason::Urgent),
+            topic: Some(UrgentTopic::Medical),
+            rule: "urgent.medical.unconscious",
+            // The emergency number first, then the person.
+            notices: &[
+                "[notice-call-emergency-number]",
+                "[notice-person-requested-urgent]",
+            ],
+        },
+        Case {
+            text: "我戶口啲錢無咗",
+            reason: Some(HandoffReason::Urgent),
+            topic: Some(UrgentTopic::StolenMoney),
+            rule: "urgent.stolen-money.money-gone",
+            notices: &["[notice-person-requested-money]"],
+        },
+        Case {
+            text: "我要投訴你哋",
+            reason: Some(HandoffReason::Complaint),
+            topic: None,
+            rule: "person.complaint",
+            notices: &["[notice-person-requested-complaint]"],
+        },
+        Case {
+            text: "I don't need a person, thanks",
+            reason: None,
+            topic: None,
+            rule: "",
+            notices: &[],
+        },
+        Case {
+            text: "不用帮我转人工，我自己看看",
+            reason: None,
+            topic: None,
+            rule: "",
+            notices: &[],
+        },
+    ];
+    for case in cases {
+        let (backend, engine) = start_online(Script::default()).await;
+        engine.send_text(case.text.into()).await.unwrap();
+        tokio::time::sleep(Duration::from_secs(1)).await;
+        let snapshot = engine.snapshot().await.unwrap();
+        let handoffs = backend.script().handoffs.clone();
+        let mut expected_texts = vec![case.text];
+        expected_texts.extend(case.notices);
+        assert_eq!(texts(&snapshot), expected_texts, "{}", case.text);
+        match case.reason {
+            Some(reason) => {
+                assert_eq!(snapshot.handoff, HandoffState::Requested, "{}", case.text);
+                assert_eq!(handoffs.len(), 1, "{}", case.text);
+                assert_eq!(handoffs[0].reason, reason, "{}", case.text);
+                assert_eq!(handoffs[0].urgent_topic, case.topic, "{}", case.text);
+                assert_eq!(
+                    handoffs[0].summary.matched_rule.as_deref(),
+                    Some(case.rule),
+                    "{}",
+                    case.text
+                );
+            }
+            None => {
+                assert_eq!(snapshot.handoff, HandoffState::None, "{}", case.text);
+                assert!(handoffs.is_empty(), "{}", case.text);
+            }
+        }
+    }
+}
+
+/// Dictated text reaches the engine through the same `send_text` as typed
+/// text, written the way speech recognition writes: no punctuation, words
+/// repeated, a homophone. It is recognised the same.
+#[tokio::test(start_paused = true)]
+async fn dictated_text_is_recognised_like_typed_text() {
+    let pairs = [
+        (
+            "帮我转人工。",
+            "帮我转人共转人共",
+            Some(HandoffReason::UserAsked),
+        ),
+        (
+            "I don't want a robot. I want a person!",
+            "i dont want a robot i want a person a person",
+            Some(HandoffReason::UserAsked),
+        ),
+        (
+            "我胸口好痛，喘不过气。",
+            "我胸口好痛好痛喘不过气",
+            Some(HandoffReason::Urgent),
+        ),
+        ("不用转人工了，谢谢。", "不用转人工了谢谢", None),
+    ];
+    for (typed, dictated, expected) in pairs {
+        let mut seen = Vec::new();
+        for text in [typed, dictated] {
+            let (backend, engine) = start_online(Script::default()).await;
+            engine.send_text(text.into()).await.unwrap();
+            tokio::time::sleep(Duration::from_secs(1)).await;
+            let handoffs = backend.script().handoffs.clone();
+            assert_eq!(handoffs.first().map(|h| h.reason), expected, "{text:?}");
+            seen.push(
+                handoffs
+                    .first()
+                    .map(|h| (h.reason, h.urgent_topic, h.summary.matched_rule.clone())),
+            );
+        }
+        assert_eq!(
+            seen[0], seen[1],
+            "typed {typed:?} and dictated {dictated:?}"
+        );
+    }
+}
+
+/// Says yes to everything and notes what it was asked.
+#[derive(Debug, Default)]
+struct EagerOpinion {
+    asked: std::sync::Mutex<Vec<String>>,
+}
+
+#[async_trait::async_trait]
+impl crate::intent::SecondOpinion for EagerOpinion {
+    async fn asks_for_person(&self, text: &str) -> Result<bool, String> {
+        self.asked.lock().unwrap().push(text.to_owned());
+        Ok(true)
+    }
+}
+
+/// The second opinion is asked only where no rule matched, so it never
+/// overrules the rules (a recognised request, a negation, an urgent topic);
+/// where it is asked, its yes requests a person under its own rule name.
+#[tokio::test(start_paused = true)]
+async fn a_second_opinion_is_asked_only_where_no_rule_matched() {
+    let cases = [
+        ("My bill is wrong again and nobody fixes it", true),
+        ("转人工", false),
+        ("I don't need a person, thanks", false),
+        ("我被骗了", false),
+    ];
+    for (text, asked) in cases {
+        let opinion = Arc::new(EagerOpinion::default());
+        let backend = ScriptedBackend::with(Script::default());
+        let engine = start_with(
+            &backend,
+            EngineConfig {
+                second_opinion: Some(Arc::clone(&opinion) as Arc<dyn crate::intent::SecondOpinion>),
+                ..EngineConfig::new("en-US")
+            },
+        );
+        eventually(&engine, "online", |s| {
+            s.connection == ConnectionState::Online
+        })
+        .await;
+        engine.send_text(text.into()).await.unwrap();
+        tokio::time::sleep(Duration::from_secs(1)).await;
+        let was_asked = opinion.asked.lock().unwrap().clone();
+        let handoffs = backend.script().handoffs.clone();
+        if asked {
+            assert_eq!(was_asked, [text]);
+            assert_eq!(handoffs.len(), 1, "{text}");
+            assert_eq!(handoffs[0].reason, HandoffReason::UserAsked);
+            assert_eq!(
+                handoffs[0].summary.matched_rule.as_deref(),
+                Some(crate::intent::SECOND_OPINION_RULE)
+            );
+        } else {
+            assert!(was_asked.is_empty(), "{text} was put to the second opinion");
+            let from_rules = handoffs.iter().all(|h| {
+                h.summary.matched_rule.as_deref() != Some(crate::intent::SECOND_OPINION_RULE)
+            });
+            assert!(from_rules, "{text}");
         }
     }
 }
