@@ -38,7 +38,8 @@ const DEV_SET: &[(&str, &str)] = &[
 
 /// Precision and recall the development set must keep, per class: the
 /// figures recorded in `data/intent-eval/RESULTS.md`, rounded down.
-const FLOORS: [(Class, f64, f64); 2] = [(Class::Person, 0.99, 0.99), (Class::Urgent, 0.99, 0.99)];
+const FLOORS: [(Class, f64, f64); 2] =
+    [(Class::Person, 0.995, 0.995), (Class::Urgent, 0.995, 0.995)];
 const MIN_SENTENCES: usize = 600;
 const MIN_PER_VARIANT: usize = 30;
 
@@ -93,7 +94,7 @@ fn builtin_rules_keep_their_development_set_figures() {
     }
     let (with_topic, right) = report.topics;
     assert!(
-        right * 100 >= with_topic * 95,
+        right * 100 >= with_topic * 98,
         "urgent topics right {right}/{with_topic}"
     );
 }

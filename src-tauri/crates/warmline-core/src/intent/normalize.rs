@@ -2,6 +2,7 @@
 //! is written in, so that case, width, punctuation, script and the quirks of
 //! speech recognition do not change what a message means.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 use crate::script;
@@ -33,7 +34,12 @@ const MIN_FUZZY_LEN: usize = 5;
 /// Normalizes `text` with the given character variants and spoken-form
 /// replacements (see [`super::normalize`] for the steps).
 pub(crate) fn normalize_with(text: &str, fold: &HashMap<char, char>, spoken: &Spoken) -> String {
-    let text = script::to_simplified(text);
+    // Only Chinese text needs the script conversion.
+    let text = if text.chars().any(is_cjk) {
+        Cow::Owned(script::to_simplified(text))
+    } else {
+        Cow::Borrowed(text)
+    };
     let mut tokens: Vec<Token> = Vec::new();
     let mut word = String::new();
     let flush = |word: &mut String, tokens: &mut Vec<Token>| {

@@ -513,3 +513,195 @@ fn rules_must_be_well_formed() {
     let err = PhraseSet::with_extra("[spoken]\npairs = [[\"only one\"]]\n").unwrap_err();
     assert_eq!(err, PhraseSetError::BadSpokenForm { line: 2 });
 }
+
+// ---- negation, families, speech, explanations ---------------------------------
+
+#[test]
+fn a_negated_request_asks_for_nothing_in_every_language() {
+    for text in [
+        "I don't need a person, thanks",
+        "No need to transfer me to an agent",
+        "Please do not connect me to a human",
+        "不用转人工了，谢谢",
+        "我不需要人工客服",
+        "别给我转人工",
+        "不用幫我轉真人",
+        "唔使搵真人喇",
+        "转人工就不用了",
+        "我没有被骗，只是问一下",
+    ] {
+        let decision = PhraseSet::builtin().explain(text);
+        assert_eq!(decision.intent(), None, "{text:?}");
+        assert!(decision.negated(), "{text:?} should name the negated rule");
+        assert!(decision.rule().is_some(), "{text:?}");
+    }
+}
+
+#[test]
+fn a_negation_that_is_part_of_the_request_still_asks() {
+    for text in [
+        "I don't want a robot",
+        "Not a bot, a person please",
+        "no i want a person",
+        "我不要机器人，我要人工",
+        "唔要機械人，我要真人",
+        "我不知道怎么转人工",
+        "我找不到转人工的按钮",
+        "I can't reach a person",
+    ] {
+        assert_eq!(classify(text), PERSON, "{text:?}");
+    }
+    // A negation ends at the clause and at a new request.
+    assert_eq!(classify("不要等了转人工"), PERSON);
+    // Part of an urgent phrase is no negation either.
+    assert_eq!(classify("I can't breathe"), urgent(UrgentTopic::Medical));
+    assert_eq!(
+        classify("There's a charge I didn't make"),
+        urgent(UrgentTopic::UnauthorizedCharge)
+    );
+}
+
+#[test]
+fn families_are_patterns_of_meaning_not_sentences() {
+    use UrgentTopic::*;
+    let cases = [
+        // actor + demand + money or a secret
+        (
+            "My granddaughter rang, she was arrested and needs money wired today",
+            Fraud,
+            "urgent.fraud.relative-in-trouble",
+        ),
+        (
+            "有人打电话让我把验证码念给他",
+            Fraud,
+            "urgent.fraud.code-given",
+        ),
+        (
+            "I tapped a link in an email and entered my PIN",
+            Fraud,
+            "urgent.fraud.link-and-password",
+        ),
+        (
+            "他们说要把钱转到安全账户",
+            Fraud,
+            "urgent.fraud.safe-account",
+        ),
+        // symptom + body part
+        ("my chest is so tight", Medical, "urgent.medical.chest-pain"),
+        ("胸口好闷好痛", Medical, "urgent.medical.chest-pain"),
+        (
+            "she can hardly breathe",
+            Medical,
+            "urgent.medical.breathing",
+        ),
+        // money gone from a place
+        (
+            "all the savings in my account are gone",
+            StolenMoney,
+            "urgent.stolen-money.money-gone",
+        ),
+    ];
+    for (text, topic, rule) in cases {
+        let decision = PhraseSet::builtin().explain(text);
+        assert_eq!(decision.intent(), urgent(topic), "{text:?}");
+        assert_eq!(decision.rule(), Some(rule), "{text:?}");
+    }
+    let complaint = PhraseSet::builtin().explain("我要投诉你们");
+    assert!(complaint.is_complaint());
+    assert_eq!(complaint.handoff_reason(), Some(HandoffReason::Complaint));
+    assert_eq!(
+        PhraseSet::builtin().explain("转人工").handoff_reason(),
+        Some(HandoffReason::UserAsked)
+    );
+}
+
+#[test]
+fn look_alikes_of_the_families_are_nothing() {
+    for text in [
+        "How can I avoid phone scams?",
+        "I didn't get the verification code, can you resend it?",
+        "I want to send money to my grandson for his birthday",
+        "我想给我孙子转点钱",
+        "I had chest pain last year, can I get my records?",
+        "What is the interest rate on a savings account?",
+        "My daughter will call me tonight",
+        "人工客服的工作时间是几点",
+        "我上次投诉已经处理好了，谢谢",
+        "I'm not complaining, just asking",
+    ] {
+        assert_eq!(classify(text), None, "{text:?}");
+    }
+}
+
+#[test]
+fn speech_recognition_slips_are_read_as_meant() {
+    // Homophones of key Chinese words, one-letter slips of key Latin words,
+    // listed slips, repeats and no punctuation.
+    assert_eq!(normalize("转人共"), "转人工");
+    assert_eq!(normalize("i need a humon"), "i need a human");
+    assert_eq!(normalize("get me an agnet"), "get me an agent");
+    assert_eq!(normalize("my chess hurts"), "my chest hurts");
+    assert_eq!(classify("转人共"), PERSON);
+    assert_eq!(classify("i need a humon"), PERSON);
+    assert_eq!(
+        classify("我老伴晕到了怎么叫都不醒"),
+        urgent(UrgentTopic::Medical)
+    );
+    // A possessive or plural is another word, not a slip.
+    assert_eq!(normalize("someone's phone"), "someones phone");
+    assert_eq!(
+        classify("I need someone's phone number from my contacts"),
+        None
+    );
+    // Common words are not bent into triggers.
+    assert_eq!(normalize("I need stuff"), "i need stuff");
+    assert_eq!(classify("我要克服困难"), None);
+}
+
+#[test]
+fn every_rule_has_a_name_that_says_its_class() {
+    let set = PhraseSet::builtin();
+    for rule in &set.rules {
+        let prefix = match rule.outcome {
+            Outcome::Person(_) => "person.",
+            Outcome::Urgent(_) => "urgent.",
+        };
+        assert!(rule.name.starts_with(prefix), "{}", rule.name);
+    }
+    // Urgent rules are tried first.
+    let first_person = set
+        .rules
+        .iter()
+        .position(|r| matches!(r.outcome, Outcome::Person(_)))
+        .unwrap();
+    assert!(set.rules[first_person..]
+        .iter()
+        .all(|r| matches!(r.outcome, Outcome::Person(_))));
+}
+
+#[test]
+fn labelled_files_are_read_and_bad_lines_named() {
+    use super::eval::{parse_labelled, Class};
+    let rows = parse_labelled(
+        "# comment\nurgent:fraud\ten\tscam-story\tI was scammed\nperson\tyue\t轉人工\n",
+    )
+    .unwrap();
+    assert_eq!(rows.len(), 2);
+    assert_eq!(rows[0].class, Class::Urgent);
+    assert_eq!(rows[0].topic, Some(UrgentTopic::Fraud));
+    assert_eq!(rows[0].family, "scam-story");
+    assert_eq!(rows[1].family, "-");
+    assert_eq!(rows[1].line, 3);
+    for (bad, line) in [
+        ("urgent:flood\ten\tx\ty\n", 1),
+        ("person\tfr\tx\ty\n", 1),
+        ("#\nperson\ten\n", 2),
+        ("maybe\ten\tx\n", 1),
+    ] {
+        let error = parse_labelled(bad).unwrap_err();
+        assert!(
+            error.starts_with(&format!("line {line}:")),
+            "{bad:?}: {error}"
+        );
+    }
+}
