@@ -1,0 +1,242 @@
+//! What a caregiver sets up for a Matrix support service.
+
+use serde::{Deserialize, Serialize};
+
+use crate::profile::{check_url, FieldError, FieldErrorCode};
+
+/// The secret names a Matrix profile uses: one of them is enough. An access
+/// token is used when there is one; otherwise Warmline signs in with the
+/// password (and signs in again by itself when the server ends the session).
+pub const SECRET_NAMES: &[&str] = &["accessToken", "password"];
+
+/// A Matrix profile: the homeserver, the user's account, and where support
+/// happens: a support room, or a support account to open a direct room with
+/// on first use. See `docs/MATRIX.md`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "camelCase")]
+pub struct MatrixSettings {
+    /// The homeserver's address (`https://matrix.example.org`; `http://`
+    /// only on this computer).
+    pub homeserver: String,
+    /// The user's Matrix account: `@name:example.org`, or just `name` on
+    /// the homeserver above.
+    pub user: String,
+    /// The support room (`!id:example.org` or `#alias:example.org`) the
+    /// user talks in. Leave empty to use [`Self::support_account`].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub room: Option<String>,
+    /// The support account (`@support:example.org`) Warmline opens a
+    /// direct room with on first use, when there is no support room.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub support_account: Option<String>,
+    /// The accounts of the people who answer (agents). Their messages are
+    /// shown as a person's, with their display name.
+    #[serde(default)]
+    pub agents: Vec<String>,
+    /// Members with at least this power level in the room are agents too.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub agent_power_level: Option<i64>,
+    /// The support side posts `org.warmline.queue` events with the queue
+    /// position and wait (docs/MATRIX.md); only then does Warmline show
+    /// numbers.
+    #[serde(default)]
+    pub queue_events: bool,
+    /// A PEM file with an extra certificate authority to trust, for a
+    /// company's own homeserver with its own certificates.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub extra_ca_path: Option<String>,
+}
+
+impl MatrixSettings {
+    /// A profile for `user` on `homeserver`, talking in `room`.
+    pub fn in_room(homeserver: &str, user: &str, room: &str) -> Self {
+        Self {
+            homeserver: homeserver.to_owned(),
+            user: user.to_owned(),
+            room: Some(room.to_owned()),
+            support_account: None,
+            agents: Vec::new(),
+            agent_power_level: None,
+            queue_events: false,
+            extra_ca_path: None,
+        }
+    }
+
+    /// A profile for `user` on `homeserver`, opening a direct room with
+    /// `support_account`.
+    pub fn with_support_account(homeserver: &str, user: &str, support_account: &str) -> Self {
+        Self {
+            room: None,
+            support_account: Some(support_account.to_owned()),
+            ..Self::in_room(homeserver, user, "")
+        }
+    }
+
+    /// The support room, if one is set (blank counts as none).
+    pub fn room(&self) -> Option<&str> {
+        non_blank(self.room.as_deref())
+    }
+
+    /// The support account, if one is set (blank counts as none).
+    pub fn support_account(&self) -> Option<&str> {
+        non_blank(self.support_account.as_deref())
+    }
+
+    /// Every problem with the fields; see
+    /// [`BackendProfile::validate`](crate::profile::BackendProfile::validate).
+    pub fn validate(&self) -> Vec<FieldError> {
+        let mut errors: Vec<FieldError> =
+            check_url(&self.homeserver, "homeserver", &["https"], &["http"])
+                .into_iter()
+                .collect();
+        let user = self.user.trim();
+        if user.is_empty() {
+            errors.push(FieldError::new("user", FieldErrorCode::Required));
+        } else if !(is_user_id(user) || is_localpart(user)) {
+            errors.push(FieldError::new("user", FieldErrorCode::Invalid));
+        }
+        match (self.room(), self.support_account()) {
+            (None, None) => errors.push(FieldError::new("room", FieldErrorCode::Required)),
+            (Some(_), Some(_)) => {
+                // One place to talk: a room, or a direct room with an account.
+                errors.push(FieldError::new("supportAccount", FieldErrorCode::Invalid));
+            }
+            (Some(room), None) => {
+                if !is_room_reference(room) {
+                    errors.push(FieldError::new("room", FieldErrorCode::Invalid));
+                }
+            }
+            (None, Some(account)) => {
+                if !is_user_id(account) {
+                    errors.push(FieldError::new("supportAccount", FieldErrorCode::Invalid));
+                }
+            }
+        }
+        if self.agents.iter().any(|agent| !is_user_id(agent.trim())) {
+            errors.push(FieldError::new("agents", FieldErrorCode::Invalid));
+        }
+        if let Some(path) = non_blank(self.extra_ca_path.as_deref()) {
+            if !std::path::Path::new(path).is_absolute() {
+                errors.push(FieldError::new("extraCaPath", FieldErrorCode::Invalid));
+            }
+        }
+        errors
+    }
+}
+
+fn non_blank(value: Option<&str>) -> Option<&str> {
+    value.map(str::trim).filter(|value| !value.is_empty())
+}
+
+/// `name` as a Matrix user localpart allows it.
+fn is_localpart(name: &str) -> bool {
+    !name.is_empty()
+        && name.len() <= 255
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"._=-/+".contains(&b))
+}
+
+/// `@localpart:server` (the server part is checked only for being there).
+pub(crate) fn is_user_id(id: &str) -> bool {
+    id.strip_prefix('@')
+        .and_then(|rest| rest.split_once(':'))
+        .is_some_and(|(local, server)| !local.is_empty() && !server.is_empty() && id.len() <= 255)
+}
+
+/// `!id:server` or `#alias:server`.
+pub(crate) fn is_room_reference(room: &str) -> bool {
+    (room.starts_with('!') || room.starts_with('#'))
+        && room[1..]
+            .split_once(':')
+            .is_some_and(|(local, server)| !local.is_empty() && !server.is_empty())
+        && room.len() <= 255
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn codes(settings: &MatrixSettings) -> Vec<(String, FieldErrorCode)> {
+        settings
+            .validate()
+            .into_iter()
+            .map(|e| (e.field, e.code))
+            .collect()
+    }
+
+    #[test]
+    fn a_good_profile_has_no_problems() {
+        let room = MatrixSettings::in_room(
+            "https://matrix.example.org",
+            "@anna:example.org",
+            "#help:example.org",
+        );
+        assert!(room.validate().is_empty(), "{:?}", room.validate());
+        let direct = MatrixSettings::with_support_account(
+            "http://127.0.0.1:8008",
+            "anna",
+            "@support:example.org",
+        );
+        assert!(direct.validate().is_empty(), "{:?}", direct.validate());
+    }
+
+    #[test]
+    fn each_bad_field_is_named_with_its_own_code() {
+        let mut settings =
+            MatrixSettings::in_room("http://matrix.example.org", "Anna Smith", "help");
+        settings.agents = vec!["@lin:example.org".into(), "lin".into()];
+        settings.extra_ca_path = Some("ca.pem".into());
+        assert_eq!(
+            codes(&settings),
+            [
+                ("homeserver".to_owned(), FieldErrorCode::Insecure),
+                ("user".to_owned(), FieldErrorCode::Invalid),
+                ("room".to_owned(), FieldErrorCode::Invalid),
+                ("agents".to_owned(), FieldErrorCode::Invalid),
+                ("extraCaPath".to_owned(), FieldErrorCode::Invalid),
+            ]
+        );
+        let mut neither = MatrixSettings::in_room("https://m.example", "", " ");
+        neither.support_account = Some(String::new());
+        assert_eq!(
+            codes(&neither),
+            [
+                ("user".to_owned(), FieldErrorCode::Required),
+                ("room".to_owned(), FieldErrorCode::Required),
+            ]
+        );
+        let mut both = MatrixSettings::in_room("https://m.example", "anna", "!r:m.example");
+        both.support_account = Some("@s:m.example".into());
+        assert_eq!(
+            codes(&both),
+            [("supportAccount".to_owned(), FieldErrorCode::Invalid)]
+        );
+        let bad_account =
+            MatrixSettings::with_support_account("https://m.example", "anna", "support");
+        assert_eq!(
+            codes(&bad_account),
+            [("supportAccount".to_owned(), FieldErrorCode::Invalid)]
+        );
+    }
+
+    #[test]
+    fn a_profile_round_trips_as_json_without_empty_fields() {
+        let settings =
+            MatrixSettings::with_support_account("https://m.example", "anna", "@s:m.example");
+        let json = serde_json::to_value(&settings).unwrap();
+        assert_eq!(
+            json,
+            serde_json::json!({
+                "homeserver": "https://m.example",
+                "user": "anna",
+                "supportAccount": "@s:m.example",
+                "agents": [],
+                "queueEvents": false,
+            })
+        );
+        let back: MatrixSettings = serde_json::from_value(json).unwrap();
+        assert_eq!(back, settings);
+    }
+}
