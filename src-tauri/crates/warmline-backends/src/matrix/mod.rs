@@ -134,9 +134,10 @@ fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     mutex.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
-/// `!opaque:server`, the form of every room id.
+/// `!opaque:server`, or `!opaque` in room version 12 and later (where a
+/// room id is the hash of its creation event and names no server).
 fn is_room_id(id: &str) -> bool {
-    id.starts_with('!') && id.contains(':') && id.len() > 3
+    id.len() > 1 && id.len() <= 255 && id.starts_with('!') && !id.contains(char::is_whitespace)
 }
 
 impl MatrixBackend {

@@ -145,13 +145,18 @@ pub(crate) fn is_user_id(id: &str) -> bool {
         .is_some_and(|(local, server)| !local.is_empty() && !server.is_empty() && id.len() <= 255)
 }
 
-/// `!id:server` or `#alias:server`.
+/// A room id (`!id:server`, or `!id` from room version 12 on) or an alias
+/// (`#alias:server`).
 pub(crate) fn is_room_reference(room: &str) -> bool {
-    (room.starts_with('!') || room.starts_with('#'))
-        && room[1..]
-            .split_once(':')
-            .is_some_and(|(local, server)| !local.is_empty() && !server.is_empty())
-        && room.len() <= 255
+    if room.len() > 255 || room.contains(char::is_whitespace) {
+        return false;
+    }
+    if let Some(id) = room.strip_prefix('!') {
+        return !id.is_empty();
+    }
+    room.strip_prefix('#')
+        .and_then(|alias| alias.split_once(':'))
+        .is_some_and(|(local, server)| !local.is_empty() && !server.is_empty())
 }
 
 #[cfg(test)]
