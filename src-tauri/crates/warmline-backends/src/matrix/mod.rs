@@ -378,6 +378,40 @@ impl Inner {
         }
     }
 
+    /// True while the support account of a direct room is invited to it or
+    /// in it.
+    async fn support_still_there(&self, room: &str) -> Result<bool, BackendError> {
+        let Some(support) = self.config.settings.support_account() else {
+            return Ok(true);
+        };
+        let answer: Result<Value, ApiError> = self
+            .authed(
+                Method::GET,
+                &[
+                    "_matrix",
+                    "client",
+                    "v3",
+                    "rooms",
+                    room,
+                    "state",
+                    "m.room.member",
+                    support,
+                ],
+                &[],
+                None,
+                self.config.request_timeout,
+            )
+            .await?;
+        match answer {
+            Ok(content) => Ok(matches!(
+                content["membership"].as_str(),
+                Some("join" | "invite")
+            )),
+            Err(error) if matches!(error.status(), Some(403 | 404)) => Ok(false),
+            Err(error) => Err(error.into_backend()),
+        }
+    }
+
     /// The error for a request about `room` that the server refused.
     async fn room_error(&self, room: &str, me: &str, error: ApiError) -> BackendError {
         match error.status() {
@@ -493,9 +527,12 @@ impl Inner {
             }
             None => match options.resume.map(|c| c.0).filter(|room| is_room_id(room)) {
                 Some(room) => {
-                    if !self.is_joined(&room, &me).await? {
-                        // Removed from the direct room, or it is gone: the
-                        // engine opens a new one and says it continues.
+                    if !self.is_joined(&room, &me).await?
+                        || !self.support_still_there(&room).await?
+                    {
+                        // Removed from the direct room, the room is gone, or
+                        // the support account left it: the engine opens a
+                        // new one and says the conversation continues.
                         return Err(BackendError::UnknownConversation(ConversationId(room)));
                     }
                     let position = match self.stored_position(&room) {

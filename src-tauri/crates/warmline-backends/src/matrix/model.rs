@@ -45,6 +45,19 @@ pub struct RoomEvent {
     /// The event's content.
     #[serde(default)]
     pub content: Value,
+    /// What the server adds (`prev_content` of a state event).
+    #[serde(default)]
+    pub unsigned: Value,
+}
+
+impl RoomEvent {
+    /// True for `user` joining (not a display name change of a member).
+    pub fn is_join_of(&self, user: &str) -> bool {
+        self.kind == "m.room.member"
+            && self.state_key.as_deref() == Some(user)
+            && self.content["membership"] == "join"
+            && self.unsigned["prev_content"]["membership"] != "join"
+    }
 }
 
 /// A room member as the room's state describes them.
@@ -256,7 +269,8 @@ fn member_change(state: &mut RoomState, rule: &AgentRule, event: &RoomEvent) -> 
         .get(&user)
         .is_some_and(|m| m.membership == "join");
     if user == state.me {
-        return if !joined && was_joined {
+        let membership = event.content["membership"].as_str();
+        return if matches!(membership, Some("leave" | "ban")) {
             Meaning::UserRemoved
         } else {
             Meaning::Nothing
@@ -314,6 +328,7 @@ mod tests {
             sender: sender.into(),
             state_key: state_key.map(str::to_owned),
             content,
+            unsigned: Value::Null,
         }
     }
 

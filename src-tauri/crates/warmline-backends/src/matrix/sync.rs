@@ -293,7 +293,16 @@ impl SyncTask {
                 }
             }
             timeline.extend(update.timeline.events);
-            for event in timeline.into_iter().filter_map(read_event) {
+            let mut timeline: Vec<RoomEvent> =
+                timeline.into_iter().filter_map(read_event).collect();
+            // A room just joined comes with some of its history; what was
+            // said before the user joined is not new to report.
+            if let Some(joined_at) = timeline.iter().rposition(|e| e.is_join_of(&self.state.me)) {
+                for event in timeline.drain(..=joined_at) {
+                    self.state.absorb(&event);
+                }
+            }
+            for event in timeline {
                 if self.seen.contains(&event.event_id) {
                     continue;
                 }
