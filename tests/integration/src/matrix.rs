@@ -91,3 +91,31 @@ pub async fn blocking<T: Send + 'static>(work: impl FnOnce() -> T + Send + 'stat
         .await
         .expect("harness call")
 }
+
+/// An engine on a Matrix adapter for `user`, keeping its conversation and
+/// the adapter's resume state in `store`, as the app does.
+pub fn start_matrix_engine(
+    config: MatrixConfig,
+    user: &TestUser,
+    store: Arc<dyn ConversationStore>,
+    seed: u64,
+) -> warmline_core::EngineHandle {
+    let backend = Arc::new(matrix_backend(config, user, Arc::clone(&store)))
+        as Arc<dyn warmline_core::SupportBackend>;
+    warmline_core::EngineHandle::start_with_store(backend, store, crate::quick_engine_config(seed))
+}
+
+/// The texts of the agents' messages in a snapshot, with who wrote them.
+pub fn agent_texts(snapshot: &warmline_core::ConversationSnapshot) -> Vec<(String, String)> {
+    snapshot
+        .messages
+        .iter()
+        .filter_map(|m| match (&m.author, &m.body) {
+            (
+                warmline_core::Author::Agent { name, .. },
+                warmline_core::MessageBody::Text { text },
+            ) => Some((name.clone(), text.clone())),
+            _ => None,
+        })
+        .collect()
+}

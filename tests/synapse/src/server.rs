@@ -171,13 +171,29 @@ impl Synapse {
     /// Registers an account through the shared-secret admin API and signs
     /// it in.
     pub fn register(&self, localpart: &str, display_name: &str) -> Result<TestUser, String> {
-        self.register_account(localpart, display_name, false)
+        self.register_account(
+            localpart,
+            display_name,
+            false,
+            &format!("pw-{}", random_token()),
+        )
+    }
+
+    /// Registers an account with a given password (to set an account up
+    /// again, as it was, after [`Self::wipe`]).
+    pub fn register_with_password(
+        &self,
+        localpart: &str,
+        display_name: &str,
+        password: &str,
+    ) -> Result<TestUser, String> {
+        self.register_account(localpart, display_name, false, password)
     }
 
     /// An administrator of this server (registered on first use).
     pub fn admin(&self) -> &TestUser {
         self.admin.get_or_init(|| {
-            self.register_account("warmline-admin", "Admin", true)
+            self.register_account("warmline-admin", "Admin", true, &random_token())
                 .expect("registering the admin account")
         })
     }
@@ -187,8 +203,9 @@ impl Synapse {
         localpart: &str,
         display_name: &str,
         admin: bool,
+        password: &str,
     ) -> Result<TestUser, String> {
-        let password = format!("pw-{}", random_token());
+        let password = password.to_owned();
         let agent = crate::client::http_agent();
         let url = format!("{}/_synapse/admin/v1/register", self.base_url());
         let nonce: serde_json::Value = agent
