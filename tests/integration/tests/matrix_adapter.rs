@@ -504,3 +504,97 @@ async fn a_wrong_revoked_or_deactivated_sign_in_is_unauthorized_not_a_retry() {
     );
     assert!(error.needs_sign_in());
 }
+
+/// Collects everything logged on this thread, at every level.
+#[derive(Clone, Default)]
+struct LogBuffer(Arc<std::sync::Mutex<Vec<u8>>>);
+
+impl std::io::Write for LogBuffer {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(bytes);
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+#[tokio::test]
+async fn no_password_or_token_reaches_a_log_an_error_or_the_store() {
+    let logs = LogBuffer::default();
+    let writer = logs.clone();
+    let subscriber = tracing_subscriber::fmt()
+        .with_max_level(tracing::Level::TRACE)
+        .with_writer(move || writer.clone())
+        .finish();
+    // This test's runtime runs on this thread only, so every adapter task
+    // logs into the buffer.
+    let _guard = tracing::subscriber::set_default(subscriber);
+
+    let (setup, settings) = setup("secrets").await;
+    let store: Arc<dyn ConversationStore> = Arc::new(MemoryStore::new());
+    let adapter = matrix_backend(
+        quick_matrix_config(settings.clone()),
+        &setup.user,
+        Arc::clone(&store),
+    );
+    let mut session = adapter.open_conversation(english(None)).await.unwrap();
+    adapter
+        .send_message(&session.conversation, message("hello"))
+        .await
+        .unwrap();
+    let (agent, room) = (setup.agents[0].clone(), setup.room.clone());
+    blocking(move || agent.send_text(&room, "hi")).await;
+    next_event(
+        &mut session.events,
+        Some(store.as_ref()),
+        "the answer",
+        |e| matches!(e, BackendEvent::AgentMessage { .. }),
+    )
+    .await;
+    // A token the server refuses, and a password it refuses.
+    let revoked = {
+        let user = setup.user.clone();
+        blocking(move || {
+            let second = user.login_again();
+            second.logout();
+            second.access_token().to_owned()
+        })
+        .await
+    };
+    let by_token = MatrixBackend::new(
+        quick_matrix_config(settings.clone()),
+        Arc::new(MemorySecrets::new().with("accessToken", revoked.clone())),
+        ResumeState::in_memory(KIND),
+    );
+    let token_error = by_token.open_conversation(english(None)).await.unwrap_err();
+    let wrong_password = "wrong-horse-battery-staple";
+    let by_password = MatrixBackend::new(
+        quick_matrix_config(settings),
+        Arc::new(MemorySecrets::new().with("password", wrong_password)),
+        ResumeState::in_memory(KIND),
+    );
+    let password_error = by_password
+        .open_conversation(english(None))
+        .await
+        .unwrap_err();
+
+    let mut seen = String::from_utf8(logs.0.lock().unwrap().clone()).unwrap();
+    seen.push_str(&format!(
+        "{token_error:?} {token_error} {password_error:?} {password_error} {adapter:?} {by_token:?}"
+    ));
+    seen.push_str(&format!("{:?}", store.load().unwrap()));
+    assert!(
+        seen.contains("opening the Matrix conversation failed"),
+        "logs were captured"
+    );
+    for secret in [
+        setup.user.password(),
+        setup.user.access_token(),
+        revoked.as_str(),
+        wrong_password,
+    ] {
+        assert!(!seen.contains(secret), "a secret leaked: {secret}");
+    }
+}

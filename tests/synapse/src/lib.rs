@@ -15,12 +15,15 @@
 mod client;
 mod install;
 mod server;
+mod tls;
 
 pub use client::{RequestError, TestUser};
 pub use install::synapse_python;
 pub use server::{Synapse, SERVER_NAME};
+pub use tls::TestCertificates;
 
 use warmline_backends::matrix::MatrixSettings;
+use warmline_backends::profile::{BackendProfile, BackendSettings, ProfileId};
 
 /// A user, two agents and a support room on a test homeserver.
 #[derive(Debug, Clone)]
@@ -62,5 +65,17 @@ impl SupportSetup {
             MatrixSettings::in_room(&synapse.base_url(), self.user.user_id(), &self.room);
         settings.agents = self.agents.iter().map(|a| a.user_id().to_owned()).collect();
         settings
+    }
+
+    /// The whole profile a caregiver would set up for this room (its one
+    /// secret, the `password`, is [`TestUser::password`] of
+    /// [`Self::user`], to be put into the keyring), e.g. to start the real
+    /// app with.
+    pub fn profile(&self, synapse: &Synapse) -> BackendProfile {
+        BackendProfile {
+            id: ProfileId("matrix-test".into()),
+            name: "Support on Matrix".into(),
+            backend: BackendSettings::Matrix(self.room_settings(synapse)),
+        }
     }
 }

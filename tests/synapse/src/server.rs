@@ -2,7 +2,7 @@
 //! restart and wipe, and shared-secret registration of test accounts.
 
 use std::fmt::Write as _;
-use std::io::Read as _;
+use std::io::{Read as _, Write as _};
 use std::net::{SocketAddr, TcpListener};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -22,14 +22,18 @@ const START_LIMIT: Duration = Duration::from_secs(180);
 /// Longest wait for Synapse to stop by itself before it is killed.
 const STOP_LIMIT: Duration = Duration::from_secs(30);
 
-/// Runs Synapse and stops it when its standard input closes: when the
-/// harness drops it, and also when the test process dies without running
-/// any destructor (a panic with `panic = "abort"`, a killed test binary), so
-/// no homeserver outlives its test.
+/// Runs Synapse and stops it when its standard input closes. A `keep` line
+/// first (from [`Synapse::stop`]) stops it gracefully, keeping its data for
+/// a restart. A bare end of input means the test process is gone (it ended
+/// without dropping the shared server, was killed, or aborted): Synapse
+/// deletes its folder and exits, so no homeserver or data outlives a test.
 const LAUNCHER: &str = r#"
-import os, sys, threading
+import os, shutil, sys, threading
+config = os.path.abspath(sys.argv[1])
 def stop_when_stdin_closes():
-    sys.stdin.buffer.read()
+    if sys.stdin.readline().strip() != "keep":
+        shutil.rmtree(os.path.dirname(config), ignore_errors=True)
+        os._exit(0)
     timer = threading.Timer(20, lambda: os._exit(0))
     timer.daemon = True
     timer.start()
@@ -39,7 +43,6 @@ def stop_when_stdin_closes():
     except Exception:
         os._exit(0)
 threading.Thread(target=stop_when_stdin_closes, daemon=True).start()
-config = sys.argv[1]
 sys.argv = ["synapse.app.homeserver", "--config-path", config]
 from synapse.app.homeserver import main
 main()
@@ -50,6 +53,8 @@ main()
 pub struct Synapse {
     dir: tempfile::TempDir,
     port: u16,
+    /// A second client listener with TLS, when asked for.
+    tls: Option<(u16, PathBuf, PathBuf)>,
     shared_secret: String,
     python: PathBuf,
     process: Mutex<Option<Child>>,
@@ -73,15 +78,30 @@ impl Synapse {
     /// Installs Synapse if needed, writes a fresh configuration and starts
     /// it on a free loopback port; returns once it answers.
     pub fn start() -> Result<Self, String> {
+        Self::start_inner(None)
+    }
+
+    /// Like [`Self::start`], plus a client listener with TLS serving
+    /// `certificates` (made for `localhost`) at [`Self::tls_url`].
+    pub fn start_with_tls(certificates: &crate::TestCertificates) -> Result<Self, String> {
+        Self::start_inner(Some((certificates.certificate(), certificates.key())))
+    }
+
+    fn start_inner(tls: Option<(PathBuf, PathBuf)>) -> Result<Self, String> {
         let python = synapse_python()?;
         let dir = tempfile::Builder::new()
             .prefix("warmline-synapse-")
             .tempdir()
             .map_err(|error| format!("temporary folder: {error}"))?;
         let port = free_port()?;
+        let tls = match tls {
+            Some((certificate, key)) => Some((free_port()?, certificate, key)),
+            None => None,
+        };
         let synapse = Self {
             dir,
             port,
+            tls,
             shared_secret: random_token(),
             python,
             process: Mutex::new(None),
@@ -103,6 +123,14 @@ impl Synapse {
     /// The client API's base address, e.g. `http://127.0.0.1:40123`.
     pub fn base_url(&self) -> String {
         format!("http://127.0.0.1:{}", self.port)
+    }
+
+    /// The TLS listener's address, `https://localhost:<port>`, when started
+    /// with [`Self::start_with_tls`].
+    pub fn tls_url(&self) -> Option<String> {
+        self.tls
+            .as_ref()
+            .map(|(port, _, _)| format!("https://localhost:{port}"))
     }
 
     /// The socket address Synapse listens on (for a fault proxy in front).
@@ -130,7 +158,9 @@ impl Synapse {
         let Some(mut child) = lock(&self.process).take() else {
             return;
         };
-        drop(child.stdin.take());
+        if let Some(mut stdin) = child.stdin.take() {
+            let _ = stdin.write_all(b"keep\n");
+        }
         let deadline = Instant::now() + STOP_LIMIT;
         while Instant::now() < deadline {
             if matches!(child.try_wait(), Ok(Some(_))) {
@@ -268,7 +298,7 @@ impl Synapse {
         )?;
         write(
             "homeserver.yaml",
-            &homeserver_config(dir, self.port, &self.shared_secret),
+            &homeserver_config(dir, self.port, &self.shared_secret, self.tls.as_ref()),
         )
     }
 
@@ -414,9 +444,31 @@ fn log_config(dir: &Path) -> String {
 /// A homeserver for tests: SQLite, one client listener on loopback, no
 /// federation, shared-secret registration, and every rate limit far above
 /// what a test does (the chaos run sends a thousand messages in a minute).
-fn homeserver_config(dir: &Path, port: u16, shared_secret: &str) -> String {
+fn homeserver_config(
+    dir: &Path,
+    port: u16,
+    shared_secret: &str,
+    tls: Option<&(u16, PathBuf, PathBuf)>,
+) -> String {
     let unlimited = "{per_second: 100000, burst_count: 100000}";
     let d = dir.display();
+    let tls_listener = match tls {
+        Some((tls_port, certificate, key)) => format!(
+            r#"  - port: {tls_port}
+    bind_addresses: ["127.0.0.1"]
+    type: http
+    tls: true
+    resources:
+      - names: [client]
+        compress: false
+tls_certificate_path: "{}"
+tls_private_key_path: "{}"
+"#,
+            certificate.display(),
+            key.display()
+        ),
+        None => String::new(),
+    };
     format!(
         r#"server_name: "{SERVER_NAME}"
 public_baseurl: "http://127.0.0.1:{port}/"
@@ -430,7 +482,7 @@ listeners:
     resources:
       - names: [client]
         compress: false
-database:
+{tls_listener}database:
   name: sqlite3
   args:
     database: "{d}/homeserver.db"

@@ -128,6 +128,14 @@ struct Inner {
     /// Per room: the last request for a person (event id and language).
     last_handoff: Mutex<HashMap<String, (String, String)>>,
     last_failure: Mutex<LastFailure>,
+    /// The room id the profile's room (an alias, perhaps) resolved to.
+    resolved_room: Mutex<Option<String>>,
+    /// Rooms whose stream ended on a network failure, with their state
+    /// then: reconnecting resumes them at the stored position without
+    /// checking the room again (the stream from there reports a removal
+    /// that happened meanwhile), so a flaky network costs one request per
+    /// reconnect, not six.
+    followed: Mutex<HashMap<String, RoomState>>,
 }
 
 fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
@@ -156,6 +164,8 @@ impl MatrixBackend {
                 retry_txn: Mutex::new(HashMap::new()),
                 last_handoff: Mutex::new(HashMap::new()),
                 last_failure: Mutex::new(LastFailure::None),
+                resolved_room: Mutex::new(None),
+                followed: Mutex::new(HashMap::new()),
             }),
         }
     }
@@ -512,9 +522,20 @@ impl Inner {
         options: ConversationOptions,
     ) -> Result<BackendSession, BackendError> {
         let me = self.signed_in().await?.user_id;
+        let known = match self.config.settings.room() {
+            Some(_) => lock(&self.resolved_room).clone(),
+            None => options.resume.as_ref().map(|c| c.0.clone()),
+        };
+        if let Some(room) = known {
+            let followed = lock(&self.followed).remove(&room);
+            if let (Some(state), Some(position)) = (followed, self.stored_position(&room)) {
+                return Ok(self.follow(room, position, state));
+            }
+        }
         let (room, position) = match self.config.settings.room() {
             Some(reference) => {
                 let room = self.resolve(reference).await?;
+                *lock(&self.resolved_room) = Some(room.clone());
                 let position = match self.stored_position(&room) {
                     Some(position) => position,
                     // Before joining, so that nothing said after the join
@@ -548,13 +569,23 @@ impl Inner {
             },
         };
         let state = self.room_state(&room, &me).await?;
+        Ok(self.follow(room, position, state))
+    }
+
+    /// Starts the `/sync` task of `room` from `position`.
+    fn follow(
+        self: &Arc<Self>,
+        room: String,
+        position: Position,
+        state: RoomState,
+    ) -> BackendSession {
         let (events, receiver) = mpsc::channel(256);
         let task = SyncTask::new(Arc::clone(self), room.clone(), position, state, events);
         tokio::spawn(task.run());
-        Ok(BackendSession {
+        BackendSession {
             conversation: ConversationId(room),
             events: receiver,
-        })
+        }
     }
 
     /// The room id of a support room given by id or alias.

@@ -166,10 +166,17 @@ impl SyncTask {
                 Ok(answer) => answer,
                 Err(error) => {
                     tracing::info!(%error, room = %self.room, "Matrix sync ended");
+                    // Every event reported is in the stream before its end,
+                    // so the engine's stored position will be this task's:
+                    // a reconnect can go on from there with this state.
+                    super::lock(&self.inner.followed).insert(self.room.clone(), self.state.clone());
                     return;
                 }
             };
-            if self.take(answer).await.is_err() {
+            if let Err(stop) = self.take(answer).await {
+                if matches!(stop, Stop::Failed) {
+                    super::lock(&self.inner.followed).insert(self.room.clone(), self.state.clone());
+                }
                 return;
             }
         }
