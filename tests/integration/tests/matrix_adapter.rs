@@ -522,10 +522,19 @@ impl std::io::Write for LogBuffer {
 
 #[tokio::test]
 async fn no_password_or_token_reaches_a_log_an_error_or_the_store() {
+    // Everything at `trace`, as the app logs with `WARMLINE_LOG=trace`
+    // (its secret-safe directives included), `log` records of
+    // dependencies (reqwest, hyper) too.
+    let _ = tracing_log::LogTracer::init();
+    let mut filter = tracing_subscriber::EnvFilter::new("trace");
+    for directive in warmline_backends::SECRET_SAFE_LOG_DIRECTIVES {
+        filter = filter.add_directive(directive.parse().unwrap());
+    }
     let logs = LogBuffer::default();
     let writer = logs.clone();
     let subscriber = tracing_subscriber::fmt()
-        .with_max_level(tracing::Level::TRACE)
+        .with_env_filter(filter)
+        .with_ansi(false)
         .with_writer(move || writer.clone())
         .finish();
     // This test's runtime runs on this thread only, so every adapter task

@@ -1,8 +1,9 @@
 //! HTTPS to a homeserver with a company's own certificate authority: a
 //! Synapse serving a certificate from a test CA is trusted with that CA as
 //! the profile's extra CA, refused without it, and refused under a name the
-//! certificate does not carry. A refused certificate is a clear refusal,
-//! not a network failure to retry.
+//! certificate does not carry. As for the relay (`warmline_backends::tls`),
+//! a certificate Warmline cannot verify is a sign-in problem for the person
+//! who set it up, not a network failure to retry.
 
 use std::sync::Arc;
 
@@ -28,7 +29,7 @@ async fn a_homeserver_with_its_own_ca_is_trusted_only_with_that_ca_and_under_its
         let mut settings =
             MatrixSettings::with_support_account(url, user.user_id(), support.user_id());
         if ca {
-            settings.extra_ca_path = Some(certificates.ca().display().to_string());
+            settings.extra_ca = Some(certificates.ca().display().to_string());
         }
         assert!(settings.validate().is_empty(), "{:?}", settings.validate());
         settings
@@ -54,7 +55,7 @@ async fn a_homeserver_with_its_own_ca_is_trusted_only_with_that_ca_and_under_its
     let untrusted = matrix_backend_in_memory(quick_matrix_config(settings(&https, false)), &user);
     let refused = untrusted.open_conversation(english(None)).await;
     match &refused {
-        Err(error @ BackendError::Rejected(text)) => {
+        Err(error @ BackendError::Unauthorized(text)) => {
             assert!(text.contains("certificate"), "{text}");
             assert!(!error.is_transient());
         }
@@ -67,7 +68,7 @@ async fn a_homeserver_with_its_own_ca_is_trusted_only_with_that_ca_and_under_its
         matrix_backend_in_memory(quick_matrix_config(settings(&wrong_name, true)), &user);
     let refused = misnamed.open_conversation(english(None)).await;
     assert!(
-        matches!(&refused, Err(BackendError::Rejected(text)) if text.contains("certificate")),
+        matches!(&refused, Err(BackendError::Unauthorized(text)) if text.contains("certificate")),
         "a certificate for another name must be refused, got {refused:?}"
     );
 }

@@ -2,7 +2,7 @@
 //! platform's roots plus an optional extra CA), and turning answers and
 //! failures into [`ApiError`].
 
-use std::sync::Arc;
+use std::path::Path;
 use std::time::Duration;
 
 use serde::de::DeserializeOwned;
@@ -62,8 +62,10 @@ impl ApiError {
         match &self {
             Self::Network(_) => BackendError::Unreachable(self.to_string()),
             // A certificate that is not trusted does not become trusted by
-            // waiting: the caregiver has to fix the address or the extra CA.
-            Self::Certificate(_) => BackendError::Rejected(self.to_string()),
+            // waiting: as for the relay (`crate::tls`), Warmline does not
+            // sign in to a server it cannot verify, and the person who set
+            // it up has to fix the address or the extra CA.
+            Self::Certificate(_) => BackendError::Unauthorized(self.to_string()),
             Self::Malformed(detail) => BackendError::Malformed(detail.clone()),
             Self::Status {
                 status, errcode, ..
@@ -98,15 +100,18 @@ impl Homeserver {
     /// certificates and those in `extra_ca_path`.
     pub(crate) fn new(
         base: &str,
-        extra_ca_path: Option<&str>,
+        extra_ca: Option<&Path>,
         patience: Patience,
     ) -> Result<Self, BackendError> {
         let base = url::Url::parse(base.trim())
             .map_err(|error| BackendError::Rejected(format!("homeserver address: {error}")))?;
-        let tls = tls_config(extra_ca_path)?;
+        // An unusable extra CA file is the set-up's problem, like a
+        // certificate that cannot be verified (see `crate::tls`).
+        let tls = crate::tls::client_config(extra_ca)
+            .map_err(|error| BackendError::Unauthorized(error.to_string()))?;
         let http = reqwest::Client::builder()
             .connect_timeout(patience.connect)
-            .tls_backend_preconfigured(tls)
+            .tls_backend_preconfigured(rustls::ClientConfig::clone(&tls))
             .build()
             .map_err(|error| BackendError::Rejected(format!("HTTP client: {error}")))?;
         Ok(Self { http, base })
@@ -169,8 +174,8 @@ impl Homeserver {
 fn transport_error(error: reqwest::Error) -> ApiError {
     // reqwest's text names the URL (never a header or body), so no secret.
     let text = error_chain(&error);
-    if has_certificate_error(&error) {
-        ApiError::Certificate(text)
+    if let Some(tls) = crate::tls::tls_failure(&error) {
+        ApiError::Certificate(format!("{tls} ({text})"))
     } else if error.is_decode() {
         ApiError::Malformed(text)
     } else {
@@ -187,63 +192,6 @@ fn error_chain(error: &dyn std::error::Error) -> String {
         source = cause.source();
     }
     text
-}
-
-fn has_certificate_error(error: &(dyn std::error::Error + 'static)) -> bool {
-    let mut current: Option<&(dyn std::error::Error + 'static)> = Some(error);
-    while let Some(cause) = current {
-        if let Some(rustls) = cause.downcast_ref::<rustls::Error>() {
-            return matches!(
-                rustls,
-                rustls::Error::InvalidCertificate(_) | rustls::Error::NoCertificatesPresented
-            );
-        }
-        if let Some(io) = cause.downcast_ref::<std::io::Error>() {
-            if let Some(inner) = io.get_ref() {
-                if has_certificate_error(inner) {
-                    return true;
-                }
-            }
-        }
-        current = cause.source();
-    }
-    false
-}
-
-/// rustls with *ring*, verifying with the platform's roots plus the extra
-/// CA file, if any (read now: at connect, not when the profile is built).
-fn tls_config(extra_ca_path: Option<&str>) -> Result<rustls::ClientConfig, BackendError> {
-    use rustls::pki_types::pem::PemObject;
-    use rustls::pki_types::CertificateDer;
-
-    let provider = Arc::new(rustls::crypto::ring::default_provider());
-    let refused = |what: String| BackendError::Rejected(format!("TLS set-up: {what}"));
-    let extra: Vec<CertificateDer<'static>> = match extra_ca_path.map(str::trim) {
-        Some(path) if !path.is_empty() => {
-            let pem = std::fs::read(path)
-                .map_err(|error| refused(format!("reading the extra CA {path}: {error}")))?;
-            let certificates = CertificateDer::pem_slice_iter(&pem)
-                .collect::<Result<Vec<_>, _>>()
-                .map_err(|error| refused(format!("the extra CA {path}: {error}")))?;
-            if certificates.is_empty() {
-                return Err(refused(format!("{path} holds no certificate")));
-            }
-            certificates
-        }
-        _ => Vec::new(),
-    };
-    let verifier = if extra.is_empty() {
-        rustls_platform_verifier::Verifier::new(Arc::clone(&provider))
-    } else {
-        rustls_platform_verifier::Verifier::new_with_extra_roots(extra, Arc::clone(&provider))
-    }
-    .map_err(|error| refused(error.to_string()))?;
-    Ok(rustls::ClientConfig::builder_with_provider(provider)
-        .with_safe_default_protocol_versions()
-        .map_err(|error| refused(error.to_string()))?
-        .dangerous()
-        .with_custom_certificate_verifier(Arc::new(verifier))
-        .with_no_client_auth())
 }
 
 #[cfg(test)]
@@ -297,10 +245,17 @@ mod tests {
     }
 
     #[test]
-    fn an_unreadable_extra_ca_is_a_clear_refusal() {
-        let error = tls_config(Some("/nonexistent/warmline-ca.pem")).unwrap_err();
+    fn an_unreadable_extra_ca_is_a_set_up_problem() {
+        let error = Homeserver::new(
+            "https://matrix.example.org",
+            Some(Path::new("/nonexistent/warmline-ca.pem")),
+            Patience {
+                connect: Duration::from_secs(1),
+            },
+        )
+        .unwrap_err();
         assert!(
-            matches!(&error, BackendError::Rejected(text) if text.contains("extra CA")),
+            matches!(&error, BackendError::Unauthorized(text) if text.contains("warmline-ca.pem")),
             "{error:?}"
         );
     }

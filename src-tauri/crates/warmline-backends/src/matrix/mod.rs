@@ -179,7 +179,7 @@ impl Inner {
         }
         let built = Homeserver::new(
             &self.config.settings.homeserver,
-            self.config.settings.extra_ca_path.as_deref(),
+            self.config.settings.extra_ca_path(),
             Patience {
                 connect: self.config.connect_timeout,
             },

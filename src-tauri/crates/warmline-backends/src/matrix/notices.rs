@@ -6,24 +6,25 @@
 //! Chinese-speaking user read Chinese), from `locales/*/matrix.ftl`.
 
 use serde_json::{json, Value};
-use warmline_core::{HandoffReason, HandoffRequest, LeftMessage, UrgentTopic};
+use warmline_core::{HandoffReason, HandoffRequest, LeftMessage};
 use warmline_i18n::{Args as FluentArgs, Localizer};
 
-fn reason_name(reason: HandoffReason) -> &'static str {
-    match reason {
-        HandoffReason::Button => "button",
-        HandoffReason::UserAsked => "userAsked",
-        HandoffReason::BotFailed => "botFailed",
-        HandoffReason::Urgent => "urgent",
-    }
+/// The wire name of a reason or topic (its serde name: `button`,
+/// `userAsked`, `fraud`…), so a variant added to the core is named without
+/// a change here.
+fn wire_name(value: &impl serde::Serialize) -> String {
+    serde_json::to_value(value)
+        .ok()
+        .and_then(|value| value.as_str().map(str::to_owned))
+        .unwrap_or_default()
 }
 
-fn topic_name(topic: UrgentTopic) -> &'static str {
-    match topic {
-        UrgentTopic::Fraud => "fraud",
-        UrgentTopic::StolenMoney => "stolenMoney",
-        UrgentTopic::UnauthorizedCharge => "unauthorizedCharge",
-        UrgentTopic::Medical => "medical",
+/// `id` if the locale has it, else the general `fallback`.
+fn line_or(localizer: &Localizer, id: &str, fallback: &str, arg: Option<(&str, &str)>) -> String {
+    if localizer.has(id) {
+        line(localizer, id, arg)
+    } else {
+        line(localizer, fallback, arg)
     }
 }
 
@@ -49,21 +50,19 @@ pub fn handoff_notice(request: &HandoffRequest) -> String {
     let localizer = Localizer::new(&request.locale);
     let mut lines = vec![line(&localizer, "matrix-handoff-title", None)];
     let reason = match (request.reason, request.urgent_topic) {
-        (HandoffReason::Urgent, Some(topic)) => line(
+        (HandoffReason::Urgent, Some(topic)) => {
+            let topic = line_or(
+                &localizer,
+                &format!("matrix-urgent-{}", wire_name(&topic)),
+                "matrix-urgent-other",
+                None,
+            );
+            line(&localizer, "matrix-handoff-urgent", Some(("topic", &topic)))
+        }
+        (reason, _) => line_or(
             &localizer,
-            "matrix-handoff-urgent",
-            Some((
-                "topic",
-                &line(
-                    &localizer,
-                    &format!("matrix-urgent-{}", topic_name(topic)),
-                    None,
-                ),
-            )),
-        ),
-        (reason, _) => line(
-            &localizer,
-            &format!("matrix-handoff-reason-{}", reason_name(reason)),
+            &format!("matrix-handoff-reason-{}", wire_name(&reason)),
+            "matrix-handoff-reason-other",
             None,
         ),
     };
@@ -97,8 +96,8 @@ pub fn handoff_notice(request: &HandoffRequest) -> String {
 /// The `org.warmline.handoff` content: the request for support tools.
 pub fn handoff_content(request: &HandoffRequest, notice_event: &str) -> Value {
     json!({
-        "reason": reason_name(request.reason),
-        "urgent_topic": request.urgent_topic.map(topic_name),
+        "reason": wire_name(&request.reason),
+        "urgent_topic": request.urgent_topic.as_ref().map(wire_name),
         "locale": request.locale,
         "summary": request.summary,
         "notice_event_id": notice_event,
@@ -152,7 +151,7 @@ pub fn left_message_content(message: &LeftMessage, reference: &str, notice_event
 #[cfg(test)]
 mod tests {
     use super::*;
-    use warmline_core::HandoffSummary;
+    use warmline_core::{HandoffSummary, UrgentTopic};
 
     fn request(locale: &str) -> HandoffRequest {
         HandoffRequest {

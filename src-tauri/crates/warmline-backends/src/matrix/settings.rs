@@ -1,5 +1,7 @@
 //! What a caregiver sets up for a Matrix support service.
 
+use std::path::Path;
+
 use serde::{Deserialize, Serialize};
 
 use crate::profile::{check_url, FieldError, FieldErrorCode};
@@ -42,10 +44,12 @@ pub struct MatrixSettings {
     /// numbers.
     #[serde(default)]
     pub queue_events: bool,
-    /// A PEM file with an extra certificate authority to trust, for a
-    /// company's own homeserver with its own certificates.
+    /// The absolute path of a PEM file with a CA certificate to trust
+    /// besides the system's, for a company that runs its own certificate
+    /// authority (the same field as the relay's). `None` (or blank): the
+    /// system's roots only.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub extra_ca_path: Option<String>,
+    pub extra_ca: Option<String>,
 }
 
 impl MatrixSettings {
@@ -59,7 +63,7 @@ impl MatrixSettings {
             agents: Vec::new(),
             agent_power_level: None,
             queue_events: false,
-            extra_ca_path: None,
+            extra_ca: None,
         }
     }
 
@@ -116,14 +120,47 @@ impl MatrixSettings {
         if self.agents.iter().any(|agent| !is_user_id(agent.trim())) {
             errors.push(FieldError::new("agents", FieldErrorCode::Invalid));
         }
-        if let Some(path) = non_blank(self.extra_ca_path.as_deref()) {
-            if !std::path::Path::new(path).is_absolute() {
-                errors.push(FieldError::new("extraCaPath", FieldErrorCode::Invalid));
-            }
+        if let Some(path) = non_blank(self.extra_ca.as_deref()) {
+            // The same rules as the relay's extra CA.
+            let code = if path.len() > MAX_PATH_LEN {
+                Some(FieldErrorCode::TooLong)
+            } else if path.contains('\0') {
+                Some(FieldErrorCode::Invalid)
+            } else if !Path::new(path).is_absolute() {
+                Some(FieldErrorCode::NotAbsolute)
+            } else {
+                None
+            };
+            errors.extend(code.map(|code| FieldError::new("extraCa", code)));
         }
         errors
     }
+
+    /// The extra CA path, if one is set (a blank field counts as none).
+    pub fn extra_ca_path(&self) -> Option<&Path> {
+        non_blank(self.extra_ca.as_deref()).map(Path::new)
+    }
+
+    /// Checks the files the profile names: that the extra CA file exists
+    /// and holds a PEM certificate (for the settings area and "check
+    /// everything"; the adapter reads the file when it first connects).
+    pub fn check_files(&self) -> Vec<FieldError> {
+        let Some(path) = self.extra_ca_path() else {
+            return Vec::new();
+        };
+        let code = match crate::tls::read_pem_certificates(path) {
+            Ok(_) => return Vec::new(),
+            Err(crate::tls::TlsSetupError::Unreadable { .. }) if !path.is_file() => {
+                FieldErrorCode::FileMissing
+            }
+            Err(_) => FieldErrorCode::NotACertificate,
+        };
+        vec![FieldError::new("extraCa", code)]
+    }
 }
+
+/// Longest path accepted for the extra CA file (as for the relay).
+const MAX_PATH_LEN: usize = 4096;
 
 fn non_blank(value: Option<&str>) -> Option<&str> {
     value.map(str::trim).filter(|value| !value.is_empty())
@@ -192,7 +229,7 @@ mod tests {
         let mut settings =
             MatrixSettings::in_room("http://matrix.example.org", "Anna Smith", "help");
         settings.agents = vec!["@lin:example.org".into(), "lin".into()];
-        settings.extra_ca_path = Some("ca.pem".into());
+        settings.extra_ca = Some("ca.pem".into());
         assert_eq!(
             codes(&settings),
             [
@@ -200,7 +237,7 @@ mod tests {
                 ("user".to_owned(), FieldErrorCode::Invalid),
                 ("room".to_owned(), FieldErrorCode::Invalid),
                 ("agents".to_owned(), FieldErrorCode::Invalid),
-                ("extraCaPath".to_owned(), FieldErrorCode::Invalid),
+                ("extraCa".to_owned(), FieldErrorCode::NotAbsolute),
             ]
         );
         let mut neither = MatrixSettings::in_room("https://m.example", "", " ");
@@ -224,6 +261,28 @@ mod tests {
             codes(&bad_account),
             [("supportAccount".to_owned(), FieldErrorCode::Invalid)]
         );
+    }
+
+    #[test]
+    fn the_extra_ca_file_is_checked_when_asked() {
+        let mut settings = MatrixSettings::in_room("https://m.example", "anna", "!r:m.example");
+        assert!(settings.check_files().is_empty());
+        settings.extra_ca = Some("/nonexistent/warmline-ca.pem".into());
+        assert_eq!(
+            settings.check_files(),
+            [FieldError::new("extraCa", FieldErrorCode::FileMissing)]
+        );
+        let not_pem = std::env::temp_dir().join(format!(
+            "warmline-matrix-not-a-ca-{}.txt",
+            std::process::id()
+        ));
+        std::fs::write(&not_pem, "hello").unwrap();
+        settings.extra_ca = Some(not_pem.display().to_string());
+        assert_eq!(
+            settings.check_files(),
+            [FieldError::new("extraCa", FieldErrorCode::NotACertificate)]
+        );
+        let _ = std::fs::remove_file(not_pem);
     }
 
     #[test]

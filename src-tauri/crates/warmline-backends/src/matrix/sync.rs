@@ -11,11 +11,13 @@
 
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
+use std::time::Duration;
 
 use reqwest::Method;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 use tokio::sync::mpsc;
+use tokio::time::Instant;
 use warmline_core::BackendEvent;
 
 use super::api::ApiError;
@@ -134,7 +136,20 @@ pub(super) struct SyncTask {
     seen: HashSet<String>,
     state: RoomState,
     events: mpsc::Sender<BackendEvent>,
+    /// Batches since the last checkpoint that reported nothing (the user's
+    /// own echoes, typing), and when the last checkpoint was: such batches
+    /// are checkpointed only now and then, since repeating them after a
+    /// restart repeats nothing the user sees, and every checkpoint is a
+    /// durable write.
+    quiet_batches: u32,
+    last_checkpoint: Instant,
 }
+
+/// A batch that reported nothing is checkpointed after this many such
+/// batches...
+const QUIET_BATCHES_PER_CHECKPOINT: u32 = 50;
+/// ...or when the last checkpoint is this old.
+const QUIET_CHECKPOINT_AGE: Duration = Duration::from_secs(60);
 
 impl SyncTask {
     pub(super) fn new(
@@ -151,6 +166,8 @@ impl SyncTask {
             position,
             state,
             events,
+            quiet_batches: 0,
+            last_checkpoint: Instant::now(),
         }
     }
 
@@ -260,11 +277,13 @@ impl SyncTask {
         self.events.send(event).await.map_err(|_| Stop::EngineGone)
     }
 
-    async fn checkpoint(&self) -> Result<(), Stop> {
+    async fn checkpoint(&mut self) -> Result<(), Stop> {
         let event = self
             .inner
             .resume
             .checkpoint(&Position::key(&self.room), self.position.to_value());
+        self.quiet_batches = 0;
+        self.last_checkpoint = Instant::now();
         self.send(event).await
     }
 
@@ -281,6 +300,7 @@ impl SyncTask {
             .find(|(id, _)| *id == self.room);
         let removed = left.is_some();
         let mut stop = None;
+        let mut reported = false;
         for (_, update) in joined.into_iter().chain(left) {
             for event in update.state.events.into_iter().filter_map(read_event) {
                 self.state.absorb(&event);
@@ -314,10 +334,11 @@ impl SyncTask {
                     continue;
                 }
                 match interpret(&mut self.state, &self.inner.rule, &event) {
-                    Meaning::Event(reported) => {
-                        self.send(reported).await?;
+                    Meaning::Event(meaning) => {
+                        self.send(meaning).await?;
                         self.remember(event.event_id);
                         self.checkpoint().await?;
+                        reported = true;
                     }
                     Meaning::UserRemoved => stop = Some(Stop::Removed),
                     Meaning::SupportLeft => {
@@ -346,7 +367,13 @@ impl SyncTask {
         if answer.next_batch != self.position.since {
             self.position = Position::start(answer.next_batch);
             self.seen.clear();
-            self.checkpoint().await?;
+            self.quiet_batches += 1;
+            if reported
+                || self.quiet_batches >= QUIET_BATCHES_PER_CHECKPOINT
+                || self.last_checkpoint.elapsed() >= QUIET_CHECKPOINT_AGE
+            {
+                self.checkpoint().await?;
+            }
         }
         if removed || stop.is_some() {
             if self.inner.config.settings.room().is_none() {
