@@ -152,3 +152,5 @@ impl SecretSource for TestSecrets {
         }
     }
 }
+
+pub mod matrix;

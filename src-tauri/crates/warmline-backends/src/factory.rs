@@ -59,6 +59,12 @@ pub fn build_backend(
                 crate::relay::RelayBackend::new(config).with_secrets(Arc::clone(&context.secrets)),
             )
         }
+        #[cfg(feature = "matrix")]
+        BackendSettings::Matrix(matrix) => Arc::new(crate::matrix::MatrixBackend::new(
+            crate::matrix::MatrixConfig::new(matrix.clone()),
+            context.secrets,
+            context.resume,
+        )),
     })
 }
 
@@ -91,6 +97,32 @@ mod tests {
         .unwrap();
         assert_eq!(relay.info().kind, "relay");
         assert!(!relay.info().demo);
+    }
+
+    #[cfg(feature = "matrix")]
+    #[test]
+    fn a_matrix_profile_builds_the_matrix_adapter_and_names_its_secrets() {
+        let settings = BackendSettings::Matrix(crate::matrix::MatrixSettings::in_room(
+            "https://matrix.example.org",
+            "@anna:example.org",
+            "#help:example.org",
+        ));
+        assert_eq!(settings.kind(), "matrix");
+        assert_eq!(settings.secret_names(), ["accessToken", "password"]);
+        let matrix = build_backend(&settings, context()).unwrap();
+        assert_eq!(matrix.info().kind, "matrix");
+        let insecure = BackendSettings::Matrix(crate::matrix::MatrixSettings::in_room(
+            "http://matrix.example.org",
+            "anna",
+            "#help:example.org",
+        ));
+        match build_backend(&insecure, context()) {
+            Err(FactoryError::Invalid(errors)) => assert_eq!(
+                errors,
+                [FieldError::new("homeserver", FieldErrorCode::Insecure)]
+            ),
+            Ok(_) => panic!("an unencrypted homeserver off this computer must not build"),
+        }
     }
 
     #[test]

@@ -7,6 +7,8 @@
 #[cfg(feature = "demo")]
 pub mod demo;
 pub mod factory;
+#[cfg(feature = "matrix")]
+pub mod matrix;
 pub mod profile;
 #[cfg(feature = "relay")]
 pub mod relay;

@@ -100,6 +100,10 @@ pub enum BackendSettings {
     /// (docs/RELAY-PROTOCOL.md).
     #[cfg(feature = "relay")]
     Relay(RelaySettings),
+    /// A support room (or a direct room with a support account) on a
+    /// Matrix homeserver (docs/MATRIX.md).
+    #[cfg(feature = "matrix")]
+    Matrix(crate::matrix::MatrixSettings),
 }
 
 impl BackendSettings {
@@ -109,6 +113,8 @@ impl BackendSettings {
             Self::Demo(_) => "demo",
             #[cfg(feature = "relay")]
             Self::Relay(_) => "relay",
+            #[cfg(feature = "matrix")]
+            Self::Matrix(_) => crate::matrix::KIND,
         }
     }
 
@@ -119,6 +125,8 @@ impl BackendSettings {
             Self::Demo(_) => &[],
             #[cfg(feature = "relay")]
             Self::Relay(_) => &[crate::relay::TOKEN_SECRET],
+            #[cfg(feature = "matrix")]
+            Self::Matrix(_) => crate::matrix::settings::SECRET_NAMES,
         }
     }
 
@@ -128,6 +136,8 @@ impl BackendSettings {
             Self::Demo(_) => Vec::new(),
             #[cfg(feature = "relay")]
             Self::Relay(settings) => settings.validate(),
+            #[cfg(feature = "matrix")]
+            Self::Matrix(settings) => settings.validate(),
         }
     }
 }

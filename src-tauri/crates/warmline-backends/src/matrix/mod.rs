@@ -1,0 +1,932 @@
+//! The Matrix adapter: a [`SupportBackend`] on a Matrix homeserver's
+//! client-server API (Synapse, or any other), over `reqwest` with rustls.
+//!
+//! The support model (docs/MATRIX.md): the user talks in a support room,
+//! or in a direct room the adapter opens with a support account; agents
+//! are the members the profile lists or who have its power level. The
+//! user's message id is the Matrix transaction id, so a resend after any
+//! failure is the same event. `/sync` long-polls with a `since` position
+//! that the engine stores (through [`BackendEvent::Checkpoint`]) after the
+//! events it covers, so what agents wrote while Warmline was closed arrives
+//! once, in order, on the next start.
+//!
+//! Rooms must not be end-to-end encrypted: Warmline does not do Matrix
+//! encryption, and refuses such a room with a clear error.
+
+mod api;
+pub mod model;
+pub mod notices;
+pub mod settings;
+mod sync;
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::Duration;
+
+use async_trait::async_trait;
+use reqwest::Method;
+use serde_json::{json, Value};
+use tokio::sync::mpsc;
+use warmline_core::{
+    BackendError, BackendInfo, BackendSession, Capabilities, ConversationId, ConversationOptions,
+    HandoffRequest, LeftMessage, LeftMessageReceipt, MessageId, OutgoingMessage, ResumeState,
+    Secret, SecretError, SecretSource, SendReceipt, SupportBackend,
+};
+
+use self::api::{ApiError, Homeserver, Patience};
+use self::model::{AgentRule, Member, RoomState};
+pub use self::settings::MatrixSettings;
+use self::sync::{Position, SyncTask};
+
+/// The adapter's kind, as in [`BackendInfo::kind`] and its resume keys.
+pub const KIND: &str = "matrix";
+
+/// A Matrix profile plus how patient to be with the network.
+#[derive(Debug, Clone)]
+pub struct MatrixConfig {
+    /// What the caregiver set up.
+    pub settings: MatrixSettings,
+    /// How long the homeserver may hold one `/sync` when nothing happens
+    /// (Matrix's long-polling `timeout`). Not a limit on the user: the
+    /// next `/sync` follows at once.
+    pub sync_timeout: Duration,
+    /// Longest wait for the answer to one request (on top of
+    /// [`Self::sync_timeout`] for `/sync`) before the network is presumed
+    /// dead. Only the network is timed, never the user.
+    pub request_timeout: Duration,
+    /// Longest wait for a connection to be set up.
+    pub connect_timeout: Duration,
+    /// While the engine waits to reconnect, how often to ask the homeserver
+    /// (a cheap `/versions`) whether it answers again.
+    pub probe_interval: Duration,
+    /// Most events one `/sync` returns for the room; more than that are
+    /// fetched page by page, so none is skipped.
+    pub timeline_limit: u32,
+}
+
+impl MatrixConfig {
+    /// Defaults for a real network.
+    pub fn new(settings: MatrixSettings) -> Self {
+        Self {
+            settings,
+            sync_timeout: Duration::from_secs(30),
+            request_timeout: Duration::from_secs(30),
+            connect_timeout: Duration::from_secs(10),
+            probe_interval: Duration::from_secs(2),
+            timeline_limit: 50,
+        }
+    }
+}
+
+/// The Matrix adapter. Cheap to clone.
+#[derive(Clone)]
+pub struct MatrixBackend {
+    inner: Arc<Inner>,
+}
+
+impl std::fmt::Debug for MatrixBackend {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("MatrixBackend")
+            .field("homeserver", &self.inner.config.settings.homeserver)
+            .field("user", &self.inner.config.settings.user)
+            .finish_non_exhaustive()
+    }
+}
+
+/// A signed-in session: the token and whose it is.
+#[derive(Clone)]
+struct SignedIn {
+    token: Secret,
+    user_id: String,
+    /// Signed in with the password, so Warmline may sign in again by itself
+    /// when the server ends the session.
+    from_password: bool,
+}
+
+/// What kind of failure the last call ended in, for the reachability probe.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum LastFailure {
+    None,
+    /// The network or the server: a probe can tell when it is back.
+    Network,
+    /// Sign-in, a refusal, a missing room: no probe can make it better.
+    Other,
+}
+
+struct Inner {
+    config: MatrixConfig,
+    rule: AgentRule,
+    secrets: Arc<dyn SecretSource>,
+    resume: ResumeState,
+    server: Mutex<Option<Homeserver>>,
+    signed_in: tokio::sync::Mutex<Option<SignedIn>>,
+    /// Event ids of the transactions sent so far, to recognize a resend.
+    sent: Mutex<HashMap<String, String>>,
+    /// Transaction ids of a request that failed, reused by its retry so the
+    /// homeserver keeps one copy: by room and kind of request.
+    retry_txn: Mutex<HashMap<(String, &'static str), String>>,
+    /// Per room: the last request for a person (event id and language).
+    last_handoff: Mutex<HashMap<String, (String, String)>>,
+    last_failure: Mutex<LastFailure>,
+    /// The room id the profile's room (an alias, perhaps) resolved to.
+    resolved_room: Mutex<Option<String>>,
+    /// Rooms whose stream ended on a network failure, with their state
+    /// then: reconnecting resumes them at the stored position without
+    /// checking the room again (the stream from there reports a removal
+    /// that happened meanwhile), so a flaky network costs one request per
+    /// reconnect, not six.
+    followed: Mutex<HashMap<String, RoomState>>,
+}
+
+fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+/// `!opaque:server`, or `!opaque` in room version 12 and later (where a
+/// room id is the hash of its creation event and names no server).
+fn is_room_id(id: &str) -> bool {
+    id.len() > 1 && id.len() <= 255 && id.starts_with('!') && !id.contains(char::is_whitespace)
+}
+
+impl MatrixBackend {
+    /// An adapter for `config`; secrets are read from `secrets` when it
+    /// connects, and its `since` positions live in `resume`.
+    pub fn new(config: MatrixConfig, secrets: Arc<dyn SecretSource>, resume: ResumeState) -> Self {
+        Self {
+            inner: Arc::new(Inner {
+                rule: AgentRule::from_settings(&config.settings),
+                config,
+                secrets,
+                resume,
+                server: Mutex::new(None),
+                signed_in: tokio::sync::Mutex::new(None),
+                sent: Mutex::new(HashMap::new()),
+                retry_txn: Mutex::new(HashMap::new()),
+                last_handoff: Mutex::new(HashMap::new()),
+                last_failure: Mutex::new(LastFailure::None),
+                resolved_room: Mutex::new(None),
+                followed: Mutex::new(HashMap::new()),
+            }),
+        }
+    }
+}
+
+impl Inner {
+    fn server(&self) -> Result<Homeserver, BackendError> {
+        let mut server = lock(&self.server);
+        if let Some(server) = server.as_ref() {
+            return Ok(server.clone());
+        }
+        let built = Homeserver::new(
+            &self.config.settings.homeserver,
+            self.config.settings.extra_ca_path(),
+            Patience {
+                connect: self.config.connect_timeout,
+            },
+        )?;
+        *server = Some(built.clone());
+        Ok(built)
+    }
+
+    fn note<T>(&self, result: &Result<T, BackendError>) {
+        *lock(&self.last_failure) = match result {
+            Ok(_) => LastFailure::None,
+            Err(BackendError::Unreachable(_)) => LastFailure::Network,
+            Err(_) => LastFailure::Other,
+        };
+    }
+
+    /// True when `user_id` is the account the profile names (a full id, or
+    /// a localpart on the homeserver).
+    fn is_configured_user(&self, user_id: &str) -> bool {
+        let configured = self.config.settings.user.trim();
+        if configured.starts_with('@') {
+            configured == user_id
+        } else {
+            user_id
+                .strip_prefix('@')
+                .and_then(|rest| rest.split_once(':'))
+                .is_some_and(|(local, _)| local == configured)
+        }
+    }
+
+    async fn signed_in(&self) -> Result<SignedIn, BackendError> {
+        let mut current = self.signed_in.lock().await;
+        if let Some(signed_in) = current.as_ref() {
+            return Ok(signed_in.clone());
+        }
+        let signed_in = self.sign_in().await?;
+        *current = Some(signed_in.clone());
+        Ok(signed_in)
+    }
+
+    /// Forgets a session the server no longer accepts (unless another call
+    /// already replaced it).
+    async fn forget(&self, stale: &SignedIn) {
+        let mut current = self.signed_in.lock().await;
+        if current
+            .as_ref()
+            .is_some_and(|s| s.token.expose() == stale.token.expose())
+        {
+            *current = None;
+        }
+    }
+
+    async fn sign_in(&self) -> Result<SignedIn, BackendError> {
+        let server = self.server()?;
+        let limit = self.config.request_timeout;
+        match self.secrets.secret("accessToken") {
+            Ok(token) if !token.is_blank() => {
+                let url = server.url(&["_matrix", "client", "v3", "account", "whoami"]);
+                let who: Value = server
+                    .call(Method::GET, url, Some(&token), None, limit)
+                    .await
+                    .map_err(sign_in_error)?;
+                let user_id = who["user_id"]
+                    .as_str()
+                    .ok_or_else(|| BackendError::Malformed("whoami without user_id".into()))?;
+                if !self.is_configured_user(user_id) {
+                    return Err(BackendError::Unauthorized(format!(
+                        "the access token belongs to {user_id}, not to the profile's account"
+                    )));
+                }
+                return Ok(SignedIn {
+                    token,
+                    user_id: user_id.to_owned(),
+                    from_password: false,
+                });
+            }
+            Ok(_) | Err(SecretError::Missing(_)) => {}
+            Err(error) => return Err(error.into()),
+        }
+        let password = match self.secrets.secret("password") {
+            Ok(password) if !password.is_blank() => password,
+            Ok(_) | Err(SecretError::Missing(_)) => {
+                return Err(BackendError::Unauthorized(
+                    "no access token or password is stored for this Matrix account".into(),
+                ))
+            }
+            Err(error) => return Err(error.into()),
+        };
+        // The same device every time: transaction ids are remembered per
+        // device, so a resend after signing in again is still recognized.
+        let device = self.resume.get("device");
+        let mut body = json!({
+            "type": "m.login.password",
+            "identifier": {"type": "m.id.user", "user": self.config.settings.user.trim()},
+            "password": password.expose(),
+            "initial_device_display_name": "Warmline",
+        });
+        if let Some(device) = &device {
+            body["device_id"] = json!(device);
+        }
+        let url = server.url(&["_matrix", "client", "v3", "login"]);
+        let answer: Value = server
+            .call(Method::POST, url, None, Some(&body), limit)
+            .await
+            .map_err(sign_in_error)?;
+        let (Some(token), Some(user_id)) =
+            (answer["access_token"].as_str(), answer["user_id"].as_str())
+        else {
+            return Err(BackendError::Malformed(
+                "login answer without a token".into(),
+            ));
+        };
+        if let Some(device_id) = answer["device_id"].as_str() {
+            if device.as_deref() != Some(device_id) {
+                if let Err(error) = self.resume.set("device", Some(device_id)) {
+                    tracing::warn!(%error, "could not keep the Matrix device id");
+                }
+            }
+        }
+        Ok(SignedIn {
+            token: Secret::new(token),
+            user_id: user_id.to_owned(),
+            from_password: true,
+        })
+    }
+
+    /// A request as the signed-in user. The outer error is a sign-in
+    /// failure; the inner one the request's own. A session the server
+    /// ended is replaced once by signing in again with the password.
+    async fn authed<T: serde::de::DeserializeOwned>(
+        &self,
+        method: Method,
+        segments: &[&str],
+        query: &[(&str, &str)],
+        body: Option<&Value>,
+        limit: Duration,
+    ) -> Result<Result<T, ApiError>, BackendError> {
+        let server = self.server()?;
+        let mut url = server.url(segments);
+        if !query.is_empty() {
+            url.query_pairs_mut().extend_pairs(query);
+        }
+        let mut signed_in = self.signed_in().await?;
+        let mut tries = 0;
+        loop {
+            tries += 1;
+            let result = server
+                .call(
+                    method.clone(),
+                    url.clone(),
+                    Some(&signed_in.token),
+                    body,
+                    limit,
+                )
+                .await;
+            match result {
+                Err(error) if error.is_unknown_token() => {
+                    self.forget(&signed_in).await;
+                    if !signed_in.from_password || tries > 1 {
+                        return Err(BackendError::Unauthorized(error.to_string()));
+                    }
+                    signed_in = self.signed_in().await?;
+                }
+                other => return Ok(other),
+            }
+        }
+    }
+
+    /// [`Self::authed`] with the general error mapping.
+    async fn call<T: serde::de::DeserializeOwned>(
+        &self,
+        method: Method,
+        segments: &[&str],
+        body: Option<&Value>,
+    ) -> Result<T, BackendError> {
+        self.authed(method, segments, &[], body, self.config.request_timeout)
+            .await?
+            .map_err(ApiError::into_backend)
+    }
+
+    /// True when the user is joined to `room`.
+    async fn is_joined(&self, room: &str, me: &str) -> Result<bool, BackendError> {
+        let answer: Result<Value, ApiError> = self
+            .authed(
+                Method::GET,
+                &[
+                    "_matrix",
+                    "client",
+                    "v3",
+                    "rooms",
+                    room,
+                    "state",
+                    "m.room.member",
+                    me,
+                ],
+                &[],
+                None,
+                self.config.request_timeout,
+            )
+            .await?;
+        match answer {
+            Ok(content) => Ok(content["membership"] == "join"),
+            // Not in the room (any more), or the room is gone.
+            Err(error) if matches!(error.status(), Some(403 | 404)) => Ok(false),
+            Err(error) => Err(error.into_backend()),
+        }
+    }
+
+    /// True while the support account of a direct room is invited to it or
+    /// in it.
+    async fn support_still_there(&self, room: &str) -> Result<bool, BackendError> {
+        let Some(support) = self.config.settings.support_account() else {
+            return Ok(true);
+        };
+        let answer: Result<Value, ApiError> = self
+            .authed(
+                Method::GET,
+                &[
+                    "_matrix",
+                    "client",
+                    "v3",
+                    "rooms",
+                    room,
+                    "state",
+                    "m.room.member",
+                    support,
+                ],
+                &[],
+                None,
+                self.config.request_timeout,
+            )
+            .await?;
+        match answer {
+            Ok(content) => Ok(matches!(
+                content["membership"].as_str(),
+                Some("join" | "invite")
+            )),
+            Err(error) if matches!(error.status(), Some(403 | 404)) => Ok(false),
+            Err(error) => Err(error.into_backend()),
+        }
+    }
+
+    /// The error for a request about `room` that the server refused.
+    async fn room_error(&self, room: &str, me: &str, error: ApiError) -> BackendError {
+        match error.status() {
+            Some(404) => BackendError::UnknownConversation(ConversationId(room.to_owned())),
+            Some(403) => match self.is_joined(room, me).await {
+                Ok(false) => BackendError::UnknownConversation(ConversationId(room.to_owned())),
+                Ok(true) => error.into_backend(),
+                Err(other) => other,
+            },
+            _ => error.into_backend(),
+        }
+    }
+
+    /// Sends one room event with a transaction id; returns its event id.
+    async fn send_event(
+        &self,
+        room: &str,
+        event_type: &str,
+        txn: &str,
+        content: &Value,
+    ) -> Result<String, BackendError> {
+        if !is_room_id(room) {
+            return Err(BackendError::UnknownConversation(ConversationId(
+                room.to_owned(),
+            )));
+        }
+        let answer: Result<Value, ApiError> = self
+            .authed(
+                Method::PUT,
+                &[
+                    "_matrix", "client", "v3", "rooms", room, "send", event_type, txn,
+                ],
+                &[],
+                Some(content),
+                self.config.request_timeout,
+            )
+            .await?;
+        match answer {
+            Ok(answer) => answer["event_id"]
+                .as_str()
+                .map(str::to_owned)
+                .ok_or_else(|| BackendError::Malformed("send answer without event_id".into())),
+            Err(error) => {
+                let me = self.signed_in().await?.user_id;
+                Err(self.room_error(room, &me, error).await)
+            }
+        }
+    }
+
+    /// The transaction id base for a `kind` request in `room`: the one of
+    /// the last attempt if it failed, so a retry is the same event.
+    fn txn_base(&self, room: &str, kind: &'static str) -> String {
+        lock(&self.retry_txn)
+            .entry((room.to_owned(), kind))
+            .or_insert_with(|| format!("warmline-{kind}-{}", MessageId::new()))
+            .clone()
+    }
+
+    fn txn_done(&self, room: &str, kind: &'static str) {
+        lock(&self.retry_txn).remove(&(room.to_owned(), kind));
+    }
+
+    /// A notice for agents plus the custom event for tools, sent in that
+    /// order; returns the custom event's id.
+    async fn notice_and_event(
+        &self,
+        room: &str,
+        kind: &'static str,
+        notice: String,
+        event_type: &str,
+        content: impl FnOnce(&str) -> Value,
+    ) -> Result<String, BackendError> {
+        let base = self.txn_base(room, kind);
+        let notice = json!({"msgtype": "m.notice", "body": notice});
+        let notice_id = self
+            .send_event(room, "m.room.message", &format!("{base}-notice"), &notice)
+            .await?;
+        let event_id = self
+            .send_event(
+                room,
+                event_type,
+                &format!("{base}-event"),
+                &content(&notice_id),
+            )
+            .await?;
+        self.txn_done(room, kind);
+        Ok(event_id)
+    }
+
+    fn stored_position(&self, room: &str) -> Option<Position> {
+        self.resume
+            .get(&Position::key(room))
+            .and_then(|value| Position::parse(&value))
+    }
+
+    async fn open(
+        self: &Arc<Self>,
+        options: ConversationOptions,
+    ) -> Result<BackendSession, BackendError> {
+        let me = self.signed_in().await?.user_id;
+        let known = match self.config.settings.room() {
+            Some(_) => lock(&self.resolved_room).clone(),
+            None => options.resume.as_ref().map(|c| c.0.clone()),
+        };
+        if let Some(room) = known {
+            let followed = lock(&self.followed).remove(&room);
+            if let (Some(state), Some(position)) = (followed, self.stored_position(&room)) {
+                return Ok(self.follow(room, position, state));
+            }
+        }
+        let (room, position) = match self.config.settings.room() {
+            Some(reference) => {
+                let room = self.resolve(reference).await?;
+                *lock(&self.resolved_room) = Some(room.clone());
+                let position = match self.stored_position(&room) {
+                    Some(position) => position,
+                    // Before joining, so that nothing said after the join
+                    // (a greeting) is missed.
+                    None => Position::start(self.current_position().await?),
+                };
+                self.join_support_room(&room).await?;
+                self.refuse_encrypted(&room).await?;
+                (room, position)
+            }
+            None => match options.resume.map(|c| c.0).filter(|room| is_room_id(room)) {
+                Some(room) => {
+                    if !self.is_joined(&room, &me).await?
+                        || !self.support_still_there(&room).await?
+                    {
+                        // Removed from the direct room, the room is gone, or
+                        // the support account left it: the engine opens a
+                        // new one and says the conversation continues.
+                        return Err(BackendError::UnknownConversation(ConversationId(room)));
+                    }
+                    let position = match self.stored_position(&room) {
+                        Some(position) => position,
+                        None => Position::start(self.current_position().await?),
+                    };
+                    (room, position)
+                }
+                None => {
+                    let position = Position::start(self.current_position().await?);
+                    (self.create_direct_room().await?, position)
+                }
+            },
+        };
+        let state = self.room_state(&room, &me).await?;
+        Ok(self.follow(room, position, state))
+    }
+
+    /// Starts the `/sync` task of `room` from `position`.
+    fn follow(
+        self: &Arc<Self>,
+        room: String,
+        position: Position,
+        state: RoomState,
+    ) -> BackendSession {
+        let (events, receiver) = mpsc::channel(256);
+        let task = SyncTask::new(Arc::clone(self), room.clone(), position, state, events);
+        tokio::spawn(task.run());
+        BackendSession {
+            conversation: ConversationId(room),
+            events: receiver,
+        }
+    }
+
+    /// The room id of a support room given by id or alias.
+    async fn resolve(&self, reference: &str) -> Result<String, BackendError> {
+        if !reference.starts_with('#') {
+            return Ok(reference.to_owned());
+        }
+        let answer: Result<Value, ApiError> = self
+            .authed(
+                Method::GET,
+                &["_matrix", "client", "v3", "directory", "room", reference],
+                &[],
+                None,
+                self.config.request_timeout,
+            )
+            .await?;
+        match answer {
+            Ok(answer) => answer["room_id"]
+                .as_str()
+                .map(str::to_owned)
+                .ok_or_else(|| BackendError::Malformed("alias answer without room_id".into())),
+            Err(error) if error.status() == Some(404) => Err(BackendError::Rejected(format!(
+                "the support room {reference} does not exist on the homeserver"
+            ))),
+            Err(error) => Err(error.into_backend()),
+        }
+    }
+
+    async fn join_support_room(&self, room: &str) -> Result<(), BackendError> {
+        let answer: Result<Value, ApiError> = self
+            .authed(
+                Method::POST,
+                &["_matrix", "client", "v3", "join", room],
+                &[],
+                Some(&json!({})),
+                self.config.request_timeout,
+            )
+            .await?;
+        match answer {
+            Ok(_) => Ok(()),
+            Err(error) => Err(match error.status() {
+                Some(403) => BackendError::Rejected(format!(
+                    "the account may not enter the support room {room} (removed, banned or never invited): {error}"
+                )),
+                Some(404) => BackendError::Rejected(format!(
+                    "the support room {room} does not exist on the homeserver: {error}"
+                )),
+                _ => error.into_backend(),
+            }),
+        }
+    }
+
+    async fn refuse_encrypted(&self, room: &str) -> Result<(), BackendError> {
+        let answer: Result<Value, ApiError> = self
+            .authed(
+                Method::GET,
+                &[
+                    "_matrix",
+                    "client",
+                    "v3",
+                    "rooms",
+                    room,
+                    "state",
+                    "m.room.encryption",
+                    "",
+                ],
+                &[],
+                None,
+                self.config.request_timeout,
+            )
+            .await?;
+        match answer {
+            Ok(_) => Err(BackendError::Rejected(format!(
+                "the support room {room} is end-to-end encrypted, which Warmline does not support"
+            ))),
+            Err(error) if error.status() == Some(404) => Ok(()),
+            Err(error) => Err(error.into_backend()),
+        }
+    }
+
+    async fn create_direct_room(&self) -> Result<String, BackendError> {
+        let support =
+            self.config.settings.support_account().ok_or_else(|| {
+                BackendError::Rejected("no support room or account is set".into())
+            })?;
+        // Not encrypted (Warmline does not do Matrix encryption), private,
+        // and marked direct so the support account's client shows it so.
+        let body = json!({
+            "preset": "private_chat",
+            "is_direct": true,
+            "invite": [support],
+        });
+        let answer: Value = self
+            .call(
+                Method::POST,
+                &["_matrix", "client", "v3", "createRoom"],
+                Some(&body),
+            )
+            .await?;
+        answer["room_id"]
+            .as_str()
+            .map(str::to_owned)
+            .ok_or_else(|| BackendError::Malformed("createRoom answer without room_id".into()))
+    }
+
+    /// The position of "now" on the user's event stream.
+    async fn current_position(&self) -> Result<String, BackendError> {
+        let filter = json!({
+            "room": {"rooms": []},
+            "presence": {"types": []},
+            "account_data": {"types": []},
+        })
+        .to_string();
+        let answer: Value = self
+            .authed(
+                Method::GET,
+                &["_matrix", "client", "v3", "sync"],
+                &[("filter", filter.as_str()), ("timeout", "0")],
+                None,
+                self.config.request_timeout,
+            )
+            .await?
+            .map_err(ApiError::into_backend)?;
+        answer["next_batch"]
+            .as_str()
+            .map(str::to_owned)
+            .ok_or_else(|| BackendError::Malformed("sync answer without next_batch".into()))
+    }
+
+    /// Members and power levels of `room`, as they are now.
+    async fn room_state(&self, room: &str, me: &str) -> Result<RoomState, BackendError> {
+        let mut state = RoomState::new(me);
+        let members: Value = self
+            .call(
+                Method::GET,
+                &["_matrix", "client", "v3", "rooms", room, "joined_members"],
+                None,
+            )
+            .await?;
+        if let Some(joined) = members["joined"].as_object() {
+            for (user, info) in joined {
+                state.members.insert(
+                    user.clone(),
+                    Member {
+                        membership: "join".into(),
+                        display_name: info["display_name"].as_str().map(str::to_owned),
+                    },
+                );
+            }
+        }
+        let levels: Result<Value, ApiError> = self
+            .authed(
+                Method::GET,
+                &[
+                    "_matrix",
+                    "client",
+                    "v3",
+                    "rooms",
+                    room,
+                    "state",
+                    "m.room.power_levels",
+                    "",
+                ],
+                &[],
+                None,
+                self.config.request_timeout,
+            )
+            .await?;
+        match levels {
+            Ok(content) => state.set_power_levels(&content),
+            Err(error) if error.status() == Some(404) => {}
+            Err(error) => return Err(error.into_backend()),
+        }
+        Ok(state)
+    }
+}
+
+fn sign_in_error(error: ApiError) -> BackendError {
+    match (error.status(), error.errcode()) {
+        (Some(403), "M_USER_DEACTIVATED") => {
+            BackendError::Unauthorized(format!("the Matrix account was deactivated: {error}"))
+        }
+        (Some(401 | 403), _) => {
+            BackendError::Unauthorized(format!("the homeserver refused the sign-in: {error}"))
+        }
+        _ => error.into_backend(),
+    }
+}
+
+#[async_trait]
+impl SupportBackend for MatrixBackend {
+    fn info(&self) -> BackendInfo {
+        let queue = self.inner.config.settings.queue_events;
+        BackendInfo {
+            kind: KIND.to_owned(),
+            demo: false,
+            capabilities: Capabilities {
+                queue_position: queue,
+                wait_estimate: queue,
+                typing: true,
+                agent_identity: true,
+                leave_message: true,
+            },
+        }
+    }
+
+    async fn open_conversation(
+        &self,
+        options: ConversationOptions,
+    ) -> Result<BackendSession, BackendError> {
+        let result = self.inner.open(options).await;
+        if let Err(error) = &result {
+            tracing::info!(%error, "opening the Matrix conversation failed");
+        }
+        self.inner.note(&result);
+        result
+    }
+
+    async fn send_message(
+        &self,
+        conversation: &ConversationId,
+        message: OutgoingMessage,
+    ) -> Result<SendReceipt, BackendError> {
+        let txn = message.id.to_string();
+        let content = json!({"msgtype": "m.text", "body": message.text});
+        let result = self
+            .inner
+            .send_event(&conversation.0, "m.room.message", &txn, &content)
+            .await;
+        self.inner.note(&result);
+        let event_id = result?;
+        let earlier = lock(&self.inner.sent).insert(txn, event_id.clone());
+        Ok(SendReceipt {
+            duplicate: earlier.is_some(),
+            backend_id: event_id,
+        })
+    }
+
+    async fn request_handoff(
+        &self,
+        conversation: &ConversationId,
+        request: HandoffRequest,
+    ) -> Result<(), BackendError> {
+        let room = &conversation.0;
+        let notice = notices::handoff_notice(&request);
+        let result = self
+            .inner
+            .notice_and_event(room, "handoff", notice, model::HANDOFF_EVENT, |notice_id| {
+                notices::handoff_content(&request, notice_id)
+            })
+            .await;
+        self.inner.note(&result);
+        let event_id = result?;
+        lock(&self.inner.last_handoff).insert(room.clone(), (event_id, request.locale));
+        Ok(())
+    }
+
+    async fn cancel_handoff(&self, conversation: &ConversationId) -> Result<(), BackendError> {
+        let room = &conversation.0;
+        let last = lock(&self.inner.last_handoff).get(room).cloned();
+        let locale = last.as_ref().map_or("en-US", |(_, locale)| locale.as_str());
+        let request_event = last.as_ref().map(|(event, _)| event.as_str());
+        let result = self
+            .inner
+            .notice_and_event(
+                room,
+                "cancel",
+                notices::cancel_notice(locale),
+                model::HANDOFF_CANCEL_EVENT,
+                |_| notices::cancel_content(request_event),
+            )
+            .await;
+        self.inner.note(&result);
+        result.map(|_| ())
+    }
+
+    async fn leave_message(
+        &self,
+        conversation: &ConversationId,
+        message: LeftMessage,
+    ) -> Result<LeftMessageReceipt, BackendError> {
+        let room = &conversation.0;
+        let base = self.inner.txn_base(room, "left");
+        // A short reference the user can read out on the phone; the same
+        // for a retry of the same message.
+        let reference = format!(
+            "WL-{}",
+            base.rsplit('-')
+                .next()
+                .unwrap_or_default()
+                .chars()
+                .take(8)
+                .collect::<String>()
+                .to_uppercase()
+        );
+        let locale = if message.summary.language.is_empty() {
+            "en-US".to_owned()
+        } else {
+            message.summary.language.clone()
+        };
+        let notice = notices::left_message_notice(&locale, &message, &reference);
+        let result = self
+            .inner
+            .notice_and_event(
+                room,
+                "left",
+                notice,
+                model::LEFT_MESSAGE_EVENT,
+                |notice_id| notices::left_message_content(&message, &reference, notice_id),
+            )
+            .await;
+        self.inner.note(&result);
+        result.map(|_| LeftMessageReceipt { reference })
+    }
+
+    async fn wait_until_reachable(&self) {
+        loop {
+            if *lock(&self.inner.last_failure) != LastFailure::Network {
+                // Signed out, refused, removed: answering servers do not make
+                // that better, so only the engine's timer retries.
+                std::future::pending::<()>().await;
+            }
+            if let Ok(server) = self.inner.server() {
+                let url = server.url(&["_matrix", "client", "versions"]);
+                let answer: Result<Value, ApiError> = server
+                    .call(
+                        Method::GET,
+                        url,
+                        None,
+                        None,
+                        self.inner.config.request_timeout,
+                    )
+                    .await;
+                if answer.is_ok() {
+                    return;
+                }
+            }
+            tokio::time::sleep(self.inner.config.probe_interval).await;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;
