@@ -189,6 +189,7 @@ async fn an_agent_reads_the_handoff_notice_and_event_and_the_cancel() {
                     user_asked: vec!["Is my money safe?".into()],
                     bot_answered: vec!["Never tell anyone your PIN.".into()],
                     recent: Vec::new(),
+                    ..HandoffSummary::default()
                 },
             },
         )

@@ -485,8 +485,33 @@ impl Inner {
     }
 
     /// A notice for agents plus the custom event for tools, sent in that
-    /// order; returns the custom event's id.
+    /// order with transaction ids made from `base`; returns the custom
+    /// event's id.
     async fn notice_and_event(
+        &self,
+        room: &str,
+        base: &str,
+        notice: String,
+        event_type: &str,
+        content: impl FnOnce(&str) -> Value,
+    ) -> Result<String, BackendError> {
+        let notice = json!({"msgtype": "m.notice", "body": notice});
+        let notice_id = self
+            .send_event(room, "m.room.message", &format!("{base}-notice"), &notice)
+            .await?;
+        self.send_event(
+            room,
+            event_type,
+            &format!("{base}-event"),
+            &content(&notice_id),
+        )
+        .await
+    }
+
+    /// [`Self::notice_and_event`] for a request without an id of its own
+    /// (a request for a person, its cancel): a retry after a failure reuses
+    /// the failed attempt's transaction ids.
+    async fn retried_notice_and_event(
         &self,
         room: &str,
         kind: &'static str,
@@ -495,20 +520,13 @@ impl Inner {
         content: impl FnOnce(&str) -> Value,
     ) -> Result<String, BackendError> {
         let base = self.txn_base(room, kind);
-        let notice = json!({"msgtype": "m.notice", "body": notice});
-        let notice_id = self
-            .send_event(room, "m.room.message", &format!("{base}-notice"), &notice)
-            .await?;
-        let event_id = self
-            .send_event(
-                room,
-                event_type,
-                &format!("{base}-event"),
-                &content(&notice_id),
-            )
-            .await?;
-        self.txn_done(room, kind);
-        Ok(event_id)
+        let result = self
+            .notice_and_event(room, &base, notice, event_type, content)
+            .await;
+        if result.is_ok() {
+            self.txn_done(room, kind);
+        }
+        result
     }
 
     fn stored_position(&self, room: &str) -> Option<Position> {
@@ -833,7 +851,7 @@ impl SupportBackend for MatrixBackend {
         let notice = notices::handoff_notice(&request);
         let result = self
             .inner
-            .notice_and_event(room, "handoff", notice, model::HANDOFF_EVENT, |notice_id| {
+            .retried_notice_and_event(room, "handoff", notice, model::HANDOFF_EVENT, |notice_id| {
                 notices::handoff_content(&request, notice_id)
             })
             .await;
@@ -850,7 +868,7 @@ impl SupportBackend for MatrixBackend {
         let request_event = last.as_ref().map(|(event, _)| event.as_str());
         let result = self
             .inner
-            .notice_and_event(
+            .retried_notice_and_event(
                 room,
                 "cancel",
                 notices::cancel_notice(locale),
@@ -868,18 +886,14 @@ impl SupportBackend for MatrixBackend {
         message: LeftMessage,
     ) -> Result<LeftMessageReceipt, BackendError> {
         let room = &conversation.0;
-        let base = self.inner.txn_base(room, "left");
-        // A short reference the user can read out on the phone; the same
-        // for a retry of the same message.
+        // The message's own id makes the transaction ids, so the same
+        // message left twice (the engine sends again after any doubt) is
+        // one pair of events; and a short reference the user can read out
+        // on the phone, the same each time.
+        let base = format!("warmline-left-{}", message.id);
         let reference = format!(
             "WL-{}",
-            base.rsplit('-')
-                .next()
-                .unwrap_or_default()
-                .chars()
-                .take(8)
-                .collect::<String>()
-                .to_uppercase()
+            message.id.0.simple().to_string()[..8].to_uppercase()
         );
         let locale = if message.summary.language.is_empty() {
             "en-US".to_owned()
@@ -891,7 +905,7 @@ impl SupportBackend for MatrixBackend {
             .inner
             .notice_and_event(
                 room,
-                "left",
+                &base,
                 notice,
                 model::LEFT_MESSAGE_EVENT,
                 |notice_id| notices::left_message_content(&message, &reference, notice_id),

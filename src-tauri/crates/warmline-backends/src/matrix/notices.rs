@@ -138,6 +138,7 @@ pub fn left_message_notice(locale: &str, message: &LeftMessage, reference: &str)
 pub fn left_message_content(message: &LeftMessage, reference: &str, notice_event: &str) -> Value {
     json!({
         "reference": reference,
+        "message_id": message.id,
         "text": message.text,
         "callback": message.callback.as_ref().map(|callback| json!({
             "phone": callback.phone,
@@ -164,6 +165,7 @@ mod tests {
                 user_asked: vec!["Was that call really you?".into()],
                 bot_answered: vec!["We never ask for your PIN.".into()],
                 recent: Vec::new(),
+                ..HandoffSummary::default()
             },
         }
     }
@@ -216,6 +218,7 @@ mod tests {
     #[test]
     fn a_left_message_names_its_reference_and_the_call_back() {
         let message = LeftMessage {
+            id: warmline_core::MessageId::new(),
             text: "Please call me about my bill".into(),
             callback: Some(warmline_core::CallbackRequest {
                 phone: "+44 20 7946 0000".into(),
