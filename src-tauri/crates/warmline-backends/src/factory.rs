@@ -53,6 +53,12 @@ pub fn build_backend(
         BackendSettings::Relay(relay) => Arc::new(crate::relay::RelayBackend::new(
             crate::relay::RelayConfig::new(relay.url.trim()),
         )),
+        #[cfg(feature = "chatwoot")]
+        BackendSettings::Chatwoot(chatwoot) => Arc::new(crate::chatwoot::ChatwootBackend::new(
+            crate::chatwoot::ChatwootConfig::from_settings(chatwoot),
+            context.secrets,
+            context.resume,
+        )),
     })
 }
 

@@ -100,6 +100,9 @@ pub enum BackendSettings {
     /// (docs/RELAY-PROTOCOL.md).
     #[cfg(feature = "relay")]
     Relay(RelaySettings),
+    /// An API-channel inbox of a Chatwoot support desk (docs/CHATWOOT.md).
+    #[cfg(feature = "chatwoot")]
+    Chatwoot(ChatwootSettings),
 }
 
 impl BackendSettings {
@@ -109,6 +112,8 @@ impl BackendSettings {
             Self::Demo(_) => "demo",
             #[cfg(feature = "relay")]
             Self::Relay(_) => "relay",
+            #[cfg(feature = "chatwoot")]
+            Self::Chatwoot(_) => "chatwoot",
         }
     }
 
@@ -119,6 +124,8 @@ impl BackendSettings {
             Self::Demo(_) => &[],
             #[cfg(feature = "relay")]
             Self::Relay(_) => &[],
+            #[cfg(feature = "chatwoot")]
+            Self::Chatwoot(_) => &[crate::chatwoot::HMAC_TOKEN_SECRET],
         }
     }
 
@@ -128,6 +135,8 @@ impl BackendSettings {
             Self::Demo(_) => Vec::new(),
             #[cfg(feature = "relay")]
             Self::Relay(settings) => settings.validate(),
+            #[cfg(feature = "chatwoot")]
+            Self::Chatwoot(settings) => settings.validate(),
         }
     }
 }
@@ -156,6 +165,68 @@ impl RelaySettings {
         check_url(&self.url, "url", &["wss"], &["ws"])
             .into_iter()
             .collect()
+    }
+}
+
+/// Where a Chatwoot inbox is and who the user is to it. The inbox's HMAC
+/// token (needed when the inbox checks identities) is a secret, read from
+/// the keyring under [`crate::chatwoot::HMAC_TOKEN_SECRET`]; the contact
+/// Chatwoot creates for the user is kept in the profile's store.
+#[cfg(feature = "chatwoot")]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "camelCase")]
+pub struct ChatwootSettings {
+    /// The Chatwoot server, e.g. `https://support.example.com`.
+    pub server_url: String,
+    /// The API inbox's identifier (Settings → Inboxes → the inbox →
+    /// Configuration).
+    pub inbox_identifier: String,
+    /// The user's name as agents see it.
+    pub contact_name: String,
+    /// The user's identifier in the company's records (a customer number),
+    /// for inboxes that validate identities with HMAC. Empty: none.
+    #[serde(default)]
+    pub contact_identifier: String,
+    /// The language the company's agents read (BCP 47), for the request for
+    /// a person and its summary. Empty: English.
+    #[serde(default)]
+    pub agent_locale: String,
+}
+
+#[cfg(feature = "chatwoot")]
+impl ChatwootSettings {
+    fn validate(&self) -> Vec<FieldError> {
+        let mut errors: Vec<FieldError> =
+            check_url(&self.server_url, "serverUrl", &["https"], &["http"])
+                .into_iter()
+                .collect();
+        let inbox = self.inbox_identifier.trim();
+        if inbox.is_empty() {
+            errors.push(FieldError::new("inboxIdentifier", FieldErrorCode::Required));
+        } else if inbox.len() > 128 {
+            errors.push(FieldError::new("inboxIdentifier", FieldErrorCode::TooLong));
+        } else if !inbox
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+        {
+            errors.push(FieldError::new("inboxIdentifier", FieldErrorCode::Invalid));
+        }
+        if self.contact_name.trim().is_empty() {
+            errors.push(FieldError::new("contactName", FieldErrorCode::Required));
+        } else if self.contact_name.chars().count() > 80 {
+            errors.push(FieldError::new("contactName", FieldErrorCode::TooLong));
+        }
+        if self.contact_identifier.chars().count() > 255 {
+            errors.push(FieldError::new(
+                "contactIdentifier",
+                FieldErrorCode::TooLong,
+            ));
+        }
+        if self.agent_locale.len() > 35 {
+            errors.push(FieldError::new("agentLocale", FieldErrorCode::TooLong));
+        }
+        errors
     }
 }
 
