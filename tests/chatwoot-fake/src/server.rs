@@ -458,6 +458,7 @@ fn command(
 // --- agent-bot webhooks ----------------------------------------------------------
 
 async fn deliver_webhooks(mut queue: mpsc::UnboundedReceiver<WebhookJob>, shared: Shared) {
+    let _ = rustls::crypto::ring::default_provider().install_default();
     let client = reqwest::Client::new();
     while let Some(job) = queue.recv().await {
         let problems = crate::spec::check_component("x-warmline-agent-bot-webhook", &job.payload);

@@ -445,3 +445,33 @@ async fn a_refused_contact_websocket_or_a_dead_server_is_an_error_not_a_hang() {
         .expect("works once the server is back");
     assert_spec_kept(&fake);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_reply_written_while_the_socket_was_down_is_not_skipped_by_a_later_post() {
+    let fake = ChatwootFake::start(fake_config()).await.unwrap();
+    let backend = backend(&fake.url());
+    let mut session = backend.open_conversation(options(None)).await.unwrap();
+    let number = conversation_number(&session);
+    fake.drop_sockets();
+    stream_ends(&mut session).await;
+    // The reply has a lower id than the user's next message, which the
+    // adapter learns of from the post's answer.
+    fake.agent_reply(number, "Ann", "Written while you were away");
+    backend
+        .send_message(&session.conversation, message("Hello?"))
+        .await
+        .unwrap();
+    let mut resumed = backend
+        .open_conversation(options(Some(&session)))
+        .await
+        .unwrap();
+    assert!(matches!(
+        next_event(&mut resumed).await,
+        Some(BackendEvent::AgentJoined { .. })
+    ));
+    assert!(matches!(
+        next_event(&mut resumed).await,
+        Some(BackendEvent::AgentMessage { text, .. }) if text == "Written while you were away"
+    ));
+    assert_spec_kept(&fake);
+}

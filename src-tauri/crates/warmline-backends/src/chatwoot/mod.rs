@@ -118,8 +118,13 @@ fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
 /// What the adapter knows of one conversation.
 #[derive(Debug, Default)]
 struct Known {
-    /// The newest message id seen in it (any author).
+    /// The newest message id seen in it (any author, posts included): the
+    /// mark after which a read-back looks for a message.
     highest: u64,
+    /// The newest message id a session delivered to the engine: where the
+    /// next catch-up starts. Never moved by a post, or a reply written
+    /// while the socket was down would be skipped.
+    delivered: u64,
     /// The person who answered last, once announced with `AgentJoined`.
     agent: Option<String>,
     /// The inbox refused a message after resolve: never reuse it.
@@ -280,16 +285,25 @@ impl Inner {
         self.remember("contact", None);
     }
 
-    fn highest(&self, conversation: u64) -> u64 {
+    /// Where the next catch-up starts: the last delivered message.
+    fn delivered(&self, conversation: u64) -> u64 {
         let known = lock(&self.known)
             .get(&conversation)
-            .map_or(0, |k| k.highest);
+            .map_or(0, |k| k.delivered);
         let stored = self
             .resume
             .get(&cursor_key(conversation))
             .and_then(|v| v.parse().ok())
             .unwrap_or(0);
         known.max(stored)
+    }
+
+    /// The newest message id known in the conversation.
+    fn highest(&self, conversation: u64) -> u64 {
+        let known = lock(&self.known)
+            .get(&conversation)
+            .map_or(0, |k| k.highest);
+        known.max(self.delivered(conversation))
     }
 
     fn saw(&self, conversation: u64, id: u64) {
@@ -401,6 +415,11 @@ impl Session {
         }
         self.last = message.id;
         self.inner.saw(self.conversation, message.id);
+        {
+            let mut known = lock(&self.inner.known);
+            let entry = known.entry(self.conversation).or_default();
+            entry.delivered = entry.delivered.max(message.id);
+        }
         let text = message.content.clone().unwrap_or_default();
         let visible = matches!(message.message_type, 1 | 3)
             && message.private != Some(true)
@@ -596,7 +615,7 @@ impl SupportBackend for ChatwootBackend {
                 return Err(BackendError::Unreachable(detail));
             }
         };
-        let last = inner.highest(number);
+        let last = inner.delivered(number);
         let after = (last > 0).then_some(last);
         let id = ConversationId(number.to_string());
         let missed = api
