@@ -409,4 +409,59 @@ mod tests {
             [FieldError::new("backend.url", FieldErrorCode::WrongScheme)]
         );
     }
+
+    #[cfg(feature = "chatwoot")]
+    fn chatwoot(server_url: &str, inbox: &str, name: &str) -> BackendSettings {
+        BackendSettings::Chatwoot(ChatwootSettings {
+            server_url: server_url.into(),
+            inbox_identifier: inbox.into(),
+            contact_name: name.into(),
+            contact_identifier: String::new(),
+            agent_locale: String::new(),
+        })
+    }
+
+    #[cfg(feature = "chatwoot")]
+    #[test]
+    fn a_chatwoot_profile_round_trips_names_its_secret_and_checks_its_fields() {
+        let profile = BackendProfile {
+            id: ProfileId("p-desk".into()),
+            name: "Helpdesk".into(),
+            backend: chatwoot("https://desk.example", "AbC123xyz", "Mei Lin"),
+        };
+        let json = serde_json::to_string(&profile).unwrap();
+        assert!(json.contains(r#""kind":"chatwoot""#), "{json}");
+        assert!(json.contains(r#""inboxIdentifier":"AbC123xyz""#), "{json}");
+        assert!(
+            !json.contains("hmac"),
+            "no secret value in a profile: {json}"
+        );
+        let back: BackendProfile = serde_json::from_str(&json).unwrap();
+        assert_eq!(back, profile);
+        assert!(profile.validate().is_empty());
+        assert_eq!(profile.backend.secret_names(), ["hmac-token"]);
+        assert_eq!(profile.backend.kind(), "chatwoot");
+        // Optional fields may be left out of an older settings file.
+        let minimal: BackendSettings = serde_json::from_str(
+            r#"{"kind":"chatwoot","serverUrl":"http://127.0.0.1:3000","inboxIdentifier":"x","contactName":"A"}"#,
+        )
+        .unwrap();
+        assert!(minimal.validate().is_empty());
+        assert_eq!(
+            chatwoot("http://desk.example", "in box", "").validate(),
+            [
+                FieldError::new("serverUrl", FieldErrorCode::Insecure),
+                FieldError::new("inboxIdentifier", FieldErrorCode::Invalid),
+                FieldError::new("contactName", FieldErrorCode::Required),
+            ]
+        );
+        assert_eq!(
+            chatwoot("wss://desk.example", "", &"x".repeat(81)).validate(),
+            [
+                FieldError::new("serverUrl", FieldErrorCode::WrongScheme),
+                FieldError::new("inboxIdentifier", FieldErrorCode::Required),
+                FieldError::new("contactName", FieldErrorCode::TooLong),
+            ]
+        );
+    }
 }

@@ -467,14 +467,21 @@ impl Session {
         self.emit(checkpoint).await
     }
 
-    /// The conversation was resolved: end like the relay's idle close.
+    /// The conversation was resolved: end like the relay's idle close. A
+    /// person who was answering has left it (a reopened conversation goes
+    /// back to the inbox, or to its bot), so the user is told, and can ask
+    /// for a person again.
     async fn resolved(&self) {
-        {
+        let agent = {
             let mut known = lock(&self.inner.known);
-            let entry = known.entry(self.conversation).or_default();
-            entry.agent = None;
-        }
+            known.entry(self.conversation).or_default().agent.take()
+        };
         *lock(&self.inner.reusable) = Some(self.conversation);
+        if let Some(name) = agent {
+            if !self.emit(BackendEvent::AgentLeft { name }).await {
+                return;
+            }
+        }
         let _ = self.emit(BackendEvent::ConversationClosed).await;
     }
 
