@@ -200,10 +200,10 @@ fn validate(schema: &Value, value: &Value, at: &str, problems: &mut Vec<String>)
         _ => Vec::new(),
     };
     let nullable = schema["nullable"] == true;
-    if !types.is_empty()
-        && !types.iter().any(|t| type_matches(t, value))
-        && !(nullable && value.is_null())
-    {
+    let fits = types.is_empty()
+        || types.iter().any(|t| type_matches(t, value))
+        || (nullable && value.is_null());
+    if !fits {
         problems.push(format!("{at}: expected {types:?}, got {value}"));
         return;
     }
