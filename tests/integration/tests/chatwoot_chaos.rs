@@ -96,6 +96,13 @@ async fn a_thousand_messages_through_cuts_stalls_restarts_socket_drops_and_lost_
                 .as_nanos() as u64
                 | 1
         });
+    if std::env::var_os("WARMLINE_CHAOS_TRACE").is_some() {
+        // The adapter's send decisions, to explain a failed run.
+        let _ = tracing_subscriber::fmt()
+            .with_env_filter("warmline_backends=debug,warmline_core=info")
+            .with_test_writer()
+            .try_init();
+    }
     println!("chatwoot chaos seed: {seed} (WARMLINE_CHAOS_SEED={seed} replays the fault schedule)");
     let started = std::time::Instant::now();
 
@@ -235,6 +242,15 @@ async fn a_thousand_messages_through_cuts_stalls_restarts_socket_drops_and_lost_
         started.elapsed().as_secs_f64(),
     );
     assert_eq!(sent.len(), MESSAGES);
+    if duplicated > 0 {
+        let all = fake.contact_messages();
+        for text in &sent {
+            let copies: Vec<_> = all.iter().filter(|m| &m.content == text).collect();
+            if copies.len() > 1 {
+                println!("doubled: {copies:?}");
+            }
+        }
+    }
     assert_eq!((lost, duplicated, out_of_order), (0, 0, 0));
     assert_eq!(received.len(), MESSAGES);
     assert_eq!(shown, replies, "agent replies once each, in order");

@@ -34,6 +34,7 @@ pub fn quick_config(url: &str) -> ChatwootConfig {
         presence_interval: Duration::from_millis(200),
         dead_after: Duration::from_millis(600),
         probe_interval: Duration::from_millis(50),
+        settle_after_ambiguous: Duration::from_millis(300),
         ..ChatwootConfig::from_settings(&ChatwootSettings {
             server_url: url.to_owned(),
             inbox_identifier: FakeConfig::default().inbox_identifier,

@@ -52,6 +52,9 @@ use crate::profile::ChatwootSettings;
 /// The keyring name of the inbox's HMAC token.
 pub const HMAC_TOKEN_SECRET: &str = "hmac-token";
 
+/// Most read-backs before an ambiguous message is posted again.
+const MAX_READ_BACKS: u32 = 5;
+
 /// Installs rustls' ring provider once per process (reqwest and the
 /// websocket use it; the build carries no other).
 fn install_crypto_provider() {
@@ -86,6 +89,12 @@ pub struct ChatwootConfig {
     pub probe_interval: Duration,
     /// Most pages of 20 to read back after a reconnect.
     pub max_catch_up_pages: usize,
+    /// After an ambiguous failure, how long after the network is back to
+    /// look once more for the message before posting it again. Chatwoot
+    /// has no idempotency key, so a copy of the old post that the network
+    /// delivers later than this would be doubled; this makes that window
+    /// small.
+    pub settle_after_ambiguous: Duration,
 }
 
 impl ChatwootConfig {
@@ -107,6 +116,7 @@ impl ChatwootConfig {
             dead_after: Duration::from_secs(12),
             probe_interval: Duration::from_secs(2),
             max_catch_up_pages: 50,
+            settle_after_ambiguous: Duration::from_secs(2),
         }
     }
 }
@@ -329,14 +339,15 @@ impl Inner {
         }
     }
 
-    /// After an ambiguous failure: did the message land after all?
+    /// After an ambiguous failure: did the message land after all? Also
+    /// gives the newest message id the read-back saw.
     async fn read_back(
         &self,
         contact: &Contact,
         conversation: u64,
         text: &str,
         anchor: u64,
-    ) -> Result<Option<u64>, BackendError> {
+    ) -> Result<(Option<u64>, u64), BackendError> {
         let id = ConversationId(conversation.to_string());
         let messages = self
             .api()?
@@ -348,18 +359,18 @@ impl Inner {
             )
             .await
             .map_err(|e| e.into_backend(Some(&id)))?;
-        if let Some(newest) = messages.last() {
-            self.saw(conversation, newest.id);
-        }
+        let newest = messages.last().map_or(anchor, |m| m.id);
+        self.saw(conversation, newest);
         let claimed = lock(&self.claimed);
-        Ok(messages
+        let found = messages
             .iter()
             .find(|m| {
                 m.message_type == 0
                     && m.content.as_deref() == Some(text)
                     && !claimed.contains(&m.id)
             })
-            .map(|m| m.id))
+            .map(|m| m.id);
+        Ok((found, newest))
     }
 
     async fn post_for_agents(
@@ -555,6 +566,7 @@ impl SupportBackend for ChatwootBackend {
     ) -> Result<BackendSession, BackendError> {
         let inner = &self.inner;
         let api = inner.api()?;
+        tracing::debug!(resume = ?options.resume, "opening a Chatwoot conversation");
         let contact = inner.contact().await?;
         let reuse = lock(&inner.reusable).take();
         let wanted = match &options.resume {
@@ -601,6 +613,7 @@ impl SupportBackend for ChatwootBackend {
                 Err(error) => return Err(error.into_backend(None)),
             },
         };
+        tracing::debug!(number, status, "subscribing to the websocket");
         let live = match cable::subscribe(
             &cable::cable_url(&inner.config.server_url),
             &contact.pubsub_token,
@@ -625,6 +638,7 @@ impl SupportBackend for ChatwootBackend {
         let last = inner.delivered(number);
         let after = (last > 0).then_some(last);
         let id = ConversationId(number.to_string());
+        tracing::debug!(number, ?after, "reading back what was missed");
         let missed = api
             .messages_after(
                 &contact.source_id,
@@ -634,6 +648,7 @@ impl SupportBackend for ChatwootBackend {
             )
             .await
             .map_err(|e| e.into_backend(Some(&id)))?;
+        tracing::debug!(number, missed = missed.len(), "opened");
         // A conversation found resolved on (re)connect is closed once, like a
         // live resolve; the one handed back to continue it is not.
         let resolved = status == "resolved" && !reused;
@@ -678,11 +693,30 @@ impl SupportBackend for ChatwootBackend {
             .get(&inflight_key(message.id))
             .and_then(|v| v.parse().ok())
         {
-            if let Some(backend) = inner
-                .read_back(&contact, number, &message.text, anchor)
-                .await?
-            {
-                inner.record_sent(message.id, backend);
+            // A post that failed may still be on its way (in a kernel
+            // buffer, or a proxy that held it while the network was down)
+            // and land just after the network is back, or its echo may come
+            // in while this looks. So post again only after a read-back a
+            // moment after the network was back (the first one proves it
+            // is) that missed nothing the adapter has learned of since.
+            for round in 1..=MAX_READ_BACKS {
+                let (found, newest) = inner
+                    .read_back(&contact, number, &message.text, anchor)
+                    .await?;
+                tracing::debug!(message = %message.id.0, anchor, ?found, newest, "read back after an ambiguous send");
+                if let Some(backend) = found.or_else(|| inner.already_sent(message.id)) {
+                    inner.record_sent(message.id, backend);
+                    return Ok(SendReceipt {
+                        backend_id: backend.to_string(),
+                        duplicate: true,
+                    });
+                }
+                if round > 1 && inner.highest(number) <= newest {
+                    break;
+                }
+                tokio::time::sleep(inner.config.settle_after_ambiguous).await;
+            }
+            if let Some(backend) = inner.already_sent(message.id) {
                 return Ok(SendReceipt {
                     backend_id: backend.to_string(),
                     duplicate: true,
@@ -692,11 +726,13 @@ impl SupportBackend for ChatwootBackend {
         let anchor = inner.highest(number);
         inner.remember(&inflight_key(message.id), Some(&anchor.to_string()));
         let echo_id = message.id.0.to_string();
-        match inner
+        tracing::debug!(message = %echo_id, anchor, "posting a message");
+        let result = inner
             .api()?
             .create_message(&contact.source_id, number, &message.text, Some(&echo_id))
-            .await
-        {
+            .await;
+        tracing::debug!(message = %echo_id, ok = result.as_ref().map(|m| m.id).ok(), error = ?result.as_ref().err(), "posted");
+        match result {
             Ok(posted) => {
                 inner.record_sent(message.id, posted.id);
                 inner.saw(number, posted.id);
