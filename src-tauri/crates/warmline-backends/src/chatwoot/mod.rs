@@ -17,7 +17,7 @@
 //!   that mark instead of posting again (the engine sends one message at a
 //!   time, in order, which makes the match unambiguous).
 //! - A `resolved` conversation (an agent, or the account's auto-resolve)
-//!   ends the session with [`BackendEvent::ConversationClosed`], like the
+//!   ends the session with [`BackendEvent::ConversationClosed`](warmline_core::BackendEvent::ConversationClosed), like the
 //!   relay's idle close; the engine opens again and gets the *same*
 //!   conversation back, so the next message reopens it. When the inbox takes
 //!   no messages after resolve (422), a new conversation is opened instead.
@@ -30,6 +30,7 @@
 pub mod api;
 pub mod cable;
 pub mod handoff;
+mod session;
 
 use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex, PoisonError};
@@ -40,13 +41,14 @@ use hmac::{Hmac, Mac};
 use sha2::Sha256;
 use tokio::sync::mpsc;
 use warmline_core::{
-    BackendError, BackendEvent, BackendInfo, BackendSession, Capabilities, ConversationId,
-    ConversationOptions, HandoffRequest, MessageId, OutgoingMessage, ResumeState, SecretError,
-    SecretSource, SendReceipt, SupportBackend,
+    BackendError, BackendInfo, BackendSession, Capabilities, ConversationId, ConversationOptions,
+    HandoffRequest, MessageId, OutgoingMessage, ResumeState, SecretError, SecretSource,
+    SendReceipt, SupportBackend,
 };
 
-use self::api::{ApiError, ClientApi, Contact, WireMessage};
-use self::cable::{CableError, CableEvent, CableTiming};
+use self::api::{ApiError, ClientApi, Contact};
+use self::cable::{CableError, CableTiming};
+use self::session::Session;
 use crate::profile::ChatwootSettings;
 
 /// The keyring name of the inbox's HMAC token.
@@ -121,7 +123,7 @@ impl ChatwootConfig {
     }
 }
 
-fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+pub(super) fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     mutex.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
@@ -151,7 +153,7 @@ struct StoredContact {
     contact: Contact,
 }
 
-struct Inner {
+pub(super) struct Inner {
     config: ChatwootConfig,
     api: Result<ClientApi, BackendError>,
     secrets: Arc<dyn SecretSource>,
@@ -216,7 +218,7 @@ fn inflight_key(id: MessageId) -> String {
     format!("inflight/{}", id.0)
 }
 
-fn cursor_key(conversation: u64) -> String {
+pub(super) fn cursor_key(conversation: u64) -> String {
     format!("cursor/{conversation}")
 }
 
@@ -396,150 +398,6 @@ pub fn identifier_hash(hmac_token: &str, identifier: &str) -> String {
     let mut mac = Hmac::<Sha256>::new_from_slice(hmac_token.as_bytes()).expect("any key length");
     mac.update(identifier.as_bytes());
     hex::encode(mac.finalize().into_bytes())
-}
-
-/// One open conversation's task: first what was missed, then the live
-/// events, each message once and in order.
-struct Session {
-    inner: Arc<Inner>,
-    conversation: u64,
-    source_id: String,
-    last: u64,
-    events: mpsc::Sender<BackendEvent>,
-}
-
-impl Session {
-    async fn emit(&self, event: BackendEvent) -> bool {
-        self.events.send(event).await.is_ok()
-    }
-
-    /// Delivers one message unless it was delivered before; false when the
-    /// engine is gone.
-    async fn message(&mut self, message: WireMessage) -> bool {
-        if let (0, Some(echo)) = (message.message_type, message.echo_id.as_deref()) {
-            if let Ok(uuid) = echo.parse() {
-                self.inner.record_sent(MessageId(uuid), message.id);
-            }
-        }
-        if message.id <= self.last {
-            return true;
-        }
-        self.last = message.id;
-        self.inner.saw(self.conversation, message.id);
-        {
-            let mut known = lock(&self.inner.known);
-            let entry = known.entry(self.conversation).or_default();
-            entry.delivered = entry.delivered.max(message.id);
-        }
-        let text = message.content.clone().unwrap_or_default();
-        let visible = matches!(message.message_type, 1 | 3)
-            && message.private != Some(true)
-            && !text.trim().is_empty();
-        if visible {
-            let sender = message.sender.clone().unwrap_or_default();
-            let delivered = if sender.kind.as_deref() == Some("user") {
-                let name = sender.display_name("Agent");
-                let joined = {
-                    let mut known = lock(&self.inner.known);
-                    let entry = known.entry(self.conversation).or_default();
-                    let new = entry.agent.as_deref() != Some(name.as_str());
-                    entry.agent = Some(name.clone());
-                    new
-                };
-                (!joined
-                    || self
-                        .emit(BackendEvent::AgentJoined { name: name.clone() })
-                        .await)
-                    && self.emit(BackendEvent::AgentMessage { name, text }).await
-            } else {
-                self.emit(BackendEvent::BotMessage {
-                    name: sender.display_name("Bot"),
-                    text,
-                    understood: true,
-                })
-                .await
-            };
-            if !delivered {
-                return false;
-            }
-            let api = self.inner.api().ok().cloned();
-            let (source_id, conversation) = (self.source_id.clone(), self.conversation);
-            if let Some(api) = api {
-                // The user has the message; agents see it was read.
-                tokio::spawn(async move {
-                    let _ = api.update_last_seen(&source_id, conversation).await;
-                });
-            }
-        }
-        let checkpoint = self
-            .inner
-            .resume
-            .checkpoint(&cursor_key(self.conversation), self.last.to_string());
-        self.emit(checkpoint).await
-    }
-
-    /// The conversation was resolved: end like the relay's idle close. A
-    /// person who was answering has left it (a reopened conversation goes
-    /// back to the inbox, or to its bot), so the user is told, and can ask
-    /// for a person again.
-    async fn resolved(&self) {
-        let agent = {
-            let mut known = lock(&self.inner.known);
-            known.entry(self.conversation).or_default().agent.take()
-        };
-        *lock(&self.inner.reusable) = Some(self.conversation);
-        if let Some(name) = agent {
-            if !self.emit(BackendEvent::AgentLeft { name }).await {
-                return;
-            }
-        }
-        let _ = self.emit(BackendEvent::ConversationClosed).await;
-    }
-
-    async fn run(
-        mut self,
-        missed: Vec<WireMessage>,
-        resolved: bool,
-        mut live: mpsc::UnboundedReceiver<CableEvent>,
-    ) {
-        for message in missed {
-            if !self.message(message).await {
-                return;
-            }
-        }
-        if resolved {
-            return self.resolved().await;
-        }
-        while let Some(event) = live.recv().await {
-            let alive = match event {
-                CableEvent::Message(m) if m.conversation_id == self.conversation => {
-                    self.message(m).await
-                }
-                CableEvent::Status {
-                    conversation,
-                    status,
-                } if conversation == self.conversation => {
-                    if status == "resolved" {
-                        return self.resolved().await;
-                    }
-                    true
-                }
-                CableEvent::Typing {
-                    conversation,
-                    name,
-                    on,
-                } if conversation == self.conversation => {
-                    self.emit(BackendEvent::Typing { name, active: on }).await
-                }
-                _ => true,
-            };
-            if !alive {
-                return;
-            }
-        }
-        // The socket ended: the stream ends, the engine reconnects, and the
-        // next open reads back what was missed.
-    }
 }
 
 #[async_trait]
