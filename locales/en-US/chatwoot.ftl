@@ -7,6 +7,7 @@ chatwoot-handoff-reason-button = They pressed "Talk to a person".
 chatwoot-handoff-reason-asked = They asked for a person in their own words.
 chatwoot-handoff-reason-bot-failed = The automatic answers did not help them.
 chatwoot-handoff-reason-urgent = They say it is urgent.
+chatwoot-handoff-reason-complaint = They want to make a complaint.
 chatwoot-handoff-urgent = Urgent: { $topic }
 chatwoot-urgent-fraud = possible fraud or scam
 chatwoot-urgent-stolen-money = money stolen

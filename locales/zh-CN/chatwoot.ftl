@@ -5,6 +5,7 @@ chatwoot-handoff-reason-button = 客户按了“找真人”按钮。
 chatwoot-handoff-reason-asked = 客户自己说要找真人。
 chatwoot-handoff-reason-bot-failed = 自动回复没能帮上客户。
 chatwoot-handoff-reason-urgent = 客户说事情很急。
+chatwoot-handoff-reason-complaint = 客户想投诉。
 chatwoot-handoff-urgent = 紧急：{ $topic }
 chatwoot-urgent-fraud = 可能遇到诈骗
 chatwoot-urgent-stolen-money = 钱被盗了

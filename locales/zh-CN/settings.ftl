@@ -7,3 +7,6 @@ field-error-not-a-url = 这不是网址。网址的样子应该像 wss://support
 field-error-wrong-scheme = 这种网址在这里不能用。请检查开头部分（例如 wss:// 或 https://）。
 field-error-insecure = 这个网址没有加密，而且不在这台电脑上。请使用以 wss:// 或 https:// 开头的网址。
 field-error-invalid = 格式不正确。
+field-error-not-absolute = 请填写文件的完整位置，从盘符或根目录开始（例如 C:\证书\company.pem 或 /etc/ssl/company.pem）。直接用按钮选择文件最省事。
+field-error-file-missing = 这个位置没有文件。请检查文件名，或者重新选择文件。
+field-error-not-a-certificate = 这个文件不是 Warmline 能读取的证书。请向公司要一份 PEM 格式的证书文件（文件开头是“-----BEGIN CERTIFICATE-----”）。

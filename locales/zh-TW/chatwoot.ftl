@@ -5,6 +5,7 @@ chatwoot-handoff-reason-button = 客戶按了「找真人」按鈕。
 chatwoot-handoff-reason-asked = 客戶自己說要找真人。
 chatwoot-handoff-reason-bot-failed = 自動回覆沒能幫上客戶。
 chatwoot-handoff-reason-urgent = 客戶說事情很急。
+chatwoot-handoff-reason-complaint = 客戶想投訴。
 chatwoot-handoff-urgent = 緊急：{ $topic }
 chatwoot-urgent-fraud = 可能遇到詐騙
 chatwoot-urgent-stolen-money = 錢被盜了

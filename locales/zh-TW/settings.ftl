@@ -7,3 +7,6 @@ field-error-not-a-url = 這不是網址。網址的樣子應該像 wss://support
 field-error-wrong-scheme = 這種網址在這裡不能用。請檢查開頭部分（例如 wss:// 或 https://）。
 field-error-insecure = 這個網址沒有加密，而且不在這台電腦上。請使用以 wss:// 或 https:// 開頭的網址。
 field-error-invalid = 格式不正確。
+field-error-not-absolute = 請填寫檔案的完整位置，從磁碟機代號或根目錄開始（例如 C:\憑證\company.pem 或 /etc/ssl/company.pem）。直接用按鈕選擇檔案最省事。
+field-error-file-missing = 這個位置沒有檔案。請檢查檔名，或重新選擇檔案。
+field-error-not-a-certificate = 這個檔案不是 Warmline 能讀取的憑證。請向公司要一份 PEM 格式的憑證檔（檔案開頭是「-----BEGIN CERTIFICATE-----」）。

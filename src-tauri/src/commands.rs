@@ -87,8 +87,10 @@ pub async fn cancel_person(conversation: State<'_, Conversation>) -> Result<(), 
 }
 
 /// Leaves a message, or asks for a call back when `phone` is given, while
-/// nobody is available. Resolves once the service confirmed it; on an error
-/// the window keeps what the user filled in.
+/// nobody is available. Resolves once the service confirmed it, or once it
+/// is kept to go out by itself when the service cannot be reached (the
+/// transcript says which); on an error the window keeps what the user
+/// filled in.
 #[tauri::command]
 #[specta::specta]
 pub async fn leave_message(
@@ -104,6 +106,17 @@ pub async fn leave_message(
             preferred_time: preferred_time.unwrap_or_default().trim().to_owned(),
         });
     Ok(conversation.engine.leave_message(text, callback).await?)
+}
+
+/// "Try again" on a message that could not be sent: it goes out again with
+/// the same id.
+#[tauri::command]
+#[specta::specta]
+pub async fn retry_message(
+    conversation: State<'_, Conversation>,
+    id: MessageId,
+) -> Result<(), UiError> {
+    Ok(conversation.engine.retry_message(id).await?)
 }
 
 /// Keeps what the user is typing, so a crash or a restart never loses it.

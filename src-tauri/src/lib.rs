@@ -29,6 +29,7 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
             commands::request_person,
             commands::cancel_person,
             commands::leave_message,
+            commands::retry_message,
             commands::save_draft,
             commands::voice_status,
             commands::start_dictation,
@@ -44,11 +45,14 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
 
 /// Builds and runs the app until its window is closed.
 pub fn run() {
+    let mut filter = tracing_subscriber::EnvFilter::try_from_env("WARMLINE_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"));
+    // Even `WARMLINE_LOG=trace` must not print a sign-in token.
+    for directive in warmline_backends::SECRET_SAFE_LOG_DIRECTIVES {
+        filter = filter.add_directive(directive.parse().expect("a valid directive"));
+    }
     tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_env("WARMLINE_LOG")
-                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn")),
-        )
+        .with_env_filter(filter)
         .with_writer(std::io::stderr)
         .init();
 

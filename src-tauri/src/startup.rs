@@ -11,7 +11,7 @@ use std::time::Duration;
 use warmline_backends::demo::{DemoBackend, DemoConfig};
 use warmline_core::{
     ConversationId, ConversationStore, DeliveryState, HandoffState, MemoryStore, Message,
-    MessageId, PendingHandoff, StoreError, StoredConversation, SupportBackend,
+    MessageId, PendingHandoff, QueuedLeftMessage, StoreError, StoredConversation, SupportBackend,
 };
 use warmline_store::SqliteStore;
 
@@ -193,5 +193,11 @@ impl ConversationStore for UnavailableStore {
     }
     fn load_resume_value(&self, key: &str) -> Result<Option<String>, StoreError> {
         self.memory.load_resume_value(key)
+    }
+    fn save_left_message(&self, message: &QueuedLeftMessage) -> Result<(), StoreError> {
+        self.memory.save_left_message(message)
+    }
+    fn remove_left_message(&self, id: MessageId) -> Result<(), StoreError> {
+        self.memory.remove_left_message(id)
     }
 }

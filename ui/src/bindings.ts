@@ -20,10 +20,17 @@ export const commands = {
 	cancelPerson: () => typedError<null, UiError>(__TAURI_INVOKE("cancel_person")),
 	/**
 	 *  Leaves a message, or asks for a call back when `phone` is given, while
-	 *  nobody is available. Resolves once the service confirmed it; on an error
-	 *  the window keeps what the user filled in.
+	 *  nobody is available. Resolves once the service confirmed it, or once it
+	 *  is kept to go out by itself when the service cannot be reached (the
+	 *  transcript says which); on an error the window keeps what the user
+	 *  filled in.
 	 */
 	leaveMessage: (text: string, phone: string | null, preferredTime: string | null) => typedError<null, UiError>(__TAURI_INVOKE("leave_message", { text, phone, preferredTime })),
+	/**
+	 *  "Try again" on a message that could not be sent: it goes out again with
+	 *  the same id.
+	 */
+	retryMessage: (id: MessageId) => typedError<null, UiError>(__TAURI_INVOKE("retry_message", { id })),
 	/**
 	 *  Keeps what the user is typing, so a crash or a restart never loses it.
 	 *  The window calls this as the user types (debounced).
@@ -107,7 +114,12 @@ export type ConnectionState =
 /**  Connected and ready. */
 "online" | 
 /**  Lost; trying again. Nothing the user wrote is lost. */
-"reconnecting";
+"reconnecting" | 
+/**
+ *  The backend refused Warmline's sign-in: nothing is tried until the
+ *  caregiver gives new sign-in details. Nothing the user wrote is lost.
+ */
+"signInNeeded";
 
 /**  One change to the conversation. */
 export type ConversationChange = 
@@ -121,6 +133,16 @@ message: Message } |
 id: MessageId; 
 /**  Its new state. */
 delivery: DeliveryState } | 
+/**
+ *  A user message could not be sent, for good: its delivery is now
+ *  [`DeliveryState::Failed`], and the UI says why beside a "Try again"
+ *  button.
+ */
+{ kind: "messageFailed"; 
+/**  Which message. */
+id: MessageId; 
+/**  Why. */
+failure: UiError } | 
 /**  The handoff state changed. */
 { kind: "handoffChanged"; 
 /**  The new state. */
@@ -144,7 +166,12 @@ error: UiError };
 
 /**  A numbered change, as the UI receives it. */
 export type ConversationEvent = {
-	/**  Increases by one with every change. */
+	/**
+	 *  Which engine sent it (see [`ConversationSnapshot::epoch`]); a UI that
+	 *  sees a newer epoch re-reads the snapshot.
+	 */
+	epoch: number,
+	/**  Increases by one with every change; each epoch starts again from 1. */
 	seq: number,
 	/**  The change. */
 	change: ConversationChange,
@@ -153,8 +180,14 @@ export type ConversationEvent = {
 /**  The whole conversation as the UI shows it. */
 export type ConversationSnapshot = {
 	/**
+	 *  Which engine produced it: the app starts a new engine (with a higher
+	 *  epoch) when it switches to another backend profile. Events of another
+	 *  epoch do not belong to this snapshot.
+	 */
+	epoch: number,
+	/**
 	 *  Sequence number of the last change included; the UI ignores events
-	 *  with a number at or below it.
+	 *  of the same epoch with a number at or below it.
 	 */
 	seq: number,
 	/**  The backend in use. */
@@ -272,6 +305,14 @@ agentName: string;
 demo: boolean } | 
 /**  Nobody can take the conversation now. */
 { state: "unavailable" } | 
+/**
+ *  The user left a message or asked for a call back while the backend
+ *  could not be reached: it is stored, and goes out (once) as soon as
+ *  the connection returns.
+ */
+{ state: "messageQueued"; 
+/**  The user asked to be called back. */
+callback: boolean } | 
 /**  The user left a message or asked for a call back. */
 { state: "messageLeft"; 
 /**  The backend's reference for the message, to quote later. */
@@ -302,6 +343,11 @@ export type Message = {
 	sentAt: Timestamp,
 	/**  Delivery state. */
 	delivery: DeliveryState,
+	/**
+	 *  Why a [`DeliveryState::Failed`] message could not be sent, for the UI
+	 *  to say beside its "Try again" button.
+	 */
+	failure?: UiError | null,
 };
 
 /**  A value that fills a placeable of a Fluent message. */

@@ -5,6 +5,12 @@
 // window fell behind, e.g. the engine's event channel overflowed) is not
 // applied: the window asks for a fresh snapshot instead (`resyncing`), and
 // keeps the events that arrive meanwhile for after it.
+//
+// Every event and snapshot also carries the engine's epoch: the app starts a
+// new engine, numbering from 1 again, when it switches to another backend
+// profile. An event of a newer epoch is treated like a gap (a fresh snapshot
+// of the new engine, then its events after it); events of an older epoch
+// come from an engine that has stopped and are dropped.
 import type {
   BackendInfo,
   ConnectionState,
@@ -21,6 +27,8 @@ export interface ConversationView {
   loaded: boolean;
   /** The draft the engine kept (from the first snapshot): restored into the text box. */
   savedDraft: string;
+  /** The engine the view follows (see the note at the top). */
+  epoch: number;
   /** seq of the snapshot or of the last event applied. */
   seq: number;
   backend: BackendInfo | null;
@@ -50,6 +58,7 @@ export type ConversationAction =
 export const initialView: ConversationView = {
   loaded: false,
   savedDraft: "",
+  epoch: 0,
   seq: 0,
   backend: null,
   messages: [],
@@ -78,7 +87,19 @@ function applyChange(view: ConversationView, change: ConversationChange): Conver
     case "deliveryChanged":
       return {
         ...view,
-        messages: view.messages.map((m) => (m.id === change.id ? { ...m, delivery: change.delivery } : m)),
+        // On its way again ("Try again"): the old reason no longer holds.
+        messages: view.messages.map((m) =>
+          m.id === change.id
+            ? { ...m, delivery: change.delivery, failure: change.delivery === "failed" ? m.failure : undefined }
+            : m,
+        ),
+      };
+    case "messageFailed":
+      return {
+        ...view,
+        messages: view.messages.map((m) =>
+          m.id === change.id ? { ...m, delivery: "failed", failure: change.failure } : m,
+        ),
       };
     case "handoffChanged":
       return { ...view, handoff: change.handoff };
@@ -101,6 +122,14 @@ function applyEvent(view: ConversationView, event: ConversationEvent): Conversat
     // Waiting for the snapshot that fills the gap; this event may follow it.
     return { ...view, early: [...view.early, event] };
   }
+  if (event.epoch < view.epoch) {
+    // From an engine that has stopped (the app switched profiles).
+    return view;
+  }
+  if (event.epoch > view.epoch) {
+    // A new engine: its conversation is another one. Read it whole.
+    return { ...view, resyncing: true, gaps: view.gaps + 1, early: [event] };
+  }
   if (event.seq <= view.seq) {
     // Already part of the snapshot (or a duplicate).
     return view;
@@ -122,10 +151,13 @@ export function reduceConversation(view: ConversationView, action: ConversationA
       return applyEvent(view, action.event);
     case "snapshot": {
       const { snapshot } = action;
+      // Another engine's conversation comes with its own draft.
+      const sameEngine = view.loaded && view.epoch === snapshot.epoch;
       const base: ConversationView = {
         ...view,
         loaded: true,
-        savedDraft: view.loaded ? view.savedDraft : snapshot.draft,
+        savedDraft: sameEngine ? view.savedDraft : snapshot.draft,
+        epoch: snapshot.epoch,
         seq: snapshot.seq,
         backend: snapshot.backend,
         messages: snapshot.messages,
@@ -137,7 +169,7 @@ export function reduceConversation(view: ConversationView, action: ConversationA
         resyncing: false,
         early: [],
       };
-      const early = [...view.early].sort((a, b) => a.seq - b.seq);
+      const early = [...view.early].sort((a, b) => a.epoch - b.epoch || a.seq - b.seq);
       return early.reduce(applyEvent, base);
     }
     case "showError":
@@ -149,7 +181,14 @@ export function reduceConversation(view: ConversationView, action: ConversationA
 
 /** The value of #app's data-handoff-state attribute. */
 export function handoffAttribute(handoff: HandoffState): string {
-  return handoff.state === "messageLeft" ? "message-left" : handoff.state;
+  switch (handoff.state) {
+    case "messageLeft":
+      return "message-left";
+    case "messageQueued":
+      return "message-queued";
+    default:
+      return handoff.state;
+  }
 }
 
 /** True while a person was asked for and has not answered yet. */

@@ -1,6 +1,6 @@
 import { useEffect, useReducer, useRef } from "preact/hooks";
 import type { Dispatch } from "preact/hooks";
-import { toDisplayError, type WarmlineBackend } from "./backend/types";
+import { toDisplayError, type ConversationService } from "./backend/types";
 import {
   initialView,
   reduceConversation,
@@ -18,7 +18,7 @@ const SNAPSHOT_RETRY_MS = [1000, 2000, 4000, 8000] as const;
  * (the window fell behind), the snapshot is fetched again.
  */
 export function useConversation(
-  backend: WarmlineBackend,
+  service: ConversationService,
 ): [ConversationView, Dispatch<ConversationAction>] {
   const [view, dispatch] = useReducer(reduceConversation, initialView);
   /** Fetches a fresh snapshot unless one is already on its way. */
@@ -33,7 +33,7 @@ export function useConversation(
     async function fetchSnapshot(attempt: number): Promise<void> {
       fetching = true;
       try {
-        const snapshot = await backend.snapshot();
+        const snapshot = await service.snapshot();
         fetching = false;
         if (!disposed) {
           dispatch({ type: "snapshot", snapshot, recovered: attempt > 0 });
@@ -52,7 +52,7 @@ export function useConversation(
 
     async function start(): Promise<void> {
       try {
-        const stop = await backend.onEvent((event) => {
+        const stop = await service.onEvent((event) => {
           dispatch({ type: "event", event });
         });
         if (disposed) {
@@ -81,7 +81,7 @@ export function useConversation(
       clearTimeout(retryTimer);
       unsubscribe?.();
     };
-  }, [backend]);
+  }, [service]);
 
   // Every gap asks once, also one found while applying a fresh snapshot.
   const { gaps } = view;

@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useReducer, useRef } from "preact/hooks";
-import { toDisplayError, type WarmlineBackend } from "./backend/types";
+import { toDisplayError, type ConversationService, type VoiceService } from "./backend/types";
 import { initialVoiceView, insertRecognized, reduceVoice, type VoiceView } from "./voice";
 
 /**
@@ -8,7 +8,8 @@ import { initialVoiceView, insertRecognized, reduceVoice, type VoiceView } from 
  * sends them at once when a caregiver chose so and the box was empty.
  */
 export function useVoice(
-  backend: WarmlineBackend,
+  service: VoiceService,
+  conversation: ConversationService,
   draftRef: { readonly current: string },
   setDraft: (update: (draft: string) => string) => void,
   afterInsert: () => void,
@@ -28,7 +29,7 @@ export function useVoice(
       const sendAtOnce = voiceRef.current.status?.sendAtOnce === true;
       if (sendAtOnce && draftRef.current.trim() === "") {
         try {
-          await backend.sendMessage(text);
+          await conversation.sendMessage(text);
           dispatch({ type: "outcome", outcome: { kind: "doneSent" } });
           return;
         } catch (reason) {
@@ -45,7 +46,7 @@ export function useVoice(
     }
 
     async function start(): Promise<void> {
-      const stop = await backend.onVoiceEvent((update) => {
+      const stop = await service.onEvent((update) => {
         dispatch({ type: "update", update });
         if (update.kind === "final") {
           void onFinal(update.text);
@@ -56,7 +57,7 @@ export function useVoice(
         return;
       }
       unsubscribe = stop;
-      const status = await backend.voiceStatus();
+      const status = await service.status();
       if (!isDisposed()) {
         dispatch({ type: "status", status });
       }
@@ -67,22 +68,22 @@ export function useVoice(
       disposed = true;
       unsubscribe?.();
     };
-  }, [backend, draftRef, setDraft, afterInsert]);
+  }, [service, conversation, draftRef, setDraft, afterInsert]);
 
   const press = useCallback(() => {
     const phase = voiceRef.current.status?.phase ?? "idle";
-    const call = phase === "listening" ? backend.stopDictation() : backend.startDictation();
+    const call = phase === "listening" ? service.stopDictation() : service.startDictation();
     call.catch((reason: unknown) => {
       dispatch({ type: "outcome", outcome: { kind: "error", error: toDisplayError(reason) } });
     });
-  }, [backend]);
+  }, [service]);
 
   const download = useCallback(() => {
     dispatch({ type: "outcome", outcome: null });
-    backend.downloadSpeechModel().catch((reason: unknown) => {
+    service.downloadModel().catch((reason: unknown) => {
       dispatch({ type: "outcome", outcome: { kind: "error", error: toDisplayError(reason) } });
     });
-  }, [backend]);
+  }, [service]);
 
   return { voice, press, download };
 }

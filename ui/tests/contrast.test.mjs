@@ -101,6 +101,8 @@ const TARGETS = [
   { selector: ".message__text" },
   { selector: ".message__delivery" },
   { selector: '.message[data-delivery="failed"] .message__delivery' },
+  { selector: ".message__failure" },
+  { selector: ".button--retry" },
   { selector: '.message[data-author-kind="agent"] .message__text' },
   { selector: '.message[data-author-kind="user"] .message__text' },
   { selector: '.message[data-author-kind="system"] .message__text' },
@@ -120,10 +122,16 @@ async function everythingOnScreen(page) {
       kind: "messageAdded",
       message: { id: "lost", author: { kind: "user" }, body: { kind: "text", text: "x" }, sentAt: 0, delivery: "failed" },
     });
+    f.emit({
+      kind: "messageFailed",
+      id: "lost",
+      failure: { code: "backendRejected", messageId: "error-backend-rejected", args: {} },
+    });
     f.emit({ kind: "typingChanged", typing: "Mei" });
     f.emit({ kind: "failed", error: { code: "backendUnreachable", messageId: "error-backend-unreachable", args: {} } });
   });
   await page.waitForSelector("#alert p");
+  await page.waitForSelector(".button--retry");
   await page.waitForSelector('.message[data-author-kind="agent"]');
   await page.waitForSelector("#typing-indicator:not(:empty)");
   await page.waitForSelector("#handoff-panel p");

@@ -256,6 +256,8 @@ describe("every message the window can render", () => {
           [{ state: "unavailable" }, ["handoff-unavailable", "handoff-unavailable-leave-message"]],
           [{ state: "messageLeft", reference: "REF-1", callback: false }, [["handoff-message-left", { reference: "REF-1" }]]],
           [{ state: "messageLeft", reference: "REF-2", callback: true }, [["handoff-callback-requested", { reference: "REF-2" }]]],
+          [{ state: "messageQueued", callback: false }, ["handoff-message-queued"]],
+          [{ state: "messageQueued", callback: true }, ["handoff-callback-queued"]],
         ];
         const seenHandoffIds = new Set();
         for (const [handoff, parts] of handoffs) {
@@ -301,6 +303,8 @@ describe("every message the window can render", () => {
           await fake(page, (fk, c) => fk.setConnection(c), connection);
           await waitForText(page, "#handoff-panel", f.format(`connection-${connection}`));
         }
+        await fake(page, (fk) => fk.setConnection("signInNeeded"));
+        await waitForText(page, "#handoff-panel", f.format("connection-sign-in-needed"));
         await fake(page, (fk) => fk.setConnection("online"));
         await waitForAttribute(page, "#app", "data-connection", "online");
         assert.equal(await textOf(page, "#handoff-panel"), "");

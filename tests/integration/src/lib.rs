@@ -3,13 +3,13 @@
 //! short, test-sized waits, and a way to wait for the engine on the real
 //! clock.
 
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
 use warmline_backends::relay::{RelayBackend, RelayConfig};
 use warmline_core::{
     Author, ConversationSnapshot, ConversationStore, DeliveryState, EngineConfig, EngineHandle,
-    MessageBody, SupportBackend,
+    MessageBody, ResumeState, Secret, SecretError, SecretSource, SupportBackend,
 };
 
 /// Relay adapter settings for loopback tests: a dead connection is noticed
@@ -36,14 +36,30 @@ pub fn quick_engine_config(seed: u64) -> EngineConfig {
     }
 }
 
-/// An engine on the relay at `url`, keeping its conversation in `store`.
+/// An engine on the relay `relay` describes, keeping its conversation in
+/// `store`, and the adapter's event cursor there too (as the app's factory
+/// wires it).
 pub fn start_relay_engine(
     relay: RelayConfig,
     store: Arc<dyn ConversationStore>,
     engine: EngineConfig,
 ) -> EngineHandle {
-    let backend = Arc::new(RelayBackend::new(relay)) as Arc<dyn SupportBackend>;
-    EngineHandle::start_with_store(backend, store, engine)
+    let backend =
+        RelayBackend::new(relay).with_resume(ResumeState::new(Arc::clone(&store), "relay"));
+    EngineHandle::start_with_store(Arc::new(backend) as Arc<dyn SupportBackend>, store, engine)
+}
+
+/// [`start_relay_engine`] presenting `token` as its sign-in token.
+pub fn start_relay_engine_with_token(
+    relay: RelayConfig,
+    token: &str,
+    store: Arc<dyn ConversationStore>,
+    engine: EngineConfig,
+) -> EngineHandle {
+    let backend = RelayBackend::new(relay)
+        .with_secrets(TestSecrets::new(Some(token)))
+        .with_resume(ResumeState::new(Arc::clone(&store), "relay"));
+    EngineHandle::start_with_store(Arc::new(backend) as Arc<dyn SupportBackend>, store, engine)
 }
 
 /// Polls the snapshot on the real clock until `done` holds. `limit` is a
@@ -98,4 +114,41 @@ pub fn unsent(snapshot: &ConversationSnapshot) -> usize {
 /// Every user message is acknowledged.
 pub fn all_sent(snapshot: &ConversationSnapshot) -> bool {
     unsent(snapshot) == 0
+}
+
+/// A keyring stand-in whose relay token (secret `token`) a test changes
+/// while the adapter runs: stored, missing, or the keyring locked.
+#[derive(Debug)]
+pub struct TestSecrets {
+    token: Mutex<Result<Option<String>, SecretError>>,
+}
+
+impl TestSecrets {
+    /// Holds `token` (`None`: nothing stored).
+    pub fn new(token: Option<&str>) -> Arc<Self> {
+        Arc::new(Self {
+            token: Mutex::new(Ok(token.map(str::to_owned))),
+        })
+    }
+
+    /// Stores `token` (`None`: removes it).
+    pub fn set_token(&self, token: Option<&str>) {
+        *self.token.lock().unwrap_or_else(PoisonError::into_inner) = Ok(token.map(str::to_owned));
+    }
+
+    /// Makes every read fail as a locked keyring does.
+    pub fn lock_keyring(&self) {
+        *self.token.lock().unwrap_or_else(PoisonError::into_inner) = Err(SecretError::Locked);
+    }
+}
+
+impl SecretSource for TestSecrets {
+    fn secret(&self, name: &str) -> Result<Secret, SecretError> {
+        let token = self.token.lock().unwrap_or_else(PoisonError::into_inner);
+        match (&*token, name) {
+            (Err(error), _) => Err(error.clone()),
+            (Ok(Some(token)), "token") => Ok(Secret::new(token.clone())),
+            (Ok(_), _) => Err(SecretError::Missing(name.to_owned())),
+        }
+    }
 }

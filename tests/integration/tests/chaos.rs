@@ -2,7 +2,8 @@
 //! store on disk and the relay adapter, while a seeded random schedule cuts
 //! the network, stalls it, slows it, refuses connections and restarts the
 //! server. Then the server counts: nothing lost, nothing twice, nothing out
-//! of order.
+//! of order. The server requires a sign-in token, so every one of the many
+//! reconnections presents it.
 //!
 //! `WARMLINE_CHAOS_SEED=<n>` replays a run; the seed is printed either way.
 
@@ -11,12 +12,14 @@ use std::time::Duration;
 
 use warmline_core::ConversationStore;
 use warmline_integration_tests::{
-    all_sent, eventually, quick_engine_config, quick_relay_config, start_relay_engine, user_texts,
+    all_sent, eventually, quick_engine_config, quick_relay_config, start_relay_engine_with_token,
+    user_texts,
 };
 use warmline_netfault::{DeliveryCount, FaultProxy, RelayServer, RelayServerConfig};
 use warmline_store::SqliteStore;
 
 const MESSAGES: usize = 1_000;
+const TOKEN: &str = "tok-chaos-0e6b-relay-secret";
 
 /// xorshift64: the schedule must replay from its seed, nothing more.
 struct Rng(u64);
@@ -65,6 +68,7 @@ async fn a_thousand_messages_under_cuts_stalls_slowdowns_and_restarts_arrive_onc
     let mut server = RelayServer::start(RelayServerConfig {
         // Some answers, so events flow too, without doubling the writes.
         bot_reply_every: 25,
+        token: Some(TOKEN.into()),
         ..RelayServerConfig::default()
     })
     .await
@@ -73,8 +77,9 @@ async fn a_thousand_messages_under_cuts_stalls_slowdowns_and_restarts_arrive_onc
     let dir = tempfile::tempdir().unwrap();
     let path = warmline_store::default_path(dir.path());
     let store = Arc::new(SqliteStore::open(&path).unwrap());
-    let engine = start_relay_engine(
+    let engine = start_relay_engine_with_token(
         quick_relay_config(proxy.ws_url()),
+        TOKEN,
         Arc::clone(&store) as Arc<dyn ConversationStore>,
         quick_engine_config(seed),
     );
@@ -145,7 +150,7 @@ async fn a_thousand_messages_under_cuts_stalls_slowdowns_and_restarts_arrive_onc
     println!(
         "chaos: seed {seed}; faults: {} cuts, {} stalls, {} slowdowns, {} refusals, {} server restarts; \
          sent {}, received {}, lost {}, duplicated {}, out of order {}; \
-         {} resends recognized as duplicates by the server; {} connections; {:.1} s",
+         {} resends recognized as duplicates by the server; {} connections, {} refused sign-ins; {:.1} s",
         faults.cuts,
         faults.stalls,
         faults.slowdowns,
@@ -158,6 +163,7 @@ async fn a_thousand_messages_under_cuts_stalls_slowdowns_and_restarts_arrive_onc
         count.out_of_order,
         server.duplicate_sends(),
         server.connections_accepted(),
+        server.handshakes_refused(),
         started.elapsed().as_secs_f64(),
     );
     assert_eq!(count.sent, MESSAGES);
@@ -169,6 +175,8 @@ async fn a_thousand_messages_under_cuts_stalls_slowdowns_and_restarts_arrive_onc
         "{faults:?}"
     );
     assert!(server.connections_accepted() > 10);
+    // Every reconnection signed in.
+    assert_eq!(server.handshakes_refused(), 0);
     // What the user sees, and what the store keeps, agree with the server.
     assert_eq!(user_texts(&snapshot), sent);
     let stored = store.load().unwrap();

@@ -5,11 +5,15 @@
 //!
 //! Nothing here is shipped in the app.
 
+pub mod delivery;
 pub mod fault_proxy;
 pub mod relay_server;
+pub mod tls;
 
+pub use delivery::DeliveryCount;
 pub use fault_proxy::{FaultProxy, Flow};
-pub use relay_server::{DeliveryCount, ReceivedMessage, RelayServer, RelayServerConfig};
+pub use relay_server::{ReceivedMessage, RelayServer, RelayServerConfig};
+pub use tls::{ServerIdentity, TestCa};
 
 #[cfg(test)]
 mod tests;

@@ -10,6 +10,7 @@
 //   welcome=0           start with an empty conversation
 //   demo=0              report a non-demo backend
 //   connection=STATE    initial connection state (default online)
+//   epoch=N             the engine's epoch (default 0); switchEngine() starts the next
 //   afterHours=1        nobody comes: a request for a person ends "unavailable"
 //   leaveMessage=0      the backend cannot take a message (capability off)
 //
@@ -30,9 +31,15 @@ import type {
 import frustrationRules from "../../../src-tauri/crates/warmline-core/data/frustration-rules.json";
 import { createFakeVoice, type FakeVoiceControl } from "./fakeVoice";
 import { createFrustration } from "./frustration";
-import { WarmlineError, type Unsubscribe, type WarmlineBackend } from "./types";
+import { WarmlineError, type ConversationService, type Unsubscribe, type WarmlineBackend } from "./types";
 
-export type FakeCommand = "snapshot" | "sendMessage" | "requestPerson" | "cancelPerson" | "leaveMessage";
+export type FakeCommand =
+  | "snapshot"
+  | "sendMessage"
+  | "requestPerson"
+  | "cancelPerson"
+  | "leaveMessage"
+  | "retryMessage";
 
 /** What leaveMessage() received. */
 export interface LeftMessage {
@@ -55,6 +62,12 @@ export interface FakeControl {
   failNext(command: FakeCommand, error: UiError): void;
   failNextSend(error: UiError): void;
   setConnection(connection: ConnectionState): void;
+  /**
+   * As when the app switches to another backend profile: a new engine with
+   * the next epoch, numbering its events from 1, on an empty conversation
+   * (or `messages`). Nothing is announced; the new engine's events follow.
+   */
+  switchEngine(messages?: Message[]): void;
   /** Milliseconds per queue step; 0 stops the clock (use advanceQueue). */
   setQueueSpeed(stepMs: number): void;
   advanceQueue(): void;
@@ -64,8 +77,10 @@ export interface FakeControl {
   releaseSnapshot(): void;
   /** Everything sendMessage accepted, in order. */
   readonly sentTexts: string[];
-  /** Everything leaveMessage accepted, in order. */
+  /** Everything leaveMessage passed on to "the service", in order (one left offline: once the connection is back). */
   readonly leftMessages: LeftMessage[];
+  /** The ids retryMessage sent again, in order. */
+  readonly retriedIds: MessageId[];
   /** The draft as last saved by the window. */
   savedDraft(): string;
   snapshotCalls(): number;
@@ -160,7 +175,7 @@ function readNumber(params: URLSearchParams, name: string, fallback: number): nu
 }
 
 function readConnection(raw: string | null): ConnectionState {
-  return raw === "connecting" || raw === "reconnecting" ? raw : "online";
+  return raw === "connecting" || raw === "reconnecting" || raw === "signInNeeded" ? raw : "online";
 }
 
 function clone<T>(value: T): T {
@@ -174,6 +189,7 @@ export function createFakeBackend(params: URLSearchParams): WarmlineBackend {
   let afterHours = params.get("afterHours") === "1";
   const holdSnapshot = params.get("holdSnapshot") === "1";
 
+  let epoch = readNumber(params, "epoch", 0);
   let seq = 0;
   let nextId = 1;
   let snapshotCalls = 0;
@@ -188,10 +204,13 @@ export function createFakeBackend(params: URLSearchParams): WarmlineBackend {
   const frustration = createFrustration(frustrationRules);
   let references = 0;
   const leftMessages: LeftMessage[] = [];
+  /** Left while offline, passed on when the connection returns. */
+  const queuedLeft: LeftMessage[] = [];
   const listeners = new Set<(event: ConversationEvent) => void>();
   const failures = new Map<FakeCommand, UiError>();
   const calls = new Map<FakeCommand, number>();
   const sentTexts: string[] = [];
+  const retriedIds: MessageId[] = [];
   let queueStage = -1;
   let queueTimer: ReturnType<typeof setTimeout> | undefined;
   let releaseHeldSnapshot: (() => void) | null = null;
@@ -228,6 +247,17 @@ export function createFakeBackend(params: URLSearchParams): WarmlineBackend {
         const message = messages.find((m) => m.id === change.id);
         if (message) {
           message.delivery = change.delivery;
+          if (change.delivery !== "failed") {
+            delete message.failure;
+          }
+        }
+        break;
+      }
+      case "messageFailed": {
+        const message = messages.find((m) => m.id === change.id);
+        if (message) {
+          message.delivery = "failed";
+          message.failure = clone(change.failure);
         }
         break;
       }
@@ -254,7 +284,7 @@ export function createFakeBackend(params: URLSearchParams): WarmlineBackend {
     if (options.drop === true) {
       return seq;
     }
-    const event: ConversationEvent = { seq, change: clone(change) };
+    const event: ConversationEvent = { epoch, seq, change: clone(change) };
     // Like Tauri events, delivery is asynchronous and in order.
     setTimeout(() => {
       for (const listener of listeners) {
@@ -408,6 +438,23 @@ export function createFakeBackend(params: URLSearchParams): WarmlineBackend {
     scheduleQueueStep();
   }
 
+  /** Like the engine: the service confirms a left message with a reference. */
+  function confirmLeft(left: LeftMessage): void {
+    references += 1;
+    const reference = `FAKE-${String(references).padStart(4, "0")}`;
+    const number = left.phone?.trim() ?? "";
+    // A call back without a time has an empty one.
+    const time = left.preferredTime?.trim() ?? "";
+    if (number === "") {
+      addNotice("notice-message-left", { reference });
+    } else {
+      addNotice("notice-callback-requested", { reference, phone: number, time });
+    }
+    if (handoff.state === "unavailable" || handoff.state === "messageQueued" || handoff.state === "none") {
+      emit({ kind: "handoffChanged", handoff: { state: "messageLeft", reference, callback: number !== "" } });
+    }
+  }
+
   function setConnection(next: ConnectionState): void {
     if (next === connection) {
       return;
@@ -418,6 +465,11 @@ export function createFakeBackend(params: URLSearchParams): WarmlineBackend {
         if (message.delivery === "willRetry") {
           emit({ kind: "deliveryChanged", id: message.id, delivery: "sent" });
         }
+      }
+      // Messages left while offline go out now, once.
+      for (const left of queuedLeft.splice(0)) {
+        leftMessages.push(left);
+        confirmLeft(left);
       }
       // A request made while offline goes out now.
       scheduleQueueStep();
@@ -464,6 +516,17 @@ export function createFakeBackend(params: URLSearchParams): WarmlineBackend {
       failures.set("sendMessage", clone(error));
     },
     setConnection,
+    switchEngine(next = []) {
+      stopQueueClock();
+      queueStage = -1;
+      epoch += 1;
+      seq = 0;
+      messages.splice(0, messages.length, ...clone(next));
+      handoff = { state: "none" };
+      typing = null;
+      personOffered = false;
+      draft = "";
+    },
     setQueueSpeed(stepMs) {
       queueStepMs = Math.max(0, stepMs);
       scheduleQueueStep();
@@ -480,11 +543,13 @@ export function createFakeBackend(params: URLSearchParams): WarmlineBackend {
     },
     sentTexts,
     leftMessages,
+    retriedIds,
     snapshotCalls: () => snapshotCalls,
     savedDraft: () => draft,
     callCount: (command) => calls.get(command) ?? 0,
     listenerCount: () => listeners.size,
     state: () => ({
+      epoch,
       seq,
       backend: clone(backendInfo),
       messages: clone(messages),
@@ -497,11 +562,7 @@ export function createFakeBackend(params: URLSearchParams): WarmlineBackend {
   };
   window.__warmlineFake = control;
 
-  return {
-    ...voice.api,
-    appInfo(): Promise<AppInfo> {
-      return Promise.resolve({ locale, version: "0.0.0-fake" });
-    },
+  const conversation: ConversationService = {
     async snapshot(): Promise<ConversationSnapshot> {
       snapshotCalls += 1;
       await snapshotGate;
@@ -569,6 +630,24 @@ export function createFakeBackend(params: URLSearchParams): WarmlineBackend {
       addNotice("notice-person-cancelled");
       return Promise.resolve();
     },
+    retryMessage(id: MessageId): Promise<void> {
+      try {
+        takeFailure("retryMessage");
+      } catch (error) {
+        return reject(error);
+      }
+      const message = messages.find((m) => m.id === id);
+      if (message?.delivery !== "failed") {
+        return Promise.resolve();
+      }
+      retriedIds.push(id);
+      emit({ kind: "deliveryChanged", id, delivery: "sending" });
+      const offline = connection !== "online";
+      later(() => {
+        emit({ kind: "deliveryChanged", id, delivery: offline ? "willRetry" : "sent" });
+      }, replyDelayMs / 2);
+      return Promise.resolve();
+    },
     saveDraft(text: string): Promise<void> {
       draft = text;
       return Promise.resolve();
@@ -584,26 +663,21 @@ export function createFakeBackend(params: URLSearchParams): WarmlineBackend {
         if (body === "" && number === "") {
           throw new WarmlineError({ code: "emptyMessage", messageId: "error-empty-message", args: {} });
         }
-        if (connection !== "online") {
-          throw new WarmlineError({ code: "backendUnreachable", messageId: "error-backend-unreachable", args: {} });
-        }
       } catch (error) {
         return reject(error);
       }
+      if (connection !== "online") {
+        // Like the engine: kept, said so, and passed on when the connection returns.
+        queuedLeft.push({ text, phone, preferredTime });
+        addNotice(number === "" ? "notice-message-queued" : "notice-callback-queued");
+        emit({ kind: "handoffChanged", handoff: { state: "messageQueued", callback: number !== "" } });
+        return Promise.resolve();
+      }
       leftMessages.push({ text, phone, preferredTime });
-      // Like the engine: a call back without a time has an empty one.
-      const time = preferredTime?.trim() ?? "";
       // Resolves once "the service" confirmed, after the confirmation events.
       return new Promise((resolve) => {
         later(() => {
-          references += 1;
-          const reference = `FAKE-${String(references).padStart(4, "0")}`;
-          if (number === "") {
-            addNotice("notice-message-left", { reference });
-          } else {
-            addNotice("notice-callback-requested", { reference, phone: number, time });
-          }
-          emit({ kind: "handoffChanged", handoff: { state: "messageLeft", reference, callback: number !== "" } });
+          confirmLeft({ text, phone, preferredTime });
           setTimeout(resolve, 0);
         });
       });
@@ -614,5 +688,13 @@ export function createFakeBackend(params: URLSearchParams): WarmlineBackend {
         listeners.delete(callback);
       });
     },
+  };
+
+  return {
+    appInfo(): Promise<AppInfo> {
+      return Promise.resolve({ locale, version: "0.0.0-fake" });
+    },
+    conversation,
+    voice: voice.api,
   };
 }

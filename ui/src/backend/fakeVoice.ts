@@ -5,7 +5,7 @@
 //   voiceModel=missing|corrupt|ready   the speech model's state (default ready)
 //   voiceSendAtOnce=1                  the caregiver's "send at once" setting
 import type { DictationPhase, UiError, VoiceModelState, VoiceUiStatus, VoiceUpdate } from "../bindings";
-import { WarmlineError, type Unsubscribe } from "./types";
+import { WarmlineError, type Unsubscribe, type VoiceService } from "./types";
 
 export interface FakeVoiceControl {
   /** What the next dictation recognizes; "" means nothing was heard. */
@@ -114,8 +114,8 @@ export function createFakeVoice(params: URLSearchParams, stepMs: () => number) {
     startCalls: () => startCalls,
   };
 
-  const api = {
-    voiceStatus(): Promise<VoiceUiStatus> {
+  const api: VoiceService = {
+    status(): Promise<VoiceUiStatus> {
       return Promise.resolve(status());
     },
     startDictation(): Promise<void> {
@@ -157,7 +157,7 @@ export function createFakeVoice(params: URLSearchParams, stepMs: () => number) {
       }, stepMs());
       return Promise.resolve();
     },
-    downloadSpeechModel(): Promise<void> {
+    downloadModel(): Promise<void> {
       if (model.state === "ready" || model.state === "downloading") {
         return Promise.resolve();
       }
@@ -175,7 +175,7 @@ export function createFakeVoice(params: URLSearchParams, stepMs: () => number) {
       }, Math.max(stepMs(), 20));
       return Promise.resolve();
     },
-    onVoiceEvent(callback: (update: VoiceUpdate) => void): Promise<Unsubscribe> {
+    onEvent(callback: (update: VoiceUpdate) => void): Promise<Unsubscribe> {
       listeners.add(callback);
       return Promise.resolve(() => {
         listeners.delete(callback);

@@ -1,9 +1,16 @@
 // The only module that talks to Tauri: it adapts the tauri-specta bindings
-// (result objects, Tauri events) to the WarmlineBackend interface.
+// (result objects, Tauri events) to the window's services (WarmlineBackend).
 import type { Event } from "@tauri-apps/api/event";
 import { commands, events } from "../bindings";
 import type { ConversationEvent, UiError, VoiceUpdate } from "../bindings";
-import { WarmlineError, isUiError, type Unsubscribe, type WarmlineBackend } from "./types";
+import {
+  WarmlineError,
+  isUiError,
+  type ConversationService,
+  type Unsubscribe,
+  type VoiceService,
+  type WarmlineBackend,
+} from "./types";
 
 /** What every fallible tauri-specta command resolves with. */
 type CommandResult<T> = { status: "ok"; data: T } | { status: "error"; error: UiError };
@@ -22,9 +29,21 @@ function unwrap<T>(result: CommandResult<T>): T {
   throw new Error("malformed command error", { cause: error });
 }
 
-export function createTauriBackend(): WarmlineBackend {
+/** Turns a typed Tauri event into the window's subscription shape. */
+async function listen<T>(
+  event: { listen(handler: (event: Event<T>) => void): Promise<() => void> },
+  callback: (payload: T) => void,
+): Promise<Unsubscribe> {
+  const unlisten = await event.listen((received) => {
+    callback(received.payload);
+  });
+  return () => {
+    unlisten();
+  };
+}
+
+function createConversationService(): ConversationService {
   return {
-    appInfo: () => commands.appInfo(),
     snapshot: async () => unwrap(await commands.conversationSnapshot()),
     sendMessage: async (text) => unwrap(await commands.sendMessage(text)),
     requestPerson: async () => {
@@ -36,34 +55,36 @@ export function createTauriBackend(): WarmlineBackend {
     saveDraft: async (text) => {
       unwrap(await commands.saveDraft(text));
     },
+    retryMessage: async (id) => {
+      unwrap(await commands.retryMessage(id));
+    },
     leaveMessage: async (text, phone, preferredTime) => {
       unwrap(await commands.leaveMessage(text, phone, preferredTime));
     },
-    onEvent: async (callback): Promise<Unsubscribe> => {
-      const unlisten = await events.conversationUpdate.listen((event: Event<ConversationEvent>) => {
-        callback(event.payload);
-      });
-      return () => {
-        unlisten();
-      };
-    },
-    voiceStatus: () => commands.voiceStatus(),
+    onEvent: (callback) => listen<ConversationEvent>(events.conversationUpdate, callback),
+  };
+}
+
+function createVoiceService(): VoiceService {
+  return {
+    status: () => commands.voiceStatus(),
     startDictation: async () => {
       unwrap(await commands.startDictation());
     },
     stopDictation: async () => {
       unwrap(await commands.stopDictation());
     },
-    downloadSpeechModel: async () => {
+    downloadModel: async () => {
       unwrap(await commands.downloadSpeechModel());
     },
-    onVoiceEvent: async (callback): Promise<Unsubscribe> => {
-      const unlisten = await events.voiceUpdate.listen((event: Event<VoiceUpdate>) => {
-        callback(event.payload);
-      });
-      return () => {
-        unlisten();
-      };
-    },
+    onEvent: (callback) => listen<VoiceUpdate>(events.voiceUpdate, callback),
+  };
+}
+
+export function createTauriBackend(): WarmlineBackend {
+  return {
+    appInfo: () => commands.appInfo(),
+    conversation: createConversationService(),
+    voice: createVoiceService(),
   };
 }

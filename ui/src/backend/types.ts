@@ -9,16 +9,14 @@ import type {
   VoiceUpdate,
 } from "../bindings";
 
-/** Stops delivering events to the callback given to `onEvent`. */
+/** Stops delivering events to the callback given to an `onEvent`. */
 export type Unsubscribe = () => void;
 
 /**
- * What the window needs from a conversation engine. Implemented by the Tauri
- * bridge (src/backend/tauri.ts) and by the in-browser fake
- * (src/backend/fake.ts). Every failing call rejects with a `WarmlineError`.
+ * One conversation with the support service: what the chat screen reads and
+ * does. Every failing call rejects with a `WarmlineError`.
  */
-export interface WarmlineBackend {
-  appInfo(): Promise<AppInfo>;
+export interface ConversationService {
   snapshot(): Promise<ConversationSnapshot>;
   /** Resolves with the new message's id once the engine accepted it. */
   sendMessage(text: string): Promise<MessageId>;
@@ -26,10 +24,14 @@ export interface WarmlineBackend {
   cancelPerson(): Promise<void>;
   /**
    * Leaves a message, or asks for a call back when `phone` is given, while
-   * nobody is available. Resolves only once the service confirmed it; the
-   * confirmation (with its reference) arrives as events.
+   * nobody is available. Resolves once the service confirmed it, or once it
+   * is kept to be passed on by itself when the service cannot be reached;
+   * the confirmation (with its reference), or the note that it is kept,
+   * arrives as events.
    */
   leaveMessage(text: string, phone: string | null, preferredTime: string | null): Promise<void>;
+  /** "Try again" on a message that could not be sent: it goes out again with the same id. */
+  retryMessage(id: MessageId): Promise<void>;
   /** Keeps what the user is typing, so a crash or a restart never loses it. */
   saveDraft(text: string): Promise<void>;
   /**
@@ -37,17 +39,33 @@ export interface WarmlineBackend {
    * live, so that a snapshot fetched afterwards cannot miss an event.
    */
   onEvent(callback: (event: ConversationEvent) => void): Promise<Unsubscribe>;
+}
 
+/** Speaking instead of typing: the microphone button and the speech model. */
+export interface VoiceService {
   /** The microphone button's and the speech model's state. */
-  voiceStatus(): Promise<VoiceUiStatus>;
+  status(): Promise<VoiceUiStatus>;
   /** Starts listening (the first press of the microphone button). */
   startDictation(): Promise<void>;
   /** Stops listening and turns what was said into text (the second press). */
   stopDictation(): Promise<void>;
   /** Fetches the speech model; progress arrives as voice events. */
-  downloadSpeechModel(): Promise<void>;
+  downloadModel(): Promise<void>;
   /** Subscribes to voice events (levels, recognized text, state changes). */
-  onVoiceEvent(callback: (update: VoiceUpdate) => void): Promise<Unsubscribe>;
+  onEvent(callback: (update: VoiceUpdate) => void): Promise<Unsubscribe>;
+}
+
+/**
+ * Everything the window talks to, one service per domain. Implemented by the
+ * Tauri bridge (src/backend/tauri.ts, the only module that touches
+ * `@tauri-apps/api`) and by the in-browser fake (src/backend/fake.ts) for
+ * `npm run dev` and the UI tests. A new area (the caregiver's settings, read
+ * aloud) joins as one more service here, with its Tauri and fake halves.
+ */
+export interface WarmlineBackend {
+  appInfo(): Promise<AppInfo>;
+  conversation: ConversationService;
+  voice: VoiceService;
 }
 
 /** The message id shown when a failure carries no usable UiError. */

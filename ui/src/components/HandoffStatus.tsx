@@ -50,6 +50,9 @@ export function handoffSentences(handoff: HandoffState, context: HandoffContext,
         t.format("handoff-unavailable"),
         t.format(context.canLeaveMessage ? "handoff-unavailable-leave-message" : "handoff-unavailable-try-later"),
       ];
+    case "messageQueued":
+      // Kept, and passed on by itself once the connection is back.
+      return [t.format(handoff.callback ? "handoff-callback-queued" : "handoff-message-queued")];
     case "messageLeft":
       return [
         t.format(handoff.callback ? "handoff-callback-requested" : "handoff-message-left", {
@@ -67,6 +70,9 @@ export function connectionSentence(connection: ConnectionState, t: Localizer): s
       return t.format("connection-connecting");
     case "reconnecting":
       return t.format("connection-reconnecting");
+    case "signInNeeded":
+      // Stays while it lasts: nothing is tried until the sign-in is fixed.
+      return t.format("connection-sign-in-needed");
   }
 }
 

@@ -1,4 +1,4 @@
-import type { Author, DeliveryState, LocalizedText, Message } from "../bindings";
+import type { Author, DeliveryState, LocalizedText, Message, MessageId } from "../bindings";
 import type { Localizer } from "../i18n";
 
 export function authorLabel(author: Author, t: Localizer): string {
@@ -42,9 +42,23 @@ export function noticeText(notice: LocalizedText, t: Localizer): string {
   return t.format(messageId, args);
 }
 
-export function MessageItem({ message, t }: { message: Message; t: Localizer }) {
-  const { author, body, delivery } = message;
+/**
+ * A message. Under the user's own message that could not be sent: why, in
+ * words, and a big "Try again" button (`onRetry`) that sends it again with
+ * the same id.
+ */
+export function MessageItem({
+  message,
+  t,
+  onRetry,
+}: {
+  message: Message;
+  t: Localizer;
+  onRetry?: (id: MessageId) => void;
+}) {
+  const { author, body, delivery, failure } = message;
   const text = body.kind === "text" ? body.text : noticeText(body.notice, t);
+  const failed = author.kind === "user" && delivery === "failed";
   return (
     <div
       class={`message message--${author.kind}${body.kind === "notice" ? " message--notice" : ""}`}
@@ -58,9 +72,29 @@ export function MessageItem({ message, t }: { message: Message; t: Localizer }) 
           {t.time(message.sentAt)}
         </time>
       </p>
-      <p class="message__text">{text}</p>
+      <p class="message__text" id={`message-text-${message.id}`}>
+        {text}
+      </p>
       {author.kind === "user" && (
         <p class={`message__delivery message__delivery--${delivery}`}>{t.format(deliveryMessageId(delivery))}</p>
+      )}
+      {failed && failure && (
+        <p class="message__failure" id={`message-failure-${message.id}`}>
+          {t.format(failure.messageId, failure.args)}
+        </p>
+      )}
+      {failed && onRetry && (
+        <button
+          type="button"
+          class="button button--retry"
+          data-retry-for={message.id}
+          aria-describedby={`message-text-${message.id}${failure ? ` message-failure-${message.id}` : ""}`}
+          onClick={() => {
+            onRetry(message.id);
+          }}
+        >
+          {t.format("message-try-again")}
+        </button>
       )}
     </div>
   );

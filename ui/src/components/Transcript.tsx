@@ -1,5 +1,5 @@
 import { useLayoutEffect, useRef } from "preact/hooks";
-import type { Message } from "../bindings";
+import type { Message, MessageId } from "../bindings";
 import type { Localizer } from "../i18n";
 import { MessageItem } from "./MessageItem";
 
@@ -12,7 +12,16 @@ const NEAR_END_PX = 80;
  * new message always brings them back. A newest message taller than the view
  * is shown from its start, so the reader sees who wrote it.
  */
-export function Transcript({ messages, t }: { messages: Message[]; t: Localizer }) {
+export function Transcript({
+  messages,
+  t,
+  onRetry,
+}: {
+  messages: Message[];
+  t: Localizer;
+  /** "Try again" on a message that could not be sent. */
+  onRetry?: (id: MessageId) => void;
+}) {
   const ref = useRef<HTMLDivElement>(null);
   const followRef = useRef(true);
   const lastCountRef = useRef(0);
@@ -95,7 +104,7 @@ export function Transcript({ messages, t }: { messages: Message[]; t: Localizer 
       onScroll={onScroll}
     >
       {messages.map((message) => (
-        <MessageItem key={message.id} message={message} t={t} />
+        <MessageItem key={message.id} message={message} t={t} onRetry={onRetry} />
       ))}
     </div>
   );

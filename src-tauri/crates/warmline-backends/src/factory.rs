@@ -50,9 +50,15 @@ pub fn build_backend(
         #[cfg(not(feature = "demo"))]
         BackendSettings::Demo(_) => unreachable!("the demo kind exists only with the demo feature"),
         #[cfg(feature = "relay")]
-        BackendSettings::Relay(relay) => Arc::new(crate::relay::RelayBackend::new(
-            crate::relay::RelayConfig::new(relay.url.trim()),
-        )),
+        BackendSettings::Relay(relay) => {
+            let config = crate::relay::RelayConfig {
+                extra_ca: relay.extra_ca_path().map(ToOwned::to_owned),
+                ..crate::relay::RelayConfig::new(relay.url.trim())
+            };
+            Arc::new(
+                crate::relay::RelayBackend::new(config).with_secrets(Arc::clone(&context.secrets)),
+            )
+        }
         #[cfg(feature = "chatwoot")]
         BackendSettings::Chatwoot(chatwoot) => Arc::new(crate::chatwoot::ChatwootBackend::new(
             crate::chatwoot::ChatwootConfig::from_settings(chatwoot),
@@ -84,6 +90,7 @@ mod tests {
         let relay = build_backend(
             &BackendSettings::Relay(RelaySettings {
                 url: "ws://127.0.0.1:9".into(),
+                extra_ca: None,
             }),
             context(),
         )
@@ -97,12 +104,19 @@ mod tests {
         let result = build_backend(
             &BackendSettings::Relay(RelaySettings {
                 url: "ws://support.example.com".into(),
+                extra_ca: Some("ca.pem".into()),
             }),
             context(),
         );
         match result {
             Err(FactoryError::Invalid(errors)) => {
-                assert_eq!(errors, [FieldError::new("url", FieldErrorCode::Insecure)])
+                assert_eq!(
+                    errors,
+                    [
+                        FieldError::new("url", FieldErrorCode::Insecure),
+                        FieldError::new("extraCa", FieldErrorCode::NotAbsolute)
+                    ]
+                )
             }
             Ok(_) => panic!("an insecure relay address must not build"),
         }

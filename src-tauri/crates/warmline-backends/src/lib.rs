@@ -12,3 +12,11 @@ pub mod factory;
 pub mod profile;
 #[cfg(feature = "relay")]
 pub mod relay;
+#[cfg(feature = "tls")]
+pub mod tls;
+
+/// Log filter directives the app adds after the user's own filter, whatever
+/// it says: dependencies that print whole requests, sign-in headers
+/// included, at `trace` level are held at `debug`. (tungstenite logs the
+/// WebSocket upgrade request, with its `Authorization` header, at `trace`.)
+pub const SECRET_SAFE_LOG_DIRECTIVES: &[&str] = &["tungstenite::handshake=debug"];

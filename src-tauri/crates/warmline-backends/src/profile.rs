@@ -123,7 +123,7 @@ impl BackendSettings {
         match self {
             Self::Demo(_) => &[],
             #[cfg(feature = "relay")]
-            Self::Relay(_) => &[],
+            Self::Relay(_) => &[crate::relay::TOKEN_SECRET],
             #[cfg(feature = "chatwoot")]
             Self::Chatwoot(_) => &[crate::chatwoot::HMAC_TOKEN_SECRET],
         }
@@ -148,25 +148,8 @@ impl BackendSettings {
 #[serde(rename_all = "camelCase")]
 pub struct DemoSettings {}
 
-/// Where a relay is.
 #[cfg(feature = "relay")]
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "specta", derive(specta::Type))]
-#[serde(rename_all = "camelCase")]
-pub struct RelaySettings {
-    /// The relay's WebSocket address (`wss://…`; `ws://` only on this
-    /// computer).
-    pub url: String,
-}
-
-#[cfg(feature = "relay")]
-impl RelaySettings {
-    fn validate(&self) -> Vec<FieldError> {
-        check_url(&self.url, "url", &["wss"], &["ws"])
-            .into_iter()
-            .collect()
-    }
-}
+pub use crate::relay::RelaySettings;
 
 /// Where a Chatwoot inbox is and who the user is to it. The inbox's HMAC
 /// token (needed when the inbox checks identities) is a secret, read from
@@ -276,17 +259,27 @@ pub enum FieldErrorCode {
     Insecure,
     /// The value has the wrong form for this field.
     Invalid,
+    /// A file path that does not start at the root of a drive or of the
+    /// file system (`C:\…`, `/…`).
+    NotAbsolute,
+    /// No file exists at this path.
+    FileMissing,
+    /// The file holds no certificate Warmline can read (PEM).
+    NotACertificate,
 }
 
 impl FieldErrorCode {
     /// Every code, for the test that each has a sentence.
-    pub const ALL: [FieldErrorCode; 6] = [
+    pub const ALL: [FieldErrorCode; 9] = [
         Self::Required,
         Self::TooLong,
         Self::NotAUrl,
         Self::WrongScheme,
         Self::Insecure,
         Self::Invalid,
+        Self::NotAbsolute,
+        Self::FileMissing,
+        Self::NotACertificate,
     ];
 
     /// The Fluent message id for this code.
@@ -298,6 +291,9 @@ impl FieldErrorCode {
             Self::WrongScheme => "field-error-wrong-scheme",
             Self::Insecure => "field-error-insecure",
             Self::Invalid => "field-error-invalid",
+            Self::NotAbsolute => "field-error-not-absolute",
+            Self::FileMissing => "field-error-file-missing",
+            Self::NotACertificate => "field-error-not-a-certificate",
         }
     }
 }
@@ -398,6 +394,7 @@ mod tests {
             name: "My bank".into(),
             backend: BackendSettings::Relay(RelaySettings {
                 url: "http://bank.example".into(),
+                extra_ca: None,
             }),
         };
         let json = serde_json::to_string(&profile).unwrap();

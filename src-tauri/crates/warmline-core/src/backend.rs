@@ -6,6 +6,7 @@
 //! conversation state the engine needs.
 
 use async_trait::async_trait;
+use serde::{Deserialize, Serialize};
 use tokio::sync::mpsc;
 
 use crate::domain::{BackendInfo, ConversationId, HandoffReason, MessageId, Timestamp};
@@ -60,6 +61,10 @@ pub struct HandoffRequest {
 /// A message left for the company when nobody can take the conversation.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LeftMessage {
+    /// Client-generated id, also the idempotency key: a backend that is
+    /// given the same id twice keeps one message and answers with the same
+    /// reference (the engine sends again after any doubt).
+    pub id: MessageId,
     /// What the user wants to say.
     pub text: String,
     /// A request to be called back, if the user asked for one.
@@ -69,7 +74,7 @@ pub struct LeftMessage {
 }
 
 /// A request to be called back by phone.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CallbackRequest {
     /// The phone number, as the user wrote it.
     pub phone: String,

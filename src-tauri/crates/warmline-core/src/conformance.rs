@@ -179,6 +179,7 @@ pub async fn leaves_a_message_as_declared(backend: &dyn SupportBackend) {
         backend.leave_message(
             &session.conversation,
             LeftMessage {
+                id: MessageId::new(),
                 text: "Please call me about my bill".into(),
                 callback: None,
                 summary: HandoffSummary::default(),
@@ -197,6 +198,55 @@ pub async fn leaves_a_message_as_declared(backend: &dyn SupportBackend) {
     }
 }
 
+/// A backend that takes left messages keeps one per id: the engine sends a
+/// left message again after any doubt (a lost answer, a restart), and the
+/// second call must get the first reference.
+pub async fn leaves_a_message_once_by_its_id(backend: &dyn SupportBackend) {
+    if !backend.info().capabilities.leave_message {
+        return;
+    }
+    let session = within("open_conversation", backend.open_conversation(options()))
+        .await
+        .expect("open_conversation");
+    let left = LeftMessage {
+        id: MessageId::new(),
+        text: "Please call me back about my pension".into(),
+        callback: Some(crate::backend::CallbackRequest {
+            phone: "020 7946 0000".into(),
+            preferred_time: "mornings".into(),
+        }),
+        summary: HandoffSummary::default(),
+    };
+    let first = within(
+        "leave_message",
+        backend.leave_message(&session.conversation, left.clone()),
+    )
+    .await
+    .expect("leave_message");
+    let again = within(
+        "leave_message again",
+        backend.leave_message(&session.conversation, left),
+    )
+    .await
+    .expect("leave_message again");
+    assert_eq!(first, again, "the same id keeps its first reference");
+    let other = within(
+        "another leave_message",
+        backend.leave_message(
+            &session.conversation,
+            LeftMessage {
+                id: MessageId::new(),
+                text: "And one more thing".into(),
+                callback: None,
+                summary: HandoffSummary::default(),
+            },
+        ),
+    )
+    .await
+    .expect("another leave_message");
+    assert_ne!(first, other, "another message gets its own reference");
+}
+
 /// Generates one `#[tokio::test]` per conformance check for an adapter.
 ///
 /// The calling crate needs `tokio` (with `macros` and `rt`) as a
@@ -212,6 +262,7 @@ macro_rules! backend_conformance_tests {
             rejects_unknown_conversation,
             requests_and_cancels_a_person,
             leaves_a_message_as_declared,
+            leaves_a_message_once_by_its_id,
         );
     };
     (@tests $make_backend:expr; $($check:ident),* $(,)?) => {

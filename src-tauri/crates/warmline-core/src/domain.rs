@@ -202,6 +202,11 @@ pub struct Message {
     pub sent_at: Timestamp,
     /// Delivery state.
     pub delivery: DeliveryState,
+    /// Why a [`DeliveryState::Failed`] message could not be sent, for the UI
+    /// to say beside its "Try again" button.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "specta", specta(optional))]
+    pub failure: Option<crate::error::UiError>,
 }
 
 /// What a backend can tell or do, declared up front so the UI never guesses.
@@ -247,6 +252,9 @@ pub enum HandoffReason {
     BotFailed,
     /// An urgent topic such as fraud or a medical emergency.
     Urgent,
+    /// The user wants to complain ("投诉", "315"); a complaint goes to a
+    /// person.
+    Complaint,
 }
 
 /// Where the user stands in reaching a person.
@@ -276,6 +284,13 @@ pub enum HandoffState {
     },
     /// Nobody can take the conversation now.
     Unavailable,
+    /// The user left a message or asked for a call back while the backend
+    /// could not be reached: it is stored, and goes out (once) as soon as
+    /// the connection returns.
+    MessageQueued {
+        /// The user asked to be called back.
+        callback: bool,
+    },
     /// The user left a message or asked for a call back.
     MessageLeft {
         /// The backend's reference for the message, to quote later.
@@ -296,4 +311,7 @@ pub enum ConnectionState {
     Online,
     /// Lost; trying again. Nothing the user wrote is lost.
     Reconnecting,
+    /// The backend refused Warmline's sign-in: nothing is tried until the
+    /// caregiver gives new sign-in details. Nothing the user wrote is lost.
+    SignInNeeded,
 }

@@ -13,8 +13,12 @@ use crate::error::UiError;
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "camelCase")]
 pub struct ConversationSnapshot {
+    /// Which engine produced it: the app starts a new engine (with a higher
+    /// epoch) when it switches to another backend profile. Events of another
+    /// epoch do not belong to this snapshot.
+    pub epoch: u32,
     /// Sequence number of the last change included; the UI ignores events
-    /// with a number at or below it.
+    /// of the same epoch with a number at or below it.
     pub seq: u32,
     /// The backend in use.
     pub backend: BackendInfo,
@@ -50,6 +54,15 @@ pub enum ConversationChange {
         /// Its new state.
         delivery: DeliveryState,
     },
+    /// A user message could not be sent, for good: its delivery is now
+    /// [`DeliveryState::Failed`], and the UI says why beside a "Try again"
+    /// button.
+    MessageFailed {
+        /// Which message.
+        id: MessageId,
+        /// Why.
+        failure: UiError,
+    },
     /// The handoff state changed.
     HandoffChanged {
         /// The new state.
@@ -82,7 +95,10 @@ pub enum ConversationChange {
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "camelCase")]
 pub struct ConversationEvent {
-    /// Increases by one with every change.
+    /// Which engine sent it (see [`ConversationSnapshot::epoch`]); a UI that
+    /// sees a newer epoch re-reads the snapshot.
+    pub epoch: u32,
+    /// Increases by one with every change; each epoch starts again from 1.
     pub seq: u32,
     /// The change.
     pub change: ConversationChange,

@@ -29,9 +29,12 @@ pub use domain::{
 pub use engine::{EngineConfig, EngineHandle};
 pub use error::{EngineError, ErrorCode, UiError};
 pub use events::{ConversationChange, ConversationEvent, ConversationSnapshot};
-pub use intent::{Intent, PhraseSet, PhraseSetError, UrgentTopic};
+pub use intent::{
+    Decision, Intent, PersonReason, PhraseSet, PhraseSetError, SecondOpinion, UrgentTopic,
+};
 pub use secret::{MemorySecrets, Secret, SecretError, SecretSource};
 pub use store::{
-    ConversationStore, MemoryStore, PendingHandoff, ResumeState, StoreError, StoredConversation,
+    ConversationStore, MemoryStore, PendingHandoff, QueuedLeftMessage, ResumeState, StoreError,
+    StoredConversation,
 };
 pub use summary::{HandoffSummary, SummaryAuthor, SummaryLine};

@@ -11,8 +11,9 @@ use std::sync::{Arc, Mutex, PoisonError};
 
 use serde::{Deserialize, Serialize};
 
+use crate::backend::CallbackRequest;
 use crate::domain::{
-    ConversationId, DeliveryState, HandoffReason, HandoffState, Message, MessageId,
+    ConversationId, DeliveryState, HandoffReason, HandoffState, Message, MessageId, Timestamp,
 };
 use crate::intent::UrgentTopic;
 
@@ -23,6 +24,22 @@ pub struct PendingHandoff {
     pub reason: HandoffReason,
     /// What is urgent, for urgent requests.
     pub urgent_topic: Option<UrgentTopic>,
+}
+
+/// A message left for the company, or a call-back request, that the backend
+/// has not confirmed yet: kept until it has, and sent again (with the same
+/// id) after a restart.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct QueuedLeftMessage {
+    /// Client-generated id, also the idempotency key.
+    pub id: MessageId,
+    /// What the user wants to say.
+    pub text: String,
+    /// The call-back request, if the user asked for one.
+    pub callback: Option<CallbackRequest>,
+    /// When the user left it.
+    pub written_at: Timestamp,
 }
 
 /// Everything the engine needs to pick up where it left off.
@@ -41,6 +58,8 @@ pub struct StoredConversation {
     /// The adapter's resume values (cursors, sync tokens), by full key; see
     /// [`ResumeState`].
     pub resume: BTreeMap<String, String>,
+    /// Left messages and call-back requests not confirmed yet, oldest first.
+    pub left_messages: Vec<QueuedLeftMessage>,
 }
 
 impl StoredConversation {
@@ -96,6 +115,11 @@ pub trait ConversationStore: Send + Sync {
     fn save_resume_value(&self, key: &str, value: Option<&str>) -> Result<(), StoreError>;
     /// Reads one of the adapter's resume values.
     fn load_resume_value(&self, key: &str) -> Result<Option<String>, StoreError>;
+    /// Keeps a left message until the backend confirms it (adds it at the
+    /// end, or replaces the one with the same id).
+    fn save_left_message(&self, message: &QueuedLeftMessage) -> Result<(), StoreError>;
+    /// Forgets a left message the backend confirmed (or refused for good).
+    fn remove_left_message(&self, id: MessageId) -> Result<(), StoreError>;
 }
 
 /// An adapter's small durable key-value space in its profile's store: where
@@ -253,5 +277,22 @@ impl ConversationStore for MemoryStore {
 
     fn load_resume_value(&self, key: &str) -> Result<Option<String>, StoreError> {
         Ok(self.with(|state| state.resume.get(key).cloned()))
+    }
+
+    fn save_left_message(&self, message: &QueuedLeftMessage) -> Result<(), StoreError> {
+        self.with(|state| {
+            match state.left_messages.iter_mut().find(|m| m.id == message.id) {
+                Some(existing) => *existing = message.clone(),
+                None => state.left_messages.push(message.clone()),
+            }
+            Ok(())
+        })
+    }
+
+    fn remove_left_message(&self, id: MessageId) -> Result<(), StoreError> {
+        self.with(|state| {
+            state.left_messages.retain(|m| m.id != id);
+            Ok(())
+        })
     }
 }

@@ -55,6 +55,12 @@ pub struct HandoffSummary {
     pub bot_answered: Vec<String>,
     /// The last messages of the conversation, oldest first.
     pub recent: Vec<SummaryLine>,
+    /// When the user asked in words (or wrote of something urgent): the
+    /// name of the phrase rule that recognised it, e.g. `person.complaint`
+    /// or `urgent.fraud.relative-in-trouble`, so the person who takes over
+    /// knows why at a glance.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub matched_rule: Option<String>,
 }
 
 impl HandoffSummary {
@@ -84,6 +90,7 @@ impl HandoffSummary {
             user_asked: last(&user, USER_MESSAGES),
             bot_answered: last(&bot, BOT_ANSWERS),
             recent: lines[lines.len().saturating_sub(RECENT_MESSAGES)..].to_vec(),
+            matched_rule: None,
         }
     }
 
@@ -91,10 +98,11 @@ impl HandoffSummary {
     /// note, a ticket body). Labels are for the company's staff, not for the
     /// user, and are kept short and language-neutral.
     pub fn to_plain_text(&self, reason: HandoffReason) -> String {
-        let mut out = format!(
-            "[Warmline] reason: {reason:?}; language: {}\n",
-            self.language
-        );
+        let mut out = format!("[Warmline] reason: {reason:?}");
+        if let Some(rule) = &self.matched_rule {
+            out.push_str(&format!(" ({rule})"));
+        }
+        out.push_str(&format!("; language: {}\n", self.language));
         if let Some(topic) = &self.topic {
             out.push_str(&format!("topic: {topic}\n"));
         }
@@ -163,6 +171,7 @@ mod tests {
             body: MessageBody::Text { text: text.into() },
             sent_at: Timestamp(0),
             delivery: DeliveryState::Received,
+            failure: None,
         }
     }
 
@@ -221,6 +230,32 @@ mod tests {
         let quoted = &summary.user_asked[2];
         assert_eq!(quoted.chars().count(), QUOTE_LIMIT);
         assert!(quoted.ends_with('…'));
+    }
+
+    #[test]
+    fn the_plain_text_names_the_reason_and_the_rule_that_recognised_it() {
+        let summary = HandoffSummary {
+            matched_rule: Some("person.complaint".into()),
+            ..HandoffSummary::from_messages(&[message(Author::User, "我要投诉")], "zh-CN")
+        };
+        let text = summary.to_plain_text(HandoffReason::Complaint);
+        assert!(
+            text.starts_with("[Warmline] reason: Complaint (person.complaint); language: zh-CN\n"),
+            "{text}"
+        );
+        let plain =
+            HandoffSummary::from_messages(&[], "en-US").to_plain_text(HandoffReason::Button);
+        assert!(
+            plain.starts_with("[Warmline] reason: Button; language"),
+            "{plain}"
+        );
+        // The rule travels to backends that take the summary as data, too.
+        let json = serde_json::to_value(&summary).unwrap();
+        assert_eq!(json["matchedRule"], "person.complaint");
+        assert!(serde_json::to_value(HandoffSummary::default())
+            .unwrap()
+            .get("matchedRule")
+            .is_none());
     }
 
     #[test]

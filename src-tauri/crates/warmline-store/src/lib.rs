@@ -47,50 +47,16 @@ use std::sync::{Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 
 use rusqlite::types::ValueRef;
-use rusqlite::{params, Connection, Row, TransactionBehavior};
+use rusqlite::{params, Connection, Row};
 use warmline_core::{
     ConversationId, ConversationStore, DeliveryState, HandoffState, Message, MessageId,
-    PendingHandoff, StoreError, StoredConversation, Timestamp,
+    PendingHandoff, QueuedLeftMessage, StoreError, StoredConversation, Timestamp, UiError,
 };
 
-/// The schema version this code writes (the last migration's number).
-pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
+mod schema;
 
-/// Migrations in order; `MIGRATIONS[n]` takes the schema from version `n` to
-/// version `n + 1`. Never edit a published migration: add a new one.
-const MIGRATIONS: &[&str] = &[
-    // 1: the first schema.
-    "
-    CREATE TABLE messages (
-        -- Insertion order; a message replaced in place keeps its place.
-        ord       INTEGER PRIMARY KEY AUTOINCREMENT,
-        -- The MessageId (a UUID); UNIQUE gives the index used by updates.
-        id        TEXT NOT NULL UNIQUE,
-        -- warmline_core::Author as JSON.
-        author    TEXT NOT NULL,
-        -- warmline_core::MessageBody as JSON.
-        body      TEXT NOT NULL,
-        -- Milliseconds since the Unix epoch.
-        sent_at   INTEGER NOT NULL,
-        -- warmline_core::DeliveryState as JSON, e.g. \"sending\".
-        delivery  TEXT NOT NULL
-    );
-    -- The rest of the conversation, one row per key (see the KEY_ constants).
-    CREATE TABLE state (
-        key   TEXT PRIMARY KEY,
-        value TEXT NOT NULL
-    );
-    ",
-    // 2: adapter resume state (cursors, sync tokens), kept apart from the
-    // conversation's own state so an adapter can never overwrite it.
-    "
-    CREATE TABLE resume (
-        -- `<adapter kind>/<key>`, see warmline_core::ResumeState.
-        key   TEXT PRIMARY KEY,
-        value TEXT NOT NULL
-    );
-    ",
-];
+pub use schema::SCHEMA_VERSION;
+use schema::{check_readable, migrate};
 
 /// [`HandoffState`] as JSON.
 const KEY_HANDOFF: &str = "handoff";
@@ -217,68 +183,6 @@ impl SqliteStore {
     }
 }
 
-/// Refuses, before anything is written, what this code must not touch.
-fn check_readable(connection: &Connection, version: i64) -> Result<(), StoreError> {
-    if version > SCHEMA_VERSION {
-        return Err(corrupt(format!(
-            "the store has schema version {version}, this Warmline knows up to \
-             {SCHEMA_VERSION}; was it written by a newer Warmline?"
-        )));
-    }
-    let tables: i64 = connection
-        .query_row("SELECT count(*) FROM sqlite_master", [], |row| row.get(0))
-        .map_err(classify)?;
-    if tables == 0 {
-        // A new, empty file: nothing to check.
-        return Ok(());
-    }
-    if version == 0 {
-        return Err(corrupt(
-            "the file is an SQLite database of another program, not a Warmline store",
-        ));
-    }
-    let check: String = connection
-        .query_row("PRAGMA quick_check(1)", [], |row| row.get(0))
-        .map_err(classify)?;
-    if check != "ok" {
-        // SQLite's description names pages and tables, not content.
-        return Err(corrupt(format!("the store is damaged: {check}")));
-    }
-    Ok(())
-}
-
-/// Runs the migrations the database has not had, each in its own
-/// transaction together with the version bump.
-fn migrate(connection: &mut Connection) -> Result<(), StoreError> {
-    for (index, migration) in MIGRATIONS.iter().enumerate() {
-        let to = i64::try_from(index).unwrap_or(i64::MAX) + 1;
-        // IMMEDIATE takes the write lock first, and the version is read
-        // again under it: two Warmlines opening a new file at once do not
-        // both run the same migration.
-        let transaction = connection
-            .transaction_with_behavior(TransactionBehavior::Immediate)
-            .map_err(classify)?;
-        let current: i64 = transaction
-            .query_row("PRAGMA user_version", [], |row| row.get(0))
-            .map_err(classify)?;
-        if current > SCHEMA_VERSION {
-            return Err(corrupt(format!(
-                "the store has schema version {current}, this Warmline knows up to \
-                 {SCHEMA_VERSION}; was it written by a newer Warmline?"
-            )));
-        }
-        if current >= to {
-            continue;
-        }
-        transaction.execute_batch(migration).map_err(classify)?;
-        transaction
-            .execute_batch(&format!("PRAGMA user_version = {to}"))
-            .map_err(classify)?;
-        transaction.commit().map_err(classify)?;
-    }
-    Ok(())
-}
-
 /// Sets (or, with `None`, removes) one value of the `state` table.
 fn write_state(connection: &Connection, key: &str, value: Option<&str>) -> Result<(), StoreError> {
     match value {
@@ -321,6 +225,8 @@ fn decode_message(row: &Row<'_>) -> rusqlite::Result<Option<Message>> {
     ) else {
         return Ok(None);
     };
+    // Why it failed is a detail: an unreadable reason loses only the reason.
+    let failure = text(row, 5)?.and_then(|failure| serde_json::from_str::<UiError>(failure).ok());
     let parse = || -> Result<Message, serde_json::Error> {
         Ok(Message {
             id: serde_json::from_value(serde_json::Value::String(id.to_owned()))?,
@@ -328,6 +234,7 @@ fn decode_message(row: &Row<'_>) -> rusqlite::Result<Option<Message>> {
             body: serde_json::from_str(body)?,
             sent_at: Timestamp(sent_at),
             delivery: serde_json::from_str(delivery)?,
+            failure,
         })
     };
     Ok(parse().ok())
@@ -382,6 +289,30 @@ fn read_resume(
     Ok(resume)
 }
 
+/// The left messages not confirmed yet, oldest first; an unreadable one is
+/// counted in `skipped`.
+fn read_left_messages(
+    connection: &Connection,
+    skipped: &mut usize,
+) -> Result<Vec<QueuedLeftMessage>, StoreError> {
+    let mut statement = connection
+        .prepare_cached("SELECT message FROM left_messages ORDER BY ord")
+        .map_err(classify)?;
+    let rows = statement
+        .query_map([], |row| {
+            Ok(text(row, 0)?.and_then(|json| serde_json::from_str(json).ok()))
+        })
+        .map_err(classify)?;
+    let mut messages = Vec::new();
+    for row in rows {
+        match row.map_err(classify)? {
+            Some(message) => messages.push(message),
+            None => *skipped += 1,
+        }
+    }
+    Ok(messages)
+}
+
 /// Parses an optional JSON value of the `state` table; an unreadable one is
 /// counted in `skipped` and logged by key and error category only (serde's
 /// message may quote the content).
@@ -405,7 +336,9 @@ impl ConversationStore for SqliteStore {
     fn load(&self) -> Result<StoredConversation, StoreError> {
         let connection = self.connection();
         let mut statement = connection
-            .prepare_cached("SELECT id, author, body, sent_at, delivery FROM messages ORDER BY ord")
+            .prepare_cached(
+                "SELECT id, author, body, sent_at, delivery, failure FROM messages ORDER BY ord",
+            )
             .map_err(classify)?;
         let rows = statement.query_map([], decode_message).map_err(classify)?;
         let mut messages = Vec::new();
@@ -430,6 +363,7 @@ impl ConversationStore for SqliteStore {
         let conversation = state.get(KEY_CONVERSATION).cloned().map(ConversationId);
         let draft = state.get(KEY_DRAFT).cloned().unwrap_or_default();
         let resume = read_resume(&connection)?;
+        let left_messages = read_left_messages(&connection, &mut skipped)?;
         self.skipped.store(skipped, Ordering::Relaxed);
         Ok(StoredConversation {
             messages,
@@ -438,6 +372,7 @@ impl ConversationStore for SqliteStore {
             conversation,
             draft,
             resume,
+            left_messages,
         })
     }
 
@@ -445,13 +380,14 @@ impl ConversationStore for SqliteStore {
         let author = to_json(&message.author)?;
         let body = to_json(&message.body)?;
         let delivery = to_json(&message.delivery)?;
+        let failure = message.failure.as_ref().map(to_json).transpose()?;
         self.connection()
             .prepare_cached(
-                "INSERT INTO messages (id, author, body, sent_at, delivery)
-                 VALUES (?1, ?2, ?3, ?4, ?5)
+                "INSERT INTO messages (id, author, body, sent_at, delivery, failure)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)
                  ON CONFLICT(id) DO UPDATE SET author = excluded.author,
                      body = excluded.body, sent_at = excluded.sent_at,
-                     delivery = excluded.delivery",
+                     delivery = excluded.delivery, failure = excluded.failure",
             )
             .and_then(|mut statement| {
                 statement.execute(params![
@@ -459,7 +395,8 @@ impl ConversationStore for SqliteStore {
                     author,
                     body,
                     message.sent_at.0,
-                    delivery
+                    delivery,
+                    failure
                 ])
             })
             .map(drop)
@@ -528,6 +465,26 @@ impl ConversationStore for SqliteStore {
             Some(row) => Ok(text(row, 0).map_err(classify)?.map(str::to_owned)),
             None => Ok(None),
         }
+    }
+
+    fn save_left_message(&self, message: &QueuedLeftMessage) -> Result<(), StoreError> {
+        let json = to_json(message)?;
+        self.connection()
+            .prepare_cached(
+                "INSERT INTO left_messages (id, message) VALUES (?1, ?2)
+                 ON CONFLICT(id) DO UPDATE SET message = excluded.message",
+            )
+            .and_then(|mut statement| statement.execute(params![message.id.to_string(), json]))
+            .map(drop)
+            .map_err(classify)
+    }
+
+    fn remove_left_message(&self, id: MessageId) -> Result<(), StoreError> {
+        self.connection()
+            .prepare_cached("DELETE FROM left_messages WHERE id = ?1")
+            .and_then(|mut statement| statement.execute(params![id.to_string()]))
+            .map(drop)
+            .map_err(classify)
     }
 }
 

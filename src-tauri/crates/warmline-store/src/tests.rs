@@ -7,6 +7,7 @@ use std::time::Instant;
 use warmline_core::{Author, HandoffReason, LocalizedText, MemoryStore, MessageBody, UrgentTopic};
 
 use super::*;
+use crate::schema::MIGRATIONS;
 
 fn message(author: Author, text: &str, delivery: DeliveryState) -> Message {
     Message {
@@ -15,6 +16,7 @@ fn message(author: Author, text: &str, delivery: DeliveryState) -> Message {
         body: MessageBody::Text { text: text.into() },
         sent_at: Timestamp(1_700_000_000_000),
         delivery,
+        failure: None,
     }
 }
 
@@ -180,6 +182,7 @@ fn a_full_conversation(store: &dyn ConversationStore) -> StoredConversation {
         conversation: Some(conversation),
         draft: "half a sentence 😊".into(),
         resume: [("relay/cursor".to_owned(), "17".to_owned())].into(),
+        left_messages: Vec::new(),
     }
 }
 
@@ -226,7 +229,7 @@ fn the_file_is_in_wal_mode_with_full_sync_at_the_current_schema() {
     assert_eq!(pragma("synchronous"), "2", "2 is FULL");
     assert_eq!(pragma("foreign_keys"), "1");
     assert_eq!(pragma("user_version"), SCHEMA_VERSION.to_string());
-    assert_eq!(SCHEMA_VERSION, 2);
+    assert_eq!(SCHEMA_VERSION, 3);
 }
 
 /// A file written at schema 1 (before adapter resume state existed) opens

@@ -26,6 +26,7 @@ fn reason_id(reason: HandoffReason) -> &'static str {
         HandoffReason::UserAsked => "chatwoot-handoff-reason-asked",
         HandoffReason::BotFailed => "chatwoot-handoff-reason-bot-failed",
         HandoffReason::Urgent => "chatwoot-handoff-reason-urgent",
+        HandoffReason::Complaint => "chatwoot-handoff-reason-complaint",
     }
 }
 
@@ -86,6 +87,7 @@ mod tests {
                 language: "zh-CN".into(),
                 topic: Some("我的银行卡被盗刷了".into()),
                 user_asked: vec![],
+                matched_rule: None,
                 bot_answered: vec![],
                 recent: vec![SummaryLine {
                     author: SummaryAuthor::User,

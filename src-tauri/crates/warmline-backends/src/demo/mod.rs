@@ -80,6 +80,8 @@ struct ConversationEntry {
     commands: mpsc::UnboundedSender<ActorCommand>,
     /// Idempotency keys seen, with the id the demo stored the message under.
     received: HashMap<MessageId, String>,
+    /// Left messages seen, by idempotency key, with their reference.
+    left: HashMap<MessageId, String>,
 }
 
 enum ActorCommand {
@@ -202,6 +204,7 @@ impl SupportBackend for DemoBackend {
             ConversationEntry {
                 commands,
                 received: HashMap::new(),
+                left: HashMap::new(),
             },
         );
         tokio::spawn(actor.run(command_rx, greet));
@@ -258,15 +261,21 @@ impl SupportBackend for DemoBackend {
     async fn leave_message(
         &self,
         conversation: &ConversationId,
-        _message: LeftMessage,
+        message: LeftMessage,
     ) -> Result<LeftMessageReceipt, BackendError> {
-        if !self.conversations().contains_key(conversation) {
+        let mut conversations = self.conversations();
+        let Some(entry) = conversations.get_mut(conversation) else {
             return Err(BackendError::UnknownConversation(conversation.clone()));
-        }
-        // A short reference a person can read out on the phone.
-        let number = self.shared.next_id.fetch_add(1, Ordering::Relaxed);
+        };
+        // The same message again (a resend after a lost answer) keeps its
+        // first reference.
+        let reference = entry.left.entry(message.id).or_insert_with(|| {
+            // A short reference a person can read out on the phone.
+            let number = self.shared.next_id.fetch_add(1, Ordering::Relaxed);
+            format!("DEMO-{:04}", 1000 + number % 9000)
+        });
         Ok(LeftMessageReceipt {
-            reference: format!("DEMO-{:04}", 1000 + number % 9000),
+            reference: reference.clone(),
         })
     }
 }

@@ -283,6 +283,7 @@ async fn after_hours_nobody_comes_but_a_message_can_be_left() {
         .leave_message(
             &session.conversation,
             LeftMessage {
+                id: MessageId::new(),
                 text: "Please call me".into(),
                 callback: None,
                 summary: HandoffSummary::default(),

@@ -7,35 +7,49 @@
 //! every message carries the client's id, so a resend is recognized; the
 //! client pings every [`RelayConfig::ping_interval`] and gives a connection
 //! up when it has heard nothing for [`RelayConfig::dead_after`] (a stalled
-//! network does not close sockets by itself).
+//! network does not close sockets by itself). Every connection presents the
+//! profile's token (secret [`TOKEN_SECRET`]) as `Authorization: Bearer …`
+//! on the WebSocket upgrade; a relay that refuses it answers 401, which is
+//! [`BackendError::Unauthorized`].
 
+mod connection;
+mod dial;
 pub mod protocol;
+mod settings;
 #[cfg(test)]
 mod tests;
 
 use std::collections::HashMap;
+use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use async_trait::async_trait;
 use futures_util::{SinkExt, StreamExt};
-use tokio::sync::{mpsc, oneshot};
+use tokio::sync::mpsc;
 use tokio::time::Instant;
 use tokio_tungstenite::tungstenite::Message as WsMessage;
 use warmline_core::{
-    BackendError, BackendEvent, BackendInfo, BackendSession, Capabilities, ConversationId,
-    ConversationOptions, HandoffRequest, LeftMessage, LeftMessageReceipt, OutgoingMessage,
-    SendReceipt, SupportBackend,
+    BackendError, BackendInfo, BackendSession, Capabilities, ConversationId, ConversationOptions,
+    HandoffRequest, LeftMessage, LeftMessageReceipt, MemorySecrets, OutgoingMessage, ResumeState,
+    Secret, SecretSource, SendReceipt, SupportBackend,
 };
 
-use self::protocol::{ClientFrame, ErrorCode, RequestId, ServerFrame};
+use self::connection::{lock, Connection, Cursors, EventSink, KeepAlive, RelayError, StoredCursor};
+use self::dial::Socket;
+pub use self::dial::TOKEN_SECRET;
+use self::protocol::{ClientFrame, RequestId, ServerFrame};
+pub use self::settings::RelaySettings;
 
 /// Where the relay is and how patient to be with the network.
 #[derive(Debug, Clone)]
 pub struct RelayConfig {
-    /// The relay's WebSocket address, e.g. `ws://support.example:8080/warmline`.
+    /// The relay's WebSocket address, e.g. `wss://support.example/warmline`.
     pub url: String,
+    /// A PEM file with a CA certificate to trust besides the platform's
+    /// roots, for a company that runs its own certificate authority.
+    pub extra_ca: Option<PathBuf>,
     /// How often the client pings an open connection. Keeps NAT and proxy
     /// mappings alive and lets the client notice a dead network.
     pub ping_interval: Duration,
@@ -51,6 +65,11 @@ pub struct RelayConfig {
     /// cheap ping on a fresh connection) whether the relay is reachable
     /// again, so the user's messages go out as soon as the network is back.
     pub probe_interval: Duration,
+    /// After the relay refused a token, the reachability check does not
+    /// present the same token again for this long (a token the caregiver
+    /// changes is tried at once): a relay that refuses is not hammered. The
+    /// same wait follows a certificate that could not be verified.
+    pub refused_recheck: Duration,
     /// What this relay's support system offers; declared by whoever
     /// configures it.
     pub capabilities: Capabilities,
@@ -61,11 +80,13 @@ impl RelayConfig {
     pub fn new(url: impl Into<String>) -> Self {
         Self {
             url: url.into(),
+            extra_ca: None,
             ping_interval: Duration::from_secs(10),
             dead_after: Duration::from_secs(25),
             request_timeout: Duration::from_secs(15),
             connect_timeout: Duration::from_secs(10),
             probe_interval: Duration::from_secs(1),
+            refused_recheck: Duration::from_secs(300),
             capabilities: Capabilities {
                 queue_position: true,
                 wait_estimate: true,
@@ -77,265 +98,42 @@ impl RelayConfig {
     }
 }
 
-/// What went wrong on the wire; mapped to [`BackendError`] at the trait.
-#[derive(Debug, thiserror::Error)]
-enum RelayError {
-    #[error("could not connect: {0}")]
-    Connect(String),
-    #[error("the connection closed")]
-    Closed,
-    #[error("no answer within {0:?}")]
-    Timeout(Duration),
-    #[error("{0}")]
-    Malformed(String),
-    #[error("the relay answered {code:?}: {message}")]
-    Server { code: ErrorCode, message: String },
+/// Why the last connection could not sign in, and when.
+struct Refusal {
+    what: Refused,
+    at: Instant,
 }
 
-impl RelayError {
-    /// `what` names the request for [`BackendError::Unsupported`].
-    fn into_backend(self, conversation: &ConversationId, what: &'static str) -> BackendError {
-        match self {
-            Self::Connect(_) | Self::Closed | Self::Timeout(_) => {
-                BackendError::Unreachable(self.to_string())
-            }
-            Self::Malformed(detail) => BackendError::Malformed(detail),
-            Self::Server { code, message } => match code {
-                ErrorCode::UnknownConversation | ErrorCode::ConversationClosed => {
-                    BackendError::UnknownConversation(conversation.clone())
-                }
-                ErrorCode::Unsupported => BackendError::Unsupported(what),
-                // Overload or maintenance: the same request later may work.
-                ErrorCode::Unavailable => BackendError::Unreachable(message),
-                ErrorCode::Rejected | ErrorCode::BadRequest | ErrorCode::Other => {
-                    BackendError::Rejected(message)
-                }
-            },
-        }
-    }
-}
-
-type Reply = Result<ServerFrame, RelayError>;
-type Pending = Arc<Mutex<HashMap<RequestId, oneshot::Sender<Reply>>>>;
-/// The number of the last event seen, per conversation.
-type Cursors = Arc<Mutex<HashMap<String, u64>>>;
-
-fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    mutex.lock().unwrap_or_else(PoisonError::into_inner)
-}
-
-enum Out {
-    Frame(String),
-    /// Give the connection up (a request timed out on it).
-    Close,
-}
-
-/// Where a session connection delivers its conversation's events.
-struct EventSink {
-    events: mpsc::Sender<BackendEvent>,
-    cursors: Cursors,
-}
-
-/// One WebSocket connection, run by its own task. Cheap to clone; the task
-/// ends when the network fails, when the connection is given up, when the
-/// engine drops the session's event stream, or when every handle is gone.
-#[derive(Clone)]
-struct Connection {
-    out: mpsc::UnboundedSender<Out>,
-    pending: Pending,
-}
-
-impl Connection {
-    async fn connect(config: &RelayConfig, sink: Option<EventSink>) -> Result<Self, RelayError> {
-        let (ws, _) = tokio::time::timeout(
-            config.connect_timeout,
-            tokio_tungstenite::connect_async(config.url.as_str()),
-        )
-        .await
-        .map_err(|_| RelayError::Timeout(config.connect_timeout))?
-        .map_err(|error| RelayError::Connect(error.to_string()))?;
-        let (out, out_rx) = mpsc::unbounded_channel();
-        let pending = Pending::default();
-        tokio::spawn(run_connection(
-            ws,
-            out_rx,
-            Arc::clone(&pending),
-            sink,
-            config.ping_interval,
-            config.dead_after,
-        ));
-        Ok(Self { out, pending })
-    }
-
-    fn is_alive(&self) -> bool {
-        !self.out.is_closed()
-    }
-
-    async fn request(&self, frame: ClientFrame, timeout: Duration) -> Reply {
-        let req = frame.req().expect("requests carry a correlation id");
-        let text = serde_json::to_string(&frame)
-            .map_err(|error| RelayError::Malformed(error.to_string()))?;
-        let (reply, answer) = oneshot::channel();
-        lock(&self.pending).insert(req, reply);
-        if self.out.send(Out::Frame(text)).is_err() {
-            lock(&self.pending).remove(&req);
-            return Err(RelayError::Closed);
-        }
-        match tokio::time::timeout(timeout, answer).await {
-            Ok(Ok(reply)) => reply,
-            // The task ended and dropped the request: the connection is gone.
-            Ok(Err(_)) => Err(RelayError::Closed),
-            Err(_) => {
-                // A request without an answer on a connection that did not
-                // close: the network stalls. Give the connection up, so the
-                // session's stream ends and the engine reconnects.
-                lock(&self.pending).remove(&req);
-                let _ = self.out.send(Out::Close);
-                Err(RelayError::Timeout(timeout))
-            }
-        }
-    }
-}
-
-async fn run_connection<S>(
-    ws: tokio_tungstenite::WebSocketStream<S>,
-    mut out: mpsc::UnboundedReceiver<Out>,
-    pending: Pending,
-    mut sink: Option<EventSink>,
-    ping_interval: Duration,
-    dead_after: Duration,
-) where
-    S: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin,
-{
-    let (mut write, mut read) = ws.split();
-    let mut ping = tokio::time::interval(ping_interval);
-    ping.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-    ping.tick().await;
-    let mut last_heard = Instant::now();
-    let mut nonce = 0u64;
-    loop {
-        tokio::select! {
-            message = read.next() => match message {
-                Some(Ok(WsMessage::Text(text))) => {
-                    last_heard = Instant::now();
-                    if !handle_frame(text.as_str(), &pending, &mut sink).await {
-                        break;
-                    }
-                }
-                Some(Ok(WsMessage::Close(_))) | Some(Err(_)) | None => break,
-                // Binary, ping and pong frames: not ours, but a sign of life.
-                Some(Ok(_)) => last_heard = Instant::now(),
-            },
-            next = out.recv() => match next {
-                Some(Out::Frame(text)) => {
-                    if write.send(WsMessage::text(text)).await.is_err() {
-                        break;
-                    }
-                }
-                Some(Out::Close) | None => break,
-            },
-            _ = ping.tick() => {
-                if last_heard.elapsed() >= dead_after {
-                    tracing::info!(silent_for = ?last_heard.elapsed(), "relay connection silent; giving it up");
-                    break;
-                }
-                nonce += 1;
-                let frame = serde_json::to_string(&ClientFrame::Ping { nonce }).unwrap_or_default();
-                if write.send(WsMessage::text(frame)).await.is_err() {
-                    break;
-                }
-            }
-            () = events_dropped(&sink) => break,
-        }
-    }
-    // Dropping the waiting requests' reply senders fails them as `Closed`;
-    // dropping the sink ends the session's event stream.
-    lock(&pending).clear();
-}
-
-async fn events_dropped(sink: &Option<EventSink>) {
-    match sink {
-        Some(sink) => sink.events.closed().await,
-        None => std::future::pending().await,
-    }
-}
-
-/// Handles one text frame; false when the engine no longer listens.
-async fn handle_frame(text: &str, pending: &Pending, sink: &mut Option<EventSink>) -> bool {
-    let value: serde_json::Value = match serde_json::from_str(text) {
-        Ok(value) => value,
-        Err(error) => {
-            tracing::warn!(%error, "the relay sent a frame that is not JSON; skipped");
-            return true;
-        }
-    };
-    let req = value.get("req").and_then(serde_json::Value::as_u64);
-    let frame = match serde_json::from_value::<ServerFrame>(value) {
-        Ok(frame) => frame,
-        Err(error) => {
-            // A reply we cannot read fails its request as malformed; anything
-            // else is skipped rather than taking the conversation down.
-            match req.and_then(|req| lock(pending).remove(&req)) {
-                Some(reply) => {
-                    let _ = reply.send(Err(RelayError::Malformed(format!(
-                        "unreadable reply: {error}"
-                    ))));
-                }
-                None => tracing::warn!(%error, "the relay sent an unreadable frame; skipped"),
-            }
-            return true;
-        }
-    };
-    match frame {
-        ServerFrame::Event {
-            conversation,
-            seq,
-            event,
-        } => {
-            let Some(sink) = sink else { return true };
-            {
-                let mut cursors = lock(&sink.cursors);
-                let cursor = cursors.entry(conversation).or_insert(0);
-                if seq <= *cursor {
-                    // Already delivered on an earlier connection.
-                    return true;
-                }
-                *cursor = seq;
-            }
-            match event.into_backend_event() {
-                Some(event) => sink.events.send(event).await.is_ok(),
-                None => true,
-            }
-        }
-        ServerFrame::Error { req, code, message } => {
-            if let Some(reply) = lock(pending).remove(&req) {
-                let _ = reply.send(Err(RelayError::Server { code, message }));
-            }
-            true
-        }
-        ServerFrame::Pong { .. } | ServerFrame::Unknown => true,
-        reply => {
-            if let Some(reply_to) = reply.req().and_then(|req| lock(pending).remove(&req)) {
-                let _ = reply_to.send(Ok(reply));
-            }
-            true
-        }
-    }
+enum Refused {
+    /// The relay refused this token (`None`: connecting without one).
+    Token(Option<Secret>),
+    /// The relay's certificate could not be verified, whatever the token.
+    Certificate,
 }
 
 /// The relay adapter. One instance serves the whole app.
 pub struct RelayBackend {
     config: RelayConfig,
+    /// Where the token is read, at every connection.
+    secrets: Arc<dyn SecretSource>,
     next_req: AtomicU64,
     /// The live connection of each open conversation.
     sessions: Mutex<HashMap<ConversationId, Connection>>,
+    /// The last event handed on, per conversation, while the adapter runs.
     cursors: Cursors,
+    /// Where the last event number is kept across restarts.
+    resume: ResumeState,
+    /// The last refusal of the sign-in, until a connection succeeds.
+    refusal: Mutex<Option<Refusal>>,
+    /// The TLS configuration for `wss://`, built at the first connection.
+    tls: Mutex<Option<Arc<rustls::ClientConfig>>>,
     /// Spreads the reachability probes of many clients apart.
     jitter: AtomicU64,
 }
 
 impl RelayBackend {
-    /// An adapter for the relay described by `config`; connects lazily.
+    /// An adapter for the relay described by `config`, without a token;
+    /// connects lazily.
     pub fn new(config: RelayConfig) -> Self {
         let seed = std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
@@ -343,15 +141,112 @@ impl RelayBackend {
             | 1;
         Self {
             config,
+            secrets: Arc::new(MemorySecrets::new()),
             next_req: AtomicU64::new(1),
             sessions: Mutex::default(),
             cursors: Cursors::default(),
+            resume: ResumeState::in_memory("relay"),
+            refusal: Mutex::default(),
+            tls: Mutex::default(),
             jitter: AtomicU64::new(seed),
         }
     }
 
+    /// Reads the sign-in token ([`TOKEN_SECRET`]) from `secrets` whenever
+    /// it connects. Without a stored token it connects without one.
+    pub fn with_secrets(mut self, secrets: Arc<dyn SecretSource>) -> Self {
+        self.secrets = secrets;
+        self
+    }
+
+    /// Keeps the number of the last event it handed on in `resume` (the
+    /// profile's store in the app), so a restarted app fetches what the
+    /// support side wrote while it was closed. Without it the number lives
+    /// in memory only.
+    pub fn with_resume(mut self, resume: ResumeState) -> Self {
+        self.resume = resume;
+        self
+    }
+
+    /// The last event seen of `conversation`: this run's, else the one kept
+    /// from an earlier run.
+    fn cursor_of(&self, conversation: &ConversationId) -> Option<u64> {
+        if let Some(seq) = lock(&self.cursors).get(&conversation.0) {
+            return Some(*seq);
+        }
+        StoredCursor::load(&self.resume)
+            .filter(|stored| stored.conversation == conversation.0)
+            .map(|stored| stored.seq)
+    }
+
     fn next_req(&self) -> RequestId {
         self.next_req.fetch_add(1, Ordering::Relaxed)
+    }
+
+    fn keep_alive(&self) -> KeepAlive {
+        KeepAlive {
+            ping_interval: self.config.ping_interval,
+            dead_after: self.config.dead_after,
+        }
+    }
+
+    /// The TLS configuration for a `wss://` relay (built once), `None` for
+    /// `ws://`.
+    fn tls(&self) -> Result<Option<Arc<rustls::ClientConfig>>, RelayError> {
+        if !self.config.url.trim_start().starts_with("wss:") {
+            return Ok(None);
+        }
+        let mut tls = lock(&self.tls);
+        if let Some(config) = tls.as_ref() {
+            return Ok(Some(Arc::clone(config)));
+        }
+        let config = crate::tls::client_config(self.config.extra_ca.as_deref())?;
+        *tls = Some(Arc::clone(&config));
+        Ok(Some(config))
+    }
+
+    /// Opens one WebSocket with the current token, remembering a refusal
+    /// (for [`Self::refused_recently`]) and forgetting it on success.
+    async fn dial(&self, token: Option<&Secret>) -> Result<Socket, RelayError> {
+        let result = match self.tls() {
+            Ok(tls) => dial::dial(&self.config, token, tls).await,
+            Err(error) => Err(error),
+        };
+        let what = match &result {
+            Ok(_) => {
+                *lock(&self.refusal) = None;
+                return result;
+            }
+            Err(RelayError::Refused(_)) => Refused::Token(token.cloned()),
+            Err(RelayError::Untrusted(_) | RelayError::TlsSetup(_)) => Refused::Certificate,
+            Err(_) => return result,
+        };
+        if let Err(error) = &result {
+            tracing::warn!(%error, url = %self.config.url, "the relay refused the sign-in, or could not be verified");
+        }
+        *lock(&self.refusal) = Some(Refusal {
+            what,
+            at: Instant::now(),
+        });
+        result
+    }
+
+    /// True when the relay refused exactly this token, or could not be
+    /// verified, less than [`RelayConfig::refused_recheck`] ago.
+    fn refused_recently(&self, token: Option<&Secret>) -> bool {
+        lock(&self.refusal).as_ref().is_some_and(|refusal| {
+            let same = match &refusal.what {
+                Refused::Token(refused) => refused.as_ref() == token,
+                Refused::Certificate => true,
+            };
+            same && refusal.at.elapsed() < self.config.refused_recheck
+        })
+    }
+
+    async fn connect(&self, sink: Option<EventSink>) -> Result<Connection, RelayError> {
+        let token = dial::read_token(self.secrets.as_ref())?;
+        let socket = self.dial(token.as_ref()).await?;
+        Ok(Connection::start(socket, sink, self.keep_alive()))
     }
 
     /// Sends one request about `conversation`, on its session connection if
@@ -368,7 +263,8 @@ impl RelayBackend {
             .cloned();
         let connection = match live {
             Some(connection) => connection,
-            None => Connection::connect(&self.config, None)
+            None => self
+                .connect(None)
                 .await
                 .map_err(|e| e.into_backend(conversation, what))?,
         };
@@ -389,12 +285,18 @@ impl RelayBackend {
         base * 3 / 4 + base.mul_f64((x % 1000) as f64 / 2000.0)
     }
 
-    /// One fresh connection, one ping, one pong.
+    /// One fresh connection, one ping, one pong. A keyring that cannot be
+    /// read, or a token the relay refused a moment ago, make no connection
+    /// at all: the relay would only refuse again.
     async fn probe(&self) -> bool {
+        let Ok(token) = dial::read_token(self.secrets.as_ref()) else {
+            return false;
+        };
+        if self.refused_recently(token.as_ref()) {
+            return false;
+        }
         let attempt = async {
-            let (mut ws, _) = tokio_tungstenite::connect_async(self.config.url.as_str())
-                .await
-                .ok()?;
+            let mut ws = self.dial(token.as_ref()).await.ok()?;
             let ping = serde_json::to_string(&ClientFrame::Ping { nonce: 0 }).ok()?;
             ws.send(WsMessage::text(ping)).await.ok()?;
             while let Some(Ok(message)) = ws.next().await {
@@ -436,17 +338,24 @@ impl SupportBackend for RelayBackend {
         let unknown = resume
             .clone()
             .unwrap_or_else(|| ConversationId(String::new()));
+        let after_seq = resume.as_ref().and_then(|c| self.cursor_of(c));
+        if let (Some(conversation), Some(seq)) = (&resume, after_seq) {
+            // Known before the replay arrives, so the replay is not taken
+            // for events already seen.
+            lock(&self.cursors)
+                .entry(conversation.0.clone())
+                .or_insert(seq);
+        }
         let (events, events_rx) = mpsc::channel(256);
         let sink = EventSink {
             events,
             cursors: Arc::clone(&self.cursors),
+            resume: self.resume.clone(),
         };
-        let connection = Connection::connect(&self.config, Some(sink))
+        let connection = self
+            .connect(Some(sink))
             .await
             .map_err(|e| e.into_backend(&unknown, "opening a conversation"))?;
-        let after_seq = resume
-            .as_ref()
-            .and_then(|c| lock(&self.cursors).get(&c.0).copied());
         let frame = ClientFrame::Open {
             req: self.next_req(),
             locale: options.locale,
@@ -457,22 +366,13 @@ impl SupportBackend for RelayBackend {
             .request(frame, self.config.request_timeout)
             .await
             .map_err(|e| e.into_backend(&unknown, "opening a conversation"))?;
-        let ServerFrame::Opened {
-            conversation,
-            last_seq,
-            ..
-        } = reply
-        else {
+        let ServerFrame::Opened { conversation, .. } = reply else {
             return Err(unexpected("opened", &reply));
         };
         if conversation.is_empty() {
             return Err(BackendError::Malformed("an empty conversation id".into()));
         }
-        // Without a cursor (a new conversation, or the app restarted) the
-        // relay sends live events only; count from where it stands.
-        lock(&self.cursors)
-            .entry(conversation.clone())
-            .or_insert(last_seq);
+        // The connection's task set the cursor as the reply passed.
         let conversation = ConversationId(conversation);
         {
             let mut sessions = lock(&self.sessions);
@@ -556,6 +456,7 @@ impl SupportBackend for RelayBackend {
         let frame = ClientFrame::LeaveMessage {
             req: self.next_req(),
             conversation: conversation.0.clone(),
+            client_message_id: Some(message.id),
             text: message.text,
             callback: message.callback.map(Into::into),
             summary: message.summary,

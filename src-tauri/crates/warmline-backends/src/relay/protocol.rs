@@ -75,6 +75,11 @@ pub enum ClientFrame {
         req: RequestId,
         /// The conversation.
         conversation: String,
+        /// The idempotency key: a server that is given the same id again
+        /// answers with the first reference and keeps one message. Absent
+        /// from older clients.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        client_message_id: Option<MessageId>,
         /// What the user wants to say.
         text: String,
         /// A call-back request, if any.
@@ -150,7 +155,7 @@ pub enum ServerFrame {
         /// Correlation id of the failed request.
         req: RequestId,
         /// What went wrong.
-        code: ErrorCode,
+        code: RelayErrorCode,
         /// For logs; never shown to the user.
         #[serde(default)]
         message: String,
@@ -178,7 +183,7 @@ pub enum ServerFrame {
 /// Why a request failed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
-pub enum ErrorCode {
+pub enum RelayErrorCode {
     /// The server does not know the conversation.
     UnknownConversation,
     /// The server closed the conversation (for example after inactivity).

@@ -7,9 +7,11 @@ use std::time::Duration;
 
 use futures_util::{SinkExt, StreamExt};
 use tokio::net::{TcpListener, TcpStream};
+use tokio::sync::{mpsc, oneshot};
 use tokio_tungstenite::WebSocketStream;
+use warmline_core::BackendEvent;
 
-use super::protocol::WireEvent;
+use super::protocol::{RelayErrorCode, WireEvent};
 use super::*;
 
 type Ws = WebSocketStream<TcpStream>;
@@ -60,6 +62,23 @@ async fn say(ws: &mut Ws, text: impl Into<String>) {
     ws.send(WsMessage::text(text.into())).await.unwrap();
 }
 
+/// The next event that is not the adapter's own bookkeeping
+/// ([`BackendEvent::Checkpoint`]); `None` when the stream ends.
+async fn next_shown(events: &mut mpsc::Receiver<BackendEvent>) -> Option<BackendEvent> {
+    loop {
+        match events.recv().await? {
+            BackendEvent::Checkpoint { .. } => continue,
+            event => return Some(event),
+        }
+    }
+}
+
+fn system_event(conversation: &str, seq: u64, text: &str) -> String {
+    format!(
+        r#"{{"type":"event","conversation":"{conversation}","seq":{seq},"event":{{"kind":"system_message","text":"{text}"}}}}"#
+    )
+}
+
 #[test]
 fn frames_look_on_the_wire_as_the_specification_shows() {
     let send = ClientFrame::Send {
@@ -104,7 +123,7 @@ fn frames_look_on_the_wire_as_the_specification_shows() {
     assert!(matches!(
         error,
         ServerFrame::Error {
-            code: ErrorCode::Other,
+            code: RelayErrorCode::Other,
             ..
         }
     ));
@@ -174,7 +193,7 @@ async fn garbage_between_events_is_skipped_and_events_already_seen_are_not_repea
     assert_eq!(session.conversation, ConversationId("c-9".into()));
     let mut texts = Vec::new();
     for _ in 0..2 {
-        match session.events.recv().await {
+        match next_shown(&mut session.events).await {
             Some(BackendEvent::SystemMessage { text }) => texts.push(text),
             other => panic!("unexpected {other:?}"),
         }
@@ -217,7 +236,8 @@ async fn a_connection_that_falls_silent_is_given_up_and_its_stream_ends() {
         ..config(url)
     });
     let mut session = backend.open_conversation(options()).await.unwrap();
-    let ended = tokio::time::timeout(Duration::from_secs(10), session.events.recv()).await;
+    let ended =
+        tokio::time::timeout(Duration::from_secs(10), next_shown(&mut session.events)).await;
     assert!(matches!(ended, Ok(None)), "{ended:?}");
 }
 
@@ -258,4 +278,146 @@ async fn a_send_into_a_closed_conversation_is_an_unknown_conversation_for_the_en
         )
         .await;
     assert_eq!(sent, Err(BackendError::UnknownConversation(conversation)));
+}
+
+fn cursor_checkpoint(conversation: &str, seq: u64) -> BackendEvent {
+    ResumeState::in_memory("relay").checkpoint(
+        "cursor",
+        format!(r#"{{"conversation":"{conversation}","seq":{seq}}}"#),
+    )
+}
+
+#[tokio::test]
+async fn a_checkpoint_follows_the_opened_reply_and_every_event() {
+    let url = rogue(|mut ws| async move {
+        let req = read_open(&mut ws).await;
+        say(
+            &mut ws,
+            format!(
+                r#"{{"type":"opened","req":{req},"conversation":"c-9","resumed":false,"last_seq":5}}"#
+            ),
+        )
+        .await;
+        say(&mut ws, system_event("c-9", 6, "six")).await;
+        // A kind this client does not know still moves the cursor.
+        say(
+            &mut ws,
+            r#"{"type":"event","conversation":"c-9","seq":7,"event":{"kind":"confetti"}}"#,
+        )
+        .await;
+        let _ = ws.next().await;
+    })
+    .await;
+    let backend = RelayBackend::new(config(url));
+    let mut session = backend.open_conversation(options()).await.unwrap();
+    let mut stream = Vec::new();
+    for _ in 0..4 {
+        stream.push(session.events.recv().await.unwrap());
+    }
+    assert_eq!(
+        stream,
+        [
+            cursor_checkpoint("c-9", 5),
+            BackendEvent::SystemMessage { text: "six".into() },
+            cursor_checkpoint("c-9", 6),
+            cursor_checkpoint("c-9", 7),
+        ]
+    );
+}
+
+#[tokio::test]
+async fn a_stored_cursor_resumes_its_conversation_after_a_restart_with_its_replay() {
+    let (asked, asked_rx) = oneshot::channel();
+    let url = rogue(|mut ws| async move {
+        let mut open = None;
+        while let Some(Ok(message)) = ws.next().await {
+            if let WsMessage::Text(text) = message {
+                if let Ok(frame @ ClientFrame::Open { .. }) = serde_json::from_str(text.as_str()) {
+                    open = Some(frame);
+                    break;
+                }
+            }
+        }
+        let open = open.expect("an open frame");
+        let req = open.req().unwrap();
+        let _ = asked.send(open);
+        say(
+            &mut ws,
+            format!(
+                r#"{{"type":"opened","req":{req},"conversation":"c-9","resumed":true,"last_seq":19}}"#
+            ),
+        )
+        .await;
+        say(&mut ws, system_event("c-9", 18, "written while closed")).await;
+        say(&mut ws, system_event("c-9", 19, "also while closed")).await;
+        let _ = ws.next().await;
+    })
+    .await;
+    // What an earlier run of the app left in the profile's store.
+    let resume = ResumeState::in_memory("relay");
+    resume
+        .set("cursor", Some(r#"{"conversation":"c-9","seq":17}"#))
+        .unwrap();
+    let backend = RelayBackend::new(config(url)).with_resume(resume);
+    let mut session = backend
+        .open_conversation(ConversationOptions {
+            resume: Some(ConversationId("c-9".into())),
+            ..options()
+        })
+        .await
+        .unwrap();
+    match asked_rx.await.unwrap() {
+        ClientFrame::Open {
+            resume, after_seq, ..
+        } => {
+            assert_eq!(resume.as_deref(), Some("c-9"));
+            assert_eq!(after_seq, Some(17));
+        }
+        other => panic!("{other:?}"),
+    }
+    let mut texts = Vec::new();
+    for _ in 0..2 {
+        match next_shown(&mut session.events).await {
+            Some(BackendEvent::SystemMessage { text }) => texts.push(text),
+            other => panic!("unexpected {other:?}"),
+        }
+    }
+    assert_eq!(texts, ["written while closed", "also while closed"]);
+}
+
+#[tokio::test]
+async fn a_cursor_of_another_conversation_or_an_unreadable_one_is_not_used() {
+    for stored in [r#"{"conversation":"c-1","seq":17}"#, "seventeen"] {
+        let (asked, asked_rx) = oneshot::channel();
+        let url = rogue(|mut ws| async move {
+            while let Some(Ok(message)) = ws.next().await {
+                if let WsMessage::Text(text) = message {
+                    if let Ok(frame @ ClientFrame::Open { .. }) =
+                        serde_json::from_str(text.as_str())
+                    {
+                        let _ = asked.send(frame);
+                        break;
+                    }
+                }
+            }
+        })
+        .await;
+        let resume = ResumeState::in_memory("relay");
+        resume.set("cursor", Some(stored)).unwrap();
+        let backend = RelayBackend::new(RelayConfig {
+            request_timeout: Duration::from_millis(300),
+            ..config(url)
+        })
+        .with_resume(resume);
+        let _ = backend
+            .open_conversation(ConversationOptions {
+                resume: Some(ConversationId("c-9".into())),
+                ..options()
+            })
+            .await;
+        match asked_rx.await.unwrap() {
+            ClientFrame::Open { after_seq, .. } => assert_eq!(after_seq, None, "{stored}"),
+            other => panic!("{other:?}"),
+        }
+    }
 }

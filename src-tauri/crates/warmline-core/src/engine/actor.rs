@@ -8,7 +8,7 @@
 use std::future::Future;
 use std::sync::Arc;
 
-use tokio::sync::{broadcast, mpsc, oneshot};
+use tokio::sync::{broadcast, mpsc};
 use tokio::task::JoinHandle;
 use tokio::time::Instant;
 
@@ -16,15 +16,15 @@ use super::connection::Link;
 use super::frustration::Frustration;
 use super::handoff::Handoff;
 use super::outbox::Outbox;
+use super::sign_in::SignIn;
 use super::view::View;
 use super::{Command, EngineConfig};
 use crate::backend::{
-    BackendError, BackendSession, CallbackRequest, LeftMessageReceipt, SendReceipt, SupportBackend,
+    BackendError, BackendSession, LeftMessageReceipt, SendReceipt, SupportBackend,
 };
 use crate::domain::MessageId;
-use crate::error::EngineError;
 use crate::events::ConversationEvent;
-use crate::store::ConversationStore;
+use crate::store::{ConversationStore, QueuedLeftMessage};
 
 /// Results of backend calls made in their own tasks.
 pub(super) enum CallDone {
@@ -34,13 +34,16 @@ pub(super) enum CallDone {
         result: Result<SendReceipt, BackendError>,
     },
     HandoffRequested(Result<(), BackendError>),
+    Left {
+        queued: QueuedLeftMessage,
+        result: Result<LeftMessageReceipt, BackendError>,
+    },
     /// The adapter says the backend looks reachable again
     /// ([`SupportBackend::wait_until_reachable`]).
     Reachable,
-    MessageLeft {
-        callback: Option<CallbackRequest>,
-        result: Result<LeftMessageReceipt, BackendError>,
-        reply: oneshot::Sender<Result<(), EngineError>>,
+    /// What a second opinion made of a message no phrase rule matched.
+    SecondOpinion {
+        asks_for_person: bool,
     },
 }
 
@@ -55,6 +58,9 @@ pub(super) struct Engine {
     pub(super) outbox: Outbox,
     pub(super) handoff: Handoff,
     pub(super) frustration: Frustration,
+    pub(super) sign_in: SignIn,
+    /// Backend calls under way, to drop them when the engine stops.
+    tasks: Vec<JoinHandle<()>>,
 }
 
 impl Engine {
@@ -71,17 +77,19 @@ impl Engine {
             Ok(stored) => (stored, None),
             Err(error) => (Default::default(), Some(error)),
         };
-        let view = View::new(store, &stored, backend.info(), events);
+        let view = View::new(store, &stored, backend.info(), events, config.epoch);
         let mut engine = Self {
             link: Link::new(&config, stored.conversation.clone()),
             outbox: Outbox::from_stored(&stored),
             handoff: Handoff::from_stored(&stored),
             frustration: Frustration::default(),
+            sign_in: SignIn::default(),
             config,
             backend,
             calls,
             call_results: Some(call_results),
             view,
+            tasks: Vec::new(),
         };
         if let Some(error) = load_error {
             engine.view.store_failed(&error);
@@ -90,18 +98,20 @@ impl Engine {
         engine
     }
 
-    /// Runs until every handle is gone.
+    /// Runs until a handle asks it to stop, or every handle is gone.
     pub(super) async fn run(mut self, mut commands: mpsc::Receiver<Command>) {
         let mut calls = self.call_results.take().expect("the engine runs only once");
         self.open_conversation();
-        loop {
+        let stopped = loop {
             let reconnect_at = self.link.reconnect_at;
             let resend_at = self.outbox.resend_at;
+            let handoff_retry_at = self.handoff.retry_at;
             tokio::select! {
                 command = commands.recv() => match command {
+                    Some(Command::Shutdown { reply }) => break Some(reply),
                     Some(command) => self.handle_command(command),
                     // Every handle is gone: the app is closing.
-                    None => break,
+                    None => break None,
                 },
                 Some(done) = calls.recv() => self.handle_call_done(done),
                 event = self.link.next_event() => match event {
@@ -116,9 +126,23 @@ impl Engine {
                     self.outbox.resend_at = None;
                     self.flush_outbox();
                 }
+                () = sleep_until(handoff_retry_at), if handoff_retry_at.is_some() => {
+                    self.retry_handoff_request();
+                }
             }
-        }
+        };
+        // Nothing of this engine may call the backend any more.
         self.link.stop_probe();
+        for task in self.tasks.drain(..) {
+            task.abort();
+        }
+        // The adapter's event stream and everything else go before the
+        // caller hears the engine has stopped.
+        drop(calls);
+        drop(self);
+        if let Some(reply) = stopped {
+            let _ = reply.send(());
+        }
     }
 
     fn handle_command(&mut self, command: Command) {
@@ -137,11 +161,17 @@ impl Engine {
                 let _ = reply.send(self.view.snapshot());
             }
             Command::SaveDraft { text } => self.view.save_draft(text),
+            Command::CredentialsChanged => self.credentials_changed(),
+            Command::RetryMessage { id } => self.retry_message(id),
             Command::LeaveMessage {
                 text,
                 callback,
                 reply,
             } => self.leave_message(text, callback, reply),
+            // Handled by the loop, which ends.
+            Command::Shutdown { reply } => {
+                let _ = reply.send(());
+            }
         }
     }
 
@@ -154,29 +184,42 @@ impl Engine {
                 self.link.probe = None;
                 self.connection_is_back();
             }
-            CallDone::MessageLeft {
-                callback,
-                result,
-                reply,
-            } => self.message_left(callback, result, reply),
+            CallDone::Left { queued, result } => self.left(queued, result),
+            CallDone::SecondOpinion { asks_for_person } => {
+                if asks_for_person {
+                    self.second_opinion_asks_for_person();
+                }
+            }
         }
     }
 
     /// Runs one backend call in its own task; `call` gets the backend and
     /// returns what the engine hears when it is done.
     pub(super) fn spawn_call<F>(
-        &self,
+        &mut self,
         call: impl FnOnce(Arc<dyn SupportBackend>) -> F,
-    ) -> JoinHandle<()>
+    ) -> tokio::task::AbortHandle
     where
         F: Future<Output = CallDone> + Send + 'static,
     {
         let future = call(Arc::clone(&self.backend));
         let calls = self.calls.clone();
-        tokio::spawn(async move {
+        self.spawn_task(async move {
             let done = future.await;
             let _ = calls.send(done).await;
         })
+    }
+
+    /// Runs `task` until it ends or the engine stops.
+    pub(super) fn spawn_task(
+        &mut self,
+        task: impl Future<Output = ()> + Send + 'static,
+    ) -> tokio::task::AbortHandle {
+        self.tasks.retain(|task| !task.is_finished());
+        let task = tokio::spawn(task);
+        let abort = task.abort_handle();
+        self.tasks.push(task);
+        abort
     }
 }
 

@@ -3,7 +3,7 @@
 //! the backend is obviously back.
 
 use tokio::sync::mpsc;
-use tokio::task::JoinHandle;
+use tokio::task::AbortHandle;
 use tokio::time::Instant;
 
 use super::actor::{CallDone, Engine};
@@ -26,7 +26,7 @@ pub(super) struct Link {
     pub(super) backoff: Backoff,
     /// A task waiting for the adapter to say the backend is reachable again,
     /// while a reconnect or resend waits on its timer.
-    pub(super) probe: Option<JoinHandle<()>>,
+    pub(super) probe: Option<AbortHandle>,
 }
 
 impl Link {
@@ -71,7 +71,7 @@ impl Engine {
     pub(super) fn open_conversation(&mut self) {
         // An attempt under way or starting now supersedes a scheduled one.
         self.link.reconnect_at = None;
-        if self.link.opening {
+        if self.link.opening || self.sign_in.refused {
             return;
         }
         self.link.opening = true;
@@ -94,8 +94,10 @@ impl Engine {
                 self.link.conversation = None;
                 self.open_conversation();
             }
+            Err(error) if error.needs_sign_in() => self.sign_in_refused(&error),
             Err(error) => {
                 tracing::warn!(%error, "opening the conversation failed");
+                self.transient_failure(&error);
                 self.view
                     .set_connection(if self.link.conversation.is_some() {
                         ConnectionState::Reconnecting
@@ -119,6 +121,7 @@ impl Engine {
         }
         self.link.conversation = Some(session.conversation);
         self.link.events = Some(session.events);
+        self.signed_in();
         self.view.set_connection(ConnectionState::Online);
         self.link.backoff.reset();
         // A resend waiting on its timer goes now, with the new connection,
@@ -149,6 +152,10 @@ impl Engine {
     pub(super) fn connection_lost(&mut self) {
         self.link.events = None;
         self.view.set_typing(None);
+        if self.sign_in.refused {
+            // Nothing is tried until new sign-in details arrive.
+            return;
+        }
         self.view.set_connection(ConnectionState::Reconnecting);
         self.schedule_reconnect();
     }
@@ -181,6 +188,9 @@ impl Engine {
         }
         if self.outbox.resend_at.take().is_some() {
             self.flush_outbox();
+        }
+        if self.handoff.retry_at.is_some() {
+            self.retry_handoff_request();
         }
     }
 

@@ -1,21 +1,21 @@
 //! Reaching a person: asking (by the button, in words, or when Warmline
-//! offers it), withdrawing the request, and leaving a message or a call-back
-//! request when nobody is available.
+//! offers it) and withdrawing the request. (Leaving a message when nobody
+//! is available is in `left_messages.rs`.)
 //!
 //! A request is never lost: while the backend cannot be reached it waits
-//! here and goes out with the next connection, and after a restart it is
-//! asked again.
+//! here and goes out with the next connection, a request that failed on the
+//! way is asked again after a backoff (the conversation's event stream stays
+//! as it is), and after a restart it is asked again.
 
-use tokio::sync::oneshot;
+use tokio::time::Instant;
 
 use super::actor::{CallDone, Engine};
+use super::left_messages::LeaveReply;
 use super::view::waits_for_person;
-use crate::backend::{
-    BackendError, CallbackRequest, HandoffRequest, LeftMessage, LeftMessageReceipt,
-};
-use crate::domain::{HandoffReason, HandoffState, LocalizedText};
+use crate::backend::{BackendError, HandoffRequest};
+use crate::domain::{HandoffReason, HandoffState, LocalizedText, MessageId};
 use crate::error::{backend_error_code, EngineError, UiError};
-use crate::intent::UrgentTopic;
+use crate::intent::{Decision, UrgentTopic, SECOND_OPINION_RULE};
 use crate::store::{PendingHandoff, StoredConversation};
 use crate::summary::HandoffSummary;
 
@@ -28,6 +28,13 @@ pub(super) struct Handoff {
     pub(super) reason: HandoffReason,
     /// The urgent topic of the last request, if it was one.
     urgent_topic: Option<UrgentTopic>,
+    /// When a request that failed on its way is made again.
+    pub(super) retry_at: Option<Instant>,
+    /// `leave_message` commands waiting for the backend's first answer.
+    pub(super) leave_replies: Vec<(MessageId, LeaveReply)>,
+    /// The phrase rule that recognised the last request made in words, for
+    /// the summary.
+    rule: Option<String>,
 }
 
 impl Handoff {
@@ -37,6 +44,9 @@ impl Handoff {
             to_send: None,
             reason: pending.map_or(HandoffReason::Button, |p| p.reason),
             urgent_topic: pending.and_then(|p| p.urgent_topic),
+            retry_at: None,
+            leave_replies: Vec::new(),
+            rule: None,
         }
     }
 
@@ -53,34 +63,33 @@ impl Handoff {
 fn may_ask(handoff: &HandoffState) -> bool {
     matches!(
         handoff,
-        HandoffState::None | HandoffState::Unavailable | HandoffState::MessageLeft { .. }
+        HandoffState::None
+            | HandoffState::Unavailable
+            | HandoffState::MessageQueued { .. }
+            | HandoffState::MessageLeft { .. }
     )
 }
 
-/// The note the transcript keeps of a request.
-fn requested_notice(reason: HandoffReason) -> LocalizedText {
-    LocalizedText::new(match reason {
-        HandoffReason::Urgent => "notice-person-requested-urgent",
-        HandoffReason::UserAsked => "notice-person-requested-words",
-        HandoffReason::Button | HandoffReason::BotFailed => "notice-person-requested",
-    })
-}
-
-/// The confirmation of a left message, kept in the transcript to read again.
-fn left_notice(callback: Option<&CallbackRequest>, receipt: &LeftMessageReceipt) -> LocalizedText {
-    let reference = receipt.reference.as_str();
-    match callback {
-        Some(callback) if callback.preferred_time.trim().is_empty() => {
-            LocalizedText::new("notice-callback-requested-any-time")
-                .with_arg("reference", reference)
-                .with_arg("phone", callback.phone.as_str())
-        }
-        Some(callback) => LocalizedText::new("notice-callback-requested")
-            .with_arg("reference", reference)
-            .with_arg("phone", callback.phone.as_str())
-            .with_arg("time", callback.preferred_time.as_str()),
-        None => LocalizedText::new("notice-message-left").with_arg("reference", reference),
-    }
+/// The notes the transcript keeps of a request, advice first: a scam or
+/// money taken gets what to do (and not do) until the person answers, a
+/// medical emergency the emergency number before anything else.
+fn requested_notices(reason: HandoffReason, topic: Option<UrgentTopic>) -> Vec<LocalizedText> {
+    let ids: &[&str] = match (reason, topic) {
+        (HandoffReason::Urgent, Some(UrgentTopic::Medical)) => &[
+            "notice-call-emergency-number",
+            "notice-person-requested-urgent",
+        ],
+        (HandoffReason::Urgent, Some(UrgentTopic::Fraud)) => &["notice-person-requested-fraud"],
+        (
+            HandoffReason::Urgent,
+            Some(UrgentTopic::StolenMoney | UrgentTopic::UnauthorizedCharge),
+        ) => &["notice-person-requested-money"],
+        (HandoffReason::Urgent, None) => &["notice-person-requested-urgent"],
+        (HandoffReason::Complaint, _) => &["notice-person-requested-complaint"],
+        (HandoffReason::UserAsked, _) => &["notice-person-requested-words"],
+        (HandoffReason::Button | HandoffReason::BotFailed, _) => &["notice-person-requested"],
+    };
+    ids.iter().map(|id| LocalizedText::new(*id)).collect()
 }
 
 impl Engine {
@@ -95,7 +104,10 @@ impl Engine {
             reason,
             urgent_topic: self.handoff.urgent_topic,
             locale: self.config.locale.clone(),
-            summary: HandoffSummary::from_messages(&self.view.messages, &self.config.locale),
+            summary: HandoffSummary {
+                matched_rule: self.handoff.rule.clone(),
+                ..HandoffSummary::from_messages(&self.view.messages, &self.config.locale)
+            },
         }
     }
 
@@ -106,10 +118,50 @@ impl Engine {
         }
     }
 
+    /// The user's words asked for a person or told of something urgent.
+    pub(super) fn request_person_in_words(&mut self, decision: &Decision) {
+        let Some(reason) = decision.handoff_reason() else {
+            return;
+        };
+        self.request_person_because(reason, decision.urgent_topic(), decision.rule());
+    }
+
+    /// Asks the configured second opinion about a message no rule matched;
+    /// the conversation goes on meanwhile.
+    pub(super) fn ask_second_opinion(&mut self, text: &str) {
+        let Some(opinion) = self.config.second_opinion.clone() else {
+            return;
+        };
+        let text = text.to_owned();
+        self.spawn_call(|_backend| async move {
+            let asks_for_person = match opinion.asks_for_person(&text).await {
+                Ok(asks) => asks,
+                Err(error) => {
+                    tracing::debug!(%error, "no second opinion");
+                    false
+                }
+            };
+            CallDone::SecondOpinion { asks_for_person }
+        });
+    }
+
+    pub(super) fn second_opinion_asks_for_person(&mut self) {
+        self.request_person_because(HandoffReason::UserAsked, None, Some(SECOND_OPINION_RULE));
+    }
+
     pub(super) fn request_person(
         &mut self,
         reason: HandoffReason,
         urgent_topic: Option<UrgentTopic>,
+    ) {
+        self.request_person_because(reason, urgent_topic, None);
+    }
+
+    fn request_person_because(
+        &mut self,
+        reason: HandoffReason,
+        urgent_topic: Option<UrgentTopic>,
+        rule: Option<&str>,
     ) {
         if !may_ask(&self.view.handoff) {
             // Already asked or already talking to a person: one press is enough.
@@ -117,11 +169,14 @@ impl Engine {
         }
         self.handoff.reason = reason;
         self.handoff.urgent_topic = urgent_topic;
+        self.handoff.rule = rule.map(str::to_owned);
         self.view.set_person_offered(false);
         self.set_handoff(HandoffState::Requested);
-        self.view.add_notice(requested_notice(reason));
+        for notice in requested_notices(reason, urgent_topic) {
+            self.view.add_notice(notice);
+        }
         let request = self.handoff_request(reason);
-        if self.link.is_connected() {
+        if self.link.is_connected() && !self.sign_in.refused {
             self.send_handoff_request(request);
         } else {
             self.handoff.to_send = Some(request);
@@ -129,6 +184,7 @@ impl Engine {
     }
 
     pub(super) fn send_handoff_request(&mut self, request: HandoffRequest) {
+        self.handoff.retry_at = None;
         let Some(conversation) = self.link.conversation.clone() else {
             self.handoff.to_send = Some(request);
             return;
@@ -141,10 +197,20 @@ impl Engine {
     pub(super) fn handoff_requested(&mut self, result: Result<(), BackendError>) {
         match result {
             Ok(()) => self.connection_is_back(),
-            Err(error) if error.is_transient() => {
-                // Keep the request; it goes out again with the next connection.
+            Err(error) if error.needs_sign_in() => {
+                // Kept: asked again once the sign-in works.
                 self.handoff.to_send = Some(self.handoff_request(self.handoff.reason));
-                self.connection_lost();
+                self.sign_in_refused(&error);
+            }
+            Err(error) if error.is_transient() => {
+                // Kept, and asked again after a backoff, or with the next
+                // connection if this one is lost meanwhile. The event stream
+                // stays: a person may be joining on it right now.
+                tracing::info!(%error, "asking for a person failed; will ask again");
+                self.transient_failure(&error);
+                self.handoff.to_send = Some(self.handoff_request(self.handoff.reason));
+                self.handoff.retry_at = Some(Instant::now() + self.link.backoff.next_wait());
+                self.start_probe();
             }
             Err(error) => {
                 self.set_handoff(HandoffState::None);
@@ -153,14 +219,27 @@ impl Engine {
         }
     }
 
+    /// The wait for asking again ended (or the backend is obviously back).
+    pub(super) fn retry_handoff_request(&mut self) {
+        self.handoff.retry_at = None;
+        if !self.link.is_connected() || self.sign_in.refused {
+            // The next connection asks.
+            return;
+        }
+        if let Some(request) = self.handoff.to_send.take() {
+            self.send_handoff_request(request);
+        }
+    }
+
     pub(super) fn cancel_person(&mut self) -> Result<(), EngineError> {
         if matches!(self.view.handoff, HandoffState::None) {
             return Ok(());
         }
         self.handoff.to_send = None;
+        self.handoff.retry_at = None;
         if let Some(conversation) = self.link.conversation.clone() {
             let backend = std::sync::Arc::clone(&self.backend);
-            tokio::spawn(async move {
+            self.spawn_task(async move {
                 if let Err(error) = backend.cancel_handoff(&conversation).await {
                     tracing::warn!(%error, "cancelling the request for a person failed");
                 }
@@ -181,60 +260,5 @@ impl Engine {
         self.view
             .add_notice(LocalizedText::new("notice-offer-person"));
         self.view.set_person_offered(true);
-    }
-
-    pub(super) fn leave_message(
-        &mut self,
-        text: String,
-        callback: Option<CallbackRequest>,
-        reply: oneshot::Sender<Result<(), EngineError>>,
-    ) {
-        let text = text.trim().to_owned();
-        if text.is_empty() && callback.is_none() {
-            let _ = reply.send(Err(EngineError::EmptyMessage));
-            return;
-        }
-        let Some(conversation) = self.link.connected_conversation() else {
-            let _ = reply.send(Err(EngineError::Backend(BackendError::Unreachable(
-                "not connected".into(),
-            ))));
-            return;
-        };
-        let message = LeftMessage {
-            text,
-            callback: callback.clone(),
-            summary: HandoffSummary::from_messages(&self.view.messages, &self.config.locale),
-        };
-        self.spawn_call(|backend| async move {
-            let result = backend.leave_message(&conversation, message).await;
-            CallDone::MessageLeft {
-                callback,
-                result,
-                reply,
-            }
-        });
-    }
-
-    pub(super) fn message_left(
-        &mut self,
-        callback: Option<CallbackRequest>,
-        result: Result<LeftMessageReceipt, BackendError>,
-        reply: oneshot::Sender<Result<(), EngineError>>,
-    ) {
-        match result {
-            Ok(receipt) => {
-                self.connection_is_back();
-                self.view
-                    .add_notice(left_notice(callback.as_ref(), &receipt));
-                self.set_handoff(HandoffState::MessageLeft {
-                    reference: receipt.reference,
-                    callback: callback.is_some(),
-                });
-                let _ = reply.send(Ok(()));
-            }
-            Err(error) => {
-                let _ = reply.send(Err(EngineError::Backend(error)));
-            }
-        }
     }
 }

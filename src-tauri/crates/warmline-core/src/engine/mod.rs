@@ -15,8 +15,10 @@
 //! | `actor` | the task's loop: commands, finished backend calls, adapter events and timers, one at a time |
 //! | `view` | the conversation as the user sees it: each change stored, then announced as a numbered event |
 //! | `connection` | opening, losing and reopening the conversation, with backoff and the reachability probe |
-//! | `outbox` | the user's unsent messages, sent one at a time in order with their ids as idempotency keys |
-//! | `handoff` | asking for a person, cancelling, leaving a message |
+//! | `outbox` | what the user sends (chat and left messages), one at a time in order, ids as idempotency keys; "Try again" |
+//! | `handoff` | asking for a person, cancelling the request |
+//! | `left_messages` | leaving a message or a call-back request, queued like chat messages |
+//! | `sign_in` | a refused sign-in stops all trying until new sign-in details arrive |
 //! | `frustration` | pure rules: when the bot did not help and a person is offered |
 //! | `adapter_events` | what each [`BackendEvent`](crate::BackendEvent) does to the conversation |
 //! | `backoff` | the growing, jittered wait between attempts |
@@ -30,7 +32,7 @@ use crate::backend::{CallbackRequest, SupportBackend};
 use crate::domain::{HandoffReason, MessageId};
 use crate::error::EngineError;
 use crate::events::{ConversationEvent, ConversationSnapshot};
-use crate::intent::PhraseSet;
+use crate::intent::{PhraseSet, SecondOpinion};
 use crate::store::{ConversationStore, MemoryStore};
 
 /// How the engine behaves; the defaults suit real use.
@@ -48,6 +50,14 @@ pub struct EngineConfig {
     pub backoff_seed: Option<u64>,
     /// Words that ask for a person or name an urgent topic.
     pub phrases: Arc<PhraseSet>,
+    /// Which engine of the app's life this is; the app counts up when it
+    /// starts another engine (a switch of profile). Every event and
+    /// snapshot carries it, so the UI notices the switch.
+    pub epoch: u32,
+    /// Asked about messages in which no phrase rule matched at all; it can
+    /// only add a request for a person (see [`SecondOpinion`]). `None` by
+    /// default.
+    pub second_opinion: Option<Arc<dyn SecondOpinion>>,
 }
 
 impl EngineConfig {
@@ -59,6 +69,8 @@ impl EngineConfig {
             retry_max: Duration::from_secs(30),
             backoff_seed: None,
             phrases: Arc::new(PhraseSet::builtin()),
+            epoch: 0,
+            second_opinion: None,
         }
     }
 }
@@ -86,10 +98,17 @@ enum Command {
     SaveDraft {
         text: String,
     },
+    CredentialsChanged,
+    RetryMessage {
+        id: MessageId,
+    },
     LeaveMessage {
         text: String,
         callback: Option<CallbackRequest>,
         reply: oneshot::Sender<Result<(), EngineError>>,
+    },
+    Shutdown {
+        reply: oneshot::Sender<()>,
     },
 }
 
@@ -131,6 +150,16 @@ impl EngineHandle {
             .map_err(|_| EngineError::Stopped)
     }
 
+    /// Tells the engine the sign-in details changed (the caregiver entered
+    /// new ones): a connection refused for its sign-in, or waiting on its
+    /// backoff, is tried again at once.
+    pub async fn credentials_changed(&self) -> Result<(), EngineError> {
+        self.commands
+            .send(Command::CredentialsChanged)
+            .await
+            .map_err(|_| EngineError::Stopped)
+    }
+
     /// Receives every change from now on.
     pub fn subscribe(&self) -> broadcast::Receiver<ConversationEvent> {
         self.events.subscribe()
@@ -148,14 +177,25 @@ impl EngineHandle {
             .await?
     }
 
+    /// "Try again" on a message that failed: it is sent again with the same
+    /// id. A message that has not failed is left as it is.
+    pub async fn retry_message(&self, id: MessageId) -> Result<(), EngineError> {
+        self.commands
+            .send(Command::RetryMessage { id })
+            .await
+            .map_err(|_| EngineError::Stopped)
+    }
+
     /// Withdraws the request for a person.
     pub async fn cancel_person(&self) -> Result<(), EngineError> {
         self.call(|reply| Command::CancelPerson { reply }).await?
     }
 
     /// Leaves a message, or asks for a call back, when nobody is available.
-    /// Answers only once the backend confirmed it, so the UI keeps the form
-    /// filled in until then.
+    /// Answers once the backend confirmed it, or once it is stored and
+    /// queued because the backend cannot be reached (it then goes out by
+    /// itself, once, and the transcript says so); a refusal is answered with
+    /// the error, so the UI keeps the form filled in.
     pub async fn leave_message(
         &self,
         text: String,
@@ -167,6 +207,23 @@ impl EngineHandle {
             reply,
         })
         .await?
+    }
+
+    /// Stops the engine and waits until it has stopped.
+    ///
+    /// Commands sent before this one (a last [`save_draft`](Self::save_draft)
+    /// included) are applied first; everything the engine holds (history,
+    /// unsent messages, the request for a person, the draft) is in its store
+    /// already, because every change is written before it is acted on. The
+    /// backend is not called again: timers, the reachability probe and calls
+    /// under way are dropped (a message whose send was cut short is still
+    /// `sending` in the store and goes out, with the same id, when an engine
+    /// on that store starts again). Every handle then answers
+    /// [`EngineError::Stopped`]. Stopping an engine that has stopped does
+    /// nothing.
+    pub async fn shutdown(&self) {
+        // Err: the engine has stopped already.
+        let _ = self.call(|reply| Command::Shutdown { reply }).await;
     }
 
     /// The whole conversation as it stands.
@@ -193,7 +250,9 @@ mod backoff;
 mod connection;
 mod frustration;
 mod handoff;
+mod left_messages;
 mod outbox;
+mod sign_in;
 #[cfg(test)]
 mod tests;
 mod view;

@@ -1,75 +1,118 @@
-//! The user's messages on their way to the backend.
+//! What the user sends: chat messages, and messages left for the company
+//! (`left_messages.rs`), on their way to the backend.
 //!
-//! Each message is stored (as `sending`) before it joins the outbox, and
-//! keeps its client id as the idempotency key across retries, reconnects and
-//! restarts. Messages go one at a time, oldest first, so the backend
-//! receives them in the order they were written.
+//! Each item is stored before it joins the outbox, and keeps its client id as
+//! the idempotency key across retries, reconnects and restarts. Items go one
+//! at a time, oldest first, so the backend receives them in the order they
+//! were written. A failure that may have left the backend with the item (a
+//! lost connection, an answer Warmline cannot read) is retried with backoff;
+//! only a refusal fails a message, and the user can send it again.
 
 use std::collections::VecDeque;
 
 use tokio::time::Instant;
 
 use super::actor::{CallDone, Engine};
-use crate::backend::{BackendError, OutgoingMessage, SendReceipt};
-use crate::domain::{Author, DeliveryState, HandoffReason, MessageBody, MessageId, Timestamp};
+use crate::backend::{BackendError, LeftMessage, OutgoingMessage, SendReceipt};
+use crate::domain::{Author, DeliveryState, MessageBody, MessageId, Timestamp};
 use crate::error::{backend_error_code, EngineError, UiError};
-use crate::intent::Intent;
-use crate::store::StoredConversation;
+use crate::store::{QueuedLeftMessage, StoredConversation};
+use crate::summary::HandoffSummary;
 
-/// Messages not yet acknowledged, and the one on its way.
+/// One thing on its way to the backend.
+#[derive(Debug, Clone)]
+pub(super) enum Outgoing {
+    /// A chat message.
+    Text(OutgoingMessage),
+    /// A message left for the company, or a call-back request.
+    Left(QueuedLeftMessage),
+}
+
+impl Outgoing {
+    fn id(&self) -> MessageId {
+        match self {
+            Self::Text(message) => message.id,
+            Self::Left(message) => message.id,
+        }
+    }
+
+    fn written_at(&self) -> Timestamp {
+        match self {
+            Self::Text(message) => message.written_at,
+            Self::Left(message) => message.written_at,
+        }
+    }
+}
+
+/// Items not yet acknowledged, and the one on its way.
 #[derive(Debug, Default)]
 pub(super) struct Outbox {
     /// Oldest first.
-    queue: VecDeque<OutgoingMessage>,
-    /// The message whose `send_message` call is under way.
+    queue: VecDeque<Outgoing>,
+    /// The item whose backend call is under way.
     in_flight: Option<MessageId>,
     /// When a failed send is tried again.
     pub(super) resend_at: Option<Instant>,
 }
 
 impl Outbox {
-    /// The stored messages that were never acknowledged: after a crash or a
-    /// restart they are the outbox again.
+    /// What the store holds that was never acknowledged: after a crash or a
+    /// restart it is the outbox again, in the order it was written.
     pub(super) fn from_stored(stored: &StoredConversation) -> Self {
-        let queue = stored
-            .unsent()
-            .filter_map(|message| match &message.body {
-                MessageBody::Text { text } => Some(OutgoingMessage {
-                    id: message.id,
-                    text: text.clone(),
-                    written_at: message.sent_at,
-                }),
-                MessageBody::Notice { .. } => None,
-            })
-            .collect();
+        let texts = stored.unsent().filter_map(|message| match &message.body {
+            MessageBody::Text { text } => Some(Outgoing::Text(OutgoingMessage {
+                id: message.id,
+                text: text.clone(),
+                written_at: message.sent_at,
+            })),
+            MessageBody::Notice { .. } => None,
+        });
+        let left = stored.left_messages.iter().cloned().map(Outgoing::Left);
+        let mut queue: Vec<_> = texts.chain(left).collect();
+        // Stable: chat messages written in the same millisecond stay first.
+        queue.sort_by_key(Outgoing::written_at);
         Self {
-            queue,
+            queue: queue.into(),
             ..Self::default()
         }
     }
 
-    pub(super) fn push(&mut self, message: OutgoingMessage) {
-        self.queue.push_back(message);
+    pub(super) fn push(&mut self, item: Outgoing) {
+        self.queue.push_back(item);
     }
 
-    /// The next message to send, marked as under way; `None` while one is
+    /// True when `id` is the next to go and nothing holds it back.
+    pub(super) fn goes_next(&self, id: MessageId) -> bool {
+        self.in_flight.is_none()
+            && self.resend_at.is_none()
+            && self.queue.front().map(Outgoing::id) == Some(id)
+    }
+
+    /// The next item to send, marked as under way; `None` while one is
     /// under way, a resend waits on its timer, or nothing is left.
-    fn take_next(&mut self) -> Option<OutgoingMessage> {
+    fn take_next(&mut self) -> Option<Outgoing> {
         if self.in_flight.is_some() || self.resend_at.is_some() {
             return None;
         }
-        let message = self.queue.front()?.clone();
-        self.in_flight = Some(message.id);
-        Some(message)
+        let item = self.queue.front()?.clone();
+        self.in_flight = Some(item.id());
+        Some(item)
     }
 
     /// The call for `id` ended; `done` removes it from the outbox.
-    fn finished(&mut self, id: MessageId, done: bool) {
+    pub(super) fn finished(&mut self, id: MessageId, done: bool) {
         self.in_flight = None;
         if done {
-            self.queue.retain(|m| m.id != id);
+            self.queue.retain(|item| item.id() != id);
         }
     }
+}
+
+/// True when the same request may succeed later, or may even have
+/// succeeded: an answer Warmline cannot read is not a refusal (the backend
+/// may have the message; its id makes sending it again safe).
+pub(super) fn worth_retrying(error: &BackendError) -> bool {
+    error.is_transient() || matches!(error, BackendError::Malformed(_))
 }
 
 impl Engine {
@@ -89,34 +132,81 @@ impl Engine {
         }
         // "转人工", "I want a human", "我被骗了": the words are as good as the
         // button. The message still goes out, so the person sees it.
-        match self.config.phrases.classify(&text) {
-            Some(Intent::AskPerson) => self.request_person(HandoffReason::UserAsked, None),
-            Some(Intent::Urgent(topic)) => self.request_person(HandoffReason::Urgent, Some(topic)),
-            None => {}
+        // Typed and dictated text both come this way, so both are read alike.
+        let decision = self.config.phrases.explain(&text);
+        self.request_person_in_words(&decision);
+        if decision.nothing_matched() {
+            self.ask_second_opinion(&text);
         }
-        self.outbox.push(OutgoingMessage {
+        self.outbox.push(Outgoing::Text(OutgoingMessage {
             id,
             text,
             written_at: Timestamp::now(),
-        });
+        }));
         self.flush_outbox();
         Ok(id)
     }
 
-    /// Sends the next message, if the connection is up and nothing else is
-    /// on its way.
+    /// "Try again" on a failed message: it goes out again with the same id,
+    /// at the end of the outbox. Anything else (a message on its way or
+    /// sent, an unknown id) is left as it is.
+    pub(super) fn retry_message(&mut self, id: MessageId) {
+        if let Some(message) = self.view.resend(id) {
+            self.outbox.push(Outgoing::Text(message));
+            self.flush_outbox();
+        }
+    }
+
+    /// Sends the next item, if the connection is up and nothing else is on
+    /// its way.
     pub(super) fn flush_outbox(&mut self) {
+        if self.sign_in.refused {
+            return;
+        }
         let Some(conversation) = self.link.connected_conversation() else {
             return;
         };
-        let Some(message) = self.outbox.take_next() else {
+        let Some(item) = self.outbox.take_next() else {
             return;
         };
-        self.spawn_call(|backend| async move {
-            let id = message.id;
-            let result = backend.send_message(&conversation, message).await;
-            CallDone::Sent { id, result }
-        });
+        match item {
+            Outgoing::Text(message) => self.spawn_call(|backend| async move {
+                let id = message.id;
+                let result = backend.send_message(&conversation, message).await;
+                CallDone::Sent { id, result }
+            }),
+            Outgoing::Left(queued) => {
+                let message = LeftMessage {
+                    id: queued.id,
+                    text: queued.text.clone(),
+                    callback: queued.callback.clone(),
+                    summary: HandoffSummary::from_messages(
+                        &self.view.messages,
+                        &self.config.locale,
+                    ),
+                };
+                self.spawn_call(|backend| async move {
+                    let result = backend.leave_message(&conversation, message).await;
+                    CallDone::Left { queued, result }
+                })
+            }
+        };
+    }
+
+    /// A call for an outbox item failed in a way worth retrying: it stays
+    /// first, and goes again after a backoff (or as soon as the backend is
+    /// obviously back).
+    pub(super) fn retry_later(&mut self, id: MessageId, error: &BackendError) {
+        self.outbox.finished(id, false);
+        match error {
+            BackendError::UnknownConversation(_) => self.conversation_closed(),
+            error if error.needs_sign_in() => self.sign_in_refused(error),
+            error => {
+                self.transient_failure(error);
+                self.outbox.resend_at = Some(Instant::now() + self.link.backoff.next_wait());
+                self.start_probe();
+            }
+        }
     }
 
     pub(super) fn sent(&mut self, id: MessageId, result: Result<SendReceipt, BackendError>) {
@@ -127,25 +217,24 @@ impl Engine {
                 self.view.set_delivery(id, DeliveryState::Sent);
                 self.flush_outbox();
             }
-            Err(BackendError::UnknownConversation(_)) => {
-                // The backend forgot the conversation: continue in a new one;
-                // the message stays first in the outbox.
-                self.outbox.finished(id, false);
-                self.view.set_delivery(id, DeliveryState::WillRetry);
-                self.conversation_closed();
-            }
-            Err(error) if error.is_transient() => {
+            // The backend forgot the conversation (it continues in a new
+            // one), the sign-in was refused (held, not failed: the messages
+            // after it are not tried one by one), or it may work later.
+            Err(error)
+                if worth_retrying(&error)
+                    || error.needs_sign_in()
+                    || matches!(error, BackendError::UnknownConversation(_)) =>
+            {
                 tracing::info!(%error, "sending failed; will retry");
-                self.outbox.finished(id, false);
                 self.view.set_delivery(id, DeliveryState::WillRetry);
-                self.outbox.resend_at = Some(Instant::now() + self.link.backoff.next_wait());
-                self.start_probe();
+                self.retry_later(id, &error);
             }
             Err(error) => {
                 tracing::warn!(%error, "the backend refused a message");
                 self.outbox.finished(id, true);
-                self.view.set_delivery(id, DeliveryState::Failed);
-                self.view.report(UiError::from(backend_error_code(&error)));
+                let failure = UiError::from(backend_error_code(&error));
+                self.view.fail_message(id, failure.clone());
+                self.view.report(failure);
                 self.flush_outbox();
             }
         }

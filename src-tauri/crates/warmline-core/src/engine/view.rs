@@ -9,6 +9,7 @@ use std::sync::Arc;
 
 use tokio::sync::broadcast;
 
+use crate::backend::OutgoingMessage;
 use crate::domain::{
     Author, BackendInfo, ConnectionState, DeliveryState, HandoffState, LocalizedText, Message,
     MessageBody, MessageId, Timestamp,
@@ -24,6 +25,7 @@ pub(super) struct View {
     /// The store failed once; the user was told, and is not told again.
     store_failed: bool,
     events: broadcast::Sender<ConversationEvent>,
+    epoch: u32,
     seq: u32,
     info: BackendInfo,
     pub(super) messages: Vec<Message>,
@@ -41,11 +43,13 @@ impl View {
         stored: &StoredConversation,
         info: BackendInfo,
         events: broadcast::Sender<ConversationEvent>,
+        epoch: u32,
     ) -> Self {
         Self {
             store,
             store_failed: false,
             events,
+            epoch,
             seq: 0,
             info,
             messages: stored.messages.clone(),
@@ -64,6 +68,7 @@ impl View {
 
     pub(super) fn snapshot(&self) -> ConversationSnapshot {
         ConversationSnapshot {
+            epoch: self.epoch,
             seq: self.seq,
             backend: self.info.clone(),
             messages: self.messages.clone(),
@@ -102,6 +107,7 @@ impl View {
         self.seq = self.seq.wrapping_add(1);
         // No subscriber is fine: the UI reads the snapshot when it starts.
         let _ = self.events.send(ConversationEvent {
+            epoch: self.epoch,
             seq: self.seq,
             change,
         });
@@ -119,6 +125,7 @@ impl View {
             body,
             sent_at: Timestamp::now(),
             delivery,
+            failure: None,
         };
         let id = message.id;
         // Stored before anyone hears of it: a crash after this line loses
@@ -179,6 +186,45 @@ impl View {
         message.delivery = delivery;
         self.write(|store| store.set_delivery(id, delivery));
         self.emit(ConversationChange::DeliveryChanged { id, delivery });
+    }
+
+    /// Marks a user message as failed for good, with the reason the UI says
+    /// beside its "Try again" button.
+    pub(super) fn fail_message(&mut self, id: MessageId, failure: UiError) {
+        let Some(message) = self.messages.iter_mut().find(|m| m.id == id) else {
+            return;
+        };
+        message.delivery = DeliveryState::Failed;
+        message.failure = Some(failure.clone());
+        let message = message.clone();
+        self.write(|store| store.save_message(&message));
+        self.emit(ConversationChange::MessageFailed { id, failure });
+    }
+
+    /// A failed user message becomes `sending` again (the user pressed "Try
+    /// again"); returns it as it goes out, with its own id. `None` for any
+    /// other message.
+    pub(super) fn resend(&mut self, id: MessageId) -> Option<OutgoingMessage> {
+        let message = self.messages.iter_mut().find(|m| m.id == id)?;
+        let (Author::User, MessageBody::Text { text }, DeliveryState::Failed) =
+            (&message.author, &message.body, message.delivery)
+        else {
+            return None;
+        };
+        let outgoing = OutgoingMessage {
+            id,
+            text: text.clone(),
+            written_at: message.sent_at,
+        };
+        message.delivery = DeliveryState::Sending;
+        message.failure = None;
+        let message = message.clone();
+        self.write(|store| store.save_message(&message));
+        self.emit(ConversationChange::DeliveryChanged {
+            id,
+            delivery: DeliveryState::Sending,
+        });
+        Some(outgoing)
     }
 
     pub(super) fn save_draft(&mut self, text: String) {

@@ -1,3 +1,4 @@
+use super::data::{fold_pairs, parse};
 use super::*;
 
 fn classify(text: &str) -> Option<Intent> {
@@ -43,7 +44,10 @@ fn normalize_folds_traditional_to_simplified() {
 fn normalize_strips_ascii_and_cjk_punctuation() {
     assert_eq!(normalize("转人工！！！"), "转人工");
     assert_eq!(normalize("“人工”（客服）【急】…~"), "人工客服急");
-    assert_eq!(normalize("human, please!!! (now)"), "human please now");
+    assert_eq!(normalize("human please (now)"), "human please now");
+    // Commas and semicolons end a clause, full stops and the like a sentence.
+    assert_eq!(normalize("human, please!!! (now)"), "human|please\nnow");
+    assert_eq!(normalize("不用了，谢谢。再见"), "不用了|谢谢\n再见");
     assert_eq!(normalize("。，、：；？！"), "");
 }
 
@@ -322,9 +326,9 @@ fn every_topic_is_checked() {
     let set = PhraseSet::builtin();
     for topic in UrgentTopic::CHECK_ORDER {
         assert!(set
-            .urgent
+            .rules
             .iter()
-            .any(|(t, rule)| *t == topic && !rule.phrases.is_empty()));
+            .any(|rule| rule.outcome == Outcome::Urgent(topic)));
     }
 }
 
@@ -359,13 +363,19 @@ fn builtin_data_is_clean() {
 #[test]
 fn extra_phrases_are_added_to_the_builtin_ones() {
     let extra = r#"
-[person]
-phrases = ["接线小姐"]
-short_only = ["clerk"]
+[concepts]
+person_target = ["clerk"]
 
-[urgent.medical]
-phrases = ["我摔倒了"]
-exclude = ["急救"]
+[[rule]]
+name = "person.operator-lady"
+intent = "person"
+phrases = ["接线小姐"]
+
+[[rule]]
+name = "urgent.medical.first-aid-kit"
+intent = "urgent"
+topic = "medical"
+phrases = ["first aid kit"]
 "#;
     let set = PhraseSet::with_extra(extra).unwrap();
     assert_eq!(set.classify("我想找接線小姐"), PERSON);
@@ -375,10 +385,14 @@ exclude = ["急救"]
     // The built-in phrases are still there...
     assert_eq!(set.classify("转人工"), PERSON);
     assert_eq!(set.classify("chest pain"), urgent(UrgentTopic::Medical));
-    // ...and an extra exclusion applies to them too.
-    assert_eq!(set.classify("急救"), None);
+    // An extra rule is named in the decision.
+    assert_eq!(
+        set.explain("Where is the first aid kit?").rule(),
+        Some("urgent.medical.first-aid-kit")
+    );
     // The built-in set is unchanged.
     assert_eq!(classify("clerk please"), None);
+    assert_eq!(classify("first aid kit"), None);
 }
 
 #[test]
@@ -397,7 +411,7 @@ fn extra_variants_and_max_gap_apply() {
 fn an_empty_extra_file_is_the_builtin_set() {
     let set = PhraseSet::with_extra("").unwrap();
     assert_eq!(set.classify("转人工"), PERSON);
-    assert_eq!(set.max_gap, PhraseSet::builtin().max_gap);
+    assert_eq!(set.shared.max_gap, PhraseSet::builtin().shared.max_gap);
 }
 
 #[test]
@@ -412,12 +426,14 @@ fn syntax_errors_carry_their_line() {
 
 #[test]
 fn unknown_keys_are_errors() {
-    let err = PhraseSet::with_extra("[person]\n\nphrase = [\"a\"]\n").unwrap_err();
+    let err = PhraseSet::with_extra("[negation]\n\nbefor = [\"a\"]\n").unwrap_err();
     assert!(
         matches!(err, PhraseSetError::Syntax { line: 3, .. }),
         "{err:?}"
     );
-    let err = PhraseSet::with_extra("[urgent.flood]\nphrases = [\"a\"]\n").unwrap_err();
+    let err =
+        PhraseSet::with_extra("[[rule]]\nname = \"x\"\nintent = \"urgent\"\ntopic = \"flood\"\n")
+            .unwrap_err();
     assert!(matches!(err, PhraseSetError::Syntax { .. }), "{err:?}");
 }
 
@@ -445,14 +461,247 @@ fn bad_variant_pairs_are_errors() {
 
 #[test]
 fn phrases_that_normalize_to_nothing_are_errors() {
-    let err = PhraseSet::with_extra("[urgent.fraud]\n\nphrases = [\"ok\", \"!!!\"]").unwrap_err();
+    let rule = "[[rule]]\nname = \"x\"\nintent = \"person\"\n";
+    let err = PhraseSet::with_extra(&format!("{rule}\nphrases = [\"ok\", \"!!!\"]")).unwrap_err();
     assert_eq!(
         err,
         PhraseSetError::EmptyPhrase {
-            line: 3,
+            line: 5,
             phrase: "!!!".into()
         }
     );
-    let err = PhraseSet::with_extra("[urgent.fraud]\nall_of = [[]]").unwrap_err();
-    assert_eq!(err, PhraseSetError::EmptyGroup { line: 2 });
+    let err = PhraseSet::with_extra(&format!("{rule}all_of = [[]]")).unwrap_err();
+    assert_eq!(err, PhraseSetError::EmptyGroup { line: 4 });
+}
+
+#[test]
+fn rules_must_be_well_formed() {
+    let err = PhraseSet::with_extra("[[rule]]\nname = \"x\"\nintent = \"urgent\"\n").unwrap_err();
+    assert_eq!(
+        err,
+        PhraseSetError::BadRule {
+            line: 1,
+            name: "x".into()
+        }
+    );
+    let err = PhraseSet::with_extra("[[rule]]\nname = \"person.request\"\nintent = \"person\"\n")
+        .unwrap_err();
+    assert_eq!(
+        err,
+        PhraseSetError::DuplicateRule {
+            line: 1,
+            name: "person.request".into()
+        }
+    );
+    let err = PhraseSet::with_extra(
+        "[[rule]]\nname = \"x\"\nintent = \"person\"\nphrases = [\"@no_such_thing\"]\n",
+    )
+    .unwrap_err();
+    assert_eq!(
+        err,
+        PhraseSetError::UnknownConcept {
+            line: 4,
+            name: "no_such_thing".into()
+        }
+    );
+    let err = PhraseSet::with_extra("[concepts]\nloop = [\"@loop\"]\n[[rule]]\nname = \"x\"\nintent = \"person\"\nphrases = [\"@loop\"]\n")
+        .unwrap_err();
+    assert!(
+        matches!(err, PhraseSetError::ConceptTooDeep { .. }),
+        "{err:?}"
+    );
+    let err = PhraseSet::with_extra("[spoken]\npairs = [[\"only one\"]]\n").unwrap_err();
+    assert_eq!(err, PhraseSetError::BadSpokenForm { line: 2 });
+}
+
+// ---- negation, families, speech, explanations ---------------------------------
+
+#[test]
+fn a_negated_request_asks_for_nothing_in_every_language() {
+    for text in [
+        "I don't need a person, thanks",
+        "No need to transfer me to an agent",
+        "Please do not connect me to a human",
+        "不用转人工了，谢谢",
+        "我不需要人工客服",
+        "别给我转人工",
+        "不用幫我轉真人",
+        "唔使搵真人喇",
+        "转人工就不用了",
+        "我没有被骗，只是问一下",
+    ] {
+        let decision = PhraseSet::builtin().explain(text);
+        assert_eq!(decision.intent(), None, "{text:?}");
+        assert!(decision.negated(), "{text:?} should name the negated rule");
+        assert!(decision.rule().is_some(), "{text:?}");
+    }
+}
+
+#[test]
+fn a_negation_that_is_part_of_the_request_still_asks() {
+    for text in [
+        "I don't want a robot",
+        "Not a bot, a person please",
+        "no i want a person",
+        "我不要机器人，我要人工",
+        "唔要機械人，我要真人",
+        "我不知道怎么转人工",
+        "我找不到转人工的按钮",
+        "I can't reach a person",
+    ] {
+        assert_eq!(classify(text), PERSON, "{text:?}");
+    }
+    // A negation ends at the clause and at a new request.
+    assert_eq!(classify("不要等了转人工"), PERSON);
+    // Part of an urgent phrase is no negation either.
+    assert_eq!(classify("I can't breathe"), urgent(UrgentTopic::Medical));
+    assert_eq!(
+        classify("There's a charge I didn't make"),
+        urgent(UrgentTopic::UnauthorizedCharge)
+    );
+}
+
+#[test]
+fn families_are_patterns_of_meaning_not_sentences() {
+    use UrgentTopic::*;
+    let cases = [
+        // actor + demand + money or a secret
+        (
+            "My granddaughter rang, she was arrested and needs money wired today",
+            Fraud,
+            "urgent.fraud.relative-in-trouble",
+        ),
+        (
+            "有人打电话让我把验证码念给他",
+            Fraud,
+            "urgent.fraud.code-given",
+        ),
+        (
+            "I tapped a link in an email and entered my PIN",
+            Fraud,
+            "urgent.fraud.link-and-password",
+        ),
+        (
+            "他们说要把钱转到安全账户",
+            Fraud,
+            "urgent.fraud.safe-account",
+        ),
+        // symptom + body part
+        ("my chest is so tight", Medical, "urgent.medical.chest-pain"),
+        ("胸口好闷好痛", Medical, "urgent.medical.chest-pain"),
+        (
+            "she can hardly breathe",
+            Medical,
+            "urgent.medical.breathing",
+        ),
+        // money gone from a place
+        (
+            "all the savings in my account are gone",
+            StolenMoney,
+            "urgent.stolen-money.money-gone",
+        ),
+    ];
+    for (text, topic, rule) in cases {
+        let decision = PhraseSet::builtin().explain(text);
+        assert_eq!(decision.intent(), urgent(topic), "{text:?}");
+        assert_eq!(decision.rule(), Some(rule), "{text:?}");
+    }
+    let complaint = PhraseSet::builtin().explain("我要投诉你们");
+    assert!(complaint.is_complaint());
+    assert_eq!(complaint.handoff_reason(), Some(HandoffReason::Complaint));
+    assert_eq!(
+        PhraseSet::builtin().explain("转人工").handoff_reason(),
+        Some(HandoffReason::UserAsked)
+    );
+}
+
+#[test]
+fn look_alikes_of_the_families_are_nothing() {
+    for text in [
+        "How can I avoid phone scams?",
+        "I didn't get the verification code, can you resend it?",
+        "I want to send money to my grandson for his birthday",
+        "我想给我孙子转点钱",
+        "I had chest pain last year, can I get my records?",
+        "What is the interest rate on a savings account?",
+        "My daughter will call me tonight",
+        "人工客服的工作时间是几点",
+        "我上次投诉已经处理好了，谢谢",
+        "I'm not complaining, just asking",
+    ] {
+        assert_eq!(classify(text), None, "{text:?}");
+    }
+}
+
+#[test]
+fn speech_recognition_slips_are_read_as_meant() {
+    // Homophones of key Chinese words, one-letter slips of key Latin words,
+    // listed slips, repeats and no punctuation.
+    assert_eq!(normalize("转人共"), "转人工");
+    assert_eq!(normalize("i need a humon"), "i need a human");
+    assert_eq!(normalize("get me an agnet"), "get me an agent");
+    assert_eq!(normalize("my chess hurts"), "my chest hurts");
+    assert_eq!(classify("转人共"), PERSON);
+    assert_eq!(classify("i need a humon"), PERSON);
+    assert_eq!(
+        classify("我老伴晕到了怎么叫都不醒"),
+        urgent(UrgentTopic::Medical)
+    );
+    // A possessive or plural is another word, not a slip.
+    assert_eq!(normalize("someone's phone"), "someones phone");
+    assert_eq!(
+        classify("I need someone's phone number from my contacts"),
+        None
+    );
+    // Common words are not bent into triggers.
+    assert_eq!(normalize("I need stuff"), "i need stuff");
+    assert_eq!(classify("我要克服困难"), None);
+}
+
+#[test]
+fn every_rule_has_a_name_that_says_its_class() {
+    let set = PhraseSet::builtin();
+    for rule in &set.rules {
+        let prefix = match rule.outcome {
+            Outcome::Person(_) => "person.",
+            Outcome::Urgent(_) => "urgent.",
+        };
+        assert!(rule.name.starts_with(prefix), "{}", rule.name);
+    }
+    // Urgent rules are tried first.
+    let first_person = set
+        .rules
+        .iter()
+        .position(|r| matches!(r.outcome, Outcome::Person(_)))
+        .unwrap();
+    assert!(set.rules[first_person..]
+        .iter()
+        .all(|r| matches!(r.outcome, Outcome::Person(_))));
+}
+
+#[test]
+fn labelled_files_are_read_and_bad_lines_named() {
+    use super::eval::{parse_labelled, Class};
+    let rows = parse_labelled(
+        "# comment\nurgent:fraud\ten\tscam-story\tI was scammed\nperson\tyue\t轉人工\n",
+    )
+    .unwrap();
+    assert_eq!(rows.len(), 2);
+    assert_eq!(rows[0].class, Class::Urgent);
+    assert_eq!(rows[0].topic, Some(UrgentTopic::Fraud));
+    assert_eq!(rows[0].family, "scam-story");
+    assert_eq!(rows[1].family, "-");
+    assert_eq!(rows[1].line, 3);
+    for (bad, line) in [
+        ("urgent:flood\ten\tx\ty\n", 1),
+        ("person\tfr\tx\ty\n", 1),
+        ("#\nperson\ten\n", 2),
+        ("maybe\ten\tx\n", 1),
+    ] {
+        let error = parse_labelled(bad).unwrap_err();
+        assert!(
+            error.starts_with(&format!("line {line}:")),
+            "{bad:?}: {error}"
+        );
+    }
 }

@@ -21,45 +21,66 @@ use crate::events::ConversationChange;
 use crate::store::{ConversationStore, MemoryStore, PendingHandoff, StoreError};
 
 #[derive(Default)]
-struct Script {
+pub(super) struct Script {
     /// `open_conversation` fails this many more times.
-    open_failures: u32,
+    pub(super) open_failures: u32,
     /// `send_message` fails (transiently) this many more times.
-    send_failures: u32,
+    pub(super) send_failures: u32,
     /// `send_message` rejects every message for good.
-    reject_sends: bool,
+    pub(super) reject_sends: bool,
     /// The next `send_message` answers that the conversation is unknown.
-    forget_conversation: bool,
-    opened: Vec<ConversationOptions>,
+    pub(super) forget_conversation: bool,
+    pub(super) opened: Vec<ConversationOptions>,
     /// When each `open_conversation` call came, on tokio's (paused) clock.
-    opened_at: Vec<Instant>,
-    sessions: Vec<mpsc::Sender<BackendEvent>>,
-    delivered: Vec<OutgoingMessage>,
-    handoffs: Vec<HandoffRequest>,
-    cancels: u32,
-    left: Vec<LeftMessage>,
+    pub(super) opened_at: Vec<Instant>,
+    pub(super) sessions: Vec<mpsc::Sender<BackendEvent>>,
+    pub(super) delivered: Vec<OutgoingMessage>,
+    pub(super) handoffs: Vec<HandoffRequest>,
+    pub(super) cancels: u32,
+    pub(super) left: Vec<LeftMessage>,
+    /// Every call answers that the sign-in is refused, while set.
+    pub(super) unauthorized: bool,
+    /// `open_conversation` cannot read the sign-in details this many more
+    /// times (a locked keyring).
+    pub(super) credentials_locked: u32,
+    /// `send_message` keeps the message but its answer is garbled, this many
+    /// more times.
+    pub(super) garbled_acks: u32,
+    /// `request_handoff` fails (transiently) this many more times.
+    pub(super) handoff_failures: u32,
+    /// How often each call was made, failed ones included.
+    pub(super) send_calls: u32,
+    pub(super) handoff_calls: u32,
+    pub(super) leave_calls: u32,
+    /// `leave_message` keeps the message but its answer is lost, this many
+    /// more times.
+    pub(super) lost_leave_answers: u32,
+}
+
+fn refused() -> BackendError {
+    BackendError::Unauthorized("scripted: token revoked".into())
 }
 
 #[derive(Default)]
-struct ScriptedBackend {
-    script: Mutex<Script>,
+pub(super) struct ScriptedBackend {
+    pub(super) script: Mutex<Script>,
     /// `wait_until_reachable` resolves when this is notified.
-    reachable: tokio::sync::Notify,
+    pub(super) reachable: tokio::sync::Notify,
 }
 
 impl ScriptedBackend {
-    fn with(script: Script) -> Arc<Self> {
+    pub(super) fn with(script: Script) -> Arc<Self> {
         Arc::new(Self {
             script: Mutex::new(script),
             reachable: tokio::sync::Notify::new(),
         })
     }
 
-    fn script(&self) -> std::sync::MutexGuard<'_, Script> {
+    pub(super) fn script(&self) -> std::sync::MutexGuard<'_, Script> {
         self.script.lock().unwrap()
     }
 
-    async fn say(&self, event: BackendEvent) {
+    pub(super) async fn say(&self, event: BackendEvent) {
         let sender = self.script().sessions.last().cloned().expect("no session");
         sender.send(event).await.unwrap();
     }
@@ -82,6 +103,15 @@ impl SupportBackend for ScriptedBackend {
         let mut script = self.script();
         script.opened.push(options);
         script.opened_at.push(Instant::now());
+        if script.unauthorized {
+            return Err(refused());
+        }
+        if script.credentials_locked > 0 {
+            script.credentials_locked -= 1;
+            return Err(BackendError::CredentialsUnavailable(
+                "scripted: keyring locked".into(),
+            ));
+        }
         if script.open_failures > 0 {
             script.open_failures -= 1;
             return Err(BackendError::Unreachable("scripted outage".into()));
@@ -100,6 +130,10 @@ impl SupportBackend for ScriptedBackend {
         message: OutgoingMessage,
     ) -> Result<SendReceipt, BackendError> {
         let mut script = self.script();
+        script.send_calls += 1;
+        if script.unauthorized {
+            return Err(refused());
+        }
         if script.reject_sends {
             return Err(BackendError::Rejected("scripted refusal".into()));
         }
@@ -115,6 +149,11 @@ impl SupportBackend for ScriptedBackend {
         if !duplicate {
             script.delivered.push(message.clone());
         }
+        if script.garbled_acks > 0 {
+            // The backend has the message; only its answer is unreadable.
+            script.garbled_acks -= 1;
+            return Err(BackendError::Malformed("scripted: garbled receipt".into()));
+        }
         Ok(SendReceipt {
             backend_id: message.id.to_string(),
             duplicate,
@@ -126,7 +165,16 @@ impl SupportBackend for ScriptedBackend {
         _conversation: &ConversationId,
         request: HandoffRequest,
     ) -> Result<(), BackendError> {
-        self.script().handoffs.push(request);
+        let mut script = self.script();
+        script.handoff_calls += 1;
+        if script.unauthorized {
+            return Err(refused());
+        }
+        if script.handoff_failures > 0 {
+            script.handoff_failures -= 1;
+            return Err(BackendError::Unreachable("scripted handoff failure".into()));
+        }
+        script.handoffs.push(request);
         Ok(())
     }
 
@@ -141,9 +189,25 @@ impl SupportBackend for ScriptedBackend {
         message: LeftMessage,
     ) -> Result<LeftMessageReceipt, BackendError> {
         let mut script = self.script();
-        script.left.push(message);
+        script.leave_calls += 1;
+        if script.unauthorized {
+            return Err(refused());
+        }
+        // Kept once by its id; the same id again gets the same reference.
+        let index = match script.left.iter().position(|m| m.id == message.id) {
+            Some(index) => index,
+            None => {
+                script.left.push(message);
+                script.left.len() - 1
+            }
+        };
+        if script.lost_leave_answers > 0 {
+            // The backend has it; its answer is lost on the way.
+            script.lost_leave_answers -= 1;
+            return Err(BackendError::Unreachable("scripted: answer lost".into()));
+        }
         Ok(LeftMessageReceipt {
-            reference: format!("REF-{}", script.left.len()),
+            reference: format!("REF-{}", index + 1),
         })
     }
 
@@ -152,7 +216,7 @@ impl SupportBackend for ScriptedBackend {
     }
 }
 
-fn start(backend: &Arc<ScriptedBackend>) -> EngineHandle {
+pub(super) fn start(backend: &Arc<ScriptedBackend>) -> EngineHandle {
     EngineHandle::start(
         Arc::clone(backend) as Arc<dyn SupportBackend>,
         EngineConfig::new("en-US"),
@@ -160,7 +224,7 @@ fn start(backend: &Arc<ScriptedBackend>) -> EngineHandle {
 }
 
 /// Starts an engine on a scripted backend and waits until it is online.
-async fn start_online(script: Script) -> (Arc<ScriptedBackend>, EngineHandle) {
+pub(super) async fn start_online(script: Script) -> (Arc<ScriptedBackend>, EngineHandle) {
     let backend = ScriptedBackend::with(script);
     let engine = start(&backend);
     eventually(&engine, "online", |s| {
@@ -172,7 +236,7 @@ async fn start_online(script: Script) -> (Arc<ScriptedBackend>, EngineHandle) {
 
 /// Polls the snapshot until `done` holds; time is paused, so this costs no
 /// real time, and 10,000 virtual seconds is far more than any test needs.
-async fn eventually(
+pub(super) async fn eventually(
     engine: &EngineHandle,
     what: &str,
     done: impl Fn(&ConversationSnapshot) -> bool,
@@ -190,7 +254,7 @@ async fn eventually(
     );
 }
 
-fn texts(snapshot: &ConversationSnapshot) -> Vec<String> {
+pub(super) fn texts(snapshot: &ConversationSnapshot) -> Vec<String> {
     snapshot
         .messages
         .iter()
@@ -787,8 +851,9 @@ async fn asking_in_words_requests_a_person_and_urgent_topics_carry_their_reason(
                 // person sees them in the summary.
                 assert_eq!(backend.script().delivered[0].text, text);
                 assert_eq!(handoffs[0].summary.user_asked, [text]);
+                // A scam story gets the safety advice with the person.
                 let notice = if reason == HandoffReason::Urgent {
-                    "[notice-person-requested-urgent]"
+                    "[notice-person-requested-fraud]"
                 } else {
                     "[notice-person-requested-words]"
                 };
@@ -798,6 +863,204 @@ async fn asking_in_words_requests_a_person_and_urgent_topics_carry_their_reason(
                 assert_eq!(snapshot.handoff, HandoffState::None, "{text}");
                 assert!(handoffs.is_empty(), "{text}");
             }
+        }
+    }
+}
+
+/// What the user sees for each outcome of the phrase rules (issue 17): an
+/// urgent story goes to a person at once with the advice that fits it, a
+/// symptom gets the emergency number first, a complaint goes to a person
+/// with the reason "complaint" and the rule in the summary, and a negated
+/// request asks for nothing.
+#[tokio::test(start_paused = true)]
+async fn each_outcome_of_the_words_shows_its_advice_and_carries_its_reason() {
+    use crate::UrgentTopic;
+    struct Case {
+        text: &'static str,
+        reason: Option<HandoffReason>,
+        topic: Option<UrgentTopic>,
+        rule: &'static str,
+        notices: &'static [&'static str],
+    }
+    let cases = [
+        Case {
+            text: "My grandson called, he is in jail and needs money for bail right now",
+            reason: Some(HandoffReason::Urgent),
+            topic: Some(UrgentTopic::Fraud),
+            rule: "urgent.fraud.relative-in-trouble",
+            notices: &["[notice-person-requested-fraud]"],
+        },
+        Case {
+            text: "我妈晕倒了，叫不醒",
+            reason: Some(HandoffReason::Urgent),
+            topic: Some(UrgentTopic::Medical),
+            rule: "urgent.medical.unconscious",
+            // The emergency number first, then the person.
+            notices: &[
+                "[notice-call-emergency-number]",
+                "[notice-person-requested-urgent]",
+            ],
+        },
+        Case {
+            text: "我戶口啲錢無咗",
+            reason: Some(HandoffReason::Urgent),
+            topic: Some(UrgentTopic::StolenMoney),
+            rule: "urgent.stolen-money.money-gone",
+            notices: &["[notice-person-requested-money]"],
+        },
+        Case {
+            text: "我要投訴你哋",
+            reason: Some(HandoffReason::Complaint),
+            topic: None,
+            rule: "person.complaint",
+            notices: &["[notice-person-requested-complaint]"],
+        },
+        Case {
+            text: "I don't need a person, thanks",
+            reason: None,
+            topic: None,
+            rule: "",
+            notices: &[],
+        },
+        Case {
+            text: "不用帮我转人工，我自己看看",
+            reason: None,
+            topic: None,
+            rule: "",
+            notices: &[],
+        },
+    ];
+    for case in cases {
+        let (backend, engine) = start_online(Script::default()).await;
+        engine.send_text(case.text.into()).await.unwrap();
+        tokio::time::sleep(Duration::from_secs(1)).await;
+        let snapshot = engine.snapshot().await.unwrap();
+        let handoffs = backend.script().handoffs.clone();
+        let mut expected_texts = vec![case.text];
+        expected_texts.extend(case.notices);
+        assert_eq!(texts(&snapshot), expected_texts, "{}", case.text);
+        match case.reason {
+            Some(reason) => {
+                assert_eq!(snapshot.handoff, HandoffState::Requested, "{}", case.text);
+                assert_eq!(handoffs.len(), 1, "{}", case.text);
+                assert_eq!(handoffs[0].reason, reason, "{}", case.text);
+                assert_eq!(handoffs[0].urgent_topic, case.topic, "{}", case.text);
+                assert_eq!(
+                    handoffs[0].summary.matched_rule.as_deref(),
+                    Some(case.rule),
+                    "{}",
+                    case.text
+                );
+            }
+            None => {
+                assert_eq!(snapshot.handoff, HandoffState::None, "{}", case.text);
+                assert!(handoffs.is_empty(), "{}", case.text);
+            }
+        }
+    }
+}
+
+/// Dictated text reaches the engine through the same `send_text` as typed
+/// text, written the way speech recognition writes: no punctuation, words
+/// repeated, a homophone. It is recognised the same.
+#[tokio::test(start_paused = true)]
+async fn dictated_text_is_recognised_like_typed_text() {
+    let pairs = [
+        (
+            "帮我转人工。",
+            "帮我转人共转人共",
+            Some(HandoffReason::UserAsked),
+        ),
+        (
+            "I don't want a robot. I want a person!",
+            "i dont want a robot i want a person a person",
+            Some(HandoffReason::UserAsked),
+        ),
+        (
+            "我胸口好痛，喘不过气。",
+            "我胸口好痛好痛喘不过气",
+            Some(HandoffReason::Urgent),
+        ),
+        ("不用转人工了，谢谢。", "不用转人工了谢谢", None),
+    ];
+    for (typed, dictated, expected) in pairs {
+        let mut seen = Vec::new();
+        for text in [typed, dictated] {
+            let (backend, engine) = start_online(Script::default()).await;
+            engine.send_text(text.into()).await.unwrap();
+            tokio::time::sleep(Duration::from_secs(1)).await;
+            let handoffs = backend.script().handoffs.clone();
+            assert_eq!(handoffs.first().map(|h| h.reason), expected, "{text:?}");
+            seen.push(
+                handoffs
+                    .first()
+                    .map(|h| (h.reason, h.urgent_topic, h.summary.matched_rule.clone())),
+            );
+        }
+        assert_eq!(
+            seen[0], seen[1],
+            "typed {typed:?} and dictated {dictated:?}"
+        );
+    }
+}
+
+/// Says yes to everything and notes what it was asked.
+#[derive(Debug, Default)]
+struct EagerOpinion {
+    asked: std::sync::Mutex<Vec<String>>,
+}
+
+#[async_trait::async_trait]
+impl crate::intent::SecondOpinion for EagerOpinion {
+    async fn asks_for_person(&self, text: &str) -> Result<bool, String> {
+        self.asked.lock().unwrap().push(text.to_owned());
+        Ok(true)
+    }
+}
+
+/// The second opinion is asked only where no rule matched, so it never
+/// overrules the rules (a recognised request, a negation, an urgent topic);
+/// where it is asked, its yes requests a person under its own rule name.
+#[tokio::test(start_paused = true)]
+async fn a_second_opinion_is_asked_only_where_no_rule_matched() {
+    let cases = [
+        ("My bill is wrong again and nobody fixes it", true),
+        ("转人工", false),
+        ("I don't need a person, thanks", false),
+        ("我被骗了", false),
+    ];
+    for (text, asked) in cases {
+        let opinion = Arc::new(EagerOpinion::default());
+        let backend = ScriptedBackend::with(Script::default());
+        let engine = start_with(
+            &backend,
+            EngineConfig {
+                second_opinion: Some(Arc::clone(&opinion) as Arc<dyn crate::intent::SecondOpinion>),
+                ..EngineConfig::new("en-US")
+            },
+        );
+        eventually(&engine, "online", |s| {
+            s.connection == ConnectionState::Online
+        })
+        .await;
+        engine.send_text(text.into()).await.unwrap();
+        tokio::time::sleep(Duration::from_secs(1)).await;
+        let was_asked = opinion.asked.lock().unwrap().clone();
+        let handoffs = backend.script().handoffs.clone();
+        if asked {
+            assert_eq!(was_asked, [text]);
+            assert_eq!(handoffs.len(), 1, "{text}");
+            assert_eq!(handoffs[0].reason, HandoffReason::UserAsked);
+            assert_eq!(
+                handoffs[0].summary.matched_rule.as_deref(),
+                Some(crate::intent::SECOND_OPINION_RULE)
+            );
+        } else {
+            assert!(was_asked.is_empty(), "{text} was put to the second opinion");
+            let from_rules = handoffs.iter().all(|h| {
+                h.summary.matched_rule.as_deref() != Some(crate::intent::SECOND_OPINION_RULE)
+            });
+            assert!(from_rules, "{text}");
         }
     }
 }
@@ -925,6 +1188,12 @@ impl ConversationStore for BrokenStore {
     fn load_resume_value(&self, _: &str) -> Result<Option<String>, StoreError> {
         Err(StoreError::Io("disk full".into()))
     }
+    fn save_left_message(&self, _: &crate::QueuedLeftMessage) -> Result<(), StoreError> {
+        Err(StoreError::Io("disk full".into()))
+    }
+    fn remove_left_message(&self, _: MessageId) -> Result<(), StoreError> {
+        Err(StoreError::Io("disk full".into()))
+    }
 }
 
 #[tokio::test(start_paused = true)]
@@ -966,7 +1235,7 @@ async fn a_failing_store_is_reported_once_and_the_conversation_goes_on() {
 
 // --- backoff: jitter, and at once when the connection is obviously back ----
 
-fn start_with(backend: &Arc<ScriptedBackend>, config: EngineConfig) -> EngineHandle {
+pub(super) fn start_with(backend: &Arc<ScriptedBackend>, config: EngineConfig) -> EngineHandle {
     EngineHandle::start(Arc::clone(backend) as Arc<dyn SupportBackend>, config)
 }
 
@@ -1013,7 +1282,7 @@ async fn reconnect_waits_grow_with_jitter_between_half_and_all_of_the_backoff() 
 
 /// An engine whose timers wait ten minutes, so that only a shortcut can
 /// explain a quick retry.
-fn start_with_long_backoff(backend: &Arc<ScriptedBackend>) -> EngineHandle {
+pub(super) fn start_with_long_backoff(backend: &Arc<ScriptedBackend>) -> EngineHandle {
     start_with(
         backend,
         EngineConfig {
@@ -1026,7 +1295,7 @@ fn start_with_long_backoff(backend: &Arc<ScriptedBackend>) -> EngineHandle {
 
 /// Once online, sends `text` and waits until its first send failed and it
 /// waits to be retried (the backend's script fails the first send).
-async fn send_that_will_retry(engine: &EngineHandle, text: &str) -> MessageId {
+pub(super) async fn send_that_will_retry(engine: &EngineHandle, text: &str) -> MessageId {
     eventually(engine, "online", |s| {
         s.connection == ConnectionState::Online
     })
@@ -1126,3 +1395,6 @@ async fn a_resend_waiting_on_its_timer_goes_with_the_new_connection() {
     assert!(failed_at.elapsed() < Duration::from_secs(10));
     assert_eq!(backend.script().delivered.len(), 1);
 }
+
+mod lifecycle;
+mod outbox_followups;

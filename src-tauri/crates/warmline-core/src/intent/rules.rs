@@ -1,0 +1,294 @@
+//! Compiled rules and how one is matched against a normalized message.
+
+use std::borrow::Cow;
+use std::ops::Range;
+
+use super::normalize::{CLAUSE, SENTENCE};
+use super::pattern::{crosses_boundary, replace_all, skip_spaces, spans_of, tidy, units, Pattern};
+use super::{Outcome, EXCLUDED};
+
+/// One word of a rule's `all_of` or `in_order` list: any of its patterns.
+pub(crate) type Element = Vec<Pattern>;
+
+/// A named rule: lists of patterns that decide one outcome.
+#[derive(Debug, Clone)]
+pub(crate) struct Rule {
+    pub(crate) name: String,
+    pub(crate) outcome: Outcome,
+    pub(crate) exclude: Vec<Pattern>,
+    pub(crate) unless: Vec<Pattern>,
+    pub(crate) phrases: Vec<Pattern>,
+    pub(crate) all_of: Vec<Vec<Element>>,
+    pub(crate) in_order: Vec<Vec<Element>>,
+    pub(crate) gap: usize,
+    pub(crate) short_only: Vec<Pattern>,
+    pub(crate) frames: Vec<Pattern>,
+    pub(crate) negatable: bool,
+}
+
+/// The lists every rule shares: filler words, frame gap words, negation.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Shared {
+    pub(crate) filler: Vec<Pattern>,
+    pub(crate) frame_gap: Vec<Pattern>,
+    pub(crate) max_gap: usize,
+    pub(crate) negators: Vec<Pattern>,
+    pub(crate) after_negators: Vec<Pattern>,
+    pub(crate) not_negation: Vec<Pattern>,
+    pub(crate) scope_end: Vec<Pattern>,
+    pub(crate) scope: usize,
+}
+
+/// How a rule met a sentence.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Match {
+    /// It matched and nothing negates it.
+    Holds,
+    /// It matched, but only inside the scope of a negation.
+    Negated,
+    /// It did not match.
+    No,
+}
+
+impl Rule {
+    pub(crate) fn tidy(&mut self) {
+        for list in [
+            &mut self.exclude,
+            &mut self.unless,
+            &mut self.phrases,
+            &mut self.short_only,
+            &mut self.frames,
+        ] {
+            tidy(list);
+        }
+        for group in self.all_of.iter_mut().chain(self.in_order.iter_mut()) {
+            for element in group {
+                tidy(element);
+            }
+        }
+    }
+
+    fn without_exclusions<'t>(&self, text: &'t str) -> Cow<'t, str> {
+        if self.exclude.is_empty() {
+            Cow::Borrowed(text)
+        } else {
+            Cow::Owned(replace_all(text, &self.exclude, EXCLUDED))
+        }
+    }
+
+    /// How this rule meets `message` (normalized).
+    pub(crate) fn check(&self, shared: &Shared, message: &str) -> Match {
+        let text = self.without_exclusions(message);
+        let mut result = Match::No;
+        for sentence in text.split(SENTENCE) {
+            if self.unless.iter().any(|p| p.occurs_in(sentence)) {
+                continue;
+            }
+            match self.check_sentence(shared, sentence) {
+                Match::Holds => return Match::Holds,
+                Match::Negated => result = Match::Negated,
+                Match::No => {}
+            }
+        }
+        result
+    }
+
+    fn check_sentence(&self, shared: &Shared, sentence: &str) -> Match {
+        let negation = Negation {
+            shared,
+            sentence,
+            enabled: self.negatable,
+        };
+        let mut found = false;
+        let holds = |span: &Range<usize>, own: &[Range<usize>]| !negation.negates(span, own);
+        for span in spans_of(&self.phrases, sentence) {
+            found = true;
+            if holds(&span, std::slice::from_ref(&span)) {
+                return Match::Holds;
+            }
+        }
+        for group in &self.all_of {
+            if let Some(all_hold) = self.all_of_match(group, sentence, &negation) {
+                found = true;
+                if all_hold {
+                    return Match::Holds;
+                }
+            }
+        }
+        for sequence in &self.in_order {
+            for spans in self.in_order_matches(sequence, sentence) {
+                found = true;
+                let whole = spans[0].start..spans[spans.len() - 1].end;
+                if holds(&whole, &spans) {
+                    return Match::Holds;
+                }
+            }
+        }
+        if self.short_only.iter().any(|p| p.occurs_in(sentence)) {
+            for span in self.triggers_after_frames(shared, sentence) {
+                found = true;
+                if holds(&span, std::slice::from_ref(&span)) {
+                    return Match::Holds;
+                }
+            }
+            // A clause on its own counts too: "not a bot, a person".
+            if self.only_trigger_and_filler(shared, sentence)
+                || sentence
+                    .split(CLAUSE)
+                    .any(|clause| self.only_trigger_and_filler(shared, clause))
+            {
+                return Match::Holds;
+            }
+        }
+        if found {
+            Match::Negated
+        } else {
+            Match::No
+        }
+    }
+
+    /// `None` when some word of the group is missing; otherwise whether every
+    /// word occurs at least once outside a negation.
+    fn all_of_match(
+        &self,
+        group: &[Element],
+        sentence: &str,
+        negation: &Negation<'_>,
+    ) -> Option<bool> {
+        let spans: Vec<Vec<Range<usize>>> = group
+            .iter()
+            .map(|element| spans_of(element, sentence).collect())
+            .collect();
+        if spans.iter().any(Vec::is_empty) {
+            return None;
+        }
+        let own: Vec<Range<usize>> = spans.iter().flatten().cloned().collect();
+        Some(
+            spans
+                .iter()
+                .all(|element| element.iter().any(|span| !negation.negates(span, &own))),
+        )
+    }
+
+    /// Every way the sequence occurs in order in one clause, each word within
+    /// `gap` words of the one before.
+    fn in_order_matches(&self, sequence: &[Element], sentence: &str) -> Vec<Vec<Range<usize>>> {
+        let mut partial: Vec<Vec<Range<usize>>> = spans_of(&sequence[0], sentence)
+            .map(|span| vec![span])
+            .collect();
+        for element in &sequence[1..] {
+            let next: Vec<Range<usize>> = spans_of(element, sentence).collect();
+            partial = partial
+                .into_iter()
+                .flat_map(|spans| {
+                    let end = spans[spans.len() - 1].end;
+                    next.iter()
+                        .filter(move |span| {
+                            span.start >= end && {
+                                let between = &sentence[end..span.start];
+                                !crosses_boundary(between)
+                                    && !between.contains(EXCLUDED)
+                                    && units(between) <= self.gap
+                            }
+                        })
+                        .map(move |span| {
+                            let mut spans = spans.clone();
+                            spans.push(span.clone());
+                            spans
+                        })
+                        .collect::<Vec<_>>()
+                })
+                .collect();
+        }
+        partial
+    }
+
+    /// Spans from a frame to a `short_only` trigger that follows it, with at
+    /// most `max_gap` gap words between them.
+    fn triggers_after_frames(&self, shared: &Shared, text: &str) -> Vec<Range<usize>> {
+        let mut found = Vec::new();
+        for frame in &self.frames {
+            for start in frame.positions(text) {
+                let mut at = start + frame.text.len();
+                for _ in 0..=shared.max_gap {
+                    at = skip_spaces(text, at);
+                    if let Some(trigger) = self.short_only.iter().find(|t| t.matches_at(text, at)) {
+                        found.push(start..at + trigger.text.len());
+                        break;
+                    }
+                    match shared.frame_gap.iter().find(|g| g.matches_at(text, at)) {
+                        Some(gap) => at += gap.text.len(),
+                        None => break,
+                    }
+                }
+            }
+        }
+        found
+    }
+
+    /// Whether nothing but triggers and filler words is left in the
+    /// sentence.
+    ///
+    /// Each trigger is taken out first on its own, then the others: in
+    /// "有没有人工" the trigger 人工 must win over the overlapping 有没有人.
+    fn only_trigger_and_filler(&self, shared: &Shared, text: &str) -> bool {
+        let text = text.replace(CLAUSE, " ");
+        self.short_only.iter().any(|trigger| {
+            trigger.occurs_in(&text) && {
+                let rest = replace_all(&text, std::slice::from_ref(trigger), " ");
+                let rest = replace_all(&rest, &self.short_only, " ");
+                replace_all(&rest, &shared.filler, " ").trim().is_empty()
+            }
+        })
+    }
+}
+
+/// The negations of one sentence.
+struct Negation<'a> {
+    shared: &'a Shared,
+    sentence: &'a str,
+    enabled: bool,
+}
+
+impl Negation<'_> {
+    /// Whether a negation word governs `span`: one shortly before it in the
+    /// same clause, or a "not needed" shortly after it. Negation words inside
+    /// the rule's own matches (`own`: "didn't make" in "a charge I didn't
+    /// make") and inside look-alikes ("是不是", "not sure") do not count.
+    fn negates(&self, span: &Range<usize>, own: &[Range<usize>]) -> bool {
+        if !self.enabled {
+            return false;
+        }
+        let text = self.sentence;
+        let clause_start = text[..span.start].rfind(CLAUSE).map_or(0, |at| at + 1);
+        let clause_end = text[span.end..]
+            .find(CLAUSE)
+            .map_or(text.len(), |at| span.end + at);
+        let pseudo: Vec<Range<usize>> = spans_of(&self.shared.not_negation, text).collect();
+        let counts = |neg: &Range<usize>| {
+            !overlaps_any(neg, &pseudo) && !overlaps_any(neg, own) && !overlaps(neg, span)
+        };
+        let before = spans_of(&self.shared.negators, &text[clause_start..span.start])
+            .map(|r| clause_start + r.start..clause_start + r.end)
+            .filter(counts)
+            .any(|neg| {
+                let between = &text[neg.end..span.start];
+                units(between) <= self.shared.scope
+                    && !self.shared.scope_end.iter().any(|p| p.occurs_in(between))
+                    && !between.contains(EXCLUDED)
+            });
+        before
+            || spans_of(&self.shared.after_negators, &text[span.end..clause_end])
+                .map(|r| span.end + r.start..span.end + r.end)
+                .filter(counts)
+                .any(|neg| units(&text[span.end..neg.start]) <= self.shared.scope)
+    }
+}
+
+fn overlaps(a: &Range<usize>, b: &Range<usize>) -> bool {
+    a.start < b.end && b.start < a.end
+}
+
+fn overlaps_any(a: &Range<usize>, others: &[Range<usize>]) -> bool {
+    others.iter().any(|b| overlaps(a, b))
+}
