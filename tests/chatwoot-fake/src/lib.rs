@@ -173,10 +173,12 @@ impl ChatwootFake {
         lock(&self.shared).conversations.keys().copied().collect()
     }
 
-    /// A person writes in the dashboard.
-    pub fn agent_reply(&self, conversation: u64, agent: &str, text: &str) {
+    /// A person writes in the dashboard; gives the message's id.
+    pub fn agent_reply(&self, conversation: u64, agent: &str, text: &str) -> Option<u64> {
         let sender = json!({ "id": 7, "name": agent, "available_name": agent, "avatar_url": "", "type": "user" });
-        lock(&self.shared).add_outgoing(conversation, sender, text, false);
+        lock(&self.shared)
+            .add_outgoing(conversation, sender, text, false)
+            .and_then(|event| event["id"].as_u64())
     }
 
     /// The agent bot writes.

@@ -62,16 +62,29 @@ fn after_an_app_restart_the_same_conversation_continues_and_replies_written_mean
 
     let first = tokio::runtime::Runtime::new().unwrap();
     first.block_on(async {
-        let engine = engine_on(&url, Arc::new(SqliteStore::open(&path).unwrap()));
+        let store = Arc::new(SqliteStore::open(&path).unwrap());
+        let engine = engine_on(&url, Arc::clone(&store));
         engine
             .send_text("My heating is broken".into())
             .await
             .unwrap();
         eventually(&engine, "sent", LIMIT, all_sent).await;
         let conversation = *fake.conversations().last().unwrap();
-        fake.agent_reply(conversation, "Ann", "reply 1");
+        let reply = fake.agent_reply(conversation, "Ann", "reply 1").unwrap();
         eventually(&engine, "the first reply", LIMIT, |s| {
             agent_texts(s) == ["reply 1"]
+        })
+        .await;
+        // A normal close: the engine has stored the cursor after the reply.
+        // (Killed between the two, the reply could come once more.)
+        let key = format!("chatwoot/cursor/{conversation}");
+        until("the cursor is stored", || {
+            store
+                .load_resume_value(&key)
+                .ok()
+                .flatten()
+                .and_then(|v| v.parse::<u64>().ok())
+                .is_some_and(|cursor| cursor >= reply)
         })
         .await;
     });
@@ -107,7 +120,6 @@ async fn auto_resolve_while_idle_keeps_the_draft_and_a_person_is_reached_again_t
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let companion_addr = listener.local_addr().unwrap();
     let fake = ChatwootFake::start(FakeConfig {
-        auto_resolve_after: Some(Duration::from_millis(1500)),
         agent_bot: Some(AgentBot {
             name: "Front desk bot".into(),
             webhook_url: format!("http://{companion_addr}/webhook"),
@@ -157,11 +169,14 @@ async fn auto_resolve_while_idle_keeps_the_draft_and_a_person_is_reached_again_t
     })
     .await;
 
-    // The user starts a sentence and leaves it; the account auto-resolves.
+    // The user starts a sentence and leaves it; the account auto-resolves
+    // (the fake's timer is tested in chatwoot_adapter; here it fires when
+    // the test says, so a slow machine cannot resolve it earlier).
     engine
         .save_draft("I also wanted to ask about".into())
         .await
         .unwrap();
+    fake.set_status(conversation, "resolved");
     let snapshot = eventually(
         &engine,
         "the conversation continues after auto-resolve",
@@ -194,7 +209,12 @@ async fn auto_resolve_while_idle_keeps_the_draft_and_a_person_is_reached_again_t
         .await
         .unwrap();
     eventually(&engine, "sent", LIMIT, all_sent).await;
-    assert_ne!(fake.status(conversation).as_deref(), Some("resolved"));
+    // It went into the same conversation, which reopened for it (the
+    // account may resolve it again if everyone stays idle long enough).
+    assert_eq!(
+        fake.contact_messages().last().map(|m| m.conversation),
+        Some(conversation)
+    );
     engine.request_person(HandoffReason::Button).await.unwrap();
     until("people again", || {
         fake.status(conversation).as_deref() == Some("open")

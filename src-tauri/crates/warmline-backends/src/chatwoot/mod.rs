@@ -426,7 +426,9 @@ impl SupportBackend for ChatwootBackend {
         let api = inner.api()?;
         tracing::debug!(resume = ?options.resume, "opening a Chatwoot conversation");
         let contact = inner.contact().await?;
-        let reuse = lock(&inner.reusable).take();
+        // Given back only when this open succeeds: a failed attempt leaves it
+        // for the next one, which must not start a new conversation.
+        let reuse = *lock(&inner.reusable);
         let wanted = match &options.resume {
             Some(id) => Some(conversation_number(id)?),
             None => reuse.filter(|id| {
@@ -518,6 +520,9 @@ impl SupportBackend for ChatwootBackend {
             last,
             events,
         };
+        if options.resume.is_none() {
+            *lock(&inner.reusable) = None;
+        }
         tokio::spawn(session.run(missed, resolved, live));
         Ok(BackendSession {
             conversation: id,
