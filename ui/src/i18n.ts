@@ -15,8 +15,8 @@ const SOURCES = import.meta.glob<string>("../../locales/*/*.ftl", {
 
 export const DEFAULT_LOCALE = "en-US";
 
-/** Files the window does not read: the demo service's replies, formatted by Rust. */
-const NOT_FOR_THE_WINDOW = new Set(["demo.ftl"]);
+/** Files the window does not read: the demo service's replies and what Warmline writes to Chatwoot agents, formatted by Rust. */
+const NOT_FOR_THE_WINDOW = new Set(["demo.ftl", "chatwoot.ftl"]);
 
 /** locale → its Fluent files as [file name, source], for every locale folder with a warmline.ftl. */
 const SOURCE_BY_LOCALE = new Map<string, [string, string][]>();

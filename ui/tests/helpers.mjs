@@ -218,10 +218,10 @@ export async function addBotMessages(page, count) {
 }
 
 /** Formats Fluent messages in Node, to compare with what the window shows. */
-/** The Fluent files the window reads for a locale: every .ftl but the demo's replies. */
+/** The Fluent files the window reads for a locale: every .ftl but those Rust formats (the demo's replies, what goes to Chatwoot agents). */
 export async function windowFluentFiles(locale) {
   const { readdir } = await import("node:fs/promises");
-  const names = (await readdir(path.join(LOCALES_DIR, locale))).filter((n) => n.endsWith(".ftl") && n !== "demo.ftl");
+  const names = (await readdir(path.join(LOCALES_DIR, locale))).filter((n) => n.endsWith(".ftl") && n !== "demo.ftl" && n !== "chatwoot.ftl");
   return names.sort();
 }
 

@@ -65,6 +65,12 @@ pub fn build_backend(
             context.secrets,
             context.resume,
         )),
+        #[cfg(feature = "chatwoot")]
+        BackendSettings::Chatwoot(chatwoot) => Arc::new(crate::chatwoot::ChatwootBackend::new(
+            crate::chatwoot::ChatwootConfig::from_settings(chatwoot),
+            context.secrets,
+            context.resume,
+        )),
     })
 }
 
@@ -146,5 +152,28 @@ mod tests {
             }
             Ok(_) => panic!("an insecure relay address must not build"),
         }
+    }
+
+    #[cfg(feature = "chatwoot")]
+    #[test]
+    fn a_chatwoot_profile_builds_the_chatwoot_adapter() {
+        let backend = build_backend(
+            &BackendSettings::Chatwoot(crate::profile::ChatwootSettings {
+                server_url: "https://desk.example".into(),
+                inbox_identifier: "inbox".into(),
+                contact_name: "Mei".into(),
+                contact_identifier: String::new(),
+                agent_locale: String::new(),
+            }),
+            context(),
+        )
+        .unwrap();
+        let info = backend.info();
+        assert_eq!(info.kind, "chatwoot");
+        assert!(
+            !info.capabilities.queue_position,
+            "Chatwoot tells contacts no queue place"
+        );
+        assert!(info.capabilities.agent_identity && info.capabilities.typing);
     }
 }

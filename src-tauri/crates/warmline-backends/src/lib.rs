@@ -4,6 +4,8 @@
 //! what a caregiver sets up; [`factory::build_backend`] turns a profile into
 //! its adapter.
 
+#[cfg(feature = "chatwoot")]
+pub mod chatwoot;
 #[cfg(feature = "demo")]
 pub mod demo;
 pub mod factory;

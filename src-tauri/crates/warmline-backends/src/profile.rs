@@ -104,6 +104,9 @@ pub enum BackendSettings {
     /// Matrix homeserver (docs/MATRIX.md).
     #[cfg(feature = "matrix")]
     Matrix(crate::matrix::MatrixSettings),
+    /// An API-channel inbox of a Chatwoot support desk (docs/CHATWOOT.md).
+    #[cfg(feature = "chatwoot")]
+    Chatwoot(ChatwootSettings),
 }
 
 impl BackendSettings {
@@ -115,6 +118,8 @@ impl BackendSettings {
             Self::Relay(_) => "relay",
             #[cfg(feature = "matrix")]
             Self::Matrix(_) => crate::matrix::KIND,
+            #[cfg(feature = "chatwoot")]
+            Self::Chatwoot(_) => "chatwoot",
         }
     }
 
@@ -127,6 +132,8 @@ impl BackendSettings {
             Self::Relay(_) => &[crate::relay::TOKEN_SECRET],
             #[cfg(feature = "matrix")]
             Self::Matrix(_) => crate::matrix::settings::SECRET_NAMES,
+            #[cfg(feature = "chatwoot")]
+            Self::Chatwoot(_) => &[crate::chatwoot::HMAC_TOKEN_SECRET],
         }
     }
 
@@ -138,6 +145,8 @@ impl BackendSettings {
             Self::Relay(settings) => settings.validate(),
             #[cfg(feature = "matrix")]
             Self::Matrix(settings) => settings.validate(),
+            #[cfg(feature = "chatwoot")]
+            Self::Chatwoot(settings) => settings.validate(),
         }
     }
 }
@@ -151,6 +160,68 @@ pub struct DemoSettings {}
 
 #[cfg(feature = "relay")]
 pub use crate::relay::RelaySettings;
+
+/// Where a Chatwoot inbox is and who the user is to it. The inbox's HMAC
+/// token (needed when the inbox checks identities) is a secret, read from
+/// the keyring under [`crate::chatwoot::HMAC_TOKEN_SECRET`]; the contact
+/// Chatwoot creates for the user is kept in the profile's store.
+#[cfg(feature = "chatwoot")]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "camelCase")]
+pub struct ChatwootSettings {
+    /// The Chatwoot server, e.g. `https://support.example.com`.
+    pub server_url: String,
+    /// The API inbox's identifier (Settings → Inboxes → the inbox →
+    /// Configuration).
+    pub inbox_identifier: String,
+    /// The user's name as agents see it.
+    pub contact_name: String,
+    /// The user's identifier in the company's records (a customer number),
+    /// for inboxes that validate identities with HMAC. Empty: none.
+    #[serde(default)]
+    pub contact_identifier: String,
+    /// The language the company's agents read (BCP 47), for the request for
+    /// a person and its summary. Empty: English.
+    #[serde(default)]
+    pub agent_locale: String,
+}
+
+#[cfg(feature = "chatwoot")]
+impl ChatwootSettings {
+    fn validate(&self) -> Vec<FieldError> {
+        let mut errors: Vec<FieldError> =
+            check_url(&self.server_url, "serverUrl", &["https"], &["http"])
+                .into_iter()
+                .collect();
+        let inbox = self.inbox_identifier.trim();
+        if inbox.is_empty() {
+            errors.push(FieldError::new("inboxIdentifier", FieldErrorCode::Required));
+        } else if inbox.len() > 128 {
+            errors.push(FieldError::new("inboxIdentifier", FieldErrorCode::TooLong));
+        } else if !inbox
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+        {
+            errors.push(FieldError::new("inboxIdentifier", FieldErrorCode::Invalid));
+        }
+        if self.contact_name.trim().is_empty() {
+            errors.push(FieldError::new("contactName", FieldErrorCode::Required));
+        } else if self.contact_name.chars().count() > 80 {
+            errors.push(FieldError::new("contactName", FieldErrorCode::TooLong));
+        }
+        if self.contact_identifier.chars().count() > 255 {
+            errors.push(FieldError::new(
+                "contactIdentifier",
+                FieldErrorCode::TooLong,
+            ));
+        }
+        if self.agent_locale.len() > 35 {
+            errors.push(FieldError::new("agentLocale", FieldErrorCode::TooLong));
+        }
+        errors
+    }
+}
 
 /// One problem with one field of a profile or of the settings.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -343,6 +414,61 @@ mod tests {
         assert_eq!(
             profile.validate(),
             [FieldError::new("backend.url", FieldErrorCode::WrongScheme)]
+        );
+    }
+
+    #[cfg(feature = "chatwoot")]
+    fn chatwoot(server_url: &str, inbox: &str, name: &str) -> BackendSettings {
+        BackendSettings::Chatwoot(ChatwootSettings {
+            server_url: server_url.into(),
+            inbox_identifier: inbox.into(),
+            contact_name: name.into(),
+            contact_identifier: String::new(),
+            agent_locale: String::new(),
+        })
+    }
+
+    #[cfg(feature = "chatwoot")]
+    #[test]
+    fn a_chatwoot_profile_round_trips_names_its_secret_and_checks_its_fields() {
+        let profile = BackendProfile {
+            id: ProfileId("p-desk".into()),
+            name: "Helpdesk".into(),
+            backend: chatwoot("https://desk.example", "AbC123xyz", "Mei Lin"),
+        };
+        let json = serde_json::to_string(&profile).unwrap();
+        assert!(json.contains(r#""kind":"chatwoot""#), "{json}");
+        assert!(json.contains(r#""inboxIdentifier":"AbC123xyz""#), "{json}");
+        assert!(
+            !json.contains("hmac"),
+            "no secret value in a profile: {json}"
+        );
+        let back: BackendProfile = serde_json::from_str(&json).unwrap();
+        assert_eq!(back, profile);
+        assert!(profile.validate().is_empty());
+        assert_eq!(profile.backend.secret_names(), ["hmac-token"]);
+        assert_eq!(profile.backend.kind(), "chatwoot");
+        // Optional fields may be left out of an older settings file.
+        let minimal: BackendSettings = serde_json::from_str(
+            r#"{"kind":"chatwoot","serverUrl":"http://127.0.0.1:3000","inboxIdentifier":"x","contactName":"A"}"#,
+        )
+        .unwrap();
+        assert!(minimal.validate().is_empty());
+        assert_eq!(
+            chatwoot("http://desk.example", "in box", "").validate(),
+            [
+                FieldError::new("serverUrl", FieldErrorCode::Insecure),
+                FieldError::new("inboxIdentifier", FieldErrorCode::Invalid),
+                FieldError::new("contactName", FieldErrorCode::Required),
+            ]
+        );
+        assert_eq!(
+            chatwoot("wss://desk.example", "", &"x".repeat(81)).validate(),
+            [
+                FieldError::new("serverUrl", FieldErrorCode::WrongScheme),
+                FieldError::new("inboxIdentifier", FieldErrorCode::Required),
+                FieldError::new("contactName", FieldErrorCode::TooLong),
+            ]
         );
     }
 }

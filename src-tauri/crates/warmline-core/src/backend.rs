@@ -265,6 +265,17 @@ pub trait SupportBackend: Send + Sync {
         Err(BackendError::Unsupported("leaving a message"))
     }
 
+    /// Tells the other side whether the user is typing (the text box holds
+    /// a draft). Backends without typing indicators keep this default.
+    async fn set_user_typing(
+        &self,
+        conversation: &ConversationId,
+        typing: bool,
+    ) -> Result<(), BackendError> {
+        let _ = (conversation, typing);
+        Ok(())
+    }
+
     /// Resolves once the backend looks reachable again, for example when a
     /// cheap probe gets an answer or the system reports the network back.
     ///
