@@ -6,7 +6,7 @@ demo-banner = 演示模式：您正在与 Warmline 内置的演示服务对话�
 ## “找真人”按钮与转人工状态
 
 person-button = 找真人客服
-person-cancel-button = 取消请求
+person-cancel-button = 不再等待
 person-button-suggested = 推荐
 handoff-requested = 您已请求人工客服，正在等待服务方回应。
 handoff-requested-offline = 您已请求人工客服。请求已保留，连接恢复后会马上发出。

@@ -6,7 +6,7 @@ demo-banner = 示範模式：您正在與 Warmline 內建的示範服務對話�
 ## 「找真人」按鈕與轉人工狀態
 
 person-button = 找真人客服
-person-cancel-button = 取消請求
+person-cancel-button = 不再等待
 person-button-suggested = 推薦
 handoff-requested = 您已請求真人客服，正在等待服務方回應。
 handoff-requested-offline = 您已請求真人客服。請求已保留，連線恢復後會馬上送出。
