@@ -86,7 +86,7 @@ describe("a double press never cancels", () => {
         rects.connected = await personRect(page);
         await doublePress(page, 300);
         assert.equal(await state(page), "connected");
-        await waitForText(page, "#person-answer", query.lang === "zh-CN" ? "您正在与 Mei" : "You are talking to Mei");
+        await waitForText(page, "#person-answer", query.lang === "zh-CN" ? "您正在与Mei" : "You are talking to Mei");
         // The text box has the focus back, ready to write to the person.
         assert.equal(await page.evaluate(() => document.activeElement?.id), "composer-input");
 
@@ -239,6 +239,67 @@ describe("room for the conversation (measured)", () => {
       await waitForText(page, "#voice-status", "the speech model is missing");
     } finally {
       await context.close();
+    }
+  });
+});
+
+describe("every press answers; focus; Chinese wording", () => {
+  test("the microphone without a model says in the status line what is missing and what to do; no tooltips", async () => {
+    for (const [lang, words] of [
+      ["en-US", "the speech model is missing. Ask the person who set up Warmline"],
+      ["zh-CN", "缺少语音模型"],
+    ]) {
+      const { page, context, problems } = await openApp(env.browser, env.server.url, {
+        viewport: { width: 800, height: 600 },
+        query: { voiceModel: "missing", lang },
+      });
+      try {
+        // No element carries a tooltip (small text that would cover a label).
+        assert.deepEqual(await page.evaluate(() => [...document.querySelectorAll("[title]")].map((el) => el.id || el.tagName)), []);
+        await page.locator("#mic-button").click();
+        await waitForText(page, "#voice-status", words);
+        const size = await page.evaluate(() => parseFloat(getComputedStyle(document.querySelector("#voice-status")).fontSize));
+        assert.ok(size >= 24, `the answer is large (${size}px)`);
+        assert.equal(await page.locator("#voice-status").getAttribute("role"), "status", "and it is announced");
+        assert.deepEqual(problems, []);
+      } finally {
+        await context.close();
+      }
+    }
+  });
+
+  test("the text box has the focus at start and gets it back after the person button", async () => {
+    const { page, context } = await openApp(env.browser, env.server.url);
+    try {
+      await page.waitForFunction(() => document.activeElement?.id === "composer-input");
+      await page.locator("#person-button").click();
+      await waitForAttribute(page, "#app", "data-handoff-state", "requested");
+      await page.waitForFunction(() => document.activeElement?.id === "composer-input");
+      await page.keyboard.type("still here");
+      assert.equal(await page.locator("#composer-input").inputValue(), "still here");
+    } finally {
+      await context.close();
+    }
+  });
+
+  test("Chinese sentences have no stray spaces around names, and the bot's miss reads naturally", async () => {
+    const { loadFluent, LOCALES_DIR } = await import("./helpers.mjs");
+    const { readFile } = await import("node:fs/promises");
+    const path = await import("node:path");
+    for (const [locale, name] of [
+      ["zh-CN", "小美"],
+      ["zh-TW", "小美"],
+    ]) {
+      const f = await loadFluent(locale);
+      for (const id of ["handoff-connected", "handoff-connected-demo", "notice-agent-joined", "notice-agent-left", "typing"]) {
+        const text = f.format(id, { name });
+        assert.ok(!text.includes(` ${name}`) && !text.includes(`${name} `), `${locale} ${id}: ${JSON.stringify(text)}`);
+      }
+      assert.equal(f.format("handoff-connected-demo", { name }), locale === "zh-CN" ? "您正在与小美（演示客服）交谈。" : "您正在與小美（示範客服）交談。");
+      const demo = await readFile(path.join(LOCALES_DIR, locale, "demo.ftl"), "utf8");
+      const miss = /^demo-bot-not-understood = (.*)$/m.exec(demo)?.[1] ?? "";
+      // "听懂" (understood by ear) is for speech; typed text is "明白".
+      assert.ok(miss !== "" && !/听懂|聽懂/.test(miss), `${locale}: ${miss}`);
     }
   });
 });

@@ -91,6 +91,14 @@ export function ChatScreen(props: {
     inputRef.current?.focus();
   }, []);
 
+  // The text box has the focus from the start: writing is what the window is for.
+  const loaded = view.loaded;
+  useEffect(() => {
+    if (loaded) {
+      inputRef.current?.focus();
+    }
+  }, [loaded]);
+
   const waiting = view.loaded && isWaitingForPerson(view.handoff);
   const offered = view.loaded && view.personOffered;
   const canLeaveMessage = view.backend?.capabilities.leaveMessage === true;
