@@ -21,7 +21,7 @@ use tokio::time::Instant;
 use warmline_core::{
     BackendError, BackendEvent, BackendInfo, BackendSession, Capabilities, ConversationId,
     ConversationOptions, HandoffRequest, LeftMessage, LeftMessageReceipt, MessageId,
-    OutgoingMessage, SendReceipt, SupportBackend,
+    Intent, OutgoingMessage, PhraseSet, SendReceipt, SupportBackend,
 };
 use warmline_i18n::{Args, Localizer, SUPPORTED_LOCALES};
 
@@ -72,6 +72,9 @@ struct Shared {
     /// demo must not pretend to know a conversation it lost.
     instance: String,
     localizers: HashMap<&'static str, Localizer>,
+    /// Warmline's own words for "I want a person": a message that asks for
+    /// one is taken as that request, never answered as a question.
+    phrases: PhraseSet,
     next_id: AtomicU64,
     conversations: Mutex<HashMap<ConversationId, ConversationEntry>>,
 }
@@ -107,6 +110,7 @@ impl DemoBackend {
                 config,
                 instance: MessageId::new().to_string()[..8].to_owned(),
                 localizers,
+                phrases: PhraseSet::builtin(),
                 next_id: AtomicU64::new(1),
                 conversations: Mutex::new(HashMap::new()),
             }),
@@ -356,6 +360,16 @@ impl ConversationActor {
                         .await;
                 } else {
                     let answer = faq::answer_for(&text);
+                    let intent = self.shared.phrases.classify(&text);
+                    // "I want a human", 转人工: Warmline is already getting a
+                    // person, so the assistant stays silent rather than
+                    // saying it did not understand. An urgent message still
+                    // gets the assistant's advice when it has some.
+                    if intent == Some(Intent::AskPerson)
+                        || (intent.is_some() && answer.is_none())
+                    {
+                        return;
+                    }
                     let bot = self.text("demo-bot-name", None);
                     self.typing(&bot).await;
                     let reply = self.text(answer.unwrap_or("demo-bot-not-understood"), None);

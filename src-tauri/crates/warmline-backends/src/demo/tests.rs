@@ -350,3 +350,31 @@ async fn an_idle_conversation_is_closed_and_forgotten_but_activity_keeps_it_open
         Localizer::new("en-US").format("demo-faq-greeting", None)
     );
 }
+
+/// Issue 9, item 3: a request for a person in words is not a question.
+#[tokio::test]
+async fn a_request_for_a_person_in_words_is_not_answered_as_a_question() {
+    let demo = DemoBackend::new(fast());
+    for (locale, request, next, answer) in [
+        ("en-US", "I want a human", "hello", "demo-faq-greeting"),
+        ("zh-CN", "转人工", "我的快递到哪里了", "demo-faq-delivery"),
+        ("zh-TW", "我要真人客服", "我的包裹到哪裡了", "demo-faq-delivery"),
+    ] {
+        let mut session = demo.open_conversation(options(locale)).await.unwrap();
+        next_said(&mut session.events).await; // welcome
+        demo.send_message(&session.conversation, message(request))
+            .await
+            .unwrap();
+        demo.send_message(&session.conversation, message(next))
+            .await
+            .unwrap();
+        // The demo answers in order: the first thing it says after the
+        // request is the answer to the next question, not "did not understand".
+        let reply = bot_text(next_said(&mut session.events).await);
+        assert_eq!(
+            reply,
+            Localizer::new(locale).format(answer, None),
+            "{request:?} was answered"
+        );
+    }
+}
