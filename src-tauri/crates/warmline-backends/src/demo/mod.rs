@@ -9,6 +9,7 @@
 
 mod faq;
 mod language;
+mod spelling;
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -77,6 +78,18 @@ struct Shared {
     phrases: PhraseSet,
     next_id: AtomicU64,
     conversations: Mutex<HashMap<ConversationId, ConversationEntry>>,
+    /// What the demo closed for inactivity, carried into the next
+    /// conversation (the desktop app has one user): the place in the queue,
+    /// the topic and the language, and no second welcome.
+    closed: Mutex<Option<Carried>>,
+}
+
+/// A conversation closed for inactivity, as the next one continues it.
+struct Carried {
+    /// The place in the queue, if the user was waiting (1 if talking to the agent).
+    position: Option<u32>,
+    topic: Option<String>,
+    locale: &'static str,
 }
 
 struct ConversationEntry {
@@ -113,6 +126,7 @@ impl DemoBackend {
                 phrases: PhraseSet::builtin(),
                 next_id: AtomicU64::new(1),
                 conversations: Mutex::new(HashMap::new()),
+                closed: Mutex::new(None),
             }),
         }
     }
@@ -180,7 +194,13 @@ impl SupportBackend for DemoBackend {
         let (events, receiver) = mpsc::channel(256);
         // A conversation that continues one the demo lost is not a new
         // visit: greeting again would only add noise to the transcript.
-        let greet = options.resume.is_none();
+        let carried = self
+            .shared
+            .closed
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .take();
+        let greet = options.resume.is_none() && carried.is_none();
         if let Some(resume) = options.resume {
             if self
                 .command(&resume, ActorCommand::Attach(events.clone()))
@@ -194,15 +214,26 @@ impl SupportBackend for DemoBackend {
         }
         let conversation = ConversationId(self.next_id("demo-conversation"));
         let (commands, command_rx) = mpsc::unbounded_channel();
-        let locale = warmline_i18n::negotiate(&options.locale);
-        let actor = ConversationActor {
+        let mut actor = ConversationActor {
             id: conversation.clone(),
             shared: Arc::clone(&self.shared),
             events,
-            locale,
+            locale: warmline_i18n::negotiate(&options.locale),
             queue: QueueState::Idle,
             topic: None,
         };
+        if let Some(carried) = carried {
+            // Keeps the user's place: the request that follows is answered
+            // with this position, not with the back of the queue.
+            actor.locale = carried.locale;
+            actor.topic = carried.topic;
+            if let Some(position) = carried.position {
+                actor.queue = QueueState::Waiting {
+                    position,
+                    next_step: Instant::now() + self.shared.config.queue_step,
+                };
+            }
+        }
         self.conversations().insert(
             conversation.clone(),
             ConversationEntry {
@@ -338,6 +369,20 @@ impl ConversationActor {
     /// Forgets the conversation the way an impatient chat service does: the
     /// queue place is gone and the id is no longer known.
     async fn close_for_inactivity(&mut self, commands: &mut mpsc::UnboundedReceiver<ActorCommand>) {
+        let position = match self.queue {
+            QueueState::Idle => None,
+            QueueState::Waiting { position, .. } => Some(position),
+            QueueState::Connected => Some(1),
+        };
+        *self
+            .shared
+            .closed
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner) = Some(Carried {
+            position,
+            topic: self.topic.take(),
+            locale: self.locale,
+        });
         self.shared
             .conversations
             .lock()
@@ -389,6 +434,9 @@ impl ConversationActor {
                         position,
                         next_step: Instant::now() + self.shared.config.queue_step,
                     };
+                    self.announce_queue(position).await;
+                } else if let QueueState::Waiting { position, .. } = self.queue {
+                    // Asked again (a continued conversation): the same place.
                     self.announce_queue(position).await;
                 }
             }
