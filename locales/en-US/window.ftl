@@ -13,3 +13,7 @@ voice-pressed-no-model = The microphone cannot listen yet: the speech model is m
 
 ## Under a bot's "I did not understand" while a person is on the way
 notice-person-request-stands = Your request for a person still stands. You keep your place.
+
+## Leaving a message: the form takes the window, and gives it back
+leave-message-back = Back to the conversation
+leave-message-open = Leave a message

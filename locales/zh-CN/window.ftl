@@ -13,3 +13,7 @@ voice-pressed-no-model = 麦克风还不能听：缺少语音模型。请帮您�
 
 ## 等待人工客服时，机器人说“不明白”之后
 notice-person-request-stands = 您的人工客服请求仍然有效，您的位置会保留。
+
+## 留言：表单占用窗口，也可以回到对话
+leave-message-back = 回到对话
+leave-message-open = 留言

@@ -13,3 +13,7 @@ voice-pressed-no-model = 麥克風還不能聽：缺少語音模型。請幫您�
 
 ## 等待真人客服時，機器人說「不明白」之後
 notice-person-request-stands = 您的真人客服請求仍然有效，您的位置會保留。
+
+## 留言：表單佔用視窗，也可以回到對話
+leave-message-back = 回到對話
+leave-message-open = 留言

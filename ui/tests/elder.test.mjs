@@ -303,3 +303,84 @@ describe("every press answers; focus; Chinese wording", () => {
     }
   });
 });
+
+describe("leaving a message fits and is clear", () => {
+  for (const [lang, scale] of [
+    ["en-US", "1"],
+    ["en-US", "2"],
+    ["zh-CN", "2"],
+  ]) {
+    test(`${lang} 800x600 at ${Number(scale) * 100}%: the whole form fits without scrolling, one place to write`, async () => {
+      const { page, context, problems } = await openApp(env.browser, env.server.url, {
+        viewport: { width: 800, height: 600 },
+        query: { textScale: scale, lang },
+      });
+      try {
+        await goUnavailable(page);
+        await settle(page);
+        const facts = await page.evaluate(() => {
+          const area = document.querySelector(".handoff");
+          const inView = (sel) => {
+            const r = document.querySelector(sel).getBoundingClientRect();
+            return r.top >= 0 && r.bottom <= innerHeight + 0.5 && r.width > 0;
+          };
+          return {
+            scrolls: area.scrollHeight > area.clientHeight + 1,
+            all: ["#handoff-panel", "#leave-message-text", "#callback-phone", "#callback-time", "#leave-message-submit", "#leave-message-back", "#person-button"].filter((s) => !inView(s)),
+            placeholders: [...document.querySelectorAll("#leave-message-form [placeholder]")].length,
+            composerShown: document.querySelector("#composer-input").getClientRects().length > 0,
+          };
+        });
+        assert.deepEqual(facts, { scrolls: false, all: [], placeholders: 0, composerShown: false });
+        assert.deepEqual(problems, []);
+      } finally {
+        await context.close();
+      }
+    });
+  }
+
+  test("an empty message: the error is next to the message box, in view and announced, even at 300% in 480x600", async () => {
+    const { page, context } = await openApp(env.browser, env.server.url, {
+      viewport: { width: 480, height: 600 },
+      query: { textScale: "3" },
+    });
+    try {
+      await goUnavailable(page);
+      await page.locator("#leave-message-submit").click();
+      await waitForText(page, "#leave-message-error", "Please write something before sending.");
+      await settle(page);
+      const facts = await page.evaluate(() => {
+        const error = document.querySelector("#leave-message-error");
+        const r = error.getBoundingClientRect();
+        return {
+          besideField: error.closest(".leave__field--text") !== null,
+          role: error.getAttribute("role"),
+          invalid: document.querySelector("#leave-message-text").getAttribute("aria-invalid"),
+          inView: r.top >= 0 && r.top < innerHeight,
+          focus: document.activeElement?.id,
+        };
+      });
+      assert.deepEqual(facts, { besideField: true, role: "alert", invalid: "true", inView: true, focus: "leave-message-text" });
+    } finally {
+      await context.close();
+    }
+  });
+
+  test("what was left is in the transcript: the message itself and the call-back details", async () => {
+    const { page, context } = await openApp(env.browser, env.server.url, { viewport: { width: 800, height: 600 } });
+    try {
+      await goUnavailable(page);
+      await page.locator("#leave-message-text").fill("Please call me about my bill");
+      await page.locator("#callback-phone").fill("555 0123");
+      await page.locator("#callback-time").fill("tomorrow morning");
+      await page.locator("#leave-message-submit").click();
+      await waitForAttribute(page, "#app", "data-handoff-state", "message-left");
+      await page.waitForSelector('#transcript .message[data-author-kind="user"]');
+      assert.match(await page.locator('#transcript .message[data-author-kind="user"]').last().textContent(), /Please call me about my bill/);
+      await waitForText(page, "#transcript", "We will call 555 0123 (tomorrow morning)");
+      assert.equal(await page.locator("#composer-input").isVisible(), true, "the conversation is back");
+    } finally {
+      await context.close();
+    }
+  });
+});

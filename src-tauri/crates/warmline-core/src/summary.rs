@@ -83,7 +83,12 @@ impl HandoffSummary {
             .iter()
             .filter_map(user_text)
             .find(|t| is_substantial(t))
-            .or_else(|| messages.iter().filter_map(user_text).rfind(|t| is_substantial(t)))
+            .or_else(|| {
+                messages
+                    .iter()
+                    .filter_map(user_text)
+                    .rfind(|t| is_substantial(t))
+            })
             .map(shorten);
         let lines: Vec<SummaryLine> = messages.iter().filter_map(summary_line).collect();
         let user: Vec<&str> = lines

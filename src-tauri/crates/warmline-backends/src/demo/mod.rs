@@ -21,8 +21,8 @@ use tokio::sync::mpsc;
 use tokio::time::Instant;
 use warmline_core::{
     BackendError, BackendEvent, BackendInfo, BackendSession, Capabilities, ConversationId,
-    ConversationOptions, HandoffRequest, LeftMessage, LeftMessageReceipt, MessageId,
-    Intent, OutgoingMessage, PhraseSet, SendReceipt, SupportBackend,
+    ConversationOptions, HandoffRequest, Intent, LeftMessage, LeftMessageReceipt, MessageId,
+    OutgoingMessage, PhraseSet, SendReceipt, SupportBackend,
 };
 use warmline_i18n::{Args, Localizer, SUPPORTED_LOCALES};
 
@@ -410,9 +410,7 @@ impl ConversationActor {
                     // person, so the assistant stays silent rather than
                     // saying it did not understand. An urgent message still
                     // gets the assistant's advice when it has some.
-                    if intent == Some(Intent::AskPerson)
-                        || (intent.is_some() && answer.is_none())
-                    {
+                    if intent == Some(Intent::AskPerson) || (intent.is_some() && answer.is_none()) {
                         return;
                     }
                     let bot = self.text("demo-bot-name", None);

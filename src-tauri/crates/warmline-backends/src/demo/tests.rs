@@ -358,7 +358,12 @@ async fn a_request_for_a_person_in_words_is_not_answered_as_a_question() {
     for (locale, request, next, answer) in [
         ("en-US", "I want a human", "hello", "demo-faq-greeting"),
         ("zh-CN", "转人工", "我的快递到哪里了", "demo-faq-delivery"),
-        ("zh-TW", "我要真人客服", "我的包裹到哪裡了", "demo-faq-delivery"),
+        (
+            "zh-TW",
+            "我要真人客服",
+            "我的包裹到哪裡了",
+            "demo-faq-delivery",
+        ),
     ] {
         let mut session = demo.open_conversation(options(locale)).await.unwrap();
         next_said(&mut session.events).await; // welcome
@@ -402,7 +407,11 @@ async fn after_an_idle_close_the_user_keeps_their_place_in_the_queue_and_is_not_
             other => panic!("unexpected {other:?}"),
         }
     }
-    assert_eq!(positions, [Some(3), Some(2)], "moved up once before the close");
+    assert_eq!(
+        positions,
+        [Some(3), Some(2)],
+        "moved up once before the close"
+    );
 
     // The engine opens a new conversation and asks for the person again.
     let mut next = demo.open_conversation(options("en-US")).await.unwrap();
@@ -411,7 +420,11 @@ async fn after_an_idle_close_the_user_keeps_their_place_in_the_queue_and_is_not_
         .unwrap();
     match next_said(&mut next.events).await {
         BackendEvent::QueueUpdate { position, .. } => {
-            assert_eq!(position, Some(2), "the same place, not the back of the queue")
+            assert_eq!(
+                position,
+                Some(2),
+                "the same place, not the back of the queue"
+            )
         }
         other => panic!("expected the queue place first (no second welcome), got {other:?}"),
     }

@@ -24,7 +24,11 @@ async fn a_fallback_answer_while_waiting_for_a_person_is_followed_by_a_note_that
             "[notice-person-request-stands]"
         ]
     );
-    assert_eq!(snapshot.handoff, HandoffState::Requested, "the request stands");
+    assert_eq!(
+        snapshot.handoff,
+        HandoffState::Requested,
+        "the request stands"
+    );
 }
 
 #[tokio::test(start_paused = true)]
