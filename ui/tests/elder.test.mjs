@@ -384,3 +384,47 @@ describe("leaving a message fits and is clear", () => {
     }
   });
 });
+
+describe("no developer tools for the elder; Ctrl +/− changes the text size", () => {
+  test("a right click opens no page menu", async () => {
+    const { page, context } = await openApp(env.browser, env.server.url);
+    try {
+      for (const selector of ["#transcript", "#composer-input", "#person-button", "body"]) {
+        const prevented = await page.evaluate((sel) => {
+          const event = new MouseEvent("contextmenu", { bubbles: true, cancelable: true, button: 2 });
+          document.querySelector(sel).dispatchEvent(event);
+          return event.defaultPrevented;
+        }, selector);
+        assert.equal(prevented, true, `no page menu on ${selector}`);
+      }
+    } finally {
+      await context.close();
+    }
+  });
+
+  test("Ctrl + and Ctrl − change the text size, which is remembered; Ctrl 0 goes back to the default", async () => {
+    const { page, context } = await openApp(env.browser, env.server.url);
+    const scale = () => page.evaluate(() => getComputedStyle(document.documentElement).getPropertyValue("--text-scale").trim());
+    const body = () => page.evaluate(() => parseFloat(getComputedStyle(document.body).fontSize));
+    try {
+      assert.equal(await scale(), "1");
+      await page.keyboard.press("Control+Equal");
+      await page.keyboard.press("Control+Equal");
+      assert.equal(await scale(), "1.5");
+      assert.equal(await body(), 36);
+      await page.keyboard.press("Control+Minus");
+      assert.equal(await scale(), "1.25");
+      await page.reload();
+      await page.waitForSelector('#app[data-loaded="true"]');
+      assert.equal(await scale(), "1.25", "remembered after a restart");
+      for (let i = 0; i < 20; i += 1) await page.keyboard.press("Control+Equal");
+      assert.equal(await scale(), "3", "never above 300%");
+      await page.keyboard.press("Control+Digit0");
+      assert.equal(await scale(), "1");
+      await page.keyboard.press("Control+Minus");
+      assert.equal(await scale(), "1", "never below the default");
+    } finally {
+      await context.close();
+    }
+  });
+});
