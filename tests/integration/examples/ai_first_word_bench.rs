@@ -41,7 +41,10 @@ async fn main() {
         .await
         .unwrap()
         .expect("the model server starts");
-    println!("model server at {} ({rounds} rounds per mode)", server.base_url());
+    println!(
+        "model server at {} ({rounds} rounds per mode)",
+        server.base_url()
+    );
     for stream in [true, false] {
         let backend = OpenAiBackend::new(
             OpenAiSettings {
@@ -80,9 +83,8 @@ async fn main() {
                     BackendEvent::BotMessage { .. } => {
                         first.get_or_insert_with(|| started.elapsed());
                     }
-                    BackendEvent::Typing { active: false, .. } | BackendEvent::BotTrouble { .. } => {
-                        break
-                    }
+                    BackendEvent::Typing { active: false, .. }
+                    | BackendEvent::BotTrouble { .. } => break,
                     _ => {}
                 }
             }

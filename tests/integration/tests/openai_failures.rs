@@ -114,7 +114,11 @@ async fn a_model_that_never_answers_is_asked_once_more_then_a_person_is_offered(
             matches!(events[0], BackendEvent::Typing { active: true, .. }),
             "the assistant is shown writing meanwhile: {events:?}"
         );
-        assert_eq!(trouble(&events), Some("ai-notice-failed"), "stream {stream}");
+        assert_eq!(
+            trouble(&events),
+            Some("ai-notice-failed"),
+            "stream {stream}"
+        );
         assert!(answers(&events).is_empty());
         assert_eq!(fake.requests().len(), 2, "one request and one retry");
     }
@@ -128,10 +132,17 @@ async fn one_timeout_429_or_500_is_retried_and_the_answer_then_shown() {
         (Reply::Status(500), false),
         (Reply::Status(503), true),
     ] {
-        let fake = FakeApi::start([first.clone(), Reply::Answer("Your parcel arrives on Monday.".into())]);
+        let fake = FakeApi::start([
+            first.clone(),
+            Reply::Answer("Your parcel arrives on Monday.".into()),
+        ]);
         let mut bot = bot(&fake, stream, "en-US").await;
         let events = bot.ask("Where is my parcel?").await;
-        assert_eq!(answers(&events), ["Your parcel arrives on Monday."], "{first:?}");
+        assert_eq!(
+            answers(&events),
+            ["Your parcel arrives on Monday."],
+            "{first:?}"
+        );
         assert_eq!(trouble(&events), None);
         assert_eq!(fake.requests().len(), 2);
     }
@@ -167,7 +178,11 @@ async fn a_broken_stream_ends_in_the_notice() {
         let events = bot.ask("Where is my parcel?").await;
         assert_eq!(trouble(&events), Some("ai-notice-failed"), "{raw}");
         assert!(answers(&events).is_empty(), "{raw}");
-        assert_eq!(fake.requests().len(), 1, "a broken answer is not asked again");
+        assert_eq!(
+            fake.requests().len(),
+            1,
+            "a broken answer is not asked again"
+        );
     }
 }
 
@@ -177,15 +192,27 @@ async fn an_empty_or_unreadable_answer_or_another_language_is_noticed() {
         ("", "en-US", "ai-notice-unclear"),
         ("   \n  ", "en-US", "ai-notice-unclear"),
         ("#$%^&*(){}[]<>?/|~~~ ::: ;;;", "en-US", "ai-notice-unclear"),
-        ("Ваша посылка в пути и придёт в понедельник.", "en-US", "ai-notice-other-language"),
-        ("Your parcel arrives on Monday.", "zh-CN", "ai-notice-other-language"),
+        (
+            "Ваша посылка в пути и придёт в понедельник.",
+            "en-US",
+            "ai-notice-other-language",
+        ),
+        (
+            "Your parcel arrives on Monday.",
+            "zh-CN",
+            "ai-notice-other-language",
+        ),
         ("您的包裹週一到。", "en-US", "ai-notice-other-language"),
     ] {
         for stream in [false, true] {
             let fake = FakeApi::start([Reply::Answer(answer.into())]);
             let mut bot = bot(&fake, stream, locale).await;
             let events = bot.ask("Where is my parcel?").await;
-            assert_eq!(trouble(&events), Some(notice), "{answer:?} for {locale}, stream {stream}");
+            assert_eq!(
+                trouble(&events),
+                Some(notice),
+                "{answer:?} for {locale}, stream {stream}"
+            );
             assert!(answers(&events).is_empty());
         }
     }
@@ -215,7 +242,10 @@ async fn the_context_grows_with_the_conversation_and_a_stream_shows_its_first_se
     let first = bot.ask("Where is my parcel?").await;
     assert_eq!(
         answers(&first),
-        ["Your parcel left the depot this morning.", "It arrives on Monday between nine and twelve."]
+        [
+            "Your parcel left the depot this morning.",
+            "It arrives on Monday between nine and twelve."
+        ]
     );
     bot.ask("Will they ring the bell?").await;
     let requests = fake.requests();

@@ -60,7 +60,9 @@ fn bot_texts(snapshot: &ConversationSnapshot) -> Vec<String> {
         .messages
         .iter()
         .filter_map(|message| match (&message.author, &message.body) {
-            (Author::Bot { name, .. }, MessageBody::Text { text }) if name == "Automatic assistant" => {
+            (Author::Bot { name, .. }, MessageBody::Text { text })
+                if name == "Automatic assistant" =>
+            {
                 Some(text.clone())
             }
             _ => None,
@@ -99,7 +101,10 @@ async fn the_button_in_the_middle_of_an_answer_reaches_a_person_at_once() {
     // client waits: a minute by default).
     let fake = FakeApi::start([Reply::StallAfter("Let me look that up for you. ".into())]);
     let engine = start(&fake);
-    engine.send_text("Where is my parcel?".into()).await.unwrap();
+    engine
+        .send_text("Where is my parcel?".into())
+        .await
+        .unwrap();
     // Shown, and the assistant still writing.
     let snapshot = eventually(&engine, "the first sentence", |s| {
         bot_texts(s).len() == 2 && s.typing.is_some()
@@ -109,18 +114,40 @@ async fn the_button_in_the_middle_of_an_answer_reaches_a_person_at_once() {
 
     engine.request_person(HandoffReason::Button).await.unwrap();
     let snapshot = eventually(&engine, "a person", connected).await;
-    assert_eq!(bot_texts(&snapshot).len(), 2, "nothing more of the bot after the press");
-    assert!(!notices(&snapshot).iter().any(|n| n.starts_with("ai-notice")), "no bot notice either");
+    assert_eq!(
+        bot_texts(&snapshot).len(),
+        2,
+        "nothing more of the bot after the press"
+    );
+    assert!(
+        !notices(&snapshot)
+            .iter()
+            .any(|n| n.starts_with("ai-notice")),
+        "no bot notice either"
+    );
     // The endpoint still holds the stalled answer: the person did not wait for it.
     assert_eq!(fake.requests().len(), 1);
 
-    engine.send_text("It was due on Monday".into()).await.unwrap();
+    engine
+        .send_text("It was due on Monday".into())
+        .await
+        .unwrap();
     eventually(&engine, "the agent's answer", |s| {
-        s.messages.iter().rev().take(3).any(|m| matches!(m.author, Author::Agent { .. }))
-            && s.messages.iter().any(|m| matches!(&m.body, MessageBody::Text { text } if text == "It was due on Monday"))
+        s.messages
+            .iter()
+            .rev()
+            .take(3)
+            .any(|m| matches!(m.author, Author::Agent { .. }))
+            && s.messages.iter().any(
+                |m| matches!(&m.body, MessageBody::Text { text } if text == "It was due on Monday"),
+            )
     })
     .await;
-    assert_eq!(user_words(&fake), ["Where is my parcel?"], "nothing after the request reached the bot");
+    assert_eq!(
+        user_words(&fake),
+        ["Where is my parcel?"],
+        "nothing after the request reached the bot"
+    );
     engine.shutdown().await;
 }
 
@@ -129,10 +156,15 @@ async fn urgent_words_never_reach_the_bot() {
     let fake = FakeApi::start([]);
     let engine = start(&fake);
     eventually(&engine, "the greeting", |s| bot_texts(s).len() == 1).await;
-    engine.send_text("I've been scammed, they took my savings".into()).await.unwrap();
+    engine
+        .send_text("I've been scammed, they took my savings".into())
+        .await
+        .unwrap();
     let snapshot = eventually(&engine, "a person", connected).await;
     assert!(
-        notices(&snapshot).iter().any(|n| n.starts_with("notice-person-requested")),
+        notices(&snapshot)
+            .iter()
+            .any(|n| n.starts_with("notice-person-requested")),
         "{:?}",
         notices(&snapshot)
     );
@@ -144,7 +176,11 @@ async fn urgent_words_never_reach_the_bot() {
         })
     })
     .await;
-    assert!(fake.requests().is_empty(), "the bot was never asked: {:?}", fake.requests());
+    assert!(
+        fake.requests().is_empty(),
+        "the bot was never asked: {:?}",
+        fake.requests()
+    );
     engine.shutdown().await;
 }
 
@@ -152,16 +188,27 @@ async fn urgent_words_never_reach_the_bot() {
 async fn after_the_request_nothing_goes_to_the_bot_and_the_summary_has_its_answer() {
     let fake = FakeApi::start([Reply::Answer("Your parcel arrives on Monday.".into())]);
     let engine = start(&fake);
-    engine.send_text("Where is my parcel?".into()).await.unwrap();
+    engine
+        .send_text("Where is my parcel?".into())
+        .await
+        .unwrap();
     eventually(&engine, "the answer", |s| bot_texts(s).len() == 2).await;
     engine.request_person(HandoffReason::Button).await.unwrap();
-    engine.send_text("I was not at home on Monday".into()).await.unwrap();
-    engine.send_text("Can you deliver on Friday?".into()).await.unwrap();
+    engine
+        .send_text("I was not at home on Monday".into())
+        .await
+        .unwrap();
+    engine
+        .send_text("Can you deliver on Friday?".into())
+        .await
+        .unwrap();
     let snapshot = eventually(&engine, "a person, and both messages sent", |s| {
         connected(s)
             && s.messages
                 .iter()
-                .filter(|m| m.author == Author::User && m.delivery == warmline_core::DeliveryState::Sent)
+                .filter(|m| {
+                    m.author == Author::User && m.delivery == warmline_core::DeliveryState::Sent
+                })
                 .count()
                 == 3
     })
@@ -189,7 +236,10 @@ async fn after_the_request_nothing_goes_to_the_bot_and_the_summary_has_its_answe
 async fn a_failing_bot_ends_in_a_calm_notice_and_the_offer_of_a_person() {
     let fake = FakeApi::start([Reply::Status(500), Reply::Status(500)]);
     let engine = start(&fake);
-    engine.send_text("Where is my parcel?".into()).await.unwrap();
+    engine
+        .send_text("Where is my parcel?".into())
+        .await
+        .unwrap();
     let snapshot = eventually(&engine, "the offer", |s| s.person_offered).await;
     let notices = notices(&snapshot);
     assert_eq!(
@@ -199,7 +249,10 @@ async fn a_failing_bot_ends_in_a_calm_notice_and_the_offer_of_a_person() {
     );
     assert!(snapshot.typing.is_none(), "no endless typing dots");
     // Accepting the offer reaches a person.
-    engine.request_person(HandoffReason::BotFailed).await.unwrap();
+    engine
+        .request_person(HandoffReason::BotFailed)
+        .await
+        .unwrap();
     eventually(&engine, "a person", connected).await;
     engine.shutdown().await;
 }

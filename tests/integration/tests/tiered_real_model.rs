@@ -41,7 +41,11 @@ fn tiered(stream: bool) -> TieredBackend {
         queue_step: Duration::from_millis(50),
         ..DemoConfig::default()
     });
-    TieredBackend::new(Arc::new(bot), Arc::new(human), Arc::new(PhraseSet::builtin()))
+    TieredBackend::new(
+        Arc::new(bot),
+        Arc::new(human),
+        Arc::new(PhraseSet::builtin()),
+    )
 }
 
 mod conformance {
@@ -87,7 +91,9 @@ async fn answer(events: &mut mpsc::Receiver<BackendEvent>) -> Vec<(String, Strin
 async fn a_real_model_answers_labelled_as_text_streamed_and_whole_and_its_context_grows() {
     let server = tokio::task::spawn_blocking(server).await.unwrap();
     for stream in [true, false] {
-        let backend = tokio::task::spawn_blocking(move || tiered(stream)).await.unwrap();
+        let backend = tokio::task::spawn_blocking(move || tiered(stream))
+            .await
+            .unwrap();
         let mut session = backend
             .open_conversation(ConversationOptions {
                 locale: "en-US".into(),
@@ -96,17 +102,31 @@ async fn a_real_model_answers_labelled_as_text_streamed_and_whole_and_its_contex
             .await
             .unwrap();
         let greeting = session.events.recv().await;
-        assert!(matches!(greeting, Some(BackendEvent::BotMessage { ref name, .. }) if name == "Automatic assistant"));
+        assert!(
+            matches!(greeting, Some(BackendEvent::BotMessage { ref name, .. }) if name == "Automatic assistant")
+        );
 
-        let first = format!("What are your opening hours? ({})", if stream { "streamed" } else { "whole" });
-        backend.send_message(&session.conversation, message(&first)).await.unwrap();
+        let first = format!(
+            "What are your opening hours? ({})",
+            if stream { "streamed" } else { "whole" }
+        );
+        backend
+            .send_message(&session.conversation, message(&first))
+            .await
+            .unwrap();
         let pieces = answer(&mut session.events).await;
         assert!(!pieces.is_empty(), "an answer arrives");
         for (name, text) in &pieces {
-            assert!(name == "Automatic assistant" || name == "trouble", "labelled: {name}");
+            assert!(
+                name == "Automatic assistant" || name == "trouble",
+                "labelled: {name}"
+            );
             assert!(!text.trim().is_empty());
         }
-        backend.send_message(&session.conversation, message("And on Sunday?")).await.unwrap();
+        backend
+            .send_message(&session.conversation, message("And on Sunday?"))
+            .await
+            .unwrap();
         answer(&mut session.events).await;
 
         // This conversation's requests (other tests share the server).
@@ -139,9 +159,15 @@ async fn a_real_model_answers_labelled_as_text_streamed_and_whole_and_its_contex
             .await
             .unwrap();
         let secret_words = format!("my account number is 12345 ({stream})");
-        backend.send_message(&session.conversation, message(&secret_words)).await.unwrap();
+        backend
+            .send_message(&session.conversation, message(&secret_words))
+            .await
+            .unwrap();
         loop {
-            let event = tokio::time::timeout(LIMIT, session.events.recv()).await.unwrap().unwrap();
+            let event = tokio::time::timeout(LIMIT, session.events.recv())
+                .await
+                .unwrap()
+                .unwrap();
             if matches!(event, BackendEvent::AgentJoined { .. }) {
                 break;
             }

@@ -121,7 +121,12 @@ fn serve(stream: TcpStream, state: &Mutex<State>) {
                     "choices": [{"index": 0, "finish_reason": "stop",
                         "message": {"role": "assistant", "content": text}}],
                 });
-                respond(&mut writer, 200, "application/json", body.to_string().as_bytes())
+                respond(
+                    &mut writer,
+                    200,
+                    "application/json",
+                    body.to_string().as_bytes(),
+                )
             }
             Reply::Status(status) => respond(
                 &mut writer,
@@ -136,7 +141,10 @@ fn serve(stream: TcpStream, state: &Mutex<State>) {
             }
             Reply::StallAfter(first) => {
                 let head = "HTTP/1.1 200 OK\r\ncontent-type: text/event-stream\r\ntransfer-encoding: chunked\r\n\r\n";
-                let event = sse(&serde_json::json!({"role": "assistant", "content": first}), None);
+                let event = sse(
+                    &serde_json::json!({"role": "assistant", "content": first}),
+                    None,
+                );
                 let chunk = format!("{:x}\r\n{event}\r\n", event.len());
                 let _ = writer.write_all(head.as_bytes());
                 let _ = writer.write_all(chunk.as_bytes());
@@ -153,7 +161,9 @@ fn serve(stream: TcpStream, state: &Mutex<State>) {
 
 /// Holds the connection until the client closes it.
 fn hang(reader: &mut BufReader<TcpStream>) {
-    let _ = reader.get_ref().set_read_timeout(Some(Duration::from_secs(600)));
+    let _ = reader
+        .get_ref()
+        .set_read_timeout(Some(Duration::from_secs(600)));
     let mut byte = [0u8; 1];
     let _ = std::io::Read::read(reader, &mut byte);
 }

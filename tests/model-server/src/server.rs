@@ -94,13 +94,23 @@ impl ModelServer {
     fn wait_until_ready(&self, port: u16) -> Result<(), String> {
         let started = Instant::now();
         while started.elapsed() < START_LIMIT {
-            if let Some(child) = self.process.lock().unwrap_or_else(PoisonError::into_inner).as_mut() {
+            if let Some(child) = self
+                .process
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .as_mut()
+            {
                 if let Ok(Some(status)) = child.try_wait() {
-                    return Err(format!("the model server stopped ({status}): {}", self.log()));
+                    return Err(format!(
+                        "the model server stopped ({status}): {}",
+                        self.log()
+                    ));
                 }
             }
             if let Ok(mut stream) = TcpStream::connect(("127.0.0.1", port)) {
-                let _ = stream.write_all(b"GET /v1/models HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n");
+                let _ = stream.write_all(
+                    b"GET /v1/models HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n",
+                );
                 let mut answer = String::new();
                 let _ = stream.read_to_string(&mut answer);
                 if answer.starts_with("HTTP/1.1 200") {
@@ -109,7 +119,10 @@ impl ModelServer {
             }
             std::thread::sleep(Duration::from_millis(250));
         }
-        Err(format!("the model server did not answer within {START_LIMIT:?}: {}", self.log()))
+        Err(format!(
+            "the model server did not answer within {START_LIMIT:?}: {}",
+            self.log()
+        ))
     }
 
     /// The base URL to configure (the proxy's `http://127.0.0.1:PORT`).
@@ -119,7 +132,10 @@ impl ModelServer {
 
     /// Every request body the server received so far, oldest first.
     pub fn requests(&self) -> Vec<serde_json::Value> {
-        self.requests.lock().unwrap_or_else(PoisonError::into_inner).clone()
+        self.requests
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
     }
 
     /// Every user message of every request, in order (what the model was
@@ -141,7 +157,12 @@ impl ModelServer {
 
 impl Drop for ModelServer {
     fn drop(&mut self) {
-        if let Some(mut child) = self.process.lock().unwrap_or_else(PoisonError::into_inner).take() {
+        if let Some(mut child) = self
+            .process
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .take()
+        {
             drop(child.stdin.take());
             let _ = child.kill();
             let _ = child.wait();
@@ -152,13 +173,21 @@ impl Drop for ModelServer {
 /// One client connection: each request is recorded, then sent to the
 /// server on a connection of its own that closes after the answer.
 fn forward(client: TcpStream, port: u16, log: &Mutex<Vec<serde_json::Value>>) {
-    let Ok(mut to_client) = client.try_clone() else { return };
+    let Ok(mut to_client) = client.try_clone() else {
+        return;
+    };
     let mut reader = BufReader::new(client);
-    let Some(request) = read_request(&mut reader) else { return };
+    let Some(request) = read_request(&mut reader) else {
+        return;
+    };
     if let Ok(body) = serde_json::from_slice(&request.body) {
-        log.lock().unwrap_or_else(PoisonError::into_inner).push(body);
+        log.lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .push(body);
     }
-    let Ok(mut upstream) = TcpStream::connect(("127.0.0.1", port)) else { return };
+    let Ok(mut upstream) = TcpStream::connect(("127.0.0.1", port)) else {
+        return;
+    };
     let mut head = String::new();
     for line in &request.head {
         if !line.to_ascii_lowercase().starts_with("connection:") {

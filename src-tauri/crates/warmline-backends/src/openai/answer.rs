@@ -116,10 +116,9 @@ fn sentence_end(text: &str, from: usize) -> Option<usize> {
         let end = from + index + c.len_utf8();
         match c {
             '。' | '！' | '？' | '\n' => return Some(end),
-            '.' | '!' | '?' => {
-                if chars.peek().is_some_and(|(_, next)| next.is_whitespace()) {
-                    return Some(end);
-                }
+            // Latin sentence ends only before a space: "3.5" and "e.g" go on.
+            '.' | '!' | '?' if chars.peek().is_some_and(|(_, next)| next.is_whitespace()) => {
+                return Some(end)
             }
             _ => {}
         }
@@ -194,7 +193,10 @@ mod tests {
         assert_eq!(check("Your parcel arrives on Monday.", "en-US"), Ok(()));
         assert_eq!(check("您的包裹周一到。请打开 App 查看。", "zh-CN"), Ok(()));
         assert_eq!(check("您的包裹週一到。", "zh-TW"), Ok(()));
-        assert_eq!(check("<b>Hello</b> <script>alert(1)</script>", "en-US"), Ok(()));
+        assert_eq!(
+            check("<b>Hello</b> <script>alert(1)</script>", "en-US"),
+            Ok(())
+        );
         assert_eq!(check("42", "zh-CN"), Ok(()));
     }
 
@@ -202,29 +204,56 @@ mod tests {
     fn nothing_a_jumble_and_other_languages_are_trouble() {
         assert_eq!(check("", "en-US"), Err(Trouble::Empty));
         assert_eq!(check("  ...  !! ", "en-US"), Err(Trouble::Empty));
-        assert_eq!(check("#$%^&*(){}[]<>?/|\\ ok", "en-US"), Err(Trouble::Garbled));
-        assert_eq!(check("Hello \u{FFFD}\u{FFFD}", "en-US"), Err(Trouble::Garbled));
-        assert_eq!(check("Your parcel arrives on Monday.", "zh-CN"), Err(Trouble::OtherLanguage));
-        assert_eq!(check("您的包裹周一到。", "en-US"), Err(Trouble::OtherLanguage));
-        assert_eq!(check("Ваша посылка придёт в понедельник", "en-US"), Err(Trouble::OtherLanguage));
+        assert_eq!(
+            check("#$%^&*(){}[]<>?/|\\ ok", "en-US"),
+            Err(Trouble::Garbled)
+        );
+        assert_eq!(
+            check("Hello \u{FFFD}\u{FFFD}", "en-US"),
+            Err(Trouble::Garbled)
+        );
+        assert_eq!(
+            check("Your parcel arrives on Monday.", "zh-CN"),
+            Err(Trouble::OtherLanguage)
+        );
+        assert_eq!(
+            check("您的包裹周一到。", "en-US"),
+            Err(Trouble::OtherLanguage)
+        );
+        assert_eq!(
+            check("Ваша посылка придёт в понедельник", "en-US"),
+            Err(Trouble::OtherLanguage)
+        );
     }
 
     #[test]
     fn cleaning_drops_control_characters_and_keeps_markup_as_text() {
-        assert_eq!(clean("  a\u{0007}b\n<i>c</i>\u{001b}[0m "), "ab\n<i>c</i>[0m");
+        assert_eq!(
+            clean("  a\u{0007}b\n<i>c</i>\u{001b}[0m "),
+            "ab\n<i>c</i>[0m"
+        );
     }
 
     #[test]
     fn the_first_sentence_shows_early_and_the_rest_by_paragraph() {
         let mut pieces = Pieces::default();
-        assert!(pieces.push("Hello. Your parcel").is_empty(), "too short a first piece");
-        assert_eq!(pieces.push(" is on its way. It"), ["Hello. Your parcel is on its way."]);
+        assert!(
+            pieces.push("Hello. Your parcel").is_empty(),
+            "too short a first piece"
+        );
+        assert_eq!(
+            pieces.push(" is on its way. It"),
+            ["Hello. Your parcel is on its way."]
+        );
         assert!(pieces.push(" left on Monday.").is_empty());
         assert_eq!(pieces.push("\n\nCall us"), ["It left on Monday."]);
         assert_eq!(pieces.finish().as_deref(), Some("Call us"));
         assert_eq!(pieces.shown(), 3);
         assert_eq!(pieces.finish(), None);
         let mut chinese = Pieces::default();
-        assert_eq!(chinese.push("您好！您的包裹已经发出，周一到。明天"), ["您好！您的包裹已经发出，周一到。"]);
+        assert_eq!(
+            chinese.push("您好！您的包裹已经发出，周一到。明天"),
+            ["您好！您的包裹已经发出，周一到。"]
+        );
     }
 }

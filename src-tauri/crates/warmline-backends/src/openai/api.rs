@@ -153,7 +153,9 @@ impl ChatApi {
                 return if events.finished {
                     Ok(())
                 } else {
-                    Err(ApiError::Malformed("the stream ended before the answer did".into()))
+                    Err(ApiError::Malformed(
+                        "the stream ended before the answer did".into(),
+                    ))
                 };
             };
             for delta in events.push(&chunk)? {
@@ -261,7 +263,11 @@ mod tests {
     #[test]
     fn the_path_is_added_once() {
         let http = super::super::http_client().unwrap();
-        for base in ["http://127.0.0.1:8080", "http://127.0.0.1:8080/", "http://127.0.0.1:8080/v1"] {
+        for base in [
+            "http://127.0.0.1:8080",
+            "http://127.0.0.1:8080/",
+            "http://127.0.0.1:8080/v1",
+        ] {
             let api = ChatApi::new(http.clone(), base, " smol ", Duration::from_secs(1));
             assert_eq!(api.url, "http://127.0.0.1:8080/v1/chat/completions");
             assert_eq!(api.model, "smol");

@@ -32,8 +32,8 @@ use async_trait::async_trait;
 use tokio::sync::mpsc;
 use warmline_core::{
     BackendError, BackendEvent, BackendInfo, BackendSession, Capabilities, ConversationId,
-    ConversationOptions, HandoffRequest, MessageId, OutgoingMessage, Secret,
-    SecretError, SecretSource, SendReceipt, SupportBackend,
+    ConversationOptions, HandoffRequest, MessageId, OutgoingMessage, Secret, SecretError,
+    SecretSource, SendReceipt, SupportBackend,
 };
 use warmline_i18n::{Args, Localizer};
 
@@ -341,7 +341,11 @@ impl Worker {
     /// cut to the size if it is longer on its own).
     fn context(&self) -> Vec<Turn> {
         let prompt = self.shared.settings.system_prompt.trim();
-        let prompt = if prompt.is_empty() { DEFAULT_PROMPT } else { prompt };
+        let prompt = if prompt.is_empty() {
+            DEFAULT_PROMPT
+        } else {
+            prompt
+        };
         let budget = self.shared.settings.context_chars as usize;
         let mut used = 0;
         let mut kept = Vec::new();
@@ -350,7 +354,10 @@ impl Worker {
             if used + size > budget {
                 if kept.is_empty() {
                     let tail: String = turn.content.chars().skip(size - budget).collect();
-                    kept.push(Turn { role: turn.role, content: tail });
+                    kept.push(Turn {
+                        role: turn.role,
+                        content: tail,
+                    });
                 }
                 break;
             }

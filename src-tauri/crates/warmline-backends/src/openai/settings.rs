@@ -112,7 +112,10 @@ mod tests {
     fn defaults_fill_a_minimal_profile_and_each_wrong_field_is_named() {
         let minimal: OpenAiSettings =
             serde_json::from_str(r#"{"baseUrl":"http://127.0.0.1:8080","model":"smol"}"#).unwrap();
-        assert_eq!(minimal, OpenAiSettings::new("http://127.0.0.1:8080", "smol"));
+        assert_eq!(
+            minimal,
+            OpenAiSettings::new("http://127.0.0.1:8080", "smol")
+        );
         assert!(minimal.stream);
         assert!(minimal.validate().is_empty());
         let wrong = OpenAiSettings {
@@ -124,7 +127,13 @@ mod tests {
         let fields: Vec<_> = wrong.validate().into_iter().map(|e| e.field).collect();
         assert_eq!(
             fields,
-            ["baseUrl", "model", "systemPrompt", "contextChars", "requestTimeoutSecs"]
+            [
+                "baseUrl",
+                "model",
+                "systemPrompt",
+                "contextChars",
+                "requestTimeoutSecs"
+            ]
         );
     }
 }

@@ -74,7 +74,10 @@ struct State {
 
 impl Drop for State {
     fn drop(&mut self) {
-        for pipe in [self.bot_pipe.take(), self.human_pipe.take()].into_iter().flatten() {
+        for pipe in [self.bot_pipe.take(), self.human_pipe.take()]
+            .into_iter()
+            .flatten()
+        {
             pipe.abort();
         }
     }
@@ -196,20 +199,33 @@ impl SupportBackend for TieredBackend {
                 let bot_session = if to_person {
                     None
                 } else {
-                    Some(self.shared.bot.open_conversation(ConversationOptions {
-                        resume: Some(bot),
-                        ..options.clone()
-                    }).await?)
+                    Some(
+                        self.shared
+                            .bot
+                            .open_conversation(ConversationOptions {
+                                resume: Some(bot),
+                                ..options.clone()
+                            })
+                            .await?,
+                    )
                 };
                 let human_session = match human {
-                    Some(human) => Some(self.shared.human.open_conversation(ConversationOptions {
-                        resume: Some(human),
-                        ..options.clone()
-                    }).await?),
+                    Some(human) => Some(
+                        self.shared
+                            .human
+                            .open_conversation(ConversationOptions {
+                                resume: Some(human),
+                                ..options.clone()
+                            })
+                            .await?,
+                    ),
                     None => None,
                 };
                 let mut state = conversation.state();
-                for old in [state.bot_pipe.take(), state.human_pipe.take()].into_iter().flatten() {
+                for old in [state.bot_pipe.take(), state.human_pipe.take()]
+                    .into_iter()
+                    .flatten()
+                {
                     old.abort();
                 }
                 state.events = events.clone();
@@ -274,7 +290,13 @@ impl SupportBackend for TieredBackend {
         }
         // Words that ask for a person, or tell of something urgent, are the
         // person's already: they never reach the bot.
-        if self.shared.phrases.explain(&message.text).handoff_reason().is_some() {
+        if self
+            .shared
+            .phrases
+            .explain(&message.text)
+            .handoff_reason()
+            .is_some()
+        {
             conversation.hand_over();
         }
         let (to_person, bot) = {

@@ -21,12 +21,15 @@ impl TieredSettings {
     /// Every problem with the fields, each naming its field (`bot.model`,
     /// `human.url`…).
     pub fn validate(&self) -> Vec<FieldError> {
-        let prefixed = |prefix: &str, errors: Vec<FieldError>| {
+        fn prefixed(
+            prefix: &'static str,
+            errors: Vec<FieldError>,
+        ) -> impl Iterator<Item = FieldError> {
             errors.into_iter().map(move |mut error| {
                 error.field = format!("{prefix}.{}", error.field);
                 error
             })
-        };
+        }
         let mut errors: Vec<FieldError> = prefixed("bot", self.bot.validate()).collect();
         if matches!(*self.human, BackendSettings::Tiered(_)) {
             // One bot in front of people; a bot behind a bot would stand in
@@ -81,27 +84,38 @@ mod tests {
         let json = serde_json::to_string(&settings).unwrap();
         assert!(json.contains(r#""kind":"tiered""#), "{json}");
         assert!(json.contains(r#""human":{"kind":"demo"}"#), "{json}");
-        assert_eq!(serde_json::from_str::<BackendSettings>(&json).unwrap(), settings);
+        assert_eq!(
+            serde_json::from_str::<BackendSettings>(&json).unwrap(),
+            settings
+        );
         assert_eq!(settings.kind(), "tiered");
         assert!(settings.validate().is_empty());
         assert_eq!(settings.secret_names(), [API_KEY_SECRET]);
 
         let nested = tiered(tiered(BackendSettings::Demo(DemoSettings {})));
-        assert_eq!(nested.validate(), [FieldError::new("human", FieldErrorCode::Invalid)]);
-        let BackendSettings::Tiered(mut wrong) = settings else { unreachable!() };
+        assert_eq!(
+            nested.validate(),
+            [FieldError::new("human", FieldErrorCode::Invalid)]
+        );
+        let BackendSettings::Tiered(mut wrong) = settings else {
+            unreachable!()
+        };
         wrong.bot.model.clear();
         #[cfg(feature = "relay")]
         {
-            wrong.human = Box::new(BackendSettings::Relay(crate::profile::RelaySettings {
+            *wrong.human = BackendSettings::Relay(crate::profile::RelaySettings {
                 url: "ws://support.example.com".into(),
                 extra_ca: None,
-            }));
+            });
         }
         let fields: Vec<_> = wrong.validate().into_iter().map(|e| e.field).collect();
         #[cfg(feature = "relay")]
         assert_eq!(fields, ["bot.model", "human.url"]);
         #[cfg(feature = "relay")]
-        assert_eq!(wrong.secret_names(), [API_KEY_SECRET, crate::relay::TOKEN_SECRET]);
+        assert_eq!(
+            wrong.secret_names(),
+            [API_KEY_SECRET, crate::relay::TOKEN_SECRET]
+        );
         #[cfg(not(feature = "relay"))]
         assert_eq!(fields, ["bot.model"]);
     }
@@ -111,12 +125,17 @@ mod tests {
     fn the_matrix_tiers_secrets_are_the_matrix_adapters() {
         let settings = TieredSettings {
             bot: OpenAiSettings::new("http://127.0.0.1:8080", "m"),
-            human: Box::new(BackendSettings::Matrix(crate::matrix::MatrixSettings::in_room(
-                "https://matrix.example.org",
-                "@anna:example.org",
-                "#help:example.org",
-            ))),
+            human: Box::new(BackendSettings::Matrix(
+                crate::matrix::MatrixSettings::in_room(
+                    "https://matrix.example.org",
+                    "@anna:example.org",
+                    "#help:example.org",
+                ),
+            )),
         };
-        assert_eq!(settings.secret_names()[1..], *crate::matrix::settings::SECRET_NAMES);
+        assert_eq!(
+            settings.secret_names()[1..],
+            *crate::matrix::settings::SECRET_NAMES
+        );
     }
 }

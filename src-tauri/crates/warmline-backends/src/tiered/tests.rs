@@ -112,11 +112,7 @@ fn request() -> HandoffRequest {
 fn setup() -> (TieredBackend, Arc<Recorder>, Arc<Recorder>) {
     let bot = Recorder::new("bot");
     let human = Recorder::new("human");
-    let tiered = TieredBackend::new(
-        bot.clone(),
-        human.clone(),
-        Arc::new(PhraseSet::builtin()),
-    );
+    let tiered = TieredBackend::new(bot.clone(), human.clone(), Arc::new(PhraseSet::builtin()));
     (tiered, bot, human)
 }
 
@@ -132,43 +128,81 @@ async fn the_bot_answers_until_the_button_then_the_person_gets_everything() {
     let (tiered, bot, human) = setup();
     let mut session = tiered.open_conversation(options()).await.unwrap();
     let id = session.conversation.clone();
-    tiered.send_message(&id, message("Where is my parcel?")).await.unwrap();
-    // The bot's events reach the engine's stream while it answers.
-    bot.stream()
-        .send(BackendEvent::Typing { name: "Bot".into(), active: true })
+    tiered
+        .send_message(&id, message("Where is my parcel?"))
         .await
         .unwrap();
-    assert!(matches!(session.events.recv().await, Some(BackendEvent::Typing { active: true, .. })));
+    // The bot's events reach the engine's stream while it answers.
+    bot.stream()
+        .send(BackendEvent::Typing {
+            name: "Bot".into(),
+            active: true,
+        })
+        .await
+        .unwrap();
+    assert!(matches!(
+        session.events.recv().await,
+        Some(BackendEvent::Typing { active: true, .. })
+    ));
 
     tiered.request_handoff(&id, request()).await.unwrap();
     // The bot's typing dots go at once, and its stream is cut: an answer
     // it sends now reaches nobody.
-    assert!(matches!(session.events.recv().await, Some(BackendEvent::Typing { active: false, .. })));
+    assert!(matches!(
+        session.events.recv().await,
+        Some(BackendEvent::Typing { active: false, .. })
+    ));
     bot.stream().closed().await;
-    tiered.send_message(&id, message("It was due Monday")).await.unwrap();
+    tiered
+        .send_message(&id, message("It was due Monday"))
+        .await
+        .unwrap();
     human
         .stream()
         .send(BackendEvent::AgentJoined { name: "Li".into() })
         .await
         .unwrap();
-    assert_eq!(session.events.recv().await, Some(BackendEvent::AgentJoined { name: "Li".into() }));
+    assert_eq!(
+        session.events.recv().await,
+        Some(BackendEvent::AgentJoined { name: "Li".into() })
+    );
 
     assert_eq!(bot.log(), ["open en-US", "send Where is my parcel?"]);
-    assert_eq!(human.log(), ["open en-US", "handoff Button", "send It was due Monday"]);
+    assert_eq!(
+        human.log(),
+        ["open en-US", "handoff Button", "send It was due Monday"]
+    );
     assert_eq!(tiered.info().kind, "tiered");
-    assert!(tiered.info().capabilities.leave_message, "the human tier's capabilities");
+    assert!(
+        tiered.info().capabilities.leave_message,
+        "the human tier's capabilities"
+    );
 }
 
 #[tokio::test]
 async fn words_that_ask_for_a_person_or_tell_of_something_urgent_never_reach_the_bot() {
-    for words in ["I want to talk to a human", "转人工", "Someone took money from my account", "我被骗了，对方让我转账"] {
+    for words in [
+        "I want to talk to a human",
+        "转人工",
+        "Someone took money from my account",
+        "我被骗了，对方让我转账",
+    ] {
         let (tiered, bot, human) = setup();
         let session = tiered.open_conversation(options()).await.unwrap();
         // The message may come before the engine's request for a person.
-        tiered.send_message(&session.conversation, message(words)).await.unwrap();
-        tiered.send_message(&session.conversation, message("hello?")).await.unwrap();
+        tiered
+            .send_message(&session.conversation, message(words))
+            .await
+            .unwrap();
+        tiered
+            .send_message(&session.conversation, message("hello?"))
+            .await
+            .unwrap();
         assert_eq!(bot.log(), ["open en-US"], "{words}");
-        assert_eq!(human.log(), ["open en-US", &format!("send {words}"), "send hello?"]);
+        assert_eq!(
+            human.log(),
+            ["open en-US", &format!("send {words}"), "send hello?"]
+        );
     }
 }
 
@@ -185,11 +219,24 @@ async fn a_repeat_keeps_its_first_receipt_and_withdrawing_brings_the_bot_back() 
     assert!(receipt.backend_id.starts_with("bot:"));
 
     tiered.cancel_handoff(&id).await.unwrap();
-    tiered.send_message(&id, message("And on Sunday?")).await.unwrap();
-    assert_eq!(bot.log(), ["open en-US", "send Opening hours?", "open en-US", "send And on Sunday?"]);
+    tiered
+        .send_message(&id, message("And on Sunday?"))
+        .await
+        .unwrap();
+    assert_eq!(
+        bot.log(),
+        [
+            "open en-US",
+            "send Opening hours?",
+            "open en-US",
+            "send And on Sunday?"
+        ]
+    );
     assert_eq!(human.log(), ["open en-US", "handoff Button", "cancel"]);
     assert!(matches!(
-        tiered.send_message(&ConversationId("nope".into()), message("x")).await,
+        tiered
+            .send_message(&ConversationId("nope".into()), message("x"))
+            .await,
         Err(BackendError::UnknownConversation(_))
     ));
 }
