@@ -152,8 +152,13 @@ export function ChatScreen(props: {
   const [answer, setAnswer] = useState<PersonAnswer | null>(null);
   useEffect(() => {
     setPendingFrom(null);
-    setAnswer(null);
   }, [handoffState]);
+  // The answer stays while the request stands (its words follow the queue)
+  // and goes once the user is with a person or the request ended.
+  const phase = isWaitingForPerson(view.handoff) ? "waiting" : handoffState === "connected" ? "connected" : "other";
+  useEffect(() => {
+    setAnswer(null);
+  }, [phase]);
 
   const requestPerson = useCallback(async () => {
     setPendingFrom(handoffState);
