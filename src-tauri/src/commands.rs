@@ -13,7 +13,6 @@ use crate::session::AppSession;
 use crate::startup::StartupSettings;
 use crate::voice::{Voice, VoiceUiStatus};
 
-
 /// One change to the conversation, pushed to the window.
 #[derive(Debug, Clone, Serialize, Deserialize, Type, tauri_specta::Event)]
 #[serde(transparent)]
@@ -113,10 +112,7 @@ pub async fn retry_message(
 /// The window calls this as the user types (debounced).
 #[tauri::command]
 #[specta::specta]
-pub async fn save_draft(
-    conversation: State<'_, AppSession>,
-    text: String,
-) -> Result<(), UiError> {
+pub async fn save_draft(conversation: State<'_, AppSession>, text: String) -> Result<(), UiError> {
     Ok(conversation.engine().save_draft(text).await?)
 }
 

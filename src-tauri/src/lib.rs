@@ -90,7 +90,11 @@ pub fn run() {
             };
             // The demo until the caregiver set-up chooses another profile.
             let session = tauri::async_runtime::block_on(async {
-                Session::start(config, BackendProfile::demo(), Arc::new(MemorySecrets::new()))
+                Session::start(
+                    config,
+                    BackendProfile::demo(),
+                    Arc::new(MemorySecrets::new()),
+                )
             })?;
             app.manage(AppSession::new(app.handle().clone(), session));
             app.manage(settings);

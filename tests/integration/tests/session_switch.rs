@@ -71,7 +71,9 @@ fn record(session: &Session) -> Arc<Mutex<Vec<ConversationEvent>>> {
     let keep = Arc::clone(&seen);
     tokio::spawn(async move {
         while let Ok(event) = events.recv().await {
-            keep.lock().unwrap_or_else(PoisonError::into_inner).push(event);
+            keep.lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .push(event);
         }
     });
     seen
@@ -132,7 +134,10 @@ async fn a_running_session_switches_demo_to_relay_and_back_keeping_each_to_itsel
         .send_text("Hello demo".into())
         .await
         .unwrap();
-    settled(&session, "the demo answers", |s| s.messages.len() >= 3 && all_sent(s)).await;
+    settled(&session, "the demo answers", |s| {
+        s.messages.len() >= 3 && all_sent(s)
+    })
+    .await;
 
     // To the relay.
     let secrets = TestSecrets::new(Some(TOKEN));
@@ -145,7 +150,10 @@ async fn a_running_session_switches_demo_to_relay_and_back_keeping_each_to_itsel
     })
     .await;
     assert_eq!(relay.epoch, 1);
-    assert!(user_texts(&relay).is_empty(), "no demo history on the relay");
+    assert!(
+        user_texts(&relay).is_empty(),
+        "no demo history on the relay"
+    );
     assert!(relay.backend.kind == "relay");
     session
         .engine()
@@ -204,14 +212,20 @@ async fn a_running_session_switches_demo_to_relay_and_back_keeping_each_to_itsel
     // Everything the session sent has reached the window's recorder.
     let deadline = tokio::time::Instant::now() + LIMIT;
     let events = loop {
-        let events = window.lock().unwrap_or_else(PoisonError::into_inner).clone();
+        let events = window
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone();
         if events
             .iter()
             .any(|e| e.epoch == last.epoch && e.seq >= last.seq)
         {
             break events;
         }
-        assert!(tokio::time::Instant::now() < deadline, "the window got {events:?}");
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "the window got {events:?}"
+        );
         tokio::time::sleep(Duration::from_millis(20)).await;
     };
     check_the_window_rule(&events, first_seq);
@@ -258,7 +272,11 @@ async fn a_relay_that_refuses_the_sign_in_stops_being_tried_and_says_so() {
     // Ten times the longest backoff of this engine: a retrying engine
     // would have tried again several times.
     tokio::time::sleep(Duration::from_secs(2)).await;
-    assert_eq!(server.handshakes_refused(), refused, "no retry on a refusal");
+    assert_eq!(
+        server.handshakes_refused(),
+        refused,
+        "no retry on a refusal"
+    );
     let snapshot = session.snapshot().await.unwrap();
     assert_eq!(snapshot.connection, ConnectionState::SignInNeeded);
     assert!(server.received().is_empty());

@@ -109,7 +109,10 @@ async fn open(backend: &dyn SupportBackend, resume: Option<ConversationId>) -> B
 
 fn fresh_resume(backend_kind: &str) -> (Arc<MemoryStore>, ResumeState) {
     let store = Arc::new(MemoryStore::new());
-    let resume = ResumeState::new(Arc::clone(&store) as Arc<dyn ConversationStore>, backend_kind);
+    let resume = ResumeState::new(
+        Arc::clone(&store) as Arc<dyn ConversationStore>,
+        backend_kind,
+    );
     (store, resume)
 }
 
@@ -140,8 +143,14 @@ pub async fn an_event_arrives_after_a_send(harness: Arc<dyn StreamHarness>) {
     let (store, resume) = fresh_resume("conformance");
     let backend = harness.backend(resume).await;
     let mut session = open(backend.as_ref(), None).await;
-    send_and_read_answer(harness.as_ref(), backend.as_ref(), &mut session, store.as_ref(), "Where is my parcel?")
-        .await;
+    send_and_read_answer(
+        harness.as_ref(),
+        backend.as_ref(),
+        &mut session,
+        store.as_ref(),
+        "Where is my parcel?",
+    )
+    .await;
 }
 
 /// When the connection is cut the stream ends (the engine then reconnects);
@@ -150,7 +159,14 @@ pub async fn the_stream_ends_when_the_connection_is_cut(harness: Arc<dyn StreamH
     let (store, resume) = fresh_resume("conformance");
     let backend = harness.backend(resume).await;
     let mut session = open(backend.as_ref(), None).await;
-    send_and_read_answer(harness.as_ref(), backend.as_ref(), &mut session, store.as_ref(), "Hello").await;
+    send_and_read_answer(
+        harness.as_ref(),
+        backend.as_ref(),
+        &mut session,
+        store.as_ref(),
+        "Hello",
+    )
+    .await;
     harness.cut_connection().await;
     let mut after = Vec::new();
     while let Some(event) = next(&mut session, "the end of the stream after a cut").await {
@@ -164,13 +180,18 @@ pub async fn the_stream_ends_when_the_connection_is_cut(harness: Arc<dyn StreamH
 
 /// A conversation reopened after a cut is the same one, and what the
 /// support side wrote meanwhile arrives, once; then it goes on as before.
-pub async fn a_reopened_conversation_continues_with_no_event_lost(
-    harness: Arc<dyn StreamHarness>,
-) {
+pub async fn a_reopened_conversation_continues_with_no_event_lost(harness: Arc<dyn StreamHarness>) {
     let (store, resume) = fresh_resume("conformance");
     let backend = harness.backend(resume).await;
     let mut session = open(backend.as_ref(), None).await;
-    send_and_read_answer(harness.as_ref(), backend.as_ref(), &mut session, store.as_ref(), "Hello").await;
+    send_and_read_answer(
+        harness.as_ref(),
+        backend.as_ref(),
+        &mut session,
+        store.as_ref(),
+        "Hello",
+    )
+    .await;
     harness.cut_connection().await;
     while next(&mut session, "the end of the stream after a cut")
         .await
@@ -182,12 +203,22 @@ pub async fn a_reopened_conversation_continues_with_no_event_lost(
 
     let mut reopened = open(backend.as_ref(), Some(conversation.clone())).await;
     assert_eq!(reopened.conversation, conversation, "the same conversation");
-    let mut seen = read_until(&mut reopened, store.as_ref(), "what was written while away", |e| {
-        text_of(e) == Some(away)
-    })
+    let mut seen = read_until(
+        &mut reopened,
+        store.as_ref(),
+        "what was written while away",
+        |e| text_of(e) == Some(away),
+    )
     .await;
     seen.extend(
-        send_and_read_answer(harness.as_ref(), backend.as_ref(), &mut reopened, store.as_ref(), "Thank you").await,
+        send_and_read_answer(
+            harness.as_ref(),
+            backend.as_ref(),
+            &mut reopened,
+            store.as_ref(),
+            "Thank you",
+        )
+        .await,
     );
     let copies = seen.iter().filter(|e| text_of(e) == Some(away)).count();
     assert_eq!(copies, 1, "delivered once: {seen:?}");
@@ -201,12 +232,23 @@ pub async fn resume_state_is_used_after_an_adapter_restart(harness: Arc<dyn Stre
     let (store, resume) = fresh_resume("conformance");
     let first = harness.backend(resume.clone()).await;
     let mut session = open(first.as_ref(), None).await;
-    let mut delivered =
-        send_and_read_answer(harness.as_ref(), first.as_ref(), &mut session, store.as_ref(), "First question")
-            .await;
+    let mut delivered = send_and_read_answer(
+        harness.as_ref(),
+        first.as_ref(),
+        &mut session,
+        store.as_ref(),
+        "First question",
+    )
+    .await;
     delivered.extend(
-        send_and_read_answer(harness.as_ref(), first.as_ref(), &mut session, store.as_ref(), "Second question")
-            .await,
+        send_and_read_answer(
+            harness.as_ref(),
+            first.as_ref(),
+            &mut session,
+            store.as_ref(),
+            "Second question",
+        )
+        .await,
     );
     let conversation = session.conversation.clone();
     // The app closes.
@@ -219,9 +261,12 @@ pub async fn resume_state_is_used_after_an_adapter_restart(harness: Arc<dyn Stre
     let again = harness.backend(resume).await;
     let mut session = open(again.as_ref(), Some(conversation.clone())).await;
     assert_eq!(session.conversation, conversation, "the same conversation");
-    let replayed = read_until(&mut session, store.as_ref(), "what was written while closed", |e| {
-        text_of(e) == Some(closed)
-    })
+    let replayed = read_until(
+        &mut session,
+        store.as_ref(),
+        "what was written while closed",
+        |e| text_of(e) == Some(closed),
+    )
     .await;
     let old: Vec<&str> = delivered.iter().filter_map(text_of).collect();
     let last = old.last().copied();

@@ -64,12 +64,16 @@ pub enum SessionError {
     /// The profile's fields are wrong; each error names its field.
     #[error("the profile is not valid ({} problems)", .0.len())]
     InvalidProfile(Vec<FieldError>),
+    /// The factory could not build the profile's backend for another reason.
+    #[error(transparent)]
+    Backend(FactoryError),
 }
 
 impl From<FactoryError> for SessionError {
     fn from(error: FactoryError) -> Self {
         match error {
             FactoryError::Invalid(errors) => Self::InvalidProfile(errors),
+            other => Self::Backend(other),
         }
     }
 }
@@ -242,8 +246,13 @@ impl Session {
                 // Not expected once the profile validated; the old profile
                 // runs again rather than none at all.
                 Err(error) => {
-                    let again =
-                        start_engine(&self.config, old_profile.clone(), old_secrets, epoch + 1, &self.events)?;
+                    let again = start_engine(
+                        &self.config,
+                        old_profile.clone(),
+                        old_secrets,
+                        epoch + 1,
+                        &self.events,
+                    )?;
                     (again, Err(error))
                 }
             };

@@ -185,7 +185,10 @@ async fn an_invalid_profile_is_refused_and_the_running_one_goes_on() {
     };
     match session.switch_to(insecure, secrets()).await {
         Err(SessionError::InvalidProfile(errors)) => {
-            assert_eq!(errors, [FieldError::new("backend.url", FieldErrorCode::Insecure)]);
+            assert_eq!(
+                errors,
+                [FieldError::new("backend.url", FieldErrorCode::Insecure)]
+            );
         }
         other => panic!("an insecure profile must be refused, got {other:?}"),
     }
@@ -196,7 +199,11 @@ async fn an_invalid_profile_is_refused_and_the_running_one_goes_on() {
     assert!(session.switch_to(bad_id, secrets()).await.is_err());
     assert_eq!(session.epoch(), 0);
     assert_eq!(session.active_profile(), ProfileId::demo());
-    session.engine().send_text("still here".into()).await.unwrap();
+    session
+        .engine()
+        .send_text("still here".into())
+        .await
+        .unwrap();
     assert!(!warmline_store::profile_dir(dir.path(), "p-bank").exists());
     session.shutdown().await;
 }
@@ -214,24 +221,26 @@ async fn a_command_to_the_stopped_engine_never_reaches_the_next_profile() {
     let now = session.snapshot().await.unwrap();
     assert!(user_texts(&now.messages).is_empty(), "{:?}", now.messages);
     session.shutdown().await;
-    assert_eq!(
-        session.engine().snapshot().await,
-        Err(EngineError::Stopped)
-    );
+    assert_eq!(session.engine().snapshot().await, Err(EngineError::Stopped));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_conversation_of_an_earlier_warmline_is_the_demo_profiles() {
     let dir = tempfile::tempdir().unwrap();
     {
-        let legacy = warmline_store::SqliteStore::open(&warmline_store::default_path(dir.path()))
-            .unwrap();
+        let legacy =
+            warmline_store::SqliteStore::open(&warmline_store::default_path(dir.path())).unwrap();
         let engine = EngineHandle::start_with_store(
-            Arc::new(warmline_backends::demo::DemoBackend::new(config(dir.path()).demo)),
+            Arc::new(warmline_backends::demo::DemoBackend::new(
+                config(dir.path()).demo,
+            )),
             Arc::new(legacy),
             EngineConfig::new("en-US"),
         );
-        engine.send_text("from before profiles".into()).await.unwrap();
+        engine
+            .send_text("from before profiles".into())
+            .await
+            .unwrap();
         engine.save_draft("typed before".into()).await.unwrap();
         engine.shutdown().await;
     }

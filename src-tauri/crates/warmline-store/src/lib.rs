@@ -492,6 +492,6 @@ impl ConversationStore for SqliteStore {
 }
 
 #[cfg(test)]
-mod tests;
-#[cfg(test)]
 mod profile_tests;
+#[cfg(test)]
+mod tests;

@@ -81,7 +81,10 @@ fn the_file_of_an_earlier_warmline_becomes_the_demo_profiles_without_losing_a_ro
     // The old file stays for an older Warmline; the new one is separate.
     adopted.save_draft("only in the profile").unwrap();
     drop(adopted);
-    assert_eq!(SqliteStore::open(&legacy).unwrap().load().unwrap(), expected);
+    assert_eq!(
+        SqliteStore::open(&legacy).unwrap().load().unwrap(),
+        expected
+    );
 
     // Once the profile has its file, the old one is never read again.
     assert_eq!(

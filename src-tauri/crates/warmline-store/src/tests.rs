@@ -4,7 +4,7 @@ use std::process::{Command, Stdio};
 use std::sync::mpsc;
 use std::time::Instant;
 
-use warmline_core::{Author, HandoffReason, LocalizedText, MemoryStore, MessageBody, UrgentTopic};
+use warmline_core::{Author, HandoffReason, MessageBody};
 
 use super::*;
 use crate::schema::MIGRATIONS;

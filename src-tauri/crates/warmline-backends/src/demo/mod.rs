@@ -220,7 +220,7 @@ impl SupportBackend for DemoBackend {
             id: conversation.clone(),
             shared: Arc::clone(&self.shared),
             events,
-            held: Mutex::new(Vec::new()),
+            held: Mutex::new(None),
             locale,
             queue: QueueState::Idle,
             topic: None,
@@ -318,9 +318,11 @@ struct ConversationActor {
     id: ConversationId,
     shared: Arc<Shared>,
     events: mpsc::Sender<BackendEvent>,
-    /// What happened while no stream was attached, for the next one: like
-    /// a chat server that keeps history, nothing said meanwhile is lost.
-    held: Mutex<Vec<BackendEvent>>,
+    /// After [`DemoBackend::cut_connections`], what happens until the next
+    /// attach, for that stream: a cut connection loses nothing, as with a
+    /// service that keeps history. `None` otherwise: a stream the engine
+    /// dropped (it stopped) gets nothing kept for it.
+    held: Mutex<Option<Vec<BackendEvent>>>,
     /// The language of the user's last message (at first, the UI language).
     locale: &'static str,
     queue: QueueState,
@@ -375,13 +377,14 @@ impl ConversationActor {
     async fn handle(&mut self, command: ActorCommand) {
         match command {
             ActorCommand::Attach(events) => {
-                let held = std::mem::take(&mut *self.held.lock().unwrap_or_else(PoisonError::into_inner));
+                let held = self.held().take();
                 self.events = events;
-                for event in held {
+                for event in held.into_iter().flatten() {
                     self.emit(event).await;
                 }
             }
             ActorCommand::Detach => {
+                self.held().get_or_insert_with(Vec::new);
                 // Dropping the only sender ends the stream.
                 self.events = mpsc::channel(1).0;
             }
@@ -507,13 +510,18 @@ impl ConversationActor {
 
     async fn emit(&self, event: BackendEvent) {
         // Nobody listening means the engine is reconnecting; it will attach
-        // a new stream, which gets what was said meanwhile.
+        // a new stream. Like a chat server without history, the demo does
+        // not replay what was said meanwhile, unless the connection was cut
+        // by `cut_connections`.
         if let Err(mpsc::error::SendError(event)) = self.events.send(event).await {
-            self.held
-                .lock()
-                .unwrap_or_else(PoisonError::into_inner)
-                .push(event);
+            if let Some(held) = self.held().as_mut() {
+                held.push(event);
+            }
         }
+    }
+
+    fn held(&self) -> std::sync::MutexGuard<'_, Option<Vec<BackendEvent>>> {
+        self.held.lock().unwrap_or_else(PoisonError::into_inner)
     }
 }
 
