@@ -1,7 +1,7 @@
 //! Scores the built-in handoff rules against the development set: the
 //! labelled sentences of `data/handoff-utterances.tsv` and
-//! `data/intent-eval/*.tsv` (the engineer's family set and every fresh
-//! evaluation round, added after its first measurement; see
+//! `data/intent-eval/*.tsv` (the engineers' family set and self-checks and
+//! every fresh evaluation round, added after its first measurement; see
 //! `data/intent-eval/RESULTS.md`). The figures may not fall below the
 //! recorded ones, so a regression fails.
 //!
@@ -37,6 +37,10 @@ const DEV_SET: &[(&str, &str)] = &[
     (
         "intent-eval/round-4.tsv",
         include_str!("../data/intent-eval/round-4.tsv"),
+    ),
+    (
+        "intent-eval/self-check-1.tsv",
+        include_str!("../data/intent-eval/self-check-1.tsv"),
     ),
 ];
 

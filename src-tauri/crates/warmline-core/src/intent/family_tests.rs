@@ -22,11 +22,20 @@ fn symptoms_are_patterns_of_body_part_and_state() {
     for (text, rule) in [
         ("her lips are going blue", "urgent.medical.turned-blue"),
         ("爸爸的脸色发青", "urgent.medical.turned-blue"),
-        ("he swallowed all my sleeping pills", "urgent.medical.overdose"),
+        (
+            "he swallowed all my sleeping pills",
+            "urgent.medical.overdose",
+        ),
         ("外婆吞了一大把降压药", "urgent.medical.overdose"),
         ("奶奶吃年糕噎住了", "urgent.medical.choking"),
-        ("a chicken bone is stuck in his throat", "urgent.medical.choking"),
-        ("my right leg suddenly went numb", "urgent.medical.stroke-signs"),
+        (
+            "a chicken bone is stuck in his throat",
+            "urgent.medical.choking",
+        ),
+        (
+            "my right leg suddenly went numb",
+            "urgent.medical.stroke-signs",
+        ),
         ("阿爺突然之間隻腳冇晒力", "urgent.medical.stroke-signs"),
         ("我怎样叫我先生都不醒", "urgent.medical.unconscious"),
         ("佢隻腳一直流血止唔住", "urgent.medical.bleeding"),
@@ -52,10 +61,19 @@ fn scam_stories_are_patterns_of_actor_demand_and_money() {
             "Someone says my inheritance is on hold until I pay a fee",
             "urgent.fraud.release-fee",
         ),
-        ("我付了运费领奖品，他们又要我交税", "urgent.fraud.release-fee"),
+        (
+            "我付了运费领奖品，他们又要我交税",
+            "urgent.fraud.release-fee",
+        ),
         ("有个陌生人叫我装腾讯会议", "urgent.fraud.demands-payment"),
-        ("电话里说我孙女被绑了，要三万块", "urgent.fraud.relative-in-trouble"),
-        ("I gave my PIN to the woman who called", "urgent.fraud.code-given"),
+        (
+            "电话里说我孙女被绑了，要三万块",
+            "urgent.fraud.relative-in-trouble",
+        ),
+        (
+            "I gave my PIN to the woman who called",
+            "urgent.fraud.code-given",
+        ),
     ] {
         assert_rule(text, fraud, rule);
     }
@@ -75,12 +93,21 @@ fn scam_stories_are_patterns_of_actor_demand_and_money() {
 #[test]
 fn asking_whom_to_turn_to_and_to_be_called_are_requests() {
     for (text, rule) in [
-        ("The answers are no good, who should I speak to?", "person.request"),
+        (
+            "The answers are no good, who should I speak to?",
+            "person.request",
+        ),
         ("这件事可以找谁处理", "person.request"),
-        ("Could I have a word with somebody, please?", "person.request"),
+        (
+            "Could I have a word with somebody, please?",
+            "person.request",
+        ),
         ("can i talk to some one", "person.request"),
-        ("Please have someone give me a ring this afternoon", "person.contact-me"),
-        ("麻烦安排工作人员给我打个电话", "person.contact-me"),
+        (
+            "Please have someone give me a ring this afternoon",
+            "person.contact-me",
+        ),
+        ("麻烦安排人给我回个电话", "person.contact-me"),
     ] {
         assert_rule(text, Intent::AskPerson, rule);
     }
@@ -104,6 +131,7 @@ fn look_alikes_of_the_second_pass_are_nothing() {
         "吃了药以后好多了，谢谢",
         "My tablet suddenly went dark",
         "我的手机屏幕突然没反应",
+        "The app is not responding again",
         // the complaint line for someone else
         "帮朋友问一下，投诉电话是多少",
         "Who did you say I talked to?",
