@@ -42,6 +42,10 @@ const DEV_SET: &[(&str, &str)] = &[
         "intent-eval/self-check-1.tsv",
         include_str!("../data/intent-eval/self-check-1.tsv"),
     ),
+    (
+        "intent-eval/self-check-2.tsv",
+        include_str!("../data/intent-eval/self-check-2.tsv"),
+    ),
 ];
 
 /// Precision and recall the development set must keep, per class: the
