@@ -1,10 +1,12 @@
 //! Warmline's app shell: a thin Tauri layer over `warmline-core`.
 //!
-//! It reads the start-up settings, starts the conversation engine on the
-//! chosen backend, forwards the engine's changes to the window as a typed
-//! event, and exposes a few commands. No conversation logic lives here.
+//! It reads the start-up settings, starts the session (the conversation
+//! engine on the active backend profile, with the profile's own store; see
+//! `warmline-session`), forwards its changes to the window as a typed event,
+//! and exposes a few commands. No conversation logic lives here.
 
 mod commands;
+mod session;
 mod startup;
 mod voice;
 
@@ -12,9 +14,12 @@ use std::sync::Arc;
 
 use tauri::Manager;
 use tauri_specta::{collect_commands, collect_events, Builder, Event};
-use warmline_core::{EngineConfig, EngineHandle, SupportBackend};
+use warmline_backends::profile::BackendProfile;
+use warmline_core::{EngineConfig, MemorySecrets};
+use warmline_session::{Session, SessionConfig};
 
 pub use commands::{AppInfo, ConversationUpdate};
+pub use session::AppSession;
 pub use startup::StartupSettings;
 pub use voice::{DictationPhase, VoiceModelState, VoiceUiStatus, VoiceUpdate};
 
@@ -67,12 +72,10 @@ pub fn run() {
         .invoke_handler(builder.invoke_handler())
         .setup(move |app| {
             builder.mount_events(app);
-            let backend: Arc<dyn SupportBackend> = settings.backend();
             let data_dir = settings
                 .data_dir
                 .clone()
                 .or_else(|| app.path().app_data_dir().ok());
-            let store = startup::open_store(data_dir.as_deref());
             let voice = voice::Voice::new(
                 warmline_voice::VoiceService::new(settings.voice_config(data_dir.as_deref())),
                 settings.locale.clone(),
@@ -80,15 +83,20 @@ pub fn run() {
             );
             forward_voice(app.handle().clone(), voice.subscribe());
             app.manage(voice);
-            let engine = tauri::async_runtime::block_on(async {
-                EngineHandle::start_with_store(
-                    backend,
-                    store,
-                    EngineConfig::new(settings.locale.clone()),
+            let config = SessionConfig {
+                data_dir,
+                engine: EngineConfig::new(settings.locale.clone()),
+                demo: settings.demo.clone(),
+            };
+            // The demo until the caregiver set-up chooses another profile.
+            let session = tauri::async_runtime::block_on(async {
+                Session::start(
+                    config,
+                    BackendProfile::demo(),
+                    Arc::new(MemorySecrets::new()),
                 )
-            });
-            forward_changes(app.handle().clone(), &engine);
-            app.manage(commands::Conversation::new(engine));
+            })?;
+            app.manage(AppSession::new(app.handle().clone(), session));
             app.manage(settings);
             Ok(())
         })
@@ -97,28 +105,6 @@ pub fn run() {
         tracing::error!(%error, "Warmline could not start");
         std::process::exit(1);
     }
-}
-
-/// Sends every engine change to the window. A window that missed changes
-/// (it lagged behind) re-reads the snapshot, which the UI does by itself when
-/// it sees a gap in the sequence numbers.
-fn forward_changes(app: tauri::AppHandle, engine: &EngineHandle) {
-    let mut changes = engine.subscribe();
-    tauri::async_runtime::spawn(async move {
-        loop {
-            match changes.recv().await {
-                Ok(event) => {
-                    if let Err(error) = ConversationUpdate(event).emit(&app) {
-                        tracing::warn!(%error, "could not send a change to the window");
-                    }
-                }
-                Err(tokio::sync::broadcast::error::RecvError::Lagged(skipped)) => {
-                    tracing::warn!(skipped, "the window fell behind the conversation");
-                }
-                Err(tokio::sync::broadcast::error::RecvError::Closed) => break,
-            }
-        }
-    });
 }
 
 /// Sends every voice event to the window, translated for it.
