@@ -68,10 +68,17 @@ fn a_double_press_asks_once_and_the_person_button_never_moves() {
         app.wait_for_attribute("data-handoff-state", "queued");
         app.wait_for("#person-answer");
         app.wait_for("#person-cancel-button");
-        assert_eq!(measure(&app)["person"], before, "{locale}: the person button did not move");
+        assert_eq!(
+            measure(&app)["person"],
+            before,
+            "{locale}: the person button did not move"
+        );
         assert_eq!(
             app.driver
-                .execute("return document.querySelector('#app').dataset.handoffState;", vec![])
+                .execute(
+                    "return document.querySelector('#app').dataset.handoffState;",
+                    vec![]
+                )
                 .unwrap(),
             json!("queued"),
             "{locale}: still waiting, nothing cancelled it"
