@@ -34,8 +34,8 @@ use warmline_backends::demo::DemoConfig;
 use warmline_backends::factory::{build_backend, AdapterContext, FactoryError};
 use warmline_backends::profile::{BackendProfile, FieldError, ProfileId};
 use warmline_core::{
-    ConversationEvent, ConversationSnapshot, EngineConfig, EngineError, EngineHandle, ResumeState,
-    SecretSource,
+    ConversationEvent, ConversationSnapshot, ConversationStore, EngineConfig, EngineError,
+    EngineHandle, ResumeState, SecretSource, SupportBackend,
 };
 
 pub use stores::open_profile_store;
@@ -81,8 +81,6 @@ impl From<FactoryError> for SessionError {
 /// The running engine and the task passing its events on.
 struct Current {
     profile: BackendProfile,
-    /// Kept to start the profile again if a switch away from it fails.
-    secrets: Arc<dyn SecretSource>,
     epoch: u32,
     engine: EngineHandle,
     forwarder: Option<Forwarder>,
@@ -159,7 +157,7 @@ impl Session {
         secrets: Arc<dyn SecretSource>,
     ) -> Result<Self, SessionError> {
         let (events, _) = broadcast::channel(EVENT_CAPACITY);
-        let current = start_engine(&config, profile, secrets, 0, &events)?;
+        let current = Prepared::new(&config, profile, secrets)?.start(&config, 0, &events);
         Ok(Self {
             config,
             events,
@@ -209,8 +207,8 @@ impl Session {
     }
 
     /// Stops the running engine and starts one on `profile`, with the
-    /// profile's own store and `secrets`. An invalid profile is refused
-    /// before anything stops. Switching to the profile that runs restarts
+    /// profile's own store and `secrets`. A profile that is invalid, or
+    /// whose backend cannot be built, is refused before anything stops. Switching to the profile that runs restarts
     /// it (say, with changed fields).
     pub async fn switch_to(
         &self,
@@ -218,15 +216,14 @@ impl Session {
         secrets: Arc<dyn SecretSource>,
     ) -> Result<(), SessionError> {
         let _one_at_a_time = self.switching.lock().await;
-        let errors = profile.validate();
-        if !errors.is_empty() {
-            return Err(SessionError::InvalidProfile(errors));
-        }
-        let (old_engine, old_profile, old_secrets, epoch) = self.read(|current| {
+        // Everything that can fail happens before the running engine stops.
+        // Opening the store of the profile that runs (a restart) is safe:
+        // the new engine reads it only after the old one has stopped.
+        let next = Prepared::new(&self.config, profile, secrets)?;
+        let (old_engine, from, epoch) = self.read(|current| {
             (
                 current.engine.clone(),
-                current.profile.clone(),
-                Arc::clone(&current.secrets),
+                current.profile.id.clone(),
                 current.epoch,
             )
         });
@@ -240,25 +237,10 @@ impl Session {
         if let Some(forwarder) = old_forwarder {
             forwarder.stop().await;
         }
-        let (next, result) =
-            match start_engine(&self.config, profile, secrets, epoch + 1, &self.events) {
-                Ok(next) => (next, Ok(())),
-                // Not expected once the profile validated; the old profile
-                // runs again rather than none at all.
-                Err(error) => {
-                    let again = start_engine(
-                        &self.config,
-                        old_profile.clone(),
-                        old_secrets,
-                        epoch + 1,
-                        &self.events,
-                    )?;
-                    (again, Err(error))
-                }
-            };
-        tracing::info!(from = %old_profile.id, to = %next.profile.id, epoch = next.epoch, "switched profile");
+        let next = next.start(&self.config, epoch + 1, &self.events);
+        tracing::info!(from = %from, to = %next.profile.id, epoch = next.epoch, "switched profile");
         *self.current.write().unwrap_or_else(PoisonError::into_inner) = next;
-        result
+        Ok(())
     }
 
     /// Tells the running engine the sign-in details changed (the caregiver
@@ -289,41 +271,61 @@ impl Session {
     }
 }
 
-/// Opens the profile's store, builds its backend through the factory and
-/// starts an engine on them, forwarding from its first event.
-fn start_engine(
-    config: &SessionConfig,
+/// A profile ready to run: its store open and its backend built.
+struct Prepared {
     profile: BackendProfile,
-    secrets: Arc<dyn SecretSource>,
-    epoch: u32,
-    events: &broadcast::Sender<ConversationEvent>,
-) -> Result<Current, SessionError> {
-    let errors = profile.validate();
-    if !errors.is_empty() {
-        return Err(SessionError::InvalidProfile(errors));
+    store: Arc<dyn ConversationStore>,
+    backend: Arc<dyn SupportBackend>,
+}
+
+impl Prepared {
+    /// Validates the profile, opens its store and builds its backend
+    /// through the factory.
+    fn new(
+        config: &SessionConfig,
+        profile: BackendProfile,
+        secrets: Arc<dyn SecretSource>,
+    ) -> Result<Self, SessionError> {
+        let errors = profile.validate();
+        if !errors.is_empty() {
+            return Err(SessionError::InvalidProfile(errors));
+        }
+        let store = open_profile_store(config.data_dir.as_deref(), &profile.id);
+        let backend = build_backend(
+            &profile.backend,
+            AdapterContext {
+                secrets,
+                resume: ResumeState::new(Arc::clone(&store), profile.backend.kind()),
+                demo: config.demo.clone(),
+            },
+        )?;
+        Ok(Self {
+            profile,
+            store,
+            backend,
+        })
     }
-    let store = open_profile_store(config.data_dir.as_deref(), &profile.id);
-    let backend = build_backend(
-        &profile.backend,
-        AdapterContext {
-            secrets: Arc::clone(&secrets),
-            resume: ResumeState::new(Arc::clone(&store), profile.backend.kind()),
-            demo: config.demo.clone(),
-        },
-    )?;
-    let engine_config = EngineConfig {
-        epoch,
-        ..config.engine.clone()
-    };
-    let (engine, first) = EngineHandle::start_subscribed(backend, store, engine_config);
-    let forwarder = Forwarder::spawn(first, events.clone());
-    Ok(Current {
-        profile,
-        secrets,
-        epoch,
-        engine,
-        forwarder: Some(forwarder),
-    })
+
+    /// Starts the engine with `epoch`, forwarding from its first event.
+    fn start(
+        self,
+        config: &SessionConfig,
+        epoch: u32,
+        events: &broadcast::Sender<ConversationEvent>,
+    ) -> Current {
+        let engine_config = EngineConfig {
+            epoch,
+            ..config.engine.clone()
+        };
+        let (engine, first) =
+            EngineHandle::start_subscribed(self.backend, self.store, engine_config);
+        Current {
+            profile: self.profile,
+            epoch,
+            engine,
+            forwarder: Some(Forwarder::spawn(first, events.clone())),
+        }
+    }
 }
 
 #[cfg(test)]
