@@ -4,6 +4,7 @@
 //! chosen backend, forwards the engine's changes to the window as a typed
 //! event, and exposes a few commands. No conversation logic lives here.
 
+pub mod cli;
 mod commands;
 mod startup;
 mod voice;
