@@ -53,3 +53,5 @@ check-data-missing = Storage: Warmline has no folder for the conversation.
 check-data-not-writable = Storage: Warmline cannot save in { $dir }.
 check-data-full = Storage: the disk is almost full ({ $free } MB free).
 check-data-advice = Free some space on the disk or ask someone to check the folder's permissions. The conversation stays in memory meanwhile.
+
+settings-locked = The settings are locked. Enter the PIN first.

@@ -52,3 +52,5 @@ check-data-missing = 存储：Warmline 没有存放对话的文件夹。
 check-data-not-writable = 存储：Warmline 无法在 { $dir } 保存。
 check-data-full = 存储：磁盘快满了（剩余 { $free } MB）。
 check-data-advice = 请清理一些磁盘空间，或者请人检查文件夹的权限。在此期间对话保存在内存中。
+
+settings-locked = 设置已锁定。请先输入 PIN。

@@ -52,3 +52,5 @@ check-data-missing = 儲存空間：Warmline 沒有存放對話的資料夾。
 check-data-not-writable = 儲存空間：Warmline 無法在 { $dir } 儲存。
 check-data-full = 儲存空間：磁碟快滿了（剩餘 { $free } MB）。
 check-data-advice = 請清理一些磁碟空間，或者請人檢查資料夾的權限。在此期間對話保存在記憶體中。
+
+settings-locked = 設定已鎖定。請先輸入 PIN。

@@ -62,7 +62,11 @@ pub fn run(args: &Args, startup: &StartupSettings) -> Option<i32> {
         return Some(reset_pin(&file, &localizer));
     }
     if args.check {
-        let results = run_checks(&file, startup);
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .expect("a runtime for the checks");
+        let results = runtime.block_on(run_checks(&file, startup));
         print!("{}", check::render(&results, &localizer));
         return Some(if check::all_passed(&results) { 0 } else { 1 });
     }
@@ -127,7 +131,7 @@ fn reset_pin(file: &SettingsFile, localizer: &warmline_i18n::Localizer) -> i32 {
 }
 
 /// Every check of "check everything", in the order a help desk reads them.
-pub fn run_checks(file: &SettingsFile, startup: &StartupSettings) -> Vec<check::CheckResult> {
+pub async fn run_checks(file: &SettingsFile, startup: &StartupSettings) -> Vec<check::CheckResult> {
     let loaded = file.load();
     let profile = loaded.settings.active();
     let keyring = SystemKeyring::new(profile.id.clone());

@@ -6,6 +6,7 @@
 
 pub mod cli;
 mod commands;
+mod settings_commands;
 mod startup;
 mod voice;
 
@@ -36,6 +37,17 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
             commands::start_dictation,
             commands::stop_dictation,
             commands::download_speech_model,
+            settings_commands::settings_status,
+            settings_commands::settings_set_pin,
+            settings_commands::settings_unlock,
+            settings_commands::settings_lock,
+            settings_commands::settings_get,
+            settings_commands::settings_save,
+            settings_commands::settings_set_secret,
+            settings_commands::settings_delete_profile,
+            settings_commands::settings_export_profile,
+            settings_commands::settings_import_profile,
+            settings_commands::settings_check,
         ])
         .events(collect_events![ConversationUpdate, VoiceUpdate])
         // Timestamps are milliseconds since 1970: far below 2^53.
@@ -91,6 +103,14 @@ pub fn run() {
             forward_changes(app.handle().clone(), &engine);
             app.manage(commands::Conversation::new(engine));
             app.manage(settings);
+            // The caregiver's set-up; without a config directory (no home
+            // at all) it lives beside the data, so the chat still starts.
+            let config_dir = warmline_settings::file::config_dir()
+                .or_else(|| app.path().app_config_dir().ok())
+                .unwrap_or_else(|| std::env::temp_dir().join("warmline-config"));
+            app.manage(settings_commands::SettingsArea::new(
+                warmline_settings::SettingsFile::new(config_dir),
+            ));
             Ok(())
         })
         .run(tauri::generate_context!());

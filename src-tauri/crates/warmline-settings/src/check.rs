@@ -13,7 +13,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use serde::Serialize;
-use warmline_backends::factory::{build_backend, AdapterContext, FactoryError};
+use warmline_backends::factory::{build_backend, AdapterContext};
 use warmline_backends::profile::{BackendProfile, BackendSettings};
 use warmline_core::{BackendError, ConversationOptions, ResumeState, SecretSource};
 
@@ -221,7 +221,7 @@ pub async fn backend(
         demo: Default::default(),
     };
     let signed_in = match build_backend(&profile.backend, context) {
-        Err(FactoryError::Invalid(_)) => CheckResult::fail(
+        Err(_) => CheckResult::fail(
             CheckId::SignedIn,
             "check-signin-invalid-profile",
             "check-settings-advice",

@@ -68,13 +68,15 @@ impl SystemKeyring {
         names.iter().try_for_each(|name| self.delete(name))
     }
 
-    /// Whether the keyring answers: reading an entry that need not exist
-    /// succeeds or reports it missing. Used by "check everything".
+    /// Whether the keyring takes, gives back and deletes an entry (reading
+    /// alone is not enough: a locked Secret Service collection answers a
+    /// search with "nothing there"). Used by "check everything".
     pub fn probe(&self) -> Result<(), SecretError> {
-        match self.secret("probe") {
-            Ok(_) | Err(SecretError::Missing(_)) => Ok(()),
-            Err(error) => Err(error),
-        }
+        const PROBE: &str = "keyring-check";
+        self.store(PROBE, &Secret::new("probe"))?;
+        let read = self.secret(PROBE).map(|_| ());
+        let deleted = self.delete(PROBE);
+        read.and(deleted)
     }
 }
 

@@ -96,31 +96,49 @@ fn root() -> PathBuf {
     PathBuf::from(std::env::var_os(SCENARIO).unwrap())
 }
 
-/// Logs everything, at trace level, to what the parent greps.
+/// Logs everything at trace level, filtered as the app filters its logs
+/// (`warmline_backends::SECRET_SAFE_LOG_DIRECTIVES`), to what the parent
+/// greps.
 fn log_everything() {
+    let mut filter = tracing_subscriber::EnvFilter::new("trace");
+    for directive in warmline_backends::SECRET_SAFE_LOG_DIRECTIVES {
+        filter = filter.add_directive(directive.parse().unwrap());
+    }
     let _ = tracing_subscriber::fmt()
-        .with_max_level(tracing::Level::TRACE)
+        .with_env_filter(filter)
         .with_writer(std::io::stderr)
         .try_init();
 }
 
+/// A running gnome-keyring-daemon, stopped when dropped.
+struct Daemon(Child);
+
+impl Drop for Daemon {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
 /// Starts gnome-keyring-daemon on this session bus; `unlock`: creates and
 /// unlocks the login keyring with the test password.
-fn start_keyring(unlock: bool) -> Child {
+fn start_keyring(unlock: bool) -> Daemon {
     let mut command = Command::new("gnome-keyring-daemon");
     command.args(["--foreground", "--components=secrets"]);
     if unlock {
         command.arg("--unlock");
     }
-    let mut child = command
-        .stdin(Stdio::piped())
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("gnome-keyring-daemon (Debian package gnome-keyring) is installed");
+    let mut daemon = Daemon(
+        command
+            .stdin(Stdio::piped())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("gnome-keyring-daemon (Debian package gnome-keyring) is installed"),
+    );
     {
         use std::io::Write;
-        let mut stdin = child.stdin.take().unwrap();
+        let mut stdin = daemon.0.stdin.take().unwrap();
         if unlock {
             stdin.write_all(PASSWORD.as_bytes()).unwrap();
         }
@@ -140,7 +158,7 @@ fn start_keyring(unlock: bool) -> Child {
             .output()
             .unwrap();
         if String::from_utf8_lossy(&answer.stdout).contains("true") {
-            return child;
+            return daemon;
         }
         std::thread::sleep(std::time::Duration::from_millis(50));
     }
@@ -211,7 +229,14 @@ fn an_unlocked_keyring_keeps_the_token_and_the_relay_accepts_it() {
         Bus::Own,
     ) {
         assert!(printed.contains("CHECKED signed-in"), "{printed}");
-        assert!(!printed.contains(TOKEN) && !printed.contains(OTHER_TOKEN));
+        let leaked: Vec<&str> = printed
+            .lines()
+            .filter(|line| line.contains(TOKEN) || line.contains(OTHER_TOKEN))
+            .collect();
+        assert!(
+            leaked.is_empty(),
+            "secret values in the output: {leaked:#?}"
+        );
         let leaks = files_containing(root.path(), &[TOKEN, OTHER_TOKEN]);
         assert!(leaks.is_empty(), "secret values in {leaks:?}");
         // The keyring really holds something (its encrypted file exists).
@@ -219,7 +244,7 @@ fn an_unlocked_keyring_keeps_the_token_and_the_relay_accepts_it() {
         return;
     }
     log_everything();
-    let mut daemon = start_keyring(true);
+    let daemon = start_keyring(true);
     let rt = runtime();
     let server = rt
         .block_on(RelayServer::start(RelayServerConfig {
@@ -270,8 +295,7 @@ fn an_unlocked_keyring_keeps_the_token_and_the_relay_accepts_it() {
         Err(SecretError::Missing("token".into()))
     );
     drop(server);
-    let _ = daemon.kill();
-    let _ = daemon.wait();
+    drop(daemon);
 }
 
 #[test]
@@ -286,7 +310,7 @@ fn a_locked_keyring_is_reported_as_locked_and_loses_nothing() {
         return;
     }
     log_everything();
-    let mut daemon = start_keyring(true);
+    let daemon = start_keyring(true);
     let keyring = SystemKeyring::new(ProfileId("p-bank".into()));
     keyring.store("token", &Secret::new(TOKEN)).unwrap();
     lock_login_collection();
@@ -318,8 +342,7 @@ fn a_locked_keyring_is_reported_as_locked_and_loses_nothing() {
     );
     assert!(!file.path().exists());
     println!("CHECKED locked");
-    let _ = daemon.kill();
-    let _ = daemon.wait();
+    drop(daemon);
 }
 
 #[test]

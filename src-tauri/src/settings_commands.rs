@@ -1,0 +1,391 @@
+//! The settings area's commands. Every command that reads or changes the
+//! caregiver's set-up checks here, in Rust, that the area is unlocked (the
+//! UI hiding a button is not protection). Only the status, the first PIN
+//! and unlocking work while locked. The capability file
+//! `capabilities/settings.json` keeps them to the settings view.
+
+use std::collections::BTreeMap;
+use std::sync::{Mutex, MutexGuard};
+
+use serde::{Deserialize, Serialize};
+use specta::Type;
+use tauri::State;
+use warmline_backends::profile::{FieldError, ProfileId};
+use warmline_core::Secret;
+use warmline_settings::check::CheckResult;
+use warmline_settings::file::SaveError;
+use warmline_settings::pin::PinError;
+use warmline_settings::transfer;
+use warmline_settings::{Settings, SettingsFile, SettingsProblem, SystemKeyring};
+
+use crate::startup::StartupSettings;
+
+/// The settings area as managed state.
+pub struct SettingsArea {
+    file: SettingsFile,
+    pin: warmline_settings::PinLock,
+    inner: Mutex<Inner>,
+}
+
+struct Inner {
+    unlocked: bool,
+    settings: Settings,
+    problem: Option<SettingsProblem>,
+}
+
+impl SettingsArea {
+    /// Loads the settings in `file` (never fails; see `SettingsFile::load`).
+    pub fn new(file: SettingsFile) -> Self {
+        let loaded = file.load();
+        let pin = warmline_settings::PinLock::new(file.dir());
+        Self {
+            file,
+            pin,
+            inner: Mutex::new(Inner {
+                unlocked: false,
+                settings: loaded.settings,
+                problem: loaded.problem,
+            }),
+        }
+    }
+
+    /// The settings now in force.
+    pub fn settings(&self) -> Settings {
+        self.lock().settings.clone()
+    }
+
+    fn lock(&self) -> MutexGuard<'_, Inner> {
+        self.inner.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// The guard every changing command passes first.
+    fn unlocked(&self) -> Result<MutexGuard<'_, Inner>, SettingsError> {
+        let inner = self.lock();
+        if inner.unlocked {
+            Ok(inner)
+        } else {
+            Err(SettingsError::new(
+                SettingsErrorCode::Locked,
+                "settings-locked",
+            ))
+        }
+    }
+}
+
+/// What the settings area may always know.
+#[derive(Debug, Clone, Serialize, Deserialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct SettingsStatus {
+    /// A PIN has been chosen.
+    pub pin_set: bool,
+    /// The area is open.
+    pub unlocked: bool,
+    /// Why the settings file was not used, as a Fluent id (shown in the
+    /// chat too).
+    pub problem_message_id: Option<String>,
+    /// Text size in percent and whether the elder gets the two buttons:
+    /// the main window needs them while the area is locked.
+    pub text_scale_percent: u16,
+    /// See [`Settings::show_text_size_buttons`].
+    pub show_text_size_buttons: bool,
+}
+
+/// Why a settings command failed: `{code, messageId, args}` plus the
+/// fields to mark.
+#[derive(Debug, Clone, Serialize, Deserialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct SettingsError {
+    /// For programs and tests.
+    pub code: SettingsErrorCode,
+    /// The Fluent message.
+    pub message_id: String,
+    /// Its arguments.
+    pub args: BTreeMap<String, String>,
+    /// Each wrong field (path and Fluent id).
+    pub fields: Vec<FieldProblem>,
+}
+
+/// One wrong field as the UI marks it.
+#[derive(Debug, Clone, Serialize, Deserialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct FieldProblem {
+    /// `profiles[0].backend.url`, `textScalePercent`, `secrets.token`…
+    pub field: String,
+    /// The Fluent message.
+    pub message_id: String,
+}
+
+/// Stable codes of [`SettingsError`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub enum SettingsErrorCode {
+    /// The area is locked: enter the PIN first.
+    Locked,
+    /// The PIN was refused (wrong, malformed, waiting).
+    Pin,
+    /// Fields are wrong; see `fields`.
+    Invalid,
+    /// The keyring refused or is locked.
+    Keyring,
+    /// The disk refused.
+    Storage,
+    /// A profile file could not be read.
+    NotAProfile,
+}
+
+impl SettingsError {
+    fn new(code: SettingsErrorCode, message_id: &str) -> Self {
+        Self {
+            code,
+            message_id: message_id.to_owned(),
+            args: BTreeMap::new(),
+            fields: Vec::new(),
+        }
+    }
+
+    fn invalid(message_id: &str, fields: &[FieldError]) -> Self {
+        Self {
+            fields: fields
+                .iter()
+                .map(|f| FieldProblem {
+                    field: f.field.clone(),
+                    message_id: f.message_id().to_owned(),
+                })
+                .collect(),
+            ..Self::new(SettingsErrorCode::Invalid, message_id)
+        }
+    }
+}
+
+impl From<PinError> for SettingsError {
+    fn from(error: PinError) -> Self {
+        let mut out = Self::new(SettingsErrorCode::Pin, error.message_id());
+        match error {
+            PinError::Wrong { attempts_left } => {
+                out.args
+                    .insert("attemptsLeft".into(), attempts_left.to_string());
+            }
+            PinError::Wait { seconds } => {
+                out.args.insert("seconds".into(), seconds.to_string());
+            }
+            _ => {}
+        }
+        out
+    }
+}
+
+impl From<SaveError> for SettingsError {
+    fn from(error: SaveError) -> Self {
+        match &error {
+            SaveError::Invalid(fields) => Self::invalid(error.message_id(), fields),
+            _ => Self::new(SettingsErrorCode::Storage, error.message_id()),
+        }
+    }
+}
+
+impl From<transfer::ImportError> for SettingsError {
+    fn from(error: transfer::ImportError) -> Self {
+        match &error {
+            transfer::ImportError::Invalid(fields) => Self::invalid(error.message_id(), fields),
+            transfer::ImportError::Keyring(_) => {
+                Self::new(SettingsErrorCode::Keyring, error.message_id())
+            }
+            transfer::ImportError::Save(_) => {
+                Self::new(SettingsErrorCode::Storage, error.message_id())
+            }
+            _ => Self::new(SettingsErrorCode::NotAProfile, error.message_id()),
+        }
+    }
+}
+
+/// Whether a PIN is set, whether the area is open, and what the main
+/// window needs from the settings.
+#[tauri::command]
+#[specta::specta]
+pub fn settings_status(area: State<'_, SettingsArea>) -> SettingsStatus {
+    let inner = area.lock();
+    SettingsStatus {
+        pin_set: area.pin.is_set(),
+        unlocked: inner.unlocked,
+        problem_message_id: inner
+            .problem
+            .as_ref()
+            .map(|p| p.code.message_id().to_owned()),
+        text_scale_percent: inner.settings.text_scale_percent,
+        show_text_size_buttons: inner.settings.show_text_size_buttons,
+    }
+}
+
+/// Chooses the PIN: the first time, or while the area is open.
+#[tauri::command]
+#[specta::specta]
+pub fn settings_set_pin(area: State<'_, SettingsArea>, pin: String) -> Result<(), SettingsError> {
+    let mut inner = area.lock();
+    if area.pin.is_set() && !inner.unlocked {
+        return Err(SettingsError::new(
+            SettingsErrorCode::Locked,
+            "settings-locked",
+        ));
+    }
+    area.pin.set(&pin)?;
+    inner.unlocked = true;
+    Ok(())
+}
+
+/// Opens the area with the PIN.
+#[tauri::command]
+#[specta::specta]
+pub fn settings_unlock(area: State<'_, SettingsArea>, pin: String) -> Result<(), SettingsError> {
+    area.pin.verify(&pin)?;
+    area.lock().unlocked = true;
+    Ok(())
+}
+
+/// Closes the area.
+#[tauri::command]
+#[specta::specta]
+pub fn settings_lock(area: State<'_, SettingsArea>) {
+    area.lock().unlocked = false;
+}
+
+/// The settings and the problems of the file, when the area is open.
+#[tauri::command]
+#[specta::specta]
+pub fn settings_get(area: State<'_, SettingsArea>) -> Result<Settings, SettingsError> {
+    Ok(area.unlocked()?.settings.clone())
+}
+
+/// Validates and saves the settings; nothing changes when a field is wrong.
+#[tauri::command]
+#[specta::specta]
+pub fn settings_save(
+    area: State<'_, SettingsArea>,
+    settings: Settings,
+) -> Result<(), SettingsError> {
+    let mut inner = area.unlocked()?;
+    area.file.save(&settings)?;
+    inner.settings = settings;
+    inner.problem = None;
+    Ok(())
+}
+
+/// Stores one secret of a profile in the keyring.
+#[tauri::command]
+#[specta::specta]
+pub fn settings_set_secret(
+    area: State<'_, SettingsArea>,
+    profile: ProfileId,
+    name: String,
+    value: String,
+) -> Result<(), SettingsError> {
+    let inner = area.unlocked()?;
+    let Some(found) = inner.settings.profile(&profile) else {
+        return Err(SettingsError::invalid(
+            "settings-save-invalid",
+            &[FieldError::new(
+                "profile",
+                warmline_backends::profile::FieldErrorCode::NotFound,
+            )],
+        ));
+    };
+    if !found.backend.secret_names().contains(&name.as_str()) || value.trim().is_empty() {
+        return Err(SettingsError::invalid(
+            "settings-save-invalid",
+            &[FieldError::new(
+                format!("secrets.{name}"),
+                warmline_backends::profile::FieldErrorCode::Required,
+            )],
+        ));
+    }
+    SystemKeyring::new(profile)
+        .store(&name, &Secret::new(value))
+        .map_err(|e| {
+            SettingsError::new(
+                SettingsErrorCode::Keyring,
+                warmline_settings::keyring::message_id(&e),
+            )
+        })
+}
+
+/// Deletes a profile and its secrets; the demo becomes active if it was.
+#[tauri::command]
+#[specta::specta]
+pub fn settings_delete_profile(
+    area: State<'_, SettingsArea>,
+    profile: ProfileId,
+) -> Result<(), SettingsError> {
+    let mut inner = area.unlocked()?;
+    let mut next = inner.settings.clone();
+    let Some(found) = next.profile(&profile) else {
+        return Ok(());
+    };
+    next.profiles.retain(|p| p.id != profile);
+    if next.active_profile == profile {
+        next.active_profile = ProfileId::demo();
+    }
+    area.file.save(&next)?;
+    inner.settings = next;
+    if let Err(error) = SystemKeyring::new(profile).delete_all(found.backend.secret_names()) {
+        tracing::warn!(%error, "a deleted profile's secrets stay in the keyring");
+    }
+    Ok(())
+}
+
+/// A profile as an export file's text (no secrets).
+#[tauri::command]
+#[specta::specta]
+pub fn settings_export_profile(
+    area: State<'_, SettingsArea>,
+    profile: ProfileId,
+) -> Result<String, SettingsError> {
+    let inner = area.unlocked()?;
+    inner
+        .settings
+        .profile(&profile)
+        .map(|p| transfer::export(&p))
+        .ok_or_else(|| {
+            SettingsError::new(
+                SettingsErrorCode::NotAProfile,
+                "profile-import-not-a-profile",
+            )
+        })
+}
+
+/// Imports a profile file's text with the secrets the caregiver typed,
+/// validating everything before changing anything.
+#[tauri::command]
+#[specta::specta]
+pub fn settings_import_profile(
+    area: State<'_, SettingsArea>,
+    text: String,
+    secrets: BTreeMap<String, String>,
+    activate: bool,
+) -> Result<Settings, SettingsError> {
+    let mut inner = area.unlocked()?;
+    let profile = transfer::parse(&text)?;
+    let secrets = secrets
+        .into_iter()
+        .map(|(name, value)| (name, Secret::new(value)))
+        .collect();
+    let next = transfer::import(
+        &area.file,
+        &inner.settings,
+        profile,
+        &secrets,
+        |p| SystemKeyring::new(p.id.clone()),
+        activate,
+    )?;
+    inner.settings = next.clone();
+    Ok(next)
+}
+
+/// "Check everything".
+#[tauri::command]
+#[specta::specta]
+pub async fn settings_check(
+    area: State<'_, SettingsArea>,
+    startup: State<'_, StartupSettings>,
+) -> Result<Vec<CheckResult>, SettingsError> {
+    drop(area.unlocked()?);
+    Ok(crate::cli::run_checks(&area.file, &startup).await)
+}
