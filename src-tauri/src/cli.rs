@@ -137,11 +137,7 @@ pub async fn run_checks(file: &SettingsFile, startup: &StartupSettings) -> Vec<c
     let keyring = SystemKeyring::new(profile.id.clone());
     let data_dir = startup.data_dir.clone().or_else(default_data_dir);
     let mut results = vec![check::settings(&loaded), check::keyring(&keyring)];
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .expect("a runtime for the checks");
-    results.extend(runtime.block_on(check::backend(&profile, Arc::new(keyring), &startup.locale)));
+    results.extend(check::backend(&profile, Arc::new(keyring), &startup.locale).await);
     let microphone = warmline_voice::capture::default_microphone_name();
     results.push(check::microphone(
         microphone.as_deref(),

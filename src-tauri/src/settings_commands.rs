@@ -49,11 +49,6 @@ impl SettingsArea {
         }
     }
 
-    /// The settings now in force.
-    pub fn settings(&self) -> Settings {
-        self.lock().settings.clone()
-    }
-
     fn lock(&self) -> MutexGuard<'_, Inner> {
         self.inner.lock().unwrap_or_else(|e| e.into_inner())
     }
