@@ -9,7 +9,7 @@ demo-banner = Demo mode: you are talking to Warmline's built-in demo service, no
 ## The "Talk to a person" button and the handoff status
 
 person-button = Talk to a person
-person-cancel-button = Cancel request
+person-cancel-button = Stop waiting
 person-button-suggested = Suggested
 handoff-requested = You asked for a person. Waiting for the service to answer.
 handoff-requested-offline = You asked for a person. The request is kept and will be sent as soon as the connection is back.

@@ -6,7 +6,7 @@ demo-banner = 演示模式：您正在与 Warmline 内置的演示服务对话�
 ## “找真人”按钮与转人工状态
 
 person-button = 找真人客服
-person-cancel-button = 取消请求
+person-cancel-button = 不再等待
 person-button-suggested = 推荐
 handoff-requested = 您已请求人工客服，正在等待服务方回应。
 handoff-requested-offline = 您已请求人工客服。请求已保留，连接恢复后会马上发出。
@@ -22,8 +22,8 @@ handoff-wait-minutes =
     }
 handoff-queued = 您正在等待人工客服。您的位置会保留，您可以继续输入。
 handoff-queued-unknown = 您正在等待人工客服。服务方没有告知需要多久。您的位置会保留，您可以继续输入。
-handoff-connected = 您正在与 { $name } 交谈。
-handoff-connected-demo = 您正在与 { $name }（演示客服）交谈。
+handoff-connected = 您正在与{ $name }交谈。
+handoff-connected-demo = 您正在与{ $name }（演示客服）交谈。
 handoff-unavailable = 现在没有客服人员有空。
 handoff-unavailable-leave-message = 您可以在下面留言或请求回电，也可以稍后再试。
 handoff-unavailable-try-later = 请稍后再按“找真人客服”试一次。
@@ -43,7 +43,7 @@ delivery-sending = 正在发送…
 delivery-sent = 已发送
 delivery-will-retry = 尚未发送，会尽快自动重发。
 delivery-failed = 这条消息无法发送。
-typing = { $name } 正在输入…
+typing = { $name }正在输入…
 
 ## 输入
 
@@ -63,8 +63,8 @@ notice-person-requested = 您已请求与真人客服交谈。
 notice-person-requested-words = 您要求人工客服，Warmline 正在为您转接，不用再说一遍。
 notice-person-requested-urgent = 这听起来很紧急，Warmline 正在马上为您转接真人客服。如果您有危险或需要医生，请拨打当地急救电话（120）或报警（110）。
 notice-person-cancelled = 您已取消人工客服请求。
-notice-agent-joined = { $name } 加入了对话。
-notice-agent-left = { $name } 离开了对话。
+notice-agent-joined = { $name }加入了对话。
+notice-agent-left = { $name }离开了对话。
 notice-nobody-available = 现在没有客服人员有空，请稍后再试。
 notice-nobody-available-leave-message = 现在没有客服人员有空。您可以留言，会有人联系您。
 notice-conversation-continues = 对话继续进行，您写过的内容都还在。

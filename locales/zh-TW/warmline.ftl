@@ -6,7 +6,7 @@ demo-banner = 示範模式：您正在與 Warmline 內建的示範服務對話�
 ## 「找真人」按鈕與轉人工狀態
 
 person-button = 找真人客服
-person-cancel-button = 取消請求
+person-cancel-button = 不再等待
 person-button-suggested = 推薦
 handoff-requested = 您已請求真人客服，正在等待服務方回應。
 handoff-requested-offline = 您已請求真人客服。請求已保留，連線恢復後會馬上送出。
@@ -22,8 +22,8 @@ handoff-wait-minutes =
     }
 handoff-queued = 您正在等待真人客服。您的位置會保留，您可以繼續輸入。
 handoff-queued-unknown = 您正在等待真人客服。服務方沒有告知需要多久。您的位置會保留，您可以繼續輸入。
-handoff-connected = 您正在與 { $name } 交談。
-handoff-connected-demo = 您正在與 { $name }（示範客服）交談。
+handoff-connected = 您正在與{ $name }交談。
+handoff-connected-demo = 您正在與{ $name }（示範客服）交談。
 handoff-unavailable = 現在沒有客服人員有空。
 handoff-unavailable-leave-message = 您可以在下面留言或請求回電，也可以稍後再試。
 handoff-unavailable-try-later = 請稍後再按「找真人客服」試一次。
@@ -43,7 +43,7 @@ delivery-sending = 正在傳送…
 delivery-sent = 已傳送
 delivery-will-retry = 尚未傳送，會盡快自動重新傳送。
 delivery-failed = 這則訊息無法傳送。
-typing = { $name } 正在輸入…
+typing = { $name }正在輸入…
 
 ## 輸入
 
@@ -63,8 +63,8 @@ notice-person-requested = 您已請求與真人客服交談。
 notice-person-requested-words = 您要求真人客服，Warmline 正在為您轉接，不用再說一遍。
 notice-person-requested-urgent = 這聽起來很緊急，Warmline 正在馬上為您轉接真人客服。如果您有危險或需要醫生，請撥打當地緊急電話（119）或報警（110）。
 notice-person-cancelled = 您已取消真人客服請求。
-notice-agent-joined = { $name } 加入了對話。
-notice-agent-left = { $name } 離開了對話。
+notice-agent-joined = { $name }加入了對話。
+notice-agent-left = { $name }離開了對話。
 notice-nobody-available = 現在沒有客服人員有空，請稍後再試。
 notice-nobody-available-leave-message = 現在沒有客服人員有空。您可以留言，會有人聯絡您。
 notice-conversation-continues = 對話繼續進行，您寫過的內容都還在。

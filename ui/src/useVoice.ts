@@ -2,6 +2,9 @@ import { useCallback, useEffect, useReducer, useRef } from "preact/hooks";
 import { toDisplayError, type ConversationService, type VoiceService } from "./backend/types";
 import { initialVoiceView, insertRecognized, reduceVoice, type VoiceView } from "./voice";
 
+/** What a press of the microphone says while there is no usable speech model. */
+export const NO_MODEL_PRESSED = { messageId: "voice-pressed-no-model", args: {} };
+
 /**
  * Voice input for the window: follows the engine's voice events, and puts
  * recognized words into the text box (after whatever is typed there), or
@@ -72,6 +75,12 @@ export function useVoice(
 
   const press = useCallback(() => {
     const phase = voiceRef.current.status?.phase ?? "idle";
+    const model = voiceRef.current.status?.model.state;
+    if (phase === "idle" && (model === "missing" || model === "corrupt")) {
+      // Every press answers: in words, what is missing and what to do.
+      dispatch({ type: "outcome", outcome: { kind: "error", error: NO_MODEL_PRESSED } });
+      return;
+    }
     const call = phase === "listening" ? service.stopDictation() : service.startDictation();
     call.catch((reason: unknown) => {
       dispatch({ type: "outcome", outcome: { kind: "error", error: toDisplayError(reason) } });

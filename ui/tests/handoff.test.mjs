@@ -25,7 +25,7 @@ describe("talk to a person", () => {
       await waitForAttribute(page, "#app", "data-handoff-state", "requested");
       assert.equal(await statusText(page), "You asked for a person. Waiting for the service to answer.");
       await waitForText(page, "#transcript", "You asked to talk to a person.");
-      assert.equal(await page.locator("#person-cancel-button").textContent(), "Cancel request");
+      assert.equal(await page.locator("#person-cancel-button").textContent(), "Stop waiting");
       assert.equal(await page.locator("#person-button").isVisible(), true, "the person button stays");
 
       await advance(page);

@@ -101,7 +101,7 @@ describe("the window in each language", () => {
       assert.equal(await textOf(page, ".message .message__author"), "Sunny（演示助手）");
       await page.locator("#person-button").click();
       await waitForText(page, "#handoff-panel", "您已请求人工客服");
-      assert.equal(await textOf(page, "#person-cancel-button"), "取消请求");
+      assert.equal(await textOf(page, "#person-cancel-button"), "不再等待");
       await fake(page, (f) => f.advanceQueue());
       await waitForText(page, "#handoff-panel", "您排在第 3 位。");
       assert.match(await textOf(page, "#handoff-panel"), /预计等待：大约 3 分钟。/);

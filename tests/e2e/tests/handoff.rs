@@ -79,7 +79,10 @@ fn typing_a_request_for_a_person_is_as_good_as_the_button() {
 fn an_urgent_topic_goes_to_a_person_first_with_the_summary() {
     let app = launch(&[("WARMLINE_DEMO_QUEUE_STEP_MS", "800")]);
     send(&app, "Someone took money from my account");
-    wait_for_message(&app, "system", "This sounds urgent");
+    // Money taken is urgent: a person at once, with what to do meanwhile
+    // (the notice for money topics, notice-person-requested-money).
+    let notice = wait_for_message(&app, "system", "getting you a person right away");
+    assert!(notice.contains("back of your card"), "{notice}");
     app.wait_for_attribute("data-handoff-state", "connected");
     // The demo agent's first words quote what the user wrote: the hand-over
     // summary arrived and nobody asks the user to repeat it.

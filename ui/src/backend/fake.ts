@@ -29,6 +29,7 @@ import type {
   UiError,
 } from "../bindings";
 import frustrationRules from "../../../src-tauri/crates/warmline-core/data/frustration-rules.json";
+import intentDecisions from "../../../src-tauri/crates/warmline-core/data/ui-fake-intent.json";
 import { createFakeVoice, type FakeVoiceControl } from "./fakeVoice";
 import { createFrustration } from "./frustration";
 import { WarmlineError, type ConversationService, type Unsubscribe, type WarmlineBackend } from "./types";
@@ -138,12 +139,18 @@ const FAQ: readonly { pattern: RegExp; reply: string }[] = [
   },
 ];
 /**
- * Typed requests for a person and urgent topics, a small stand-in for the
- * engine's phrase list (warmline-core/data/handoff-phrases.toml).
+ * What the engine's phrase matcher decides for the sentences the UI tests
+ * and the demo type: the notes a request for a person adds, in order (none
+ * for a sentence that asks for nothing). The matcher itself wrote this
+ * table (warmline-core/data/ui-fake-intent.json; a Rust test keeps it
+ * current), so the fake never carries a copy of the rules. A sentence not in
+ * the table asks for nothing here.
  */
-const ASK_PERSON =
-  /转人工|轉人工|人工客服|真人客服|找真人|要人工|\b(want|need|talk to|speak to|speak with|talk with|get me)\s+(a |an |the )?(real |live )?(person|human|agent|operator)\b|^\W*(human|agent|person|operator|representative)\W*$/i;
-const URGENT = /\b(scam|scammed|fraud|stolen|chest pain)\b|被骗|被騙|诈骗|詐騙/i;
+const INTENT_NOTICES: Readonly<Record<string, readonly string[]>> = intentDecisions;
+
+function noticesForWords(text: string): readonly string[] {
+  return INTENT_NOTICES[text.trim()] ?? [];
+}
 
 const NOT_UNDERSTOOD =
   'I am sorry, I did not understand that. I can answer questions about bills, deliveries, refunds, passwords and opening hours. You can also press "Talk to a person".';
@@ -479,7 +486,7 @@ export function createFakeBackend(params: URLSearchParams): WarmlineBackend {
   }
 
   /** The button, or the words: "转人工", "I want a person", "I was scammed". */
-  function askForPerson(notice: string): void {
+  function askForPerson(...notices: string[]): void {
     if (handoff.state === "requested" || handoff.state === "queued" || handoff.state === "connected") {
       // One press is enough.
       return;
@@ -490,7 +497,9 @@ export function createFakeBackend(params: URLSearchParams): WarmlineBackend {
     if (first) {
       emit({ kind: "handoffChanged", handoff: first });
     }
-    addNotice(notice);
+    for (const notice of notices) {
+      addNotice(notice);
+    }
     scheduleQueueStep();
   }
 
@@ -593,10 +602,9 @@ export function createFakeBackend(params: URLSearchParams): WarmlineBackend {
         offerPerson();
       }
       // The words are as good as the button; the message still goes out.
-      if (URGENT.test(text)) {
-        askForPerson("notice-person-requested-urgent");
-      } else if (ASK_PERSON.test(text)) {
-        askForPerson("notice-person-requested-words");
+      const notices = noticesForWords(text);
+      if (notices.length > 0) {
+        askForPerson(...notices);
       }
       if (handoff.state === "connected") {
         reply({ kind: "agent", name: handoff.agentName, demo: handoff.demo }, AGENT_REPLY);

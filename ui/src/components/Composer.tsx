@@ -1,6 +1,7 @@
 import type { ComponentChildren, Ref } from "preact";
 import type { TargetedKeyboardEvent } from "preact";
 import type { Localizer } from "../i18n";
+import { SMALL_WINDOW, useMediaQuery } from "../useMediaQuery";
 
 /**
  * The text box and the Send button. Enter sends, Shift+Enter starts a new
@@ -19,6 +20,8 @@ export function Composer(props: {
   t: Localizer;
 }) {
   const { draft, onDraft, onSend, inputRef, voiceButton, voiceStatus, t } = props;
+  // In a small window the one-line text box gets a hint short enough to show whole.
+  const small = useMediaQuery(SMALL_WINDOW);
 
   function onKeyDown(event: TargetedKeyboardEvent<HTMLTextAreaElement>): void {
     // WebKit (the webview on macOS and Linux) reports the Enter that ends an
@@ -50,7 +53,7 @@ export function Composer(props: {
           class="composer__input"
           rows={2}
           value={draft}
-          placeholder={t.format("composer-placeholder")}
+          placeholder={t.format(small ? "composer-placeholder-short" : "composer-placeholder")}
           onInput={(event) => {
             onDraft(event.currentTarget.value);
           }}

@@ -11,6 +11,31 @@ export function waitMinutes(seconds: number): number {
   return seconds < 60 ? 0 : Math.ceil(seconds / 60);
 }
 
+/** The person button was pressed again while a request stands. */
+export interface PersonAnswer {
+  /** How many such presses: each one is said again. */
+  presses: number;
+  /** The request is still on its way (the state has not changed yet). */
+  pending?: boolean;
+}
+
+/**
+ * What a press of the person button says while a request already stands:
+ * "You already asked for a person." and where it stands, in words.
+ */
+export function personAnswerText(
+  handoff: HandoffState,
+  answer: PersonAnswer,
+  context: HandoffContext,
+  t: Localizer,
+): string {
+  if (handoff.state === "connected") {
+    return t.format(handoff.demo ? "handoff-connected-demo" : "handoff-connected", { name: handoff.agentName });
+  }
+  const where = answer.pending === true ? [t.format("handoff-requested")] : handoffSentences(handoff, context, t);
+  return [t.format("person-already-asked"), ...where].join(" ");
+}
+
 /** What the status panel needs to know besides the handoff state. */
 export interface HandoffContext {
   connection: ConnectionState;
@@ -128,18 +153,26 @@ export function HandoffStatus(props: {
   context: HandoffContext;
   t: Localizer;
   panelRef?: Ref<HTMLDivElement>;
+  /** Set when the person button was pressed again while a request stands. */
+  answer?: PersonAnswer | null;
+  /** The button that cancels a request, shown under the words while waiting. */
+  cancelButton?: ComponentChildren;
   /** The leave-a-message form, shown under the words while nobody is available. */
   children?: ComponentChildren;
 }) {
-  const { loaded, handoff, context, t, panelRef, children } = props;
+  const { loaded, handoff, context, t, panelRef, answer = null, cancelButton, children } = props;
+  const answerText = loaded && answer !== null ? personAnswerText(handoff, answer, context, t) : null;
   const sentences = loaded ? handoffSentences(handoff, context, t) : [];
   const connectionText = loaded ? connectionSentence(context.connection, t) : null;
-  const spoken = [...sentences, ...(connectionText === null ? [] : [connectionText])].join(" ");
-  const kind = loaded ? `${handoff.state}|${context.connection}` : "loading";
+  const spoken =
+    answerText ?? [...sentences, ...(connectionText === null ? [] : [connectionText])].join(" ");
+  // Each press of the person button is answered at once.
+  const kind = loaded ? `${handoff.state}|${context.connection}|${String(answer?.presses ?? 0)}` : "loading";
   const announced = useRateLimitedAnnouncement(kind, spoken);
+  const empty = sentences.length === 0 && connectionText === null && answerText === null && !cancelButton && !children;
   // One fact per line: "You are number 2 in line." / "Expected wait: …".
   return (
-    <div class={`handoff${children ? " handoff--form" : ""}`}>
+    <div class={`handoff${children ? " handoff--form" : ""}${empty ? " handoff--empty" : ""}`}>
       <div id="handoff-panel" ref={panelRef} class="status" tabIndex={-1}>
         {sentences.map((sentence, index) => (
           <p key={index} class="status__handoff" data-handoff={handoff.state}>
@@ -152,6 +185,16 @@ export function HandoffStatus(props: {
           </p>
         )}
       </div>
+      {(answerText !== null || cancelButton) && (
+        <div class="status-actions">
+          {answerText !== null && (
+            <p id="person-answer" class="status-actions__answer">
+              {answerText}
+            </p>
+          )}
+          {cancelButton}
+        </div>
+      )}
       {children}
       <div id="handoff-status" class="visually-hidden" role="status" aria-live="polite" aria-atomic="true">
         {announced}

@@ -1,5 +1,6 @@
 import type { Ref } from "preact";
 import type { Localizer } from "../i18n";
+import { NO_MODEL_PRESSED } from "../useVoice";
 import type { VoiceView } from "../voice";
 
 /** Shapes as well as words, so the state never depends on colour alone. */
@@ -60,7 +61,6 @@ export function VoiceButton(props: {
       aria-pressed={phase === "listening" ? "true" : "false"}
       aria-disabled={phase === "working" ? "true" : "false"}
       aria-describedby="voice-status"
-      title={t.format("voice-button-label")}
       onClick={() => {
         if (phase !== "working") {
           onPress();
@@ -80,8 +80,15 @@ const METER_BARS = 8;
  * level meter), working, done, nothing heard, an error, or what a missing
  * speech model means and how to get it.
  */
-export function VoiceStatusLine(props: { voice: VoiceView; onDownload: () => void; t: Localizer }) {
-  const { voice, onDownload, t } = props;
+export function VoiceStatusLine(props: {
+  voice: VoiceView;
+  onDownload: () => void;
+  /** The short no-model notice was hidden by the user. */
+  noticeHidden: boolean;
+  onHideNotice: () => void;
+  t: Localizer;
+}) {
+  const { voice, onDownload, noticeHidden, onHideNotice, t } = props;
   const status = voice.status;
   const phase = status?.phase ?? "idle";
   const model = status?.model;
@@ -113,15 +120,24 @@ export function VoiceStatusLine(props: { voice: VoiceView; onDownload: () => voi
   }
   // A model to fetch (missing, or damaged and to be fetched again).
   const needsModel = phase === "idle" && (model?.state === "missing" || model?.state === "corrupt") ? model : null;
+  // Until the microphone is pressed, a missing model is one short line the
+  // user can hide (the caregiver handles models in the settings); a press
+  // says what is missing and offers to get it.
+  const pressedWithoutModel =
+    needsModel !== null && voice.outcome?.kind === "error" && voice.outcome.error.messageId === NO_MODEL_PRESSED.messageId;
+  const shortNotice = needsModel !== null && words === null && !noticeHidden;
   const level = Math.round(voice.level * METER_BARS);
   return (
     <div id="voice-panel" class="voice-panel" data-voice-phase={phase}>
       <p id="voice-status" class="voice-panel__text" role="status" aria-live="polite">
         {words ?? ""}
-        {needsModel !== null && words === null
-          ? t.format(needsModel.state === "corrupt" ? "voice-model-corrupt" : "voice-no-model")
-          : ""}
+        {shortNotice ? t.format(needsModel.state === "corrupt" ? "voice-model-corrupt-short" : "voice-no-model-short") : ""}
       </p>
+      {shortNotice && (
+        <button id="voice-notice-hide" class="button button--small" type="button" onClick={onHideNotice}>
+          {t.format("voice-notice-hide")}
+        </button>
+      )}
       {phase === "listening" && (
         <div
           id="voice-level"
@@ -146,7 +162,7 @@ export function VoiceStatusLine(props: { voice: VoiceView; onDownload: () => voi
           {t.format("voice-partial", { text: voice.partial })}
         </p>
       )}
-      {needsModel !== null && (
+      {needsModel !== null && pressedWithoutModel && (
         <button id="voice-download-button" class="button button--download" type="button" onClick={onDownload}>
           {t.format("voice-model-download", { megabytes: needsModel.megabytes })}
         </button>

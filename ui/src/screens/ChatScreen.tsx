@@ -1,9 +1,9 @@
 import type { Dispatch } from "preact/hooks";
-import { useCallback, useRef } from "preact/hooks";
+import { useCallback, useEffect, useRef, useState } from "preact/hooks";
 import type { MessageId } from "../bindings";
 import { toDisplayError, type WarmlineBackend } from "../backend/types";
 import { Composer } from "../components/Composer";
-import { HandoffStatus } from "../components/HandoffStatus";
+import { HandoffStatus, type PersonAnswer } from "../components/HandoffStatus";
 import { LeaveMessageForm } from "../components/LeaveMessageForm";
 import { Transcript } from "../components/Transcript";
 import { VoiceButton, VoiceStatusLine } from "../components/VoiceInput";
@@ -15,6 +15,25 @@ import { useLeaveMessage } from "../useLeaveMessage";
 import { useVoice } from "../useVoice";
 
 const EMPTY_MESSAGE_ERROR = { messageId: "error-empty-message", args: {} };
+
+const VOICE_NOTICE_KEY = "warmline.voiceNoticeHidden";
+
+/** The user hid the short no-model notice once; it stays hidden after a restart. */
+function readVoiceNoticeHidden(): boolean {
+  try {
+    return localStorage.getItem(VOICE_NOTICE_KEY) === "1";
+  } catch {
+    return false;
+  }
+}
+
+function rememberVoiceNoticeHidden(): void {
+  try {
+    localStorage.setItem(VOICE_NOTICE_KEY, "1");
+  } catch {
+    // Hidden for this run only.
+  }
+}
 
 /**
  * The elder's screen: the person button, the status of a request for a
@@ -65,6 +84,21 @@ export function ChatScreen(props: {
     download: downloadModel,
   } = useVoice(backend.voice, conversation, draftRef, setDraft, afterVoiceInsert);
 
+  const [voiceNoticeHidden, setVoiceNoticeHidden] = useState(readVoiceNoticeHidden);
+  const hideVoiceNotice = useCallback(() => {
+    setVoiceNoticeHidden(true);
+    rememberVoiceNoticeHidden();
+    inputRef.current?.focus();
+  }, []);
+
+  // The text box has the focus from the start: writing is what the window is for.
+  const loaded = view.loaded;
+  useEffect(() => {
+    if (loaded) {
+      inputRef.current?.focus();
+    }
+  }, [loaded]);
+
   const waiting = view.loaded && isWaitingForPerson(view.handoff);
   const offered = view.loaded && view.personOffered;
   const canLeaveMessage = view.backend?.capabilities.leaveMessage === true;
@@ -95,14 +129,41 @@ export function ChatScreen(props: {
     }
   }, [conversation, dispatch, draft, setDraft]);
 
+  // A request on its way: the state it was made in, until the state changes.
+  // A second press meanwhile (a double click) must not ask twice.
+  const [pendingFrom, setPendingFrom] = useState<string | null>(null);
+  const [answer, setAnswer] = useState<PersonAnswer | null>(null);
+  const handoffState = view.handoff.state;
+  useEffect(() => {
+    setPendingFrom(null);
+    setAnswer(null);
+  }, [handoffState]);
+
   const requestPerson = useCallback(async () => {
+    setPendingFrom(handoffState);
     try {
       await conversation.requestPerson();
       dispatch({ type: "clearError" });
+      // Back to the text box: the person is reached by writing. (After a
+      // refusal the focus stays on the button, to press it again.)
+      inputRef.current?.focus();
     } catch (reason) {
+      setPendingFrom(null);
       dispatch({ type: "showError", error: toDisplayError(reason) });
     }
-  }, [conversation, dispatch]);
+  }, [conversation, dispatch, handoffState]);
+
+  const connected = view.loaded && handoffState === "connected";
+  const pressPerson = useCallback(() => {
+    if (pendingFrom === handoffState || waiting || connected) {
+      // Already asked, waiting, or talking to a person: say so in words, and
+      // never undo or repeat the request.
+      setAnswer((previous) => ({ presses: (previous?.presses ?? 0) + 1 }));
+      inputRef.current?.focus();
+      return;
+    }
+    void requestPerson();
+  }, [pendingFrom, handoffState, waiting, connected, requestPerson]);
 
   const retryMessage = useCallback(
     async (id: MessageId) => {
@@ -132,7 +193,7 @@ export function ChatScreen(props: {
   }, [conversation, dispatch]);
 
   // When the Cancel button disappears while it has the focus, the focus goes
-  // to the person button next to it instead of getting lost.
+  // to the person button instead of getting lost.
   useFocusFallback(waiting, cancelRef, personRef);
 
   const demo = view.backend?.demo === true;
@@ -150,12 +211,38 @@ export function ChatScreen(props: {
             class={`button button--person${offered ? " button--offered" : ""}`}
             type="button"
             data-offered={offered ? "true" : "false"}
-            onClick={() => void requestPerson()}
+            onClick={pressPerson}
           >
-            {offered && <span class="button__badge">{t.format("person-button-suggested")}</span>}
+            {/* The badge's room is kept when it is not shown, so that the
+                button never changes size or place. */}
+            {offered ? (
+              <span class="button__badge">{t.format("person-button-suggested")}</span>
+            ) : (
+              <span class="button__badge-space" aria-hidden="true" data-text={t.format("person-button-suggested")} />
+            )}
             <span class="button__label">{t.format("person-button")}</span>
           </button>
-          {waiting && (
+        </div>
+      </header>
+      {demo && (
+        <p id="demo-banner" class="demo-banner">
+          {/* The short form in a small window, so that it fits one line. */}
+          <span class="demo-banner__long">{t.format("demo-banner")}</span>
+          <span class="demo-banner__short">{t.format("demo-banner-short")}</span>
+        </p>
+      )}
+      <HandoffStatus
+        loaded={view.loaded}
+        handoff={view.handoff}
+        context={{ connection: view.connection, canLeaveMessage }}
+        t={t}
+        panelRef={panelRef}
+        answer={pendingFrom === handoffState && answer !== null ? { ...answer, pending: true } : answer}
+        cancelButton={
+          waiting && (
+            // Away from the person button (in the status panel, under the
+            // top bar) and with its own words: a double press of the person
+            // button can never land on it.
             <button
               id="person-cancel-button"
               ref={cancelRef}
@@ -165,20 +252,8 @@ export function ChatScreen(props: {
             >
               {t.format("person-cancel-button")}
             </button>
-          )}
-        </div>
-      </header>
-      {demo && (
-        <p id="demo-banner" class="demo-banner">
-          {t.format("demo-banner")}
-        </p>
-      )}
-      <HandoffStatus
-        loaded={view.loaded}
-        handoff={view.handoff}
-        context={{ connection: view.connection, canLeaveMessage }}
-        t={t}
-        panelRef={panelRef}
+          )
+        }
       >
         {showLeaveMessage && (
           <LeaveMessageForm
@@ -207,7 +282,15 @@ export function ChatScreen(props: {
         onSend={() => void send()}
         inputRef={inputRef}
         voiceButton={<VoiceButton voice={voice} onPress={pressMic} buttonRef={micRef} t={t} />}
-        voiceStatus={<VoiceStatusLine voice={voice} onDownload={downloadModel} t={t} />}
+        voiceStatus={
+          <VoiceStatusLine
+            voice={voice}
+            onDownload={downloadModel}
+            noticeHidden={voiceNoticeHidden}
+            onHideNotice={hideVoiceNotice}
+            t={t}
+          />
+        }
         t={t}
       />
     </div>

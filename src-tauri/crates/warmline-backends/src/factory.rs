@@ -71,6 +71,25 @@ pub fn build_backend(
             context.secrets,
             context.resume,
         )),
+        #[cfg(feature = "tiered")]
+        BackendSettings::Tiered(tiered) => {
+            // The human tier is a whole profile of its own kind, built here
+            // like any other, on the same secrets and store.
+            let human = build_backend(&tiered.human, context.clone())?;
+            let bot = crate::openai::OpenAiBackend::new(tiered.bot.clone(), context.secrets)
+                .map_err(|error| {
+                    tracing::warn!(%error, "the automatic assistant cannot be set up");
+                    FactoryError::Invalid(vec![FieldError::new(
+                        "bot.baseUrl",
+                        crate::profile::FieldErrorCode::Invalid,
+                    )])
+                })?;
+            Arc::new(crate::tiered::TieredBackend::new(
+                Arc::new(bot),
+                human,
+                Arc::new(warmline_core::PhraseSet::builtin()),
+            ))
+        }
     })
 }
 

@@ -11,9 +11,13 @@ pub mod demo;
 pub mod factory;
 #[cfg(feature = "matrix")]
 pub mod matrix;
+#[cfg(feature = "openai")]
+pub mod openai;
 pub mod profile;
 #[cfg(feature = "relay")]
 pub mod relay;
+#[cfg(feature = "tiered")]
+pub mod tiered;
 #[cfg(feature = "tls")]
 pub mod tls;
 

@@ -107,6 +107,10 @@ pub enum BackendSettings {
     /// An API-channel inbox of a Chatwoot support desk (docs/CHATWOOT.md).
     #[cfg(feature = "chatwoot")]
     Chatwoot(ChatwootSettings),
+    /// An automatic assistant on an OpenAI-compatible endpoint in front of
+    /// a human profile of any other kind (docs/AI-TIER.md).
+    #[cfg(feature = "tiered")]
+    Tiered(crate::tiered::TieredSettings),
 }
 
 impl BackendSettings {
@@ -120,6 +124,8 @@ impl BackendSettings {
             Self::Matrix(_) => crate::matrix::KIND,
             #[cfg(feature = "chatwoot")]
             Self::Chatwoot(_) => "chatwoot",
+            #[cfg(feature = "tiered")]
+            Self::Tiered(_) => crate::tiered::KIND,
         }
     }
 
@@ -134,6 +140,8 @@ impl BackendSettings {
             Self::Matrix(_) => crate::matrix::settings::SECRET_NAMES,
             #[cfg(feature = "chatwoot")]
             Self::Chatwoot(_) => &[crate::chatwoot::HMAC_TOKEN_SECRET],
+            #[cfg(feature = "tiered")]
+            Self::Tiered(settings) => settings.secret_names(),
         }
     }
 
@@ -147,6 +155,8 @@ impl BackendSettings {
             Self::Matrix(settings) => settings.validate(),
             #[cfg(feature = "chatwoot")]
             Self::Chatwoot(settings) => settings.validate(),
+            #[cfg(feature = "tiered")]
+            Self::Tiered(settings) => settings.validate(),
         }
     }
 }

@@ -102,6 +102,15 @@ pub enum BackendEvent {
         /// answer); Warmline offers a person after two of those in a row.
         understood: bool,
     },
+    /// An automatic assistant could not answer (the model failed, gave
+    /// nothing, something unreadable or another language than the user's):
+    /// the engine shows the calm notice `notice_id` and offers a person at
+    /// once, so a failing bot is never a dead end.
+    BotTrouble {
+        /// The Fluent id of what the user reads (the UI renders it in their
+        /// language), e.g. `ai-notice-failed`.
+        notice_id: String,
+    },
     /// A person wrote a message.
     AgentMessage {
         /// The person's display name.

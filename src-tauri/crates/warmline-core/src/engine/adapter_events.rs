@@ -32,6 +32,12 @@ impl Engine {
                     Verdict::None => {}
                 }
             }
+            BackendEvent::BotTrouble { notice_id } => {
+                self.view.set_typing(None);
+                self.view.add_notice(LocalizedText::new(notice_id));
+                // No second miss is awaited: the bot said it cannot help.
+                self.offer_person();
+            }
             BackendEvent::AgentMessage { name, text } => {
                 self.view.set_typing(None);
                 self.view.add_message(

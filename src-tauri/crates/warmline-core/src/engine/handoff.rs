@@ -74,7 +74,21 @@ fn may_ask(handoff: &HandoffState) -> bool {
 /// money taken gets what to do (and not do) until the person answers, a
 /// medical emergency the emergency number before anything else.
 fn requested_notices(reason: HandoffReason, topic: Option<UrgentTopic>) -> Vec<LocalizedText> {
-    let ids: &[&str] = match (reason, topic) {
+    requested_notice_ids(reason, topic)
+        .iter()
+        .map(|id| LocalizedText::new(*id))
+        .collect()
+}
+
+/// The Fluent ids of the notes a request for a person adds to the
+/// transcript, in order. Public so the UI's fake backend can be given the
+/// same outcome for the sentences its tests type (see
+/// `data/ui-fake-intent.json`) instead of a copy of the rules.
+pub fn requested_notice_ids(
+    reason: HandoffReason,
+    topic: Option<UrgentTopic>,
+) -> &'static [&'static str] {
+    match (reason, topic) {
         (HandoffReason::Urgent, Some(UrgentTopic::Medical)) => &[
             "notice-call-emergency-number",
             "notice-person-requested-urgent",
@@ -88,8 +102,7 @@ fn requested_notices(reason: HandoffReason, topic: Option<UrgentTopic>) -> Vec<L
         (HandoffReason::Complaint, _) => &["notice-person-requested-complaint"],
         (HandoffReason::UserAsked, _) => &["notice-person-requested-words"],
         (HandoffReason::Button | HandoffReason::BotFailed, _) => &["notice-person-requested"],
-    };
-    ids.iter().map(|id| LocalizedText::new(*id)).collect()
+    }
 }
 
 impl Engine {

@@ -250,6 +250,7 @@ mod backoff;
 mod connection;
 mod frustration;
 mod handoff;
+pub use handoff::requested_notice_ids;
 mod left_messages;
 mod outbox;
 mod sign_in;

@@ -1,0 +1,12 @@
+# The elder's window: answers to presses and short notices (see warmline.ftl for the rest).
+
+## The person button pressed again while a request stands
+person-already-asked = You have already asked for a person, and the request stands.
+
+## Short forms that fit one line in a small window
+demo-banner-short = Demo mode: not a real company.
+composer-placeholder-short = Write here
+voice-no-model-short = Speaking is not set up.
+voice-model-corrupt-short = Voice input needs repair.
+voice-notice-hide = Hide
+voice-pressed-no-model = The microphone cannot listen yet: the speech model is missing. Ask the person who set up Warmline to add it in the settings, or get it below. You can keep typing.

@@ -1,0 +1,180 @@
+//! The tiered backend with a real model: llama.cpp's server (pinned
+//! llama-cpp-python[server]) serving SmolLM2-135M-Instruct on loopback as
+//! the bot tier, the demo as the human tier. A small model's words are not
+//! judged: the tests check the protocol (an answer arrives, labelled, as
+//! text, streamed and whole; the context grows; nothing after the request
+//! for a person reaches the model, as the server's request log shows).
+
+use std::sync::{Arc, OnceLock};
+use std::time::Duration;
+
+use tokio::sync::mpsc;
+use warmline_backends::demo::{DemoBackend, DemoConfig};
+use warmline_backends::openai::{OpenAiBackend, OpenAiSettings};
+use warmline_backends::tiered::TieredBackend;
+use warmline_core::{
+    BackendEvent, ConversationOptions, HandoffReason, HandoffRequest, HandoffSummary,
+    MemorySecrets, MessageId, OutgoingMessage, PhraseSet, SupportBackend, Timestamp,
+};
+use warmline_model_server::{ModelServer, MODEL};
+
+/// A safety net for a loaded 2-core machine, not a measurement.
+const LIMIT: Duration = Duration::from_secs(300);
+
+fn server() -> &'static ModelServer {
+    static SERVER: OnceLock<ModelServer> = OnceLock::new();
+    SERVER.get_or_init(|| ModelServer::start().expect("the model server starts"))
+}
+
+fn tiered(stream: bool) -> TieredBackend {
+    let bot = OpenAiBackend::new(
+        OpenAiSettings {
+            stream,
+            ..OpenAiSettings::new(server().base_url(), MODEL)
+        },
+        Arc::new(MemorySecrets::new()),
+    )
+    .expect("the assistant");
+    let human = DemoBackend::new(DemoConfig {
+        reply_delay: Duration::from_millis(20),
+        queue_start: 1,
+        queue_step: Duration::from_millis(50),
+        ..DemoConfig::default()
+    });
+    TieredBackend::new(
+        Arc::new(bot),
+        Arc::new(human),
+        Arc::new(PhraseSet::builtin()),
+    )
+}
+
+mod conformance {
+    use super::*;
+
+    warmline_core::backend_conformance_tests!(async {
+        Arc::new(tokio::task::spawn_blocking(|| tiered(true)).await.unwrap())
+            as Arc<dyn SupportBackend>
+    });
+}
+
+fn message(text: &str) -> OutgoingMessage {
+    OutgoingMessage {
+        id: MessageId::new(),
+        text: text.into(),
+        written_at: Timestamp::now(),
+    }
+}
+
+/// The assistant's answer to one message: its pieces, as shown.
+async fn answer(events: &mut mpsc::Receiver<BackendEvent>) -> Vec<(String, String)> {
+    let mut pieces = Vec::new();
+    loop {
+        let event = tokio::time::timeout(LIMIT, events.recv())
+            .await
+            .expect("the model answers")
+            .expect("the stream stays open");
+        match event {
+            BackendEvent::BotMessage { name, text, .. } => pieces.push((name, text)),
+            BackendEvent::Typing { active: false, .. } => return pieces,
+            BackendEvent::BotTrouble { notice_id } => {
+                // A small model may answer in a jumble; that is the notice's
+                // job, and still the protocol working. Recorded as such.
+                pieces.push(("trouble".into(), notice_id));
+                return pieces;
+            }
+            _ => {}
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_real_model_answers_labelled_as_text_streamed_and_whole_and_its_context_grows() {
+    let server = tokio::task::spawn_blocking(server).await.unwrap();
+    for stream in [true, false] {
+        let backend = tokio::task::spawn_blocking(move || tiered(stream))
+            .await
+            .unwrap();
+        let mut session = backend
+            .open_conversation(ConversationOptions {
+                locale: "en-US".into(),
+                resume: None,
+            })
+            .await
+            .unwrap();
+        let greeting = session.events.recv().await;
+        assert!(
+            matches!(greeting, Some(BackendEvent::BotMessage { ref name, .. }) if name == "Automatic assistant")
+        );
+
+        let first = format!(
+            "What are your opening hours? ({})",
+            if stream { "streamed" } else { "whole" }
+        );
+        backend
+            .send_message(&session.conversation, message(&first))
+            .await
+            .unwrap();
+        let pieces = answer(&mut session.events).await;
+        assert!(!pieces.is_empty(), "an answer arrives");
+        for (name, text) in &pieces {
+            assert!(
+                name == "Automatic assistant" || name == "trouble",
+                "labelled: {name}"
+            );
+            assert!(!text.trim().is_empty());
+        }
+        backend
+            .send_message(&session.conversation, message("And on Sunday?"))
+            .await
+            .unwrap();
+        answer(&mut session.events).await;
+
+        // This conversation's requests (other tests share the server).
+        let requests: Vec<_> = server
+            .requests()
+            .into_iter()
+            .filter(|r| r["messages"][1]["content"] == first.as_str())
+            .collect();
+        assert_eq!(requests.len(), 2, "one request per message");
+        let sizes: Vec<usize> = requests
+            .iter()
+            .map(|r| r["messages"].as_array().unwrap().len())
+            .collect();
+        assert_eq!(sizes[0], 2, "system and the question");
+        assert!(sizes[1] >= 3, "the context grows: {sizes:?}");
+        assert_eq!(requests[0]["stream"], stream);
+        assert_eq!(requests[0]["model"], MODEL);
+
+        // A person is requested: nothing after it reaches the model.
+        backend
+            .request_handoff(
+                &session.conversation,
+                HandoffRequest {
+                    reason: HandoffReason::Button,
+                    urgent_topic: None,
+                    locale: "en-US".into(),
+                    summary: HandoffSummary::default(),
+                },
+            )
+            .await
+            .unwrap();
+        let secret_words = format!("my account number is 12345 ({stream})");
+        backend
+            .send_message(&session.conversation, message(&secret_words))
+            .await
+            .unwrap();
+        loop {
+            let event = tokio::time::timeout(LIMIT, session.events.recv())
+                .await
+                .unwrap()
+                .unwrap();
+            if matches!(event, BackendEvent::AgentJoined { .. }) {
+                break;
+            }
+        }
+        assert!(
+            !server.user_words().contains(&secret_words),
+            "the model's request log has nothing written after the request"
+        );
+    }
+}
