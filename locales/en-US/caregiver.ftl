@@ -32,6 +32,7 @@ check-keyring-advice = Sign in to the computer again so its password store unloc
 check-backend-demo = Service: the built-in practice service (no network needed).
 check-signin-demo = Sign-in: the practice service needs none.
 check-backend-ok = Service: reachable at { $server } (answered in { $ms } ms).
+check-backend-answered = Service: answered (in { $ms } ms).
 check-backend-unreachable = Service: cannot be reached.
 check-backend-advice = Check that the computer is online and the service address is right. If it is, ask the company whether their service is down.
 check-signin-not-tried = Sign-in: not tried, because the service cannot be reached.

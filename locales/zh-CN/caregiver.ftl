@@ -31,6 +31,7 @@ check-keyring-advice = 请重新登录电脑，让密码库解锁，然后再检
 check-backend-demo = 服务：内置的练习服务（不需要网络）。
 check-signin-demo = 登录：练习服务不需要登录。
 check-backend-ok = 服务：{ $server } 可以连上（{ $ms } 毫秒回应）。
+check-backend-answered = 服务：有回应（{ $ms } 毫秒）。
 check-backend-unreachable = 服务：连不上。
 check-backend-advice = 请检查电脑是否联网、服务地址是否正确。如果都没问题，请问问公司他们的服务是否出了故障。
 check-signin-not-tried = 登录：服务连不上，所以没有尝试。

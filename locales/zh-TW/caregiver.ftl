@@ -31,6 +31,7 @@ check-keyring-advice = 請重新登入電腦，讓密碼庫解鎖，然後再檢
 check-backend-demo = 服務：內建的練習服務（不需要網路）。
 check-signin-demo = 登入：練習服務不需要登入。
 check-backend-ok = 服務：{ $server } 可以連上（{ $ms } 毫秒回應）。
+check-backend-answered = 服務：有回應（{ $ms } 毫秒）。
 check-backend-unreachable = 服務：連不上。
 check-backend-advice = 請檢查電腦是否連上網路、服務位址是否正確。如果都沒問題，請問問公司他們的服務是否出了故障。
 check-signin-not-tried = 登入：服務連不上，所以沒有嘗試。

@@ -185,88 +185,112 @@ pub async fn backend(
         ];
     }
     let reachable = match server_address(&profile.backend) {
-        None => CheckResult::fail(
-            CheckId::BackendReachable,
-            "check-backend-unreachable",
-            "check-backend-advice",
-        ),
+        // A kind whose address is not one field (a tiered profile holds
+        // two services): the sign-in attempt below tells whether it answers.
+        None => None,
         Some(address) => {
             let started = Instant::now();
-            match tokio::time::timeout(BACKEND_TIMEOUT, tokio::net::TcpStream::connect(&address))
-                .await
-            {
-                Ok(Ok(_)) => CheckResult::pass(CheckId::BackendReachable, "check-backend-ok")
-                    .arg("ms", started.elapsed().as_millis())
-                    .arg("server", &address),
-                _ => CheckResult::fail(
-                    CheckId::BackendReachable,
-                    "check-backend-unreachable",
-                    "check-backend-advice",
+            Some(
+                match tokio::time::timeout(
+                    BACKEND_TIMEOUT,
+                    tokio::net::TcpStream::connect(&address),
                 )
-                .arg("server", &address),
-            }
+                .await
+                {
+                    Ok(Ok(_)) => CheckResult::pass(CheckId::BackendReachable, "check-backend-ok")
+                        .arg("ms", started.elapsed().as_millis())
+                        .arg("server", &address),
+                    _ => CheckResult::fail(
+                        CheckId::BackendReachable,
+                        "check-backend-unreachable",
+                        "check-backend-advice",
+                    )
+                    .arg("server", &address),
+                },
+            )
         }
     };
+    let started = Instant::now();
+    let signed_in = sign_in(profile, secrets, locale).await;
+    let reachable = reachable.unwrap_or_else(|| {
+        if signed_in.passed || signed_in.message_id == "check-signin-refused" {
+            CheckResult::pass(CheckId::BackendReachable, "check-backend-answered")
+                .arg("ms", started.elapsed().as_millis())
+        } else {
+            CheckResult::fail(
+                CheckId::BackendReachable,
+                "check-backend-unreachable",
+                "check-backend-advice",
+            )
+        }
+    });
     if !reachable.passed {
-        let signed_in = CheckResult::fail(
+        let not_tried = CheckResult::fail(
             CheckId::SignedIn,
             "check-signin-not-tried",
             "check-backend-advice",
         );
-        return [reachable, signed_in];
+        return [reachable, not_tried];
     }
+    [reachable, signed_in]
+}
+
+/// Signing in: build the adapter and open (or resume) a conversation, as
+/// the app does on start.
+async fn sign_in(
+    profile: &BackendProfile,
+    secrets: Arc<dyn SecretSource>,
+    locale: &str,
+) -> CheckResult {
     let context = AdapterContext {
         secrets,
         resume: ResumeState::in_memory(profile.backend.kind()),
         demo: Default::default(),
     };
-    let signed_in = match build_backend(&profile.backend, context) {
-        Err(_) => CheckResult::fail(
+    let Ok(backend) = build_backend(&profile.backend, context) else {
+        return CheckResult::fail(
             CheckId::SignedIn,
             "check-signin-invalid-profile",
             "check-settings-advice",
-        ),
-        Ok(backend) => {
-            let options = ConversationOptions {
-                locale: locale.to_owned(),
-                resume: None,
-            };
-            match tokio::time::timeout(BACKEND_TIMEOUT, backend.open_conversation(options)).await {
-                Ok(Ok(_)) => CheckResult::pass(CheckId::SignedIn, "check-signin-ok"),
-                Ok(Err(BackendError::Unauthorized(_))) => CheckResult::fail(
-                    CheckId::SignedIn,
-                    "check-signin-refused",
-                    "check-signin-advice",
-                ),
-                Ok(Err(BackendError::CredentialsUnavailable(_))) => CheckResult::fail(
-                    CheckId::SignedIn,
-                    "check-signin-keyring",
-                    "check-keyring-advice",
-                ),
-                Ok(Err(error)) => {
-                    tracing::warn!(%error, "the sign-in check failed");
-                    CheckResult::fail(
-                        CheckId::SignedIn,
-                        "check-signin-failed",
-                        "check-backend-advice",
-                    )
-                }
-                Err(_) => CheckResult::fail(
-                    CheckId::SignedIn,
-                    "check-signin-failed",
-                    "check-backend-advice",
-                ),
-            }
-        }
+        );
     };
-    [reachable, signed_in]
+    let options = ConversationOptions {
+        locale: locale.to_owned(),
+        resume: None,
+    };
+    match tokio::time::timeout(BACKEND_TIMEOUT, backend.open_conversation(options)).await {
+        Ok(Ok(_)) => CheckResult::pass(CheckId::SignedIn, "check-signin-ok"),
+        Ok(Err(BackendError::Unauthorized(_))) => CheckResult::fail(
+            CheckId::SignedIn,
+            "check-signin-refused",
+            "check-signin-advice",
+        ),
+        Ok(Err(BackendError::CredentialsUnavailable(_))) => CheckResult::fail(
+            CheckId::SignedIn,
+            "check-signin-keyring",
+            "check-keyring-advice",
+        ),
+        Ok(Err(error)) => {
+            tracing::warn!(%error, "the sign-in check failed");
+            CheckResult::fail(
+                CheckId::SignedIn,
+                "check-signin-failed",
+                "check-backend-advice",
+            )
+        }
+        Err(_) => CheckResult::fail(
+            CheckId::SignedIn,
+            "check-signin-failed",
+            "check-backend-advice",
+        ),
+    }
 }
 
 /// `host:port` of the profile's server, from whichever address field its
-/// kind has (`url`, `serverUrl`, `homeserver`).
+/// kind has (`url`, `serverUrl`, `homeserver`, `baseUrl`).
 fn server_address(settings: &BackendSettings) -> Option<String> {
     let value = serde_json::to_value(settings).ok()?;
-    let text = ["url", "serverUrl", "homeserver"]
+    let text = ["url", "serverUrl", "homeserver", "baseUrl"]
         .iter()
         .find_map(|field| value.get(field)?.as_str())?;
     let url = url::Url::parse(text.trim()).ok()?;
@@ -330,6 +354,22 @@ mod tests {
             Some("127.0.0.1:9001")
         );
         let _ = ProfileId::demo();
+    }
+
+    #[test]
+    fn every_message_a_check_can_give_has_a_sentence_in_every_language() {
+        let source = include_str!("check.rs");
+        let ids: Vec<&str> = source
+            .split('"')
+            .filter(|part| part.len() > 6 && part.starts_with("check-") && !part.contains(' '))
+            .collect();
+        assert!(ids.len() > 20, "{ids:?}");
+        for locale in warmline_i18n::SUPPORTED_LOCALES {
+            let localizer = warmline_i18n::Localizer::new(locale);
+            for id in &ids {
+                assert!(localizer.has(id), "{locale} lacks {id}");
+            }
+        }
     }
 
     #[test]

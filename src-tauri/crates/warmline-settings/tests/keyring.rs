@@ -280,6 +280,17 @@ fn an_unlocked_keyring_keeps_the_token_and_the_relay_accepts_it() {
     assert!(signed_in.passed, "{signed_in:?}");
     assert_eq!(signed_in.check, CheckId::SignedIn);
     println!("CHECKED signed-in");
+    // Everything, as `warmline --check` prints it (the microphone and the
+    // model are the app's facts; here: none).
+    let mut all = vec![check::settings(&file.load()), check::keyring(&keyring)];
+    all.extend([reachable, signed_in]);
+    all.push(check::microphone(None, false));
+    all.push(check::speech_model(None));
+    all.push(check::data_directory(Some(&root().join("data"))));
+    for locale in ["en-US", "zh-TW"] {
+        let localizer = warmline_i18n::Localizer::new(locale);
+        println!("{}", check::render(&all, &localizer));
+    }
 
     // A replaced token is the one the relay now sees: refused.
     keyring.store("token", &Secret::new(OTHER_TOKEN)).unwrap();
