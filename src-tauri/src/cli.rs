@@ -51,8 +51,13 @@ impl Args {
 /// Handles the flags. `Some(code)`: exit with it, no window; `None`: start
 /// the app.
 pub fn run(args: &Args, startup: &StartupSettings) -> Option<i32> {
-    let localizer = warmline_i18n::Localizer::new(&startup.locale);
     let file = SettingsFile::from_env()?;
+    let mut startup = startup.clone();
+    apply_caregiver_settings(&mut startup, &file.load().settings, |name| {
+        std::env::var(name).ok()
+    });
+    let startup = &startup;
+    let localizer = warmline_i18n::Localizer::new(&startup.locale);
     if let Some(path) = &args.profile {
         if let Err(code) = import_profile(&file, path, &localizer) {
             return Some(code);
@@ -157,9 +162,66 @@ fn default_data_dir() -> Option<PathBuf> {
     dirs::data_dir().map(|dir| dir.join("org.warmline.desktop"))
 }
 
+/// Applies what the caregiver set to the start-up settings. The
+/// environment variables win (tests, diagnosis; see README): the file's
+/// value is used only where the variable is unset.
+pub fn apply_caregiver_settings(
+    startup: &mut StartupSettings,
+    settings: &warmline_settings::Settings,
+    var: impl Fn(&str) -> Option<String>,
+) {
+    let unset = |name: &str| var(name).is_none_or(|value| value.trim().is_empty());
+    if let Some(locale) = settings
+        .locale
+        .as_deref()
+        .filter(|_| unset("WARMLINE_LOCALE"))
+    {
+        startup.locale = warmline_i18n::negotiate(locale).to_owned();
+    }
+    if unset("WARMLINE_VOICE_SEND_AT_ONCE") {
+        startup.voice_sends_at_once = settings.voice.send_at_once;
+    }
+    if unset("WARMLINE_MODEL_MIRROR") {
+        if let Some(mirror) = &settings.voice.model_mirror {
+            startup.model_mirror = Some(mirror.clone());
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_settings_file_applies_where_no_variable_is_set() {
+        let file = warmline_settings::Settings {
+            locale: Some("zh-TW".into()),
+            voice: warmline_settings::VoiceSettings {
+                send_at_once: true,
+                model_mirror: Some("https://mirror.example/models".into()),
+            },
+            ..Default::default()
+        };
+        let none = |_: &str| None;
+        let mut startup = StartupSettings::from_lookup(none, || Some("en-US".into()));
+        apply_caregiver_settings(&mut startup, &file, none);
+        assert_eq!(startup.locale, "zh-TW");
+        assert!(startup.voice_sends_at_once);
+        assert_eq!(
+            startup.model_mirror.as_deref(),
+            Some("https://mirror.example/models")
+        );
+        // A variable wins over the file.
+        let env = |name: &str| match name {
+            "WARMLINE_LOCALE" => Some("zh-CN".to_owned()),
+            "WARMLINE_VOICE_SEND_AT_ONCE" => Some("0".to_owned()),
+            _ => None,
+        };
+        let mut startup = StartupSettings::from_lookup(env, || None);
+        apply_caregiver_settings(&mut startup, &file, env);
+        assert_eq!(startup.locale, "zh-CN");
+        assert!(!startup.voice_sends_at_once);
+    }
 
     #[test]
     fn flags_are_read_and_others_left_alone() {

@@ -69,7 +69,12 @@ pub fn run() {
         .with_writer(std::io::stderr)
         .init();
 
-    let settings = StartupSettings::from_env();
+    let mut settings = StartupSettings::from_env();
+    if let Some(file) = warmline_settings::SettingsFile::from_env() {
+        cli::apply_caregiver_settings(&mut settings, &file.load().settings, |name| {
+            std::env::var(name).ok()
+        });
+    }
     tracing::info!(
         locale = %settings.locale,
         version = env!("CARGO_PKG_VERSION"),

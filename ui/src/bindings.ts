@@ -157,7 +157,14 @@ export type BackendSettings =
 /**  An API-channel inbox of a Chatwoot support desk (docs/CHATWOOT.md). */
 {
 	kind: "chatwoot",
-} & ChatwootSettings;
+} & ChatwootSettings | 
+/**
+ *  An automatic assistant on an OpenAI-compatible endpoint in front of
+ *  a human profile of any other kind (docs/AI-TIER.md).
+ */
+{
+	kind: "tiered",
+} & TieredSettings;
 
 /**  What a backend can tell or do, declared up front so the UI never guesses. */
 export type Capabilities = {
@@ -563,6 +570,41 @@ notice: LocalizedText };
  */
 export type MessageId = string;
 
+/**  The automatic assistant's settings (the bot tier of a `tiered` profile). */
+export type OpenAiSettings = {
+	/**
+	 *  The endpoint's base address; Warmline posts to
+	 *  `{baseUrl}/v1/chat/completions`. `https://`, or `http://` on this
+	 *  computer only.
+	 */
+	baseUrl: string,
+	/**  The model name the endpoint expects. */
+	model: string,
+	/**
+	 *  What the model is told before the conversation. Empty: Warmline's
+	 *  own short instruction (plain text, brief, the user's language).
+	 */
+	systemPrompt?: string,
+	/**  Show the answer while the model writes it (server-sent events). */
+	stream?: boolean,
+	/**
+	 *  How much of the conversation the model sees, in characters of the
+	 *  latest messages (the system prompt not counted).
+	 */
+	contextChars?: number,
+	/**
+	 *  How long one request to the model may take before it is tried once
+	 *  more (for a streamed answer: the wait for each piece). Nothing here
+	 *  limits the user.
+	 */
+	requestTimeoutSecs?: number,
+	/**
+	 *  The assistant's name, shown with the "automatic assistant" label.
+	 *  Empty: the label alone.
+	 */
+	assistantName?: string,
+};
+
 /**
  *  A stable, file-name-safe identifier of a profile (`demo`, `p-3f9a1c`).
  *  It names the profile's own store, so it never changes once chosen.
@@ -658,6 +700,14 @@ export type SettingsStatus = {
 	textScalePercent: number,
 	/**  See [`Settings::show_text_size_buttons`]. */
 	showTextSizeButtons: boolean,
+};
+
+/**  The bot tier and the human tier of one profile. */
+export type TieredSettings = {
+	/**  The automatic assistant that answers first. */
+	bot: OpenAiSettings,
+	/**  Who takes over when a person is requested: any kind but `tiered`. */
+	human: BackendSettings,
 };
 
 /**  Milliseconds since the Unix epoch. */
