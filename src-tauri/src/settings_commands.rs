@@ -53,6 +53,61 @@ impl SettingsArea {
         self.inner.lock().unwrap_or_else(|e| e.into_inner())
     }
 
+    /// See [`settings_status`].
+    pub fn status(&self) -> SettingsStatus {
+        let inner = self.lock();
+        SettingsStatus {
+            pin_set: self.pin.is_set(),
+            unlocked: inner.unlocked,
+            problem_message_id: inner
+                .problem
+                .as_ref()
+                .map(|p| p.code.message_id().to_owned()),
+            text_scale_percent: inner.settings.text_scale_percent,
+            show_text_size_buttons: inner.settings.show_text_size_buttons,
+        }
+    }
+
+    /// See [`settings_set_pin`].
+    pub fn set_pin(&self, pin: &str) -> Result<(), SettingsError> {
+        let mut inner = self.lock();
+        if self.pin.is_set() && !inner.unlocked {
+            return Err(SettingsError::new(
+                SettingsErrorCode::Locked,
+                "settings-locked",
+            ));
+        }
+        self.pin.set(pin)?;
+        inner.unlocked = true;
+        Ok(())
+    }
+
+    /// See [`settings_unlock`].
+    pub fn unlock(&self, pin: &str) -> Result<(), SettingsError> {
+        self.pin.verify(pin)?;
+        self.lock().unlocked = true;
+        Ok(())
+    }
+
+    /// See [`settings_lock`].
+    pub fn close(&self) {
+        self.lock().unlocked = false;
+    }
+
+    /// See [`settings_get`].
+    pub fn get(&self) -> Result<Settings, SettingsError> {
+        Ok(self.unlocked()?.settings.clone())
+    }
+
+    /// See [`settings_save`].
+    pub fn save(&self, settings: Settings) -> Result<(), SettingsError> {
+        let mut inner = self.unlocked()?;
+        self.file.save(&settings)?;
+        inner.settings = settings;
+        inner.problem = None;
+        Ok(())
+    }
+
     /// The guard every changing command passes first.
     fn unlocked(&self) -> Result<MutexGuard<'_, Inner>, SettingsError> {
         let inner = self.lock();
@@ -198,56 +253,35 @@ impl From<transfer::ImportError> for SettingsError {
 #[tauri::command]
 #[specta::specta]
 pub fn settings_status(area: State<'_, SettingsArea>) -> SettingsStatus {
-    let inner = area.lock();
-    SettingsStatus {
-        pin_set: area.pin.is_set(),
-        unlocked: inner.unlocked,
-        problem_message_id: inner
-            .problem
-            .as_ref()
-            .map(|p| p.code.message_id().to_owned()),
-        text_scale_percent: inner.settings.text_scale_percent,
-        show_text_size_buttons: inner.settings.show_text_size_buttons,
-    }
+    area.status()
 }
 
 /// Chooses the PIN: the first time, or while the area is open.
 #[tauri::command]
 #[specta::specta]
 pub fn settings_set_pin(area: State<'_, SettingsArea>, pin: String) -> Result<(), SettingsError> {
-    let mut inner = area.lock();
-    if area.pin.is_set() && !inner.unlocked {
-        return Err(SettingsError::new(
-            SettingsErrorCode::Locked,
-            "settings-locked",
-        ));
-    }
-    area.pin.set(&pin)?;
-    inner.unlocked = true;
-    Ok(())
+    area.set_pin(&pin)
 }
 
 /// Opens the area with the PIN.
 #[tauri::command]
 #[specta::specta]
 pub fn settings_unlock(area: State<'_, SettingsArea>, pin: String) -> Result<(), SettingsError> {
-    area.pin.verify(&pin)?;
-    area.lock().unlocked = true;
-    Ok(())
+    area.unlock(&pin)
 }
 
 /// Closes the area.
 #[tauri::command]
 #[specta::specta]
 pub fn settings_lock(area: State<'_, SettingsArea>) {
-    area.lock().unlocked = false;
+    area.close();
 }
 
-/// The settings and the problems of the file, when the area is open.
+/// The settings, when the area is open.
 #[tauri::command]
 #[specta::specta]
 pub fn settings_get(area: State<'_, SettingsArea>) -> Result<Settings, SettingsError> {
-    Ok(area.unlocked()?.settings.clone())
+    area.get()
 }
 
 /// Validates and saves the settings; nothing changes when a field is wrong.
@@ -257,11 +291,7 @@ pub fn settings_save(
     area: State<'_, SettingsArea>,
     settings: Settings,
 ) -> Result<(), SettingsError> {
-    let mut inner = area.unlocked()?;
-    area.file.save(&settings)?;
-    inner.settings = settings;
-    inner.problem = None;
-    Ok(())
+    area.save(settings)
 }
 
 /// Stores one secret of a profile in the keyring.
@@ -383,4 +413,58 @@ pub async fn settings_check(
 ) -> Result<Vec<CheckResult>, SettingsError> {
     drop(area.unlocked()?);
     Ok(crate::cli::run_checks(&area.file, &startup).await)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn nothing_is_read_or_changed_while_locked_and_a_wrong_pin_opens_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let area = SettingsArea::new(SettingsFile::new(dir.path()));
+        assert!(!area.status().pin_set);
+        // First use: choosing a PIN opens the area.
+        area.set_pin("4711").unwrap();
+        assert!(area.status().unlocked);
+        let bigger = Settings {
+            text_scale_percent: 200,
+            ..Settings::default()
+        };
+        area.save(bigger.clone()).unwrap();
+        area.close();
+        // Locked: every read and change is refused in Rust.
+        let locked = |r: Result<(), SettingsError>| matches!(r, Err(e) if e.code == SettingsErrorCode::Locked);
+        assert!(locked(area.get().map(|_| ())));
+        assert!(locked(area.save(Settings::default())));
+        assert!(
+            locked(area.set_pin("0000")),
+            "the PIN cannot be replaced while locked"
+        );
+        let wrong = area.unlock("1234").unwrap_err();
+        assert_eq!(wrong.code, SettingsErrorCode::Pin);
+        assert_eq!(wrong.message_id, "pin-wrong");
+        assert_eq!(wrong.args["attemptsLeft"], "4");
+        assert!(!area.status().unlocked);
+        // The main window still learns the text size while locked.
+        assert_eq!(area.status().text_scale_percent, 200);
+        area.unlock("4711").unwrap();
+        assert_eq!(area.get().unwrap(), bigger);
+        // A wrong field is named and nothing is saved.
+        let error = area
+            .save(Settings {
+                text_scale_percent: 301,
+                ..Settings::default()
+            })
+            .unwrap_err();
+        assert_eq!(error.code, SettingsErrorCode::Invalid);
+        assert_eq!(error.fields[0].field, "textScalePercent");
+        assert_eq!(error.fields[0].message_id, "field-error-out-of-range");
+        assert_eq!(
+            SettingsArea::new(SettingsFile::new(dir.path()))
+                .lock()
+                .settings,
+            bigger
+        );
+    }
 }

@@ -58,7 +58,7 @@ export const commands = {
 	settingsUnlock: (pin: string) => typedError<null, SettingsError>(__TAURI_INVOKE("settings_unlock", { pin })),
 	/**  Closes the area. */
 	settingsLock: () => __TAURI_INVOKE<void>("settings_lock"),
-	/**  The settings and the problems of the file, when the area is open. */
+	/**  The settings, when the area is open. */
 	settingsGet: () => typedError<Settings, SettingsError>(__TAURI_INVOKE("settings_get")),
 	/**  Validates and saves the settings; nothing changes when a field is wrong. */
 	settingsSave: (settings: Settings) => typedError<null, SettingsError>(__TAURI_INVOKE("settings_save", { settings })),
