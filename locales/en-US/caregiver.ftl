@@ -56,3 +56,4 @@ check-data-full = Storage: the disk is almost full ({ $free } MB free).
 check-data-advice = Free some space on the disk or ask someone to check the folder's permissions. The conversation stays in memory meanwhile.
 
 settings-locked = The settings are locked. Enter the PIN first.
+settings-switch-failed = The settings were saved, but Warmline could not move the conversation to the chosen service. It goes on with the one before.

@@ -55,3 +55,4 @@ check-data-full = 存储：磁盘快满了（剩余 { $free } MB）。
 check-data-advice = 请清理一些磁盘空间，或者请人检查文件夹的权限。在此期间对话保存在内存中。
 
 settings-locked = 设置已锁定。请先输入 PIN。
+settings-switch-failed = 设置已保存，但 Warmline 没能把对话转到所选的服务，暂时继续使用原来的服务。

@@ -55,3 +55,4 @@ check-data-full = 儲存空間：磁碟快滿了（剩餘 { $free } MB）。
 check-data-advice = 請清理一些磁碟空間，或者請人檢查資料夾的權限。在此期間對話保存在記憶體中。
 
 settings-locked = 設定已鎖定。請先輸入 PIN。
+settings-switch-failed = 設定已儲存，但 Warmline 沒能把對話轉到所選的服務，暫時繼續使用原來的服務。

@@ -1,11 +1,13 @@
 //! Warmline's app shell: a thin Tauri layer over `warmline-core`.
 //!
-//! It reads the start-up settings, starts the conversation engine on the
-//! chosen backend, forwards the engine's changes to the window as a typed
-//! event, and exposes a few commands. No conversation logic lives here.
+//! It reads the start-up settings, starts the session (the conversation
+//! engine on the active backend profile, with the profile's own store; see
+//! `warmline-session`), forwards its changes to the window as a typed event,
+//! and exposes a few commands. No conversation logic lives here.
 
 pub mod cli;
 mod commands;
+mod session;
 mod settings_commands;
 mod startup;
 mod voice;
@@ -14,9 +16,12 @@ use std::sync::Arc;
 
 use tauri::Manager;
 use tauri_specta::{collect_commands, collect_events, Builder, Event};
-use warmline_core::{EngineConfig, EngineHandle, SupportBackend};
+use warmline_backends::profile::BackendProfile;
+use warmline_core::{EngineConfig, MemorySecrets};
+use warmline_session::{Session, SessionConfig};
 
 pub use commands::{AppInfo, ConversationUpdate};
+pub use session::AppSession;
 pub use startup::StartupSettings;
 pub use voice::{DictationPhase, VoiceModelState, VoiceUiStatus, VoiceUpdate};
 
@@ -85,12 +90,10 @@ pub fn run() {
         .invoke_handler(builder.invoke_handler())
         .setup(move |app| {
             builder.mount_events(app);
-            let backend: Arc<dyn SupportBackend> = settings.backend();
             let data_dir = settings
                 .data_dir
                 .clone()
                 .or_else(|| app.path().app_data_dir().ok());
-            let store = startup::open_store(data_dir.as_deref());
             let voice = voice::Voice::new(
                 warmline_voice::VoiceService::new(settings.voice_config(data_dir.as_deref())),
                 settings.locale.clone(),
@@ -98,24 +101,37 @@ pub fn run() {
             );
             forward_voice(app.handle().clone(), voice.subscribe());
             app.manage(voice);
-            let engine = tauri::async_runtime::block_on(async {
-                EngineHandle::start_with_store(
-                    backend,
-                    store,
-                    EngineConfig::new(settings.locale.clone()),
-                )
-            });
-            forward_changes(app.handle().clone(), &engine);
-            app.manage(commands::Conversation::new(engine));
-            app.manage(settings);
+            let config = SessionConfig {
+                data_dir,
+                engine: EngineConfig::new(settings.locale.clone()),
+                demo: settings.demo.clone(),
+            };
             // The caregiver's set-up; without a config directory (no home
-            // at all) it lives beside the data, so the chat still starts.
+            // at all) it lives in a temporary one, so the chat still starts.
             let config_dir = warmline_settings::file::config_dir()
                 .or_else(|| app.path().app_config_dir().ok())
                 .unwrap_or_else(|| std::env::temp_dir().join("warmline-config"));
-            app.manage(settings_commands::SettingsArea::new(
-                warmline_settings::SettingsFile::new(config_dir),
+            let area = settings_commands::SettingsArea::new(warmline_settings::SettingsFile::new(
+                config_dir,
             ));
+            // The active profile, with its secrets from the keyring; the
+            // demo if that profile cannot start (the chat must always work).
+            let active = area.settings().active();
+            let keyring = Arc::new(warmline_settings::SystemKeyring::new(active.id.clone()));
+            // The engine spawns its tasks on the Tauri runtime.
+            let session = tauri::async_runtime::block_on(async {
+                Session::start(config.clone(), active, keyring).or_else(|error| {
+                    tracing::error!(%error, "the active profile cannot start; using the demo");
+                    Session::start(
+                        config,
+                        BackendProfile::demo(),
+                        Arc::new(MemorySecrets::new()),
+                    )
+                })
+            })?;
+            app.manage(AppSession::new(app.handle().clone(), session));
+            app.manage(settings);
+            app.manage(area);
             Ok(())
         })
         .run(tauri::generate_context!());
@@ -123,28 +139,6 @@ pub fn run() {
         tracing::error!(%error, "Warmline could not start");
         std::process::exit(1);
     }
-}
-
-/// Sends every engine change to the window. A window that missed changes
-/// (it lagged behind) re-reads the snapshot, which the UI does by itself when
-/// it sees a gap in the sequence numbers.
-fn forward_changes(app: tauri::AppHandle, engine: &EngineHandle) {
-    let mut changes = engine.subscribe();
-    tauri::async_runtime::spawn(async move {
-        loop {
-            match changes.recv().await {
-                Ok(event) => {
-                    if let Err(error) = ConversationUpdate(event).emit(&app) {
-                        tracing::warn!(%error, "could not send a change to the window");
-                    }
-                }
-                Err(tokio::sync::broadcast::error::RecvError::Lagged(skipped)) => {
-                    tracing::warn!(skipped, "the window fell behind the conversation");
-                }
-                Err(tokio::sync::broadcast::error::RecvError::Closed) => break,
-            }
-        }
-    });
 }
 
 /// Sends every voice event to the window, translated for it.

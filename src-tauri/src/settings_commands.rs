@@ -5,7 +5,7 @@
 //! `capabilities/settings.json` keeps them to the settings view.
 
 use std::collections::BTreeMap;
-use std::sync::{Mutex, MutexGuard};
+use std::sync::{Arc, Mutex, MutexGuard};
 
 use serde::{Deserialize, Serialize};
 use specta::Type;
@@ -18,6 +18,7 @@ use warmline_settings::pin::PinError;
 use warmline_settings::transfer;
 use warmline_settings::{Settings, SettingsFile, SettingsProblem, SystemKeyring};
 
+use crate::session::AppSession;
 use crate::startup::StartupSettings;
 
 /// The settings area as managed state.
@@ -51,6 +52,11 @@ impl SettingsArea {
 
     fn lock(&self) -> MutexGuard<'_, Inner> {
         self.inner.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// The settings now in force.
+    pub fn settings(&self) -> Settings {
+        self.lock().settings.clone()
     }
 
     /// See [`settings_status`].
@@ -181,6 +187,9 @@ pub enum SettingsErrorCode {
     Storage,
     /// A profile file could not be read.
     NotAProfile,
+    /// The settings were saved but the conversation could not move to the
+    /// chosen profile; it goes on with the one before.
+    Switch,
 }
 
 impl SettingsError {
@@ -285,26 +294,40 @@ pub fn settings_get(area: State<'_, SettingsArea>) -> Result<Settings, SettingsE
 }
 
 /// Validates and saves the settings; nothing changes when a field is wrong.
+/// When the active profile changed, the conversation moves to it (its own
+/// history, outbox and draft) without a restart.
 #[tauri::command]
 #[specta::specta]
-pub fn settings_save(
+pub async fn settings_save(
     area: State<'_, SettingsArea>,
+    session: State<'_, AppSession>,
     settings: Settings,
 ) -> Result<(), SettingsError> {
-    area.save(settings)
+    let before = area.get()?.active();
+    area.save(settings.clone())?;
+    let active = settings.active();
+    if active != before || active.id != session.active_profile() {
+        let keyring = Arc::new(SystemKeyring::new(active.id.clone()));
+        session.switch_to(active, keyring).await.map_err(|error| {
+            tracing::error!(%error, "the conversation could not move to the chosen profile");
+            SettingsError::new(SettingsErrorCode::Switch, "settings-switch-failed")
+        })?;
+    }
+    Ok(())
 }
 
 /// Stores one secret of a profile in the keyring.
 #[tauri::command]
 #[specta::specta]
-pub fn settings_set_secret(
+pub async fn settings_set_secret(
     area: State<'_, SettingsArea>,
+    session: State<'_, AppSession>,
     profile: ProfileId,
     name: String,
     value: String,
 ) -> Result<(), SettingsError> {
-    let inner = area.unlocked()?;
-    let Some(found) = inner.settings.profile(&profile) else {
+    let found = area.get()?.profile(&profile);
+    let Some(found) = found else {
         return Err(SettingsError::invalid(
             "settings-save-invalid",
             &[FieldError::new(
@@ -322,14 +345,21 @@ pub fn settings_set_secret(
             )],
         ));
     }
-    SystemKeyring::new(profile)
+    SystemKeyring::new(profile.clone())
         .store(&name, &Secret::new(value))
         .map_err(|e| {
             SettingsError::new(
                 SettingsErrorCode::Keyring,
                 warmline_settings::keyring::message_id(&e),
             )
-        })
+        })?;
+    // A refused or unreadable sign-in waits for new details: try now.
+    if session.active_profile() == profile {
+        if let Err(error) = session.credentials_changed().await {
+            tracing::warn!(%error, "the engine was not told about the new sign-in details");
+        }
+    }
+    Ok(())
 }
 
 /// Deletes a profile and its secrets; the demo becomes active if it was.

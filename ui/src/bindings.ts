@@ -60,7 +60,11 @@ export const commands = {
 	settingsLock: () => __TAURI_INVOKE<void>("settings_lock"),
 	/**  The settings, when the area is open. */
 	settingsGet: () => typedError<Settings, SettingsError>(__TAURI_INVOKE("settings_get")),
-	/**  Validates and saves the settings; nothing changes when a field is wrong. */
+	/**
+	 *  Validates and saves the settings; nothing changes when a field is wrong.
+	 *  When the active profile changed, the conversation moves to it (its own
+	 *  history, outbox and draft) without a restart.
+	 */
 	settingsSave: (settings: Settings) => typedError<null, SettingsError>(__TAURI_INVOKE("settings_save", { settings })),
 	/**  Stores one secret of a profile in the keyring. */
 	settingsSetSecret: (profile: ProfileId, name: string, value: string) => typedError<null, SettingsError>(__TAURI_INVOKE("settings_set_secret", { profile, name, value })),
@@ -680,7 +684,12 @@ export type SettingsErrorCode =
 /**  The disk refused. */
 "storage" | 
 /**  A profile file could not be read. */
-"notAProfile";
+"notAProfile" | 
+/**
+ *  The settings were saved but the conversation could not move to the
+ *  chosen profile; it goes on with the one before.
+ */
+"switch";
 
 /**  What the settings area may always know. */
 export type SettingsStatus = {

@@ -56,7 +56,9 @@ pub fn build_backend(
                 ..crate::relay::RelayConfig::new(relay.url.trim())
             };
             Arc::new(
-                crate::relay::RelayBackend::new(config).with_secrets(Arc::clone(&context.secrets)),
+                crate::relay::RelayBackend::new(config)
+                    .with_secrets(Arc::clone(&context.secrets))
+                    .with_resume(context.resume),
             )
         }
         #[cfg(feature = "matrix")]
