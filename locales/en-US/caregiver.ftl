@@ -19,7 +19,7 @@ pin-wrong = That PIN is not right. { $attemptsLeft } more tries before Warmline 
 pin-wait = Too many wrong tries. Please wait { $seconds } seconds, then try again.
 pin-storage = Warmline cannot read its PIN. Start Warmline once with --reset-pin to choose a new one (the conversation is kept).
 reset-pin-done = The PIN and the saved sign-in details were removed. The conversation was kept. Open the settings to choose a new PIN.
-reset-pin-secrets-left = The PIN was removed, but some sign-in details could not be removed because the password store is locked: { $profiles }.
+reset-pin-secrets-left = The PIN was removed, but some sign-in details could not be removed because the password store is locked or not available: { $profiles }. Run this again once it is unlocked.
 
 profile-import-not-a-profile = This is not a Warmline profile file.
 profile-import-unreadable = This file cannot be opened.

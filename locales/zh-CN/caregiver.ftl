@@ -18,7 +18,7 @@ pin-wrong = PIN 不对。再错 { $attemptsLeft } 次以后就要等一会儿才
 pin-wait = 错的次数太多了。请等 { $seconds } 秒后再试。
 pin-storage = Warmline 读不了它的 PIN。请用 --reset-pin 启动一次 Warmline 来重新设定（对话会保留）。
 reset-pin-done = PIN 和保存的登录信息已经删除，对话保留着。打开设置就可以设定新的 PIN。
-reset-pin-secrets-left = PIN 已经删除，但密码库被锁住，有些登录信息没能删除：{ $profiles }。
+reset-pin-secrets-left = PIN 已经删除，但密码库被锁住或不可用，有些登录信息没能删除：{ $profiles }。解锁后请再运行一次。
 
 profile-import-not-a-profile = 这不是 Warmline 的配置文件。
 profile-import-unreadable = 这个文件打不开。

@@ -18,7 +18,7 @@ pin-wrong = PIN 不對。再錯 { $attemptsLeft } 次以後就要等一會兒才
 pin-wait = 錯的次數太多了。請等 { $seconds } 秒後再試。
 pin-storage = Warmline 讀不了它的 PIN。請用 --reset-pin 啟動一次 Warmline 來重新設定（對話會保留）。
 reset-pin-done = PIN 和儲存的登入資訊已經刪除，對話保留著。打開設定就可以設定新的 PIN。
-reset-pin-secrets-left = PIN 已經刪除，但密碼庫被鎖住，有些登入資訊沒能刪除：{ $profiles }。
+reset-pin-secrets-left = PIN 已經刪除，但密碼庫被鎖住或無法使用，有些登入資訊沒能刪除：{ $profiles }。解鎖後請再執行一次。
 
 profile-import-not-a-profile = 這不是 Warmline 的設定檔案。
 profile-import-unreadable = 這個檔案打不開。
