@@ -7,6 +7,7 @@ demo-bot-welcome = Hello, I am Sunny, the demo assistant. Ask me about a bill, a
 demo-bot-not-understood = I am sorry, I did not understand that. I can answer questions about bills, deliveries, refunds, passwords, opening hours, addresses, cards and payments. You can also press "Talk to a person".
 demo-faq-greeting = Hello! How can I help you today? You can ask me about your bill, a delivery, a refund or your password.
 demo-faq-thanks = You are welcome. Is there anything else I can help with?
+demo-faq-bill-too-high = If your bill is higher than usual, first compare it with last month's under "My bills": a one-off charge or the end of a discount is the most common reason. If something still looks wrong, press "Talk to a person" and someone will check it and correct it. This is demo data.
 demo-faq-balance = Your latest bill is 42.50 dollars, due on the 15th of the month. Your current balance is 0 dollars. This is demo data.
 demo-faq-delivery = Your parcel left our warehouse yesterday and should arrive within two working days. This is demo data.
 demo-faq-refund = Refunds are paid back to the card you used, within 5 to 7 working days after we receive the item.

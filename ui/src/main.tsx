@@ -3,11 +3,13 @@ import { loadBackend } from "./backend";
 import { App } from "./components/App";
 import { createLocalizer } from "./i18n";
 import "./styles.css";
+import { disablePageMenu } from "./pageMenu";
 import { applyStartupTextScale, listenForTextScaleKeys } from "./textSize";
 
 async function start(): Promise<void> {
   applyStartupTextScale();
   listenForTextScaleKeys();
+  disablePageMenu();
   const root = document.getElementById("root");
   if (!root) {
     return;

@@ -44,6 +44,9 @@ export function useLeaveMessage(service: ConversationService, onLeft: () => void
     if (text === "" && phone === "") {
       setFailure({ error: EMPTY_MESSAGE_ERROR, retry: false });
       textRef.current?.focus();
+      requestAnimationFrame(() => {
+        errorRef.current?.scrollIntoView({ block: "nearest" });
+      });
       return;
     }
     leavingRef.current = true;

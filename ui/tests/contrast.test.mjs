@@ -180,7 +180,7 @@ describe("contrast", () => {
         { selector: "#leave-message-hint" },
         { selector: "#leave-message-text" },
         { selector: "#callback-phone" },
-        { selector: "#callback-time", pseudo: "::placeholder" },
+        { selector: "#callback-time-example" },
         { selector: "#leave-message-error p" },
         { selector: "#leave-message-submit" },
       ]);

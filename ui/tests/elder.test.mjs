@@ -303,3 +303,128 @@ describe("every press answers; focus; Chinese wording", () => {
     }
   });
 });
+
+describe("leaving a message fits and is clear", () => {
+  for (const [lang, scale] of [
+    ["en-US", "1"],
+    ["en-US", "2"],
+    ["zh-CN", "2"],
+  ]) {
+    test(`${lang} 800x600 at ${Number(scale) * 100}%: the whole form fits without scrolling, one place to write`, async () => {
+      const { page, context, problems } = await openApp(env.browser, env.server.url, {
+        viewport: { width: 800, height: 600 },
+        query: { textScale: scale, lang },
+      });
+      try {
+        await goUnavailable(page);
+        await settle(page);
+        const facts = await page.evaluate(() => {
+          const area = document.querySelector(".handoff");
+          const inView = (sel) => {
+            const r = document.querySelector(sel).getBoundingClientRect();
+            return r.top >= 0 && r.bottom <= innerHeight + 0.5 && r.width > 0;
+          };
+          return {
+            scrolls: area.scrollHeight > area.clientHeight + 1,
+            all: ["#handoff-panel", "#leave-message-text", "#callback-phone", "#callback-time", "#leave-message-submit", "#leave-message-back", "#person-button"].filter((s) => !inView(s)),
+            placeholders: [...document.querySelectorAll("#leave-message-form [placeholder]")].length,
+            composerShown: document.querySelector("#composer-input").getClientRects().length > 0,
+          };
+        });
+        assert.deepEqual(facts, { scrolls: false, all: [], placeholders: 0, composerShown: false });
+        assert.deepEqual(problems, []);
+      } finally {
+        await context.close();
+      }
+    });
+  }
+
+  test("an empty message: the error is next to the message box, in view and announced, even at 300% in 480x600", async () => {
+    const { page, context } = await openApp(env.browser, env.server.url, {
+      viewport: { width: 480, height: 600 },
+      query: { textScale: "3" },
+    });
+    try {
+      await goUnavailable(page);
+      await page.locator("#leave-message-submit").click();
+      await waitForText(page, "#leave-message-error", "Please write something before sending.");
+      await settle(page);
+      const facts = await page.evaluate(() => {
+        const error = document.querySelector("#leave-message-error");
+        const r = error.getBoundingClientRect();
+        return {
+          besideField: error.closest(".leave__field--text") !== null,
+          role: error.getAttribute("role"),
+          invalid: document.querySelector("#leave-message-text").getAttribute("aria-invalid"),
+          inView: r.top >= 0 && r.top < innerHeight,
+          focus: document.activeElement?.id,
+        };
+      });
+      assert.deepEqual(facts, { besideField: true, role: "alert", invalid: "true", inView: true, focus: "leave-message-text" });
+    } finally {
+      await context.close();
+    }
+  });
+
+  test("what was left is in the transcript: the message itself and the call-back details", async () => {
+    const { page, context } = await openApp(env.browser, env.server.url, { viewport: { width: 800, height: 600 } });
+    try {
+      await goUnavailable(page);
+      await page.locator("#leave-message-text").fill("Please call me about my bill");
+      await page.locator("#callback-phone").fill("555 0123");
+      await page.locator("#callback-time").fill("tomorrow morning");
+      await page.locator("#leave-message-submit").click();
+      await waitForAttribute(page, "#app", "data-handoff-state", "message-left");
+      await page.waitForSelector('#transcript .message[data-author-kind="user"]');
+      assert.match(await page.locator('#transcript .message[data-author-kind="user"]').last().textContent(), /Please call me about my bill/);
+      await waitForText(page, "#transcript", "We will call 555 0123 (tomorrow morning)");
+      assert.equal(await page.locator("#composer-input").isVisible(), true, "the conversation is back");
+    } finally {
+      await context.close();
+    }
+  });
+});
+
+describe("no developer tools for the elder; Ctrl +/− changes the text size", () => {
+  test("a right click opens no page menu", async () => {
+    const { page, context } = await openApp(env.browser, env.server.url);
+    try {
+      for (const selector of ["#transcript", "#composer-input", "#person-button", "body"]) {
+        const prevented = await page.evaluate((sel) => {
+          const event = new MouseEvent("contextmenu", { bubbles: true, cancelable: true, button: 2 });
+          document.querySelector(sel).dispatchEvent(event);
+          return event.defaultPrevented;
+        }, selector);
+        assert.equal(prevented, true, `no page menu on ${selector}`);
+      }
+    } finally {
+      await context.close();
+    }
+  });
+
+  test("Ctrl + and Ctrl − change the text size, which is remembered; Ctrl 0 goes back to the default", async () => {
+    const { page, context } = await openApp(env.browser, env.server.url);
+    const scale = () => page.evaluate(() => getComputedStyle(document.documentElement).getPropertyValue("--text-scale").trim());
+    const body = () => page.evaluate(() => parseFloat(getComputedStyle(document.body).fontSize));
+    try {
+      assert.equal(await scale(), "1");
+      await page.keyboard.press("Control+Equal");
+      await page.keyboard.press("Control+Equal");
+      assert.equal(await scale(), "1.5");
+      assert.equal(await body(), 36);
+      await page.keyboard.press("Control+Minus");
+      assert.equal(await scale(), "1.25");
+      await page.reload();
+      await page.waitForSelector('#app[data-loaded="true"]');
+      assert.equal(await scale(), "1.25", "remembered after a restart");
+      for (let i = 0; i < 20; i += 1) await page.keyboard.press("Control+Equal");
+      assert.equal(await scale(), "3", "never above 300%");
+      await page.keyboard.press("Control+Digit0");
+      assert.equal(await scale(), "1");
+      await page.keyboard.press("Control+Minus");
+      assert.equal(await scale(), "1", "never below the default");
+    } finally {
+      await context.close();
+    }
+  });
+});

@@ -424,7 +424,7 @@ describe("nobody available: leave a message or ask for a call back", () => {
           name: form.getAttribute("aria-label"),
           text: [document.querySelector("#leave-message-text").tagName, label("leave-message-text")],
           phone: [phone.type, label("callback-phone"), document.querySelector(`#${phone.getAttribute("aria-describedby")}`)?.textContent],
-          time: [document.querySelector("#callback-time").type, label("callback-time"), document.querySelector("#callback-time").placeholder],
+          time: [document.querySelector("#callback-time").type, label("callback-time"), document.querySelector(`#${document.querySelector("#callback-time").getAttribute("aria-describedby")}`)?.textContent],
           submit: [document.querySelector("#leave-message-submit").type, document.querySelector("#leave-message-submit").textContent],
           errorRole: document.querySelector("#leave-message-error").getAttribute("role"),
         };
@@ -607,7 +607,9 @@ describe("nobody available: leave a message or ask for a call back", () => {
         await page.keyboard.press("Tab");
         order.push(await page.evaluate(() => document.activeElement?.id ?? ""));
       }
-      assert.deepEqual(order, ["leave-message-text", "callback-phone", "callback-time", "leave-message-submit", "transcript"]);
+      // Issue 9, item 4: the form is the one place to write while it is open;
+      // after its button comes the way back to the conversation.
+      assert.deepEqual(order, ["leave-message-text", "callback-phone", "callback-time", "leave-message-submit", "leave-message-back"]);
       await page.locator("#leave-message-text").focus();
       await page.keyboard.type("Line one");
       await page.keyboard.press("Enter");

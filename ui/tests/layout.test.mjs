@@ -293,6 +293,15 @@ describe("the person button is in view in every state of the request for a perso
   /** The window keeps its shape: only the conversation (and the form area) scroll. */
   async function assertShape(page, what) {
     await assertPersonButtonUsable(page, what);
+    // Issue 9, item 4: while the leave-a-message form is open it is the one
+    // place to write; the conversation and its text box make room for it.
+    if ((await page.locator("#leave-message-form").count()) > 0) {
+      assert.equal(await page.locator("#composer-input").isVisible(), false, `one place to write (${what})`);
+      assert.equal(await page.locator("#leave-message-text").isVisible(), true, `the form is shown (${what})`);
+      const facts = await scrollFacts(page);
+      assert.equal(facts.pageScrollable, false, `the page does not scroll (${what})`);
+      return;
+    }
     assertInside(await boxOf(page, "#send-button"), `send button (${what})`);
     assertInside(await boxOf(page, "#composer-input"), `text box (${what})`);
     const facts = await scrollFacts(page);
@@ -418,15 +427,18 @@ describe("the person button is in view in every state of the request for a perso
   }
 });
 
-test("when the form appears and the conversation shrinks, the newest message stays in view", async () => {
+test("back from the form to the conversation, the newest message is in view", async () => {
+  // Issue 9, item 4: the form takes the window; "Back to the conversation" gives it back.
   const { page, context } = await openApp(env.browser, env.server.url);
   try {
     await page.locator("#composer-input").fill("hello");
     await page.keyboard.press("Enter");
     await page.waitForFunction(() => document.querySelectorAll('.message[data-author-kind="bot"]').length === 2);
     await goUnavailable(page);
+    await page.locator("#leave-message-text").fill("kept");
+    await page.locator("#leave-message-back").click();
+    await page.waitForSelector("#leave-message-form", { state: "detached" });
     await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
-    await page.waitForTimeout(100);
     const view = await page.evaluate(() => {
       const t = document.querySelector("#transcript");
       const last = t.querySelector(".message:last-child");
@@ -435,6 +447,10 @@ test("when the form appears and the conversation shrinks, the newest message sta
     });
     assert.match(view.text, /Nobody is available right now/);
     assert.ok(view.top >= -1 && view.top < view.height, `the newest message starts in view: ${JSON.stringify(view)}`);
+    assert.equal(await page.evaluate(() => document.activeElement?.id), "composer-input");
+    // And back into the form, with what was typed still there.
+    await page.locator("#leave-message-open").click();
+    assert.equal(await page.locator("#leave-message-text").inputValue(), "kept");
   } finally {
     await context.close();
   }

@@ -350,6 +350,17 @@ impl WebDriver {
         })
     }
 
+    /// Moves and resizes the current window (CSS pixels); returns its new rect.
+    pub fn set_window_rect(&self, width: f64, height: f64) -> Result<Rect, WebDriverError> {
+        self.command(
+            "POST",
+            "/window/rect",
+            Some(json!({"width": width, "height": height})),
+            COMMAND_TIMEOUT,
+        )?;
+        self.window_rect()
+    }
+
     /// The title of the current page.
     pub fn title(&self) -> Result<String, WebDriverError> {
         let value = self.command("GET", "/title", None, COMMAND_TIMEOUT)?;

@@ -452,6 +452,13 @@ export function createFakeBackend(params: URLSearchParams): WarmlineBackend {
     const number = left.phone?.trim() ?? "";
     // A call back without a time has an empty one.
     const time = left.preferredTime?.trim() ?? "";
+    // Like the engine: what was left is in the transcript, as the user's own words.
+    if (left.text.trim() !== "") {
+        emit({
+          kind: "messageAdded",
+          message: { id: newId(), author: { kind: "user" }, body: { kind: "text", text: left.text.trim() }, sentAt: Date.now(), delivery: "sent" },
+        });
+    }
     if (number === "") {
       addNotice("notice-message-left", { reference });
     } else {

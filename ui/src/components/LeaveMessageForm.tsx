@@ -1,4 +1,4 @@
-import type { Ref } from "preact";
+import type { ComponentChildren, Ref } from "preact";
 import type { DisplayError } from "../backend/types";
 import type { Localizer } from "../i18n";
 
@@ -27,9 +27,20 @@ export function LeaveMessageForm(props: {
   retry: boolean;
   textRef: Ref<HTMLTextAreaElement>;
   errorRef: Ref<HTMLDivElement>;
+  /** Shown beside the submit button: the way back to the conversation. */
+  backButton?: ComponentChildren;
   t: Localizer;
 }) {
-  const { fields, onFields, onSubmit, busy, error, retry, textRef, errorRef, t } = props;
+  const { fields, onFields, onSubmit, busy, error, retry, textRef, errorRef, backButton, t } = props;
+  // The error stands next to what it is about: an empty message under the
+  // message box, anything else next to the button.
+  const aboutText = error?.messageId === "error-empty-message";
+  const errorBox = (
+    <div id="leave-message-error" ref={errorRef} class="form-error" role="alert">
+      {error && <p class="alert__text">{t.format(error.messageId, error.args)}</p>}
+      {error && retry && <p class="alert__text form-error__retry">{t.format("leave-message-try-again")}</p>}
+    </div>
+  );
   return (
     <form
       id="leave-message-form"
@@ -51,11 +62,13 @@ export function LeaveMessageForm(props: {
           class="leave__input leave__input--text"
           rows={2}
           aria-describedby="leave-message-error"
+          aria-invalid={aboutText ? "true" : "false"}
           value={fields.text}
           onInput={(event) => {
             onFields({ ...fields, text: event.currentTarget.value });
           }}
         />
+        {aboutText && errorBox}
       </div>
       <p id="leave-message-hint" class="leave__hint">
         {t.format("leave-message-callback-hint")}
@@ -81,30 +94,35 @@ export function LeaveMessageForm(props: {
         <label class="leave__label" for="callback-time">
           {t.format("leave-message-time-label")}
         </label>
+        {/* An example under the label, not a placeholder: a placeholder is
+            cut in a narrow field and vanishes while typing. */}
+        <span id="callback-time-example" class="leave__example">
+          {t.format("leave-message-time-example")}
+        </span>
         <input
           id="callback-time"
           class="leave__input"
           type="text"
           autoComplete="off"
-          placeholder={t.format("leave-message-time-example")}
+          aria-describedby="callback-time-example"
           value={fields.time}
           onInput={(event) => {
             onFields({ ...fields, time: event.currentTarget.value });
           }}
         />
       </div>
-      <div id="leave-message-error" ref={errorRef} class="form-error" role="alert">
-        {error && <p class="alert__text">{t.format(error.messageId, error.args)}</p>}
-        {error && retry && <p class="alert__text form-error__retry">{t.format("leave-message-try-again")}</p>}
+      {!aboutText && errorBox}
+      <div class="leave__buttons">
+        <button
+          id="leave-message-submit"
+          class="button button--submit"
+          type="submit"
+          aria-disabled={busy ? "true" : "false"}
+        >
+          {t.format(busy ? "delivery-sending" : "leave-message-submit")}
+        </button>
+        {backButton}
       </div>
-      <button
-        id="leave-message-submit"
-        class="button button--submit"
-        type="submit"
-        aria-disabled={busy ? "true" : "false"}
-      >
-        {t.format(busy ? "delivery-sending" : "leave-message-submit")}
-      </button>
     </form>
   );
 }

@@ -64,6 +64,7 @@ export function ChatScreen(props: {
     panelRef.current?.focus();
   }, []);
   const leave = useLeaveMessage(conversation, focusPanel);
+  const leaveTextRef = leave.textRef;
 
   const draftRef = useRef(draft);
   draftRef.current = draft;
@@ -102,7 +103,23 @@ export function ChatScreen(props: {
   const waiting = view.loaded && isWaitingForPerson(view.handoff);
   const offered = view.loaded && view.personOffered;
   const canLeaveMessage = view.backend?.capabilities.leaveMessage === true;
-  const showLeaveMessage = view.loaded && view.handoff.state === "unavailable" && canLeaveMessage;
+  const handoffState = view.handoff.state;
+  const canShowForm = view.loaded && view.handoff.state === "unavailable" && canLeaveMessage;
+  // While the form is open it is the one place to write: the conversation
+  // and its text box give it the window, and come back with one press.
+  const [formClosed, setFormClosed] = useState(false);
+  const showLeaveMessage = canShowForm && !formClosed;
+  useEffect(() => {
+    setFormClosed(false);
+  }, [handoffState]);
+  const backToConversation = useCallback(() => {
+    setFormClosed(true);
+    requestAnimationFrame(() => inputRef.current?.focus());
+  }, []);
+  const openForm = useCallback(() => {
+    setFormClosed(false);
+    requestAnimationFrame(() => leaveTextRef.current?.focus());
+  }, []);
 
   const send = useCallback(async () => {
     if (sendingRef.current) {
@@ -133,7 +150,6 @@ export function ChatScreen(props: {
   // A second press meanwhile (a double click) must not ask twice.
   const [pendingFrom, setPendingFrom] = useState<string | null>(null);
   const [answer, setAnswer] = useState<PersonAnswer | null>(null);
-  const handoffState = view.handoff.state;
   useEffect(() => {
     setPendingFrom(null);
     setAnswer(null);
@@ -199,7 +215,7 @@ export function ChatScreen(props: {
   const demo = view.backend?.demo === true;
 
   return (
-    <div class="chat">
+    <div class={`chat${showLeaveMessage ? " chat--form" : ""}`}>
       <header class="topbar">
         <h1 class="topbar__title">{t.format("app-title")}</h1>
         <div class="topbar__actions">
@@ -239,7 +255,13 @@ export function ChatScreen(props: {
         panelRef={panelRef}
         answer={pendingFrom === handoffState && answer !== null ? { ...answer, pending: true } : answer}
         cancelButton={
-          waiting && (
+          canShowForm ? (
+            showLeaveMessage ? null : (
+              <button id="leave-message-open" class="button button--cancel" type="button" onClick={openForm}>
+                {t.format("leave-message-open")}
+              </button>
+            )
+          ) : waiting && (
             // Away from the person button (in the status panel, under the
             // top bar) and with its own words: a double press of the person
             // button can never land on it.
@@ -265,6 +287,11 @@ export function ChatScreen(props: {
             retry={leave.failure?.retry ?? false}
             textRef={leave.textRef}
             errorRef={leave.errorRef}
+            backButton={
+              <button id="leave-message-back" class="button button--cancel" type="button" onClick={backToConversation}>
+                {t.format("leave-message-back")}
+              </button>
+            }
             t={t}
           />
         )}

@@ -67,9 +67,29 @@ impl HandoffSummary {
     /// Builds the summary from the conversation's messages.
     ///
     /// The topic is the first user message that is more than a greeting: at
-    /// least three words, or four characters of Chinese text. Notices from
-    /// Warmline itself are left out; they say nothing about the user's problem.
+    /// least three words, or four characters of Chinese text, counted from
+    /// the last fresh start (the conversation continued after a restart or a
+    /// closed chat, a cancelled request, an agent who left), so that a person
+    /// who takes over later quotes today's question, not an old one. Without
+    /// such a message since then it is the latest substantial one. Notices
+    /// from Warmline itself are left out of the lines; they say nothing about
+    /// the user's problem.
     pub fn from_messages(messages: &[Message], language: &str) -> Self {
+        let fresh_start = messages
+            .iter()
+            .rposition(is_fresh_start)
+            .map_or(0, |index| index + 1);
+        let topic = messages[fresh_start..]
+            .iter()
+            .filter_map(user_text)
+            .find(|t| is_substantial(t))
+            .or_else(|| {
+                messages
+                    .iter()
+                    .filter_map(user_text)
+                    .rfind(|t| is_substantial(t))
+            })
+            .map(shorten);
         let lines: Vec<SummaryLine> = messages.iter().filter_map(summary_line).collect();
         let user: Vec<&str> = lines
             .iter()
@@ -83,10 +103,7 @@ impl HandoffSummary {
             .collect();
         Self {
             language: language.to_owned(),
-            topic: user
-                .iter()
-                .find(|t| is_substantial(t))
-                .map(|t| (*t).to_owned()),
+            topic,
             user_asked: last(&user, USER_MESSAGES),
             bot_answered: last(&bot, BOT_ANSWERS),
             recent: lines[lines.len().saturating_sub(RECENT_MESSAGES)..].to_vec(),
@@ -149,6 +166,21 @@ fn shorten(text: &str) -> String {
     let mut cut: String = text.chars().take(QUOTE_LIMIT - 1).collect();
     cut.push('…');
     cut
+}
+
+/// A notice after which the user's problem may be a new one.
+fn is_fresh_start(message: &Message) -> bool {
+    matches!(&message.body, MessageBody::Notice { notice } if matches!(
+        notice.message_id.as_str(),
+        "notice-conversation-continues" | "notice-person-cancelled" | "notice-agent-left"
+    ))
+}
+
+fn user_text(message: &Message) -> Option<&str> {
+    match (&message.author, &message.body) {
+        (Author::User, MessageBody::Text { text }) => Some(text.as_str()),
+        _ => None,
+    }
 }
 
 fn is_substantial(text: &str) -> bool {
@@ -215,6 +247,35 @@ mod tests {
             text.contains("topic: My bill is twice as high as usual"),
             "{text}"
         );
+    }
+
+    /// Issue 9, item 8: after a restart the person quotes today's question.
+    #[test]
+    fn the_topic_is_counted_from_the_last_fresh_start() {
+        let notice = |id: &str| Message {
+            body: MessageBody::Notice {
+                notice: LocalizedText::new(id),
+            },
+            ..message(Author::System, "")
+        };
+        let messages = vec![
+            message(Author::User, "My bill is too high this month"),
+            notice("notice-conversation-continues"),
+            message(Author::User, "hello"),
+            message(Author::User, "Where is my parcel please"),
+            message(Author::User, "It was due on Monday"),
+        ];
+        let summary = HandoffSummary::from_messages(&messages, "en-US");
+        assert_eq!(summary.topic.as_deref(), Some("Where is my parcel please"));
+        // Nothing substantial since: the latest substantial question.
+        let messages = vec![
+            message(Author::User, "My bill is too high this month"),
+            message(Author::User, "Where is my parcel please"),
+            notice("notice-person-cancelled"),
+            message(Author::User, "ok"),
+        ];
+        let summary = HandoffSummary::from_messages(&messages, "en-US");
+        assert_eq!(summary.topic.as_deref(), Some("Where is my parcel please"));
     }
 
     #[test]

@@ -1,6 +1,8 @@
 //! The demo assistant's knowledge: customer-service topics, the words that
 //! point to each, and the Fluent message that answers it.
 
+use super::spelling;
+
 /// One topic the demo assistant can answer.
 struct Topic {
     /// Fluent id of the answer in `locales/*/demo.ftl`.
@@ -58,6 +60,29 @@ const TOPICS: &[Topic] = &[
             "凍結",
             "補卡",
             "补卡",
+        ],
+    },
+    // Before the plain balance: "my bill is too high" asks what to do.
+    Topic {
+        answer: "demo-faq-bill-too-high",
+        keywords: &[
+            "too high",
+            "too much",
+            "overcharged",
+            "over charged",
+            "too expensive",
+            "wrong bill",
+            "bill is wrong",
+            "higher than usual",
+            "twice as high",
+            "太高",
+            "太贵",
+            "太貴",
+            "收多了",
+            "多收",
+            "多扣",
+            "账单不对",
+            "帳單不對",
         ],
     },
     Topic {
@@ -287,6 +312,7 @@ pub fn answer_for(text: &str) -> Option<&'static str> {
         " {} ",
         words.split_whitespace().collect::<Vec<_>>().join(" ")
     );
+    let words = spelling::correct(&words);
 
     let mut best: Option<(usize, &'static str)> = None;
     for topic in TOPICS {
@@ -304,8 +330,13 @@ pub fn answer_for(text: &str) -> Option<&'static str> {
 
 fn matches_keyword(lowered: &str, words: &str, keyword: &str) -> bool {
     if keyword.is_ascii() {
-        // Whole words, allowing a plural or third-person "s".
-        words.contains(&format!(" {keyword} ")) || words.contains(&format!(" {keyword}s "))
+        // Whole words, allowing a plural or third-person "s", or a long
+        // word one letter off.
+        words.contains(&format!(" {keyword} "))
+            || words.contains(&format!(" {keyword}s "))
+            || words
+                .split_whitespace()
+                .any(|word| spelling::nearly(word, keyword))
     } else {
         lowered.contains(keyword)
     }

@@ -9,6 +9,7 @@
 
 mod faq;
 mod language;
+mod spelling;
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -20,8 +21,8 @@ use tokio::sync::mpsc;
 use tokio::time::Instant;
 use warmline_core::{
     BackendError, BackendEvent, BackendInfo, BackendSession, Capabilities, ConversationId,
-    ConversationOptions, HandoffRequest, LeftMessage, LeftMessageReceipt, MessageId,
-    OutgoingMessage, SendReceipt, SupportBackend,
+    ConversationOptions, HandoffRequest, Intent, LeftMessage, LeftMessageReceipt, MessageId,
+    OutgoingMessage, PhraseSet, SendReceipt, SupportBackend,
 };
 use warmline_i18n::{Args, Localizer, SUPPORTED_LOCALES};
 
@@ -72,8 +73,23 @@ struct Shared {
     /// demo must not pretend to know a conversation it lost.
     instance: String,
     localizers: HashMap<&'static str, Localizer>,
+    /// Warmline's own words for "I want a person": a message that asks for
+    /// one is taken as that request, never answered as a question.
+    phrases: PhraseSet,
     next_id: AtomicU64,
     conversations: Mutex<HashMap<ConversationId, ConversationEntry>>,
+    /// What the demo closed for inactivity, carried into the next
+    /// conversation (the desktop app has one user): the place in the queue,
+    /// the topic and the language, and no second welcome.
+    closed: Mutex<Option<Carried>>,
+}
+
+/// A conversation closed for inactivity, as the next one continues it.
+struct Carried {
+    /// The place in the queue, if the user was waiting (1 if talking to the agent).
+    position: Option<u32>,
+    topic: Option<String>,
+    locale: &'static str,
 }
 
 struct ConversationEntry {
@@ -112,8 +128,10 @@ impl DemoBackend {
                 config,
                 instance: MessageId::new().to_string()[..8].to_owned(),
                 localizers,
+                phrases: PhraseSet::builtin(),
                 next_id: AtomicU64::new(1),
                 conversations: Mutex::new(HashMap::new()),
+                closed: Mutex::new(None),
             }),
         }
     }
@@ -201,7 +219,13 @@ impl SupportBackend for DemoBackend {
         let (events, receiver) = mpsc::channel(256);
         // A conversation that continues one the demo lost is not a new
         // visit: greeting again would only add noise to the transcript.
-        let greet = options.resume.is_none();
+        let carried = self
+            .shared
+            .closed
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .take();
+        let greet = options.resume.is_none() && carried.is_none();
         if let Some(resume) = options.resume {
             if self
                 .command(&resume, ActorCommand::Attach(events.clone()))
@@ -215,16 +239,27 @@ impl SupportBackend for DemoBackend {
         }
         let conversation = ConversationId(self.next_id("demo-conversation"));
         let (commands, command_rx) = mpsc::unbounded_channel();
-        let locale = warmline_i18n::negotiate(&options.locale);
-        let actor = ConversationActor {
+        let mut actor = ConversationActor {
             id: conversation.clone(),
             shared: Arc::clone(&self.shared),
             events,
             held: Mutex::new(None),
-            locale,
+            locale: warmline_i18n::negotiate(&options.locale),
             queue: QueueState::Idle,
             topic: None,
         };
+        if let Some(carried) = carried {
+            // Keeps the user's place: the request that follows is answered
+            // with this position, not with the back of the queue.
+            actor.locale = carried.locale;
+            actor.topic = carried.topic;
+            if let Some(position) = carried.position {
+                actor.queue = QueueState::Waiting {
+                    position,
+                    next_step: Instant::now() + self.shared.config.queue_step,
+                };
+            }
+        }
         self.conversations().insert(
             conversation.clone(),
             ConversationEntry {
@@ -365,6 +400,20 @@ impl ConversationActor {
     /// Forgets the conversation the way an impatient chat service does: the
     /// queue place is gone and the id is no longer known.
     async fn close_for_inactivity(&mut self, commands: &mut mpsc::UnboundedReceiver<ActorCommand>) {
+        let position = match self.queue {
+            QueueState::Idle => None,
+            QueueState::Waiting { position, .. } => Some(position),
+            QueueState::Connected => Some(1),
+        };
+        *self
+            .shared
+            .closed
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner) = Some(Carried {
+            position,
+            topic: self.topic.take(),
+            locale: self.locale,
+        });
         self.shared
             .conversations
             .lock()
@@ -402,6 +451,14 @@ impl ConversationActor {
                         .await;
                 } else {
                     let answer = faq::answer_for(&text);
+                    let intent = self.shared.phrases.classify(&text);
+                    // "I want a human", 转人工: Warmline is already getting a
+                    // person, so the assistant stays silent rather than
+                    // saying it did not understand. An urgent message still
+                    // gets the assistant's advice when it has some.
+                    if intent == Some(Intent::AskPerson) || (intent.is_some() && answer.is_none()) {
+                        return;
+                    }
                     let bot = self.text("demo-bot-name", None);
                     self.typing(&bot).await;
                     let reply = self.text(answer.unwrap_or("demo-bot-not-understood"), None);
@@ -421,6 +478,9 @@ impl ConversationActor {
                         position,
                         next_step: Instant::now() + self.shared.config.queue_step,
                     };
+                    self.announce_queue(position).await;
+                } else if let QueueState::Waiting { position, .. } = self.queue {
+                    // Asked again (a continued conversation): the same place.
                     self.announce_queue(position).await;
                 }
             }

@@ -387,3 +387,106 @@ mod stream {
         welcome: Localizer::new("en-US").format("demo-bot-welcome", None),
     }));
 }
+
+/// Issue 9, item 3: a request for a person in words is not a question.
+#[tokio::test]
+async fn a_request_for_a_person_in_words_is_not_answered_as_a_question() {
+    let demo = DemoBackend::new(fast());
+    for (locale, request, next, answer) in [
+        ("en-US", "I want a human", "hello", "demo-faq-greeting"),
+        ("zh-CN", "转人工", "我的快递到哪里了", "demo-faq-delivery"),
+        (
+            "zh-TW",
+            "我要真人客服",
+            "我的包裹到哪裡了",
+            "demo-faq-delivery",
+        ),
+    ] {
+        let mut session = demo.open_conversation(options(locale)).await.unwrap();
+        next_said(&mut session.events).await; // welcome
+        demo.send_message(&session.conversation, message(request))
+            .await
+            .unwrap();
+        demo.send_message(&session.conversation, message(next))
+            .await
+            .unwrap();
+        // The demo answers in order: the first thing it says after the
+        // request is the answer to the next question, not "did not understand".
+        let reply = bot_text(next_said(&mut session.events).await);
+        assert_eq!(
+            reply,
+            Localizer::new(locale).format(answer, None),
+            "{request:?} was answered"
+        );
+    }
+}
+
+/// Issue 9, item 8: after an idle close the user keeps their place and is
+/// not welcomed a second time.
+#[tokio::test(start_paused = true)]
+async fn after_an_idle_close_the_user_keeps_their_place_in_the_queue_and_is_not_greeted_again() {
+    let demo = DemoBackend::new(DemoConfig {
+        queue_start: 3,
+        queue_step: Duration::from_secs(200),
+        idle_close: Some(Duration::from_secs(300)),
+        ..fast()
+    });
+    let mut session = demo.open_conversation(options("en-US")).await.unwrap();
+    let _welcome = next_said(&mut session.events).await;
+    demo.request_handoff(&session.conversation, button_request(Some("my bill")))
+        .await
+        .unwrap();
+    let mut positions = Vec::new();
+    loop {
+        match next_said(&mut session.events).await {
+            BackendEvent::QueueUpdate { position, .. } => positions.push(position),
+            BackendEvent::ConversationClosed => break,
+            other => panic!("unexpected {other:?}"),
+        }
+    }
+    assert_eq!(
+        positions,
+        [Some(3), Some(2)],
+        "moved up once before the close"
+    );
+
+    // The engine opens a new conversation and asks for the person again.
+    let mut next = demo.open_conversation(options("en-US")).await.unwrap();
+    demo.request_handoff(&next.conversation, button_request(Some("my bill")))
+        .await
+        .unwrap();
+    match next_said(&mut next.events).await {
+        BackendEvent::QueueUpdate { position, .. } => {
+            assert_eq!(
+                position,
+                Some(2),
+                "the same place, not the back of the queue"
+            )
+        }
+        other => panic!("expected the queue place first (no second welcome), got {other:?}"),
+    }
+}
+
+/// Issue 9, item 8: misspellings and short forms, and what to do about a high bill.
+#[test]
+fn tolerates_misspellings_and_says_what_to_do_about_a_high_bill() {
+    for (text, expected) in [
+        ("my bil is to hi", "demo-faq-bill-too-high"),
+        ("my bill is too high", "demo-faq-bill-too-high"),
+        ("my bill is wrong, too much", "demo-faq-bill-too-high"),
+        ("i forgot my pasword", "demo-faq-password"),
+        ("wheres my parcle", "demo-faq-delivery"),
+        ("how much is my bil", "demo-faq-balance"),
+        ("我的账单太高了", "demo-faq-bill-too-high"),
+        ("hi", "demo-faq-greeting"),
+    ] {
+        assert_eq!(faq::answer_for(text), Some(expected), "{text:?}");
+    }
+    for locale in SUPPORTED_LOCALES {
+        let answer = Localizer::new(locale).format("demo-faq-bill-too-high", None);
+        assert!(
+            answer.contains("Talk to a person") || answer.contains("找真人客服"),
+            "{locale}: the answer says what to do: {answer}"
+        );
+    }
+}

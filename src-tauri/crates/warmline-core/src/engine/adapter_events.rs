@@ -26,6 +26,14 @@ impl Engine {
                     MessageBody::Text { text: text.clone() },
                     DeliveryState::Received,
                 );
+                // A bot Warmline does not control may answer a request for a
+                // person with its fallback ("I did not understand"): say under
+                // it that the request still stands, so the user does not
+                // think it was refused.
+                if !understood && waits_for_person(&self.view.handoff) {
+                    self.view
+                        .add_notice(LocalizedText::new("notice-person-request-stands"));
+                }
                 match self.frustration.bot_answered(&text, understood) {
                     Verdict::Offer => self.offer_person(),
                     Verdict::Withdraw => self.view.set_person_offered(false),

@@ -11,7 +11,9 @@ use tokio::sync::oneshot;
 use super::actor::Engine;
 use super::outbox::{worth_retrying, Outgoing};
 use crate::backend::{BackendError, CallbackRequest, LeftMessageReceipt};
-use crate::domain::{HandoffState, LocalizedText, MessageId, Timestamp};
+use crate::domain::{
+    Author, DeliveryState, HandoffState, LocalizedText, MessageBody, MessageId, Timestamp,
+};
 use crate::error::{backend_error_code, EngineError, UiError};
 use crate::store::QueuedLeftMessage;
 
@@ -121,6 +123,17 @@ impl Engine {
                 self.view.write(|store| store.remove_left_message(id));
                 self.link.backoff.reset();
                 self.connection_is_back();
+                // What was left stands in the transcript as the user's own
+                // words, above the confirmation with its reference.
+                if !queued.text.is_empty() {
+                    self.view.add_message(
+                        Author::User,
+                        MessageBody::Text {
+                            text: queued.text.clone(),
+                        },
+                        DeliveryState::Sent,
+                    );
+                }
                 self.view
                     .add_notice(left_notice(queued.callback.as_ref(), &receipt));
                 if about_left_message(&self.view.handoff) {

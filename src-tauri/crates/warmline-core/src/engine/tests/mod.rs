@@ -1396,5 +1396,6 @@ async fn a_resend_waiting_on_its_timer_goes_with_the_new_connection() {
     assert_eq!(backend.script().delivered.len(), 1);
 }
 
+mod bot_fallback;
 mod lifecycle;
 mod outbox_followups;
