@@ -75,11 +75,17 @@ pub fn run() {
         .init();
 
     let mut settings = StartupSettings::from_env();
-    if let Some(file) = warmline_settings::SettingsFile::from_env() {
-        cli::apply_caregiver_settings(&mut settings, &file.load().settings, |name| {
-            std::env::var(name).ok()
-        });
-    }
+    // The caregiver's set-up, read once: reading puts an unusable file
+    // aside, and the settings area must still be able to say why. Without
+    // any config directory (no home at all) it lives in a temporary one, so
+    // the chat still starts.
+    let settings_file = warmline_settings::SettingsFile::from_env().unwrap_or_else(|| {
+        warmline_settings::SettingsFile::new(std::env::temp_dir().join("warmline-config"))
+    });
+    let loaded = settings_file.load();
+    cli::apply_caregiver_settings(&mut settings, &loaded.settings, |name| {
+        std::env::var(name).ok()
+    });
     tracing::info!(
         locale = %settings.locale,
         version = env!("CARGO_PKG_VERSION"),
@@ -106,14 +112,7 @@ pub fn run() {
                 engine: EngineConfig::new(settings.locale.clone()),
                 demo: settings.demo.clone(),
             };
-            // The caregiver's set-up; without a config directory (no home
-            // at all) it lives in a temporary one, so the chat still starts.
-            let config_dir = warmline_settings::file::config_dir()
-                .or_else(|| app.path().app_config_dir().ok())
-                .unwrap_or_else(|| std::env::temp_dir().join("warmline-config"));
-            let area = settings_commands::SettingsArea::new(warmline_settings::SettingsFile::new(
-                config_dir,
-            ));
+            let area = settings_commands::SettingsArea::from_loaded(settings_file, loaded);
             // The active profile, with its secrets from the keyring; the
             // demo if that profile cannot start (the chat must always work).
             let active = area.settings().active();

@@ -36,8 +36,14 @@ struct Inner {
 
 impl SettingsArea {
     /// Loads the settings in `file` (never fails; see `SettingsFile::load`).
+    #[cfg(test)]
     pub fn new(file: SettingsFile) -> Self {
         let loaded = file.load();
+        Self::from_loaded(file, loaded)
+    }
+
+    /// The settings already read from `file`, with the problem found then.
+    pub fn from_loaded(file: SettingsFile, loaded: warmline_settings::Loaded) -> Self {
         let pin = warmline_settings::PinLock::new(file.dir());
         Self {
             file,
@@ -448,6 +454,19 @@ pub async fn settings_check(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_damaged_settings_file_is_explained_and_the_chat_gets_the_demo() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("settings.json"), b"{ not json").unwrap();
+        let area = SettingsArea::new(SettingsFile::new(dir.path()));
+        let status = area.status();
+        assert_eq!(
+            status.problem_message_id.as_deref(),
+            Some("settings-problem-damaged")
+        );
+        assert_eq!(area.settings().active().id, ProfileId::demo());
+    }
 
     #[test]
     fn nothing_is_read_or_changed_while_locked_and_a_wrong_pin_opens_nothing() {
