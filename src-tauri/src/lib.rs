@@ -5,8 +5,10 @@
 //! `warmline-session`), forwards its changes to the window as a typed event,
 //! and exposes a few commands. No conversation logic lives here.
 
+pub mod cli;
 mod commands;
 mod session;
+mod settings_commands;
 mod startup;
 mod voice;
 
@@ -40,6 +42,17 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
             commands::start_dictation,
             commands::stop_dictation,
             commands::download_speech_model,
+            settings_commands::settings_status,
+            settings_commands::settings_set_pin,
+            settings_commands::settings_unlock,
+            settings_commands::settings_lock,
+            settings_commands::settings_get,
+            settings_commands::settings_save,
+            settings_commands::settings_set_secret,
+            settings_commands::settings_delete_profile,
+            settings_commands::settings_export_profile,
+            settings_commands::settings_import_profile,
+            settings_commands::settings_check,
         ])
         .events(collect_events![ConversationUpdate, VoiceUpdate])
         // Timestamps are milliseconds since 1970: far below 2^53.
@@ -61,7 +74,18 @@ pub fn run() {
         .with_writer(std::io::stderr)
         .init();
 
-    let settings = StartupSettings::from_env();
+    let mut settings = StartupSettings::from_env();
+    // The caregiver's set-up, read once: reading puts an unusable file
+    // aside, and the settings area must still be able to say why. Without
+    // any config directory (no home at all) it lives in a temporary one, so
+    // the chat still starts.
+    let settings_file = warmline_settings::SettingsFile::from_env().unwrap_or_else(|| {
+        warmline_settings::SettingsFile::new(std::env::temp_dir().join("warmline-config"))
+    });
+    let loaded = settings_file.load();
+    cli::apply_caregiver_settings(&mut settings, &loaded.settings, |name| {
+        std::env::var(name).ok()
+    });
     tracing::info!(
         locale = %settings.locale,
         version = env!("CARGO_PKG_VERSION"),
@@ -88,16 +112,25 @@ pub fn run() {
                 engine: EngineConfig::new(settings.locale.clone()),
                 demo: settings.demo.clone(),
             };
-            // The demo until the caregiver set-up chooses another profile.
+            let area = settings_commands::SettingsArea::from_loaded(settings_file, loaded);
+            // The active profile, with its secrets from the keyring; the
+            // demo if that profile cannot start (the chat must always work).
+            let active = area.settings().active();
+            let keyring = Arc::new(warmline_settings::SystemKeyring::new(active.id.clone()));
+            // The engine spawns its tasks on the Tauri runtime.
             let session = tauri::async_runtime::block_on(async {
-                Session::start(
-                    config,
-                    BackendProfile::demo(),
-                    Arc::new(MemorySecrets::new()),
-                )
+                Session::start(config.clone(), active, keyring).or_else(|error| {
+                    tracing::error!(%error, "the active profile cannot start; using the demo");
+                    Session::start(
+                        config,
+                        BackendProfile::demo(),
+                        Arc::new(MemorySecrets::new()),
+                    )
+                })
             })?;
             app.manage(AppSession::new(app.handle().clone(), session));
             app.manage(settings);
+            app.manage(area);
             Ok(())
         })
         .run(tauri::generate_context!());
