@@ -1,28 +1,17 @@
 //! The commands the window can call. Each one takes its state, calls the core
-//! and maps the error to a [`UiError`]: no logic here.
+//! and maps the error to a [`UiError`]: no logic here. Conversation commands
+//! go to the session's running engine (see [`AppSession`]).
 
 use serde::{Deserialize, Serialize};
 use specta::Type;
 use tauri::State;
 use warmline_core::{
-    CallbackRequest, ConversationEvent, ConversationSnapshot, EngineHandle, HandoffReason,
-    MessageId, UiError,
+    CallbackRequest, ConversationEvent, ConversationSnapshot, HandoffReason, MessageId, UiError,
 };
 
+use crate::session::AppSession;
 use crate::startup::StartupSettings;
 use crate::voice::{Voice, VoiceUiStatus};
-
-/// The conversation engine, as managed Tauri state.
-pub struct Conversation {
-    engine: EngineHandle,
-}
-
-impl Conversation {
-    /// Wraps a started engine.
-    pub fn new(engine: EngineHandle) -> Self {
-        Self { engine }
-    }
-}
 
 /// One change to the conversation, pushed to the window.
 #[derive(Debug, Clone, Serialize, Deserialize, Type, tauri_specta::Event)]
@@ -53,9 +42,9 @@ pub fn app_info(settings: State<'_, StartupSettings>) -> AppInfo {
 #[tauri::command]
 #[specta::specta]
 pub async fn conversation_snapshot(
-    conversation: State<'_, Conversation>,
+    conversation: State<'_, AppSession>,
 ) -> Result<ConversationSnapshot, UiError> {
-    Ok(conversation.engine.snapshot().await?)
+    Ok(conversation.session().snapshot().await?)
 }
 
 /// Sends what the user wrote. The text box is cleared by the window only
@@ -63,18 +52,18 @@ pub async fn conversation_snapshot(
 #[tauri::command]
 #[specta::specta]
 pub async fn send_message(
-    conversation: State<'_, Conversation>,
+    conversation: State<'_, AppSession>,
     text: String,
 ) -> Result<MessageId, UiError> {
-    Ok(conversation.engine.send_text(text).await?)
+    Ok(conversation.engine().send_text(text).await?)
 }
 
 /// The "Talk to a person" button.
 #[tauri::command]
 #[specta::specta]
-pub async fn request_person(conversation: State<'_, Conversation>) -> Result<(), UiError> {
+pub async fn request_person(conversation: State<'_, AppSession>) -> Result<(), UiError> {
     Ok(conversation
-        .engine
+        .engine()
         .request_person(HandoffReason::Button)
         .await?)
 }
@@ -82,8 +71,8 @@ pub async fn request_person(conversation: State<'_, Conversation>) -> Result<(),
 /// The "Cancel request" button.
 #[tauri::command]
 #[specta::specta]
-pub async fn cancel_person(conversation: State<'_, Conversation>) -> Result<(), UiError> {
-    Ok(conversation.engine.cancel_person().await?)
+pub async fn cancel_person(conversation: State<'_, AppSession>) -> Result<(), UiError> {
+    Ok(conversation.engine().cancel_person().await?)
 }
 
 /// Leaves a message, or asks for a call back when `phone` is given, while
@@ -94,7 +83,7 @@ pub async fn cancel_person(conversation: State<'_, Conversation>) -> Result<(), 
 #[tauri::command]
 #[specta::specta]
 pub async fn leave_message(
-    conversation: State<'_, Conversation>,
+    conversation: State<'_, AppSession>,
     text: String,
     phone: Option<String>,
     preferred_time: Option<String>,
@@ -105,7 +94,7 @@ pub async fn leave_message(
             phone: phone.trim().to_owned(),
             preferred_time: preferred_time.unwrap_or_default().trim().to_owned(),
         });
-    Ok(conversation.engine.leave_message(text, callback).await?)
+    Ok(conversation.engine().leave_message(text, callback).await?)
 }
 
 /// "Try again" on a message that could not be sent: it goes out again with
@@ -113,21 +102,18 @@ pub async fn leave_message(
 #[tauri::command]
 #[specta::specta]
 pub async fn retry_message(
-    conversation: State<'_, Conversation>,
+    conversation: State<'_, AppSession>,
     id: MessageId,
 ) -> Result<(), UiError> {
-    Ok(conversation.engine.retry_message(id).await?)
+    Ok(conversation.engine().retry_message(id).await?)
 }
 
 /// Keeps what the user is typing, so a crash or a restart never loses it.
 /// The window calls this as the user types (debounced).
 #[tauri::command]
 #[specta::specta]
-pub async fn save_draft(
-    conversation: State<'_, Conversation>,
-    text: String,
-) -> Result<(), UiError> {
-    Ok(conversation.engine.save_draft(text).await?)
+pub async fn save_draft(conversation: State<'_, AppSession>, text: String) -> Result<(), UiError> {
+    Ok(conversation.engine().save_draft(text).await?)
 }
 
 /// The microphone button's and the speech model's state.

@@ -1,10 +1,14 @@
 //! Warmline's app shell: a thin Tauri layer over `warmline-core`.
 //!
-//! It reads the start-up settings, starts the conversation engine on the
-//! chosen backend, forwards the engine's changes to the window as a typed
-//! event, and exposes a few commands. No conversation logic lives here.
+//! It reads the start-up settings, starts the session (the conversation
+//! engine on the active backend profile, with the profile's own store; see
+//! `warmline-session`), forwards its changes to the window as a typed event,
+//! and exposes a few commands. No conversation logic lives here.
 
+pub mod cli;
 mod commands;
+mod session;
+mod settings_commands;
 mod startup;
 mod voice;
 
@@ -12,9 +16,12 @@ use std::sync::Arc;
 
 use tauri::Manager;
 use tauri_specta::{collect_commands, collect_events, Builder, Event};
-use warmline_core::{EngineConfig, EngineHandle, SupportBackend};
+use warmline_backends::profile::BackendProfile;
+use warmline_core::{EngineConfig, MemorySecrets};
+use warmline_session::{Session, SessionConfig};
 
 pub use commands::{AppInfo, ConversationUpdate};
+pub use session::AppSession;
 pub use startup::StartupSettings;
 pub use voice::{DictationPhase, VoiceModelState, VoiceUiStatus, VoiceUpdate};
 
@@ -35,6 +42,17 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
             commands::start_dictation,
             commands::stop_dictation,
             commands::download_speech_model,
+            settings_commands::settings_status,
+            settings_commands::settings_set_pin,
+            settings_commands::settings_unlock,
+            settings_commands::settings_lock,
+            settings_commands::settings_get,
+            settings_commands::settings_save,
+            settings_commands::settings_set_secret,
+            settings_commands::settings_delete_profile,
+            settings_commands::settings_export_profile,
+            settings_commands::settings_import_profile,
+            settings_commands::settings_check,
         ])
         .events(collect_events![ConversationUpdate, VoiceUpdate])
         // Timestamps are milliseconds since 1970: far below 2^53.
@@ -56,7 +74,18 @@ pub fn run() {
         .with_writer(std::io::stderr)
         .init();
 
-    let settings = StartupSettings::from_env();
+    let mut settings = StartupSettings::from_env();
+    // The caregiver's set-up, read once: reading puts an unusable file
+    // aside, and the settings area must still be able to say why. Without
+    // any config directory (no home at all) it lives in a temporary one, so
+    // the chat still starts.
+    let settings_file = warmline_settings::SettingsFile::from_env().unwrap_or_else(|| {
+        warmline_settings::SettingsFile::new(std::env::temp_dir().join("warmline-config"))
+    });
+    let loaded = settings_file.load();
+    cli::apply_caregiver_settings(&mut settings, &loaded.settings, |name| {
+        std::env::var(name).ok()
+    });
     tracing::info!(
         locale = %settings.locale,
         version = env!("CARGO_PKG_VERSION"),
@@ -67,12 +96,10 @@ pub fn run() {
         .invoke_handler(builder.invoke_handler())
         .setup(move |app| {
             builder.mount_events(app);
-            let backend: Arc<dyn SupportBackend> = settings.backend();
             let data_dir = settings
                 .data_dir
                 .clone()
                 .or_else(|| app.path().app_data_dir().ok());
-            let store = startup::open_store(data_dir.as_deref());
             let voice = voice::Voice::new(
                 warmline_voice::VoiceService::new(settings.voice_config(data_dir.as_deref())),
                 settings.locale.clone(),
@@ -80,16 +107,30 @@ pub fn run() {
             );
             forward_voice(app.handle().clone(), voice.subscribe());
             app.manage(voice);
-            let engine = tauri::async_runtime::block_on(async {
-                EngineHandle::start_with_store(
-                    backend,
-                    store,
-                    EngineConfig::new(settings.locale.clone()),
-                )
-            });
-            forward_changes(app.handle().clone(), &engine);
-            app.manage(commands::Conversation::new(engine));
+            let config = SessionConfig {
+                data_dir,
+                engine: EngineConfig::new(settings.locale.clone()),
+                demo: settings.demo.clone(),
+            };
+            let area = settings_commands::SettingsArea::from_loaded(settings_file, loaded);
+            // The active profile, with its secrets from the keyring; the
+            // demo if that profile cannot start (the chat must always work).
+            let active = area.settings().active();
+            let keyring = Arc::new(warmline_settings::SystemKeyring::new(active.id.clone()));
+            // The engine spawns its tasks on the Tauri runtime.
+            let session = tauri::async_runtime::block_on(async {
+                Session::start(config.clone(), active, keyring).or_else(|error| {
+                    tracing::error!(%error, "the active profile cannot start; using the demo");
+                    Session::start(
+                        config,
+                        BackendProfile::demo(),
+                        Arc::new(MemorySecrets::new()),
+                    )
+                })
+            })?;
+            app.manage(AppSession::new(app.handle().clone(), session));
             app.manage(settings);
+            app.manage(area);
             Ok(())
         })
         .run(tauri::generate_context!());
@@ -97,28 +138,6 @@ pub fn run() {
         tracing::error!(%error, "Warmline could not start");
         std::process::exit(1);
     }
-}
-
-/// Sends every engine change to the window. A window that missed changes
-/// (it lagged behind) re-reads the snapshot, which the UI does by itself when
-/// it sees a gap in the sequence numbers.
-fn forward_changes(app: tauri::AppHandle, engine: &EngineHandle) {
-    let mut changes = engine.subscribe();
-    tauri::async_runtime::spawn(async move {
-        loop {
-            match changes.recv().await {
-                Ok(event) => {
-                    if let Err(error) = ConversationUpdate(event).emit(&app) {
-                        tracing::warn!(%error, "could not send a change to the window");
-                    }
-                }
-                Err(tokio::sync::broadcast::error::RecvError::Lagged(skipped)) => {
-                    tracing::warn!(skipped, "the window fell behind the conversation");
-                }
-                Err(tokio::sync::broadcast::error::RecvError::Closed) => break,
-            }
-        }
-    });
 }
 
 /// Sends every voice event to the window, translated for it.

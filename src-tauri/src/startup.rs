@@ -5,15 +5,9 @@
 //! diagnosis, and are documented in README.md.
 
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 use std::time::Duration;
 
-use warmline_backends::demo::{DemoBackend, DemoConfig};
-use warmline_core::{
-    ConversationId, ConversationStore, DeliveryState, HandoffState, MemoryStore, Message,
-    MessageId, PendingHandoff, QueuedLeftMessage, StoreError, StoredConversation, SupportBackend,
-};
-use warmline_store::SqliteStore;
+use warmline_backends::demo::DemoConfig;
 
 /// What the app starts with.
 #[derive(Debug, Clone)]
@@ -98,11 +92,6 @@ impl StartupSettings {
             vad_model: None,
         }
     }
-
-    /// The backend to talk to. Today that is always the built-in demo.
-    pub fn backend(&self) -> Arc<dyn SupportBackend> {
-        Arc::new(DemoBackend::new(self.demo.clone()))
-    }
 }
 
 fn path(var: &impl Fn(&str) -> Option<String>, name: &str) -> Option<PathBuf> {
@@ -123,81 +112,5 @@ fn millis(var: &impl Fn(&str) -> Option<String>, name: &str) -> Option<Duration>
             );
             None
         }
-    }
-}
-
-/// Opens the conversation store in `data_dir`. When it cannot be opened
-/// (a damaged file, a read-only disk), Warmline still starts: the
-/// conversation is kept in memory and the engine tells the user once that
-/// history will not survive a restart. The damaged file is left as it is.
-pub fn open_store(data_dir: Option<&Path>) -> Arc<dyn ConversationStore> {
-    let Some(data_dir) = data_dir else {
-        return Arc::new(UnavailableStore::new(StoreError::Io(
-            "no data directory".into(),
-        )));
-    };
-    let path = warmline_store::default_path(data_dir);
-    match SqliteStore::open(&path) {
-        Ok(store) => Arc::new(store),
-        Err(error) => {
-            tracing::error!(%error, path = %path.display(), "the conversation store cannot be opened");
-            Arc::new(UnavailableStore::new(error))
-        }
-    }
-}
-
-/// Stands in for a store that could not be opened: `load` reports why (so
-/// the user is told), and the conversation goes on in memory.
-struct UnavailableStore {
-    error: StoreError,
-    memory: MemoryStore,
-}
-
-impl UnavailableStore {
-    fn new(error: StoreError) -> Self {
-        Self {
-            error,
-            memory: MemoryStore::new(),
-        }
-    }
-}
-
-impl ConversationStore for UnavailableStore {
-    fn load(&self) -> Result<StoredConversation, StoreError> {
-        Err(self.error.clone())
-    }
-    fn save_message(&self, message: &Message) -> Result<(), StoreError> {
-        self.memory.save_message(message)
-    }
-    fn set_delivery(&self, id: MessageId, delivery: DeliveryState) -> Result<(), StoreError> {
-        self.memory.set_delivery(id, delivery)
-    }
-    fn save_handoff(
-        &self,
-        handoff: &HandoffState,
-        pending: Option<PendingHandoff>,
-    ) -> Result<(), StoreError> {
-        self.memory.save_handoff(handoff, pending)
-    }
-    fn save_conversation_id(
-        &self,
-        conversation: Option<&ConversationId>,
-    ) -> Result<(), StoreError> {
-        self.memory.save_conversation_id(conversation)
-    }
-    fn save_draft(&self, draft: &str) -> Result<(), StoreError> {
-        self.memory.save_draft(draft)
-    }
-    fn save_resume_value(&self, key: &str, value: Option<&str>) -> Result<(), StoreError> {
-        self.memory.save_resume_value(key, value)
-    }
-    fn load_resume_value(&self, key: &str) -> Result<Option<String>, StoreError> {
-        self.memory.load_resume_value(key)
-    }
-    fn save_left_message(&self, message: &QueuedLeftMessage) -> Result<(), StoreError> {
-        self.memory.save_left_message(message)
-    }
-    fn remove_left_message(&self, id: MessageId) -> Result<(), StoreError> {
-        self.memory.remove_left_message(id)
     }
 }

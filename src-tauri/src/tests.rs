@@ -73,7 +73,10 @@ fn a_store_that_cannot_be_opened_is_reported_and_the_app_goes_on_in_memory() {
     std::fs::create_dir_all(&dir).unwrap();
     let path = warmline_store::default_path(&dir);
     std::fs::write(&path, vec![0x5a_u8; 4096]).unwrap();
-    let store = startup::open_store(Some(&dir));
+    let store = warmline_session::open_profile_store(
+        Some(&dir),
+        &warmline_backends::profile::ProfileId::demo(),
+    );
     assert!(
         store.load().is_err(),
         "the failure is reported to the engine"

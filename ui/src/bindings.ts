@@ -47,6 +47,38 @@ export const commands = {
 	 *  `VoiceUpdate`s.
 	 */
 	downloadSpeechModel: () => typedError<null, UiError>(__TAURI_INVOKE("download_speech_model")),
+	/**
+	 *  Whether a PIN is set, whether the area is open, and what the main
+	 *  window needs from the settings.
+	 */
+	settingsStatus: () => __TAURI_INVOKE<SettingsStatus>("settings_status"),
+	/**  Chooses the PIN: the first time, or while the area is open. */
+	settingsSetPin: (pin: string) => typedError<null, SettingsError>(__TAURI_INVOKE("settings_set_pin", { pin })),
+	/**  Opens the area with the PIN. */
+	settingsUnlock: (pin: string) => typedError<null, SettingsError>(__TAURI_INVOKE("settings_unlock", { pin })),
+	/**  Closes the area. */
+	settingsLock: () => __TAURI_INVOKE<void>("settings_lock"),
+	/**  The settings, when the area is open. */
+	settingsGet: () => typedError<Settings, SettingsError>(__TAURI_INVOKE("settings_get")),
+	/**
+	 *  Validates and saves the settings; nothing changes when a field is wrong.
+	 *  When the active profile changed, the conversation moves to it (its own
+	 *  history, outbox and draft) without a restart.
+	 */
+	settingsSave: (settings: Settings) => typedError<null, SettingsError>(__TAURI_INVOKE("settings_save", { settings })),
+	/**  Stores one secret of a profile in the keyring. */
+	settingsSetSecret: (profile: ProfileId, name: string, value: string) => typedError<null, SettingsError>(__TAURI_INVOKE("settings_set_secret", { profile, name, value })),
+	/**  Deletes a profile and its secrets; the demo becomes active if it was. */
+	settingsDeleteProfile: (profile: ProfileId) => typedError<null, SettingsError>(__TAURI_INVOKE("settings_delete_profile", { profile })),
+	/**  A profile as an export file's text (no secrets). */
+	settingsExportProfile: (profile: ProfileId) => typedError<string, SettingsError>(__TAURI_INVOKE("settings_export_profile", { profile })),
+	/**
+	 *  Imports a profile file's text with the secrets the caregiver typed,
+	 *  validating everything before changing anything.
+	 */
+	settingsImportProfile: (text: string, secrets: { [key in string]: string }, activate: boolean) => typedError<Settings, SettingsError>(__TAURI_INVOKE("settings_import_profile", { text, secrets, activate })),
+	/**  "Check everything". */
+	settingsCheck: () => typedError<CheckResult[], SettingsError>(__TAURI_INVOKE("settings_check")),
 };
 
 /** Events */
@@ -93,6 +125,51 @@ export type BackendInfo = {
 	capabilities: Capabilities,
 };
 
+/**  One backend profile. */
+export type BackendProfile = {
+	/**  Names the profile's store and its keyring entries. */
+	id: ProfileId,
+	/**  What the caregiver calls it ("My bank"). Shown only in settings. */
+	name: string,
+	/**  The adapter and its fields. */
+	backend: BackendSettings,
+};
+
+/**
+ *  The adapter a profile uses, with that adapter's own fields.
+ * 
+ *  Adding an adapter adds one variant here (behind its feature), its
+ *  settings type in its own module, and one entry in [`crate::factory`].
+ */
+export type BackendSettings = 
+/**  The built-in, offline demo service. */
+{ kind: "demo" } | 
+/**
+ *  A company's support system behind a Warmline relay
+ *  (docs/RELAY-PROTOCOL.md).
+ */
+{
+	kind: "relay",
+} & RelaySettings | 
+/**
+ *  A support room (or a direct room with a support account) on a
+ *  Matrix homeserver (docs/MATRIX.md).
+ */
+{
+	kind: "matrix",
+} & MatrixSettings | 
+/**  An API-channel inbox of a Chatwoot support desk (docs/CHATWOOT.md). */
+{
+	kind: "chatwoot",
+} & ChatwootSettings | 
+/**
+ *  An automatic assistant on an OpenAI-compatible endpoint in front of
+ *  a human profile of any other kind (docs/AI-TIER.md).
+ */
+{
+	kind: "tiered",
+} & TieredSettings;
+
 /**  What a backend can tell or do, declared up front so the UI never guesses. */
 export type Capabilities = {
 	/**  Reports the user's position in the queue for a person. */
@@ -105,6 +182,65 @@ export type Capabilities = {
 	agentIdentity: boolean,
 	/**  Accepts a message or a call-back request when nobody is available. */
 	leaveMessage: boolean,
+};
+
+/**
+ *  Where a Chatwoot inbox is and who the user is to it. The inbox's HMAC
+ *  token (needed when the inbox checks identities) is a secret, read from
+ *  the keyring under [`crate::chatwoot::HMAC_TOKEN_SECRET`]; the contact
+ *  Chatwoot creates for the user is kept in the profile's store.
+ */
+export type ChatwootSettings = {
+	/**  The Chatwoot server, e.g. `https://support.example.com`. */
+	serverUrl: string,
+	/**
+	 *  The API inbox's identifier (Settings → Inboxes → the inbox →
+	 *  Configuration).
+	 */
+	inboxIdentifier: string,
+	/**  The user's name as agents see it. */
+	contactName: string,
+	/**
+	 *  The user's identifier in the company's records (a customer number),
+	 *  for inboxes that validate identities with HMAC. Empty: none.
+	 */
+	contactIdentifier?: string,
+	/**
+	 *  The language the company's agents read (BCP 47), for the request for
+	 *  a person and its summary. Empty: English.
+	 */
+	agentLocale?: string,
+};
+
+/**  Which check a result is for. */
+export type CheckId = 
+/**  The settings file was read and is valid. */
+"settings" | 
+/**  The system keyring answers. */
+"keyring" | 
+/**  The active profile's server answers (with its round-trip time). */
+"backendReachable" | 
+/**  The server accepts Warmline's sign-in. */
+"signedIn" | 
+/**  A microphone is there. */
+"microphone" | 
+/**  A speech model is installed and verified. */
+"speechModel" | 
+/**  The data directory is writable and has space. */
+"dataDirectory";
+
+/**  The outcome of one check. */
+export type CheckResult = {
+	/**  The check. */
+	check: CheckId,
+	/**  True when all is well. */
+	passed: boolean,
+	/**  What was found (Fluent id). */
+	messageId: string,
+	/**  What to do about it (Fluent id), when it failed. */
+	adviceId: string | null,
+	/**  Arguments of both messages (`ms`, `free`, `model`…). */
+	args: { [key in string]: string },
 };
 
 /**  Connection between Warmline and the backend, as the user sees it. */
@@ -225,6 +361,12 @@ export type DeliveryState =
 /**  Came from the backend. */
 "received";
 
+/**
+ *  The demo has nothing to set: its timing comes from the environment
+ *  (`WARMLINE_DEMO_*`, for tests and demonstrations).
+ */
+export type DemoSettings = Record<string, never>;
+
 /**  What the microphone button is doing. */
 export type DictationPhase = 
 /**  Waiting for a press. */
@@ -285,6 +427,14 @@ export type ErrorCode =
  */
 "credentialsUnavailable";
 
+/**  One wrong field as the UI marks it. */
+export type FieldProblem = {
+	/**  `profiles[0].backend.url`, `textScalePercent`, `secrets.token`… */
+	field: string,
+	/**  The Fluent message. */
+	messageId: string,
+};
+
 /**  Where the user stands in reaching a person. */
 export type HandoffState = 
 /**  Not asked for a person. */
@@ -329,6 +479,54 @@ export type LocalizedText = {
 	messageId: string,
 	/**  Values for the message's placeables. */
 	args: { [key in string]: MessageArg },
+};
+
+/**
+ *  A Matrix profile: the homeserver, the user's account, and where support
+ *  happens: a support room, or a support account to open a direct room with
+ *  on first use. See `docs/MATRIX.md`.
+ */
+export type MatrixSettings = {
+	/**
+	 *  The homeserver's address (`https://matrix.example.org`; `http://`
+	 *  only on this computer).
+	 */
+	homeserver: string,
+	/**
+	 *  The user's Matrix account: `@name:example.org`, or just `name` on
+	 *  the homeserver above.
+	 */
+	user: string,
+	/**
+	 *  The support room (`!id:example.org` or `#alias:example.org`) the
+	 *  user talks in. Leave empty to use [`Self::support_account`].
+	 */
+	room?: string | null,
+	/**
+	 *  The support account (`@support:example.org`) Warmline opens a
+	 *  direct room with on first use, when there is no support room.
+	 */
+	supportAccount?: string | null,
+	/**
+	 *  The accounts of the people who answer (agents). Their messages are
+	 *  shown as a person's, with their display name.
+	 */
+	agents?: string[],
+	/**  Members with at least this power level in the room are agents too. */
+	agentPowerLevel?: number | null,
+	/**
+	 *  The support side posts `org.warmline.queue` events with the queue
+	 *  position and wait (docs/MATRIX.md); only then does Warmline show
+	 *  numbers.
+	 */
+	queueEvents?: boolean,
+	/**
+	 *  The absolute path of a PEM file with a CA certificate to trust
+	 *  besides the system's, for a company that runs its own certificate
+	 *  authority (the same field as the relay's). `None` (or blank): the
+	 *  system's roots only.
+	 */
+	extraCa?: string | null,
 };
 
 /**  One entry of the conversation. */
@@ -376,6 +574,151 @@ notice: LocalizedText };
  */
 export type MessageId = string;
 
+/**  The automatic assistant's settings (the bot tier of a `tiered` profile). */
+export type OpenAiSettings = {
+	/**
+	 *  The endpoint's base address; Warmline posts to
+	 *  `{baseUrl}/v1/chat/completions`. `https://`, or `http://` on this
+	 *  computer only.
+	 */
+	baseUrl: string,
+	/**  The model name the endpoint expects. */
+	model: string,
+	/**
+	 *  What the model is told before the conversation. Empty: Warmline's
+	 *  own short instruction (plain text, brief, the user's language).
+	 */
+	systemPrompt?: string,
+	/**  Show the answer while the model writes it (server-sent events). */
+	stream?: boolean,
+	/**
+	 *  How much of the conversation the model sees, in characters of the
+	 *  latest messages (the system prompt not counted).
+	 */
+	contextChars?: number,
+	/**
+	 *  How long one request to the model may take before it is tried once
+	 *  more (for a streamed answer: the wait for each piece). Nothing here
+	 *  limits the user.
+	 */
+	requestTimeoutSecs?: number,
+	/**
+	 *  The assistant's name, shown with the "automatic assistant" label.
+	 *  Empty: the label alone.
+	 */
+	assistantName?: string,
+};
+
+/**
+ *  A stable, file-name-safe identifier of a profile (`demo`, `p-3f9a1c`).
+ *  It names the profile's own store, so it never changes once chosen.
+ */
+export type ProfileId = string;
+
+/**
+ *  Where a relay is and whom to trust there. Its one secret, the sign-in
+ *  token ([`super::TOKEN_SECRET`]), lives in the keyring, not here.
+ */
+export type RelaySettings = {
+	/**
+	 *  The relay's WebSocket address (`wss://…`; `ws://` only on this
+	 *  computer).
+	 */
+	url: string,
+	/**
+	 *  The absolute path of a PEM file with a CA certificate to trust
+	 *  besides the system's, for a company that runs its own certificate
+	 *  authority. `None` (or blank): the system's roots only.
+	 */
+	extraCa?: string | null,
+};
+
+/**
+ *  Everything the caregiver sets, except secrets (keyring) and the PIN
+ *  (its own file, see [`crate::pin`]).
+ */
+export type Settings = {
+	/**  Always [`FORMAT`]. */
+	format: string,
+	/**  The version the file was written in. */
+	version: number,
+	/**  The profiles besides the built-in demo, which always exists. */
+	profiles: BackendProfile[],
+	/**  The profile the elder's window talks to. */
+	activeProfile: ProfileId,
+	/**  The UI language (`en-US`, `zh-CN`, `zh-TW`); `None`: the system's. */
+	locale: string | null,
+	/**  Text size in percent, 100–300. */
+	textScalePercent: number,
+	/**  Whether the elder's window shows "Smaller text / Bigger text". */
+	showTextSizeButtons: boolean,
+	/**  Voice input options. */
+	voice: VoiceSettings,
+};
+
+/**
+ *  Why a settings command failed: `{code, messageId, args}` plus the
+ *  fields to mark.
+ */
+export type SettingsError = {
+	/**  For programs and tests. */
+	code: SettingsErrorCode,
+	/**  The Fluent message. */
+	messageId: string,
+	/**  Its arguments. */
+	args: { [key in string]: string },
+	/**  Each wrong field (path and Fluent id). */
+	fields: FieldProblem[],
+};
+
+/**  Stable codes of [`SettingsError`]. */
+export type SettingsErrorCode = 
+/**  The area is locked: enter the PIN first. */
+"locked" | 
+/**  The PIN was refused (wrong, malformed, waiting). */
+"pin" | 
+/**  Fields are wrong; see `fields`. */
+"invalid" | 
+/**  The keyring refused or is locked. */
+"keyring" | 
+/**  The disk refused. */
+"storage" | 
+/**  A profile file could not be read. */
+"notAProfile" | 
+/**
+ *  The settings were saved but the conversation could not move to the
+ *  chosen profile; it goes on with the one before.
+ */
+"switch";
+
+/**  What the settings area may always know. */
+export type SettingsStatus = {
+	/**  A PIN has been chosen. */
+	pinSet: boolean,
+	/**  The area is open. */
+	unlocked: boolean,
+	/**
+	 *  Why the settings file was not used, as a Fluent id (shown in the
+	 *  chat too).
+	 */
+	problemMessageId: string | null,
+	/**
+	 *  Text size in percent and whether the elder gets the two buttons:
+	 *  the main window needs them while the area is locked.
+	 */
+	textScalePercent: number,
+	/**  See [`Settings::show_text_size_buttons`]. */
+	showTextSizeButtons: boolean,
+};
+
+/**  The bot tier and the human tier of one profile. */
+export type TieredSettings = {
+	/**  The automatic assistant that answers first. */
+	bot: OpenAiSettings,
+	/**  Who takes over when a person is requested: any kind but `tiered`. */
+	human: BackendSettings,
+};
+
 /**  Milliseconds since the Unix epoch. */
 export type Timestamp = number;
 
@@ -405,6 +748,17 @@ percent: number | null } |
 { state: "corrupt"; 
 /**  The size of the default model, for the "get it again" button. */
 megabytes: number };
+
+/**
+ *  Voice options that were environment variables before (the variables
+ *  still win, for tests; see README).
+ */
+export type VoiceSettings = {
+	/**  Send recognised speech at once instead of putting it in the text box. */
+	sendAtOnce: boolean,
+	/**  Download speech models from this mirror (`https://…`). */
+	modelMirror: string | null,
+};
 
 /**
  *  The whole voice state, as the window draws it (the voice crate's

@@ -17,6 +17,10 @@ use warmline_core::{
 use warmline_model_server::{FakeApi, Reply};
 
 fn start(fake: &FakeApi) -> EngineHandle {
+    start_with(fake, false)
+}
+
+fn start_with(fake: &FakeApi, after_hours: bool) -> EngineHandle {
     let bot = OpenAiBackend::new(
         OpenAiSettings::new(fake.base_url(), "fake-model"),
         Arc::new(MemorySecrets::new()),
@@ -26,6 +30,7 @@ fn start(fake: &FakeApi) -> EngineHandle {
         reply_delay: Duration::from_millis(20),
         queue_start: 1,
         queue_step: Duration::from_millis(50),
+        after_hours,
         ..DemoConfig::default()
     });
     let tiered = TieredBackend::new(
@@ -254,5 +259,41 @@ async fn a_failing_bot_ends_in_a_calm_notice_and_the_offer_of_a_person() {
         .await
         .unwrap();
     eventually(&engine, "a person", connected).await;
+    engine.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn nobody_available_offers_the_human_tiers_leave_a_message_path_not_the_bot() {
+    let fake = FakeApi::start([Reply::Answer("We open at nine.".into())]);
+    let engine = start_with(&fake, true);
+    engine
+        .send_text("When do you open tomorrow?".into())
+        .await
+        .unwrap();
+    eventually(&engine, "the answer", |s| bot_texts(s).len() == 2).await;
+    engine.request_person(HandoffReason::Button).await.unwrap();
+    let snapshot = eventually(&engine, "nobody available", |s| {
+        matches!(s.handoff, HandoffState::Unavailable)
+    })
+    .await;
+    assert!(
+        notices(&snapshot).contains(&"notice-nobody-available-leave-message".to_owned()),
+        "{:?}",
+        notices(&snapshot)
+    );
+    engine
+        .leave_message("Please call me about my bill".into(), None)
+        .await
+        .unwrap();
+    eventually(&engine, "the message left", |s| {
+        matches!(s.handoff, HandoffState::MessageLeft { .. })
+    })
+    .await;
+    assert_eq!(
+        user_words(&fake),
+        ["When do you open tomorrow?"],
+        "the bot did not step in"
+    );
+    assert_eq!(bot_texts(&engine.snapshot().await.unwrap()).len(), 2);
     engine.shutdown().await;
 }

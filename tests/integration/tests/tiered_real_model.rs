@@ -115,6 +115,7 @@ async fn a_real_model_answers_labelled_as_text_streamed_and_whole_and_its_contex
             .await
             .unwrap();
         let pieces = answer(&mut session.events).await;
+        eprintln!("stream {stream}: {pieces:?}");
         assert!(!pieces.is_empty(), "an answer arrives");
         for (name, text) in &pieces {
             assert!(
@@ -172,6 +173,10 @@ async fn a_real_model_answers_labelled_as_text_streamed_and_whole_and_its_contex
                 break;
             }
         }
+        eprintln!(
+            "the model server's request log, user words: {:?}",
+            server.user_words()
+        );
         assert!(
             !server.user_words().contains(&secret_words),
             "the model's request log has nothing written after the request"

@@ -56,7 +56,9 @@ pub fn build_backend(
                 ..crate::relay::RelayConfig::new(relay.url.trim())
             };
             Arc::new(
-                crate::relay::RelayBackend::new(config).with_secrets(Arc::clone(&context.secrets)),
+                crate::relay::RelayBackend::new(config)
+                    .with_secrets(Arc::clone(&context.secrets))
+                    .with_resume(context.resume),
             )
         }
         #[cfg(feature = "matrix")]
@@ -170,6 +172,31 @@ mod tests {
                 )
             }
             Ok(_) => panic!("an insecure relay address must not build"),
+        }
+    }
+
+    #[cfg(feature = "tiered")]
+    #[test]
+    fn a_tiered_profile_builds_the_bot_in_front_of_its_human_tier() {
+        let settings = BackendSettings::Tiered(crate::tiered::TieredSettings {
+            bot: crate::openai::OpenAiSettings::new("http://127.0.0.1:8080", "smollm2"),
+            human: Box::new(BackendSettings::Demo(DemoSettings {})),
+        });
+        let backend = build_backend(&settings, context()).unwrap();
+        let info = backend.info();
+        assert_eq!(info.kind, "tiered");
+        assert!(!info.demo, "a real bot is not a demo");
+        assert!(info.capabilities.leave_message && info.capabilities.typing);
+        let remote = BackendSettings::Tiered(crate::tiered::TieredSettings {
+            bot: crate::openai::OpenAiSettings::new("http://models.example.com", "m"),
+            human: Box::new(BackendSettings::Demo(DemoSettings {})),
+        });
+        match build_backend(&remote, context()) {
+            Err(FactoryError::Invalid(errors)) => assert_eq!(
+                errors,
+                [FieldError::new("bot.baseUrl", FieldErrorCode::Insecure)]
+            ),
+            Ok(_) => panic!("a model reached without encryption off this computer must not build"),
         }
     }
 

@@ -286,11 +286,20 @@ pub enum FieldErrorCode {
     FileMissing,
     /// The file holds no certificate Warmline can read (PEM).
     NotACertificate,
+    /// A number outside the range the field allows (text size 100–300).
+    OutOfRange,
+    /// Another entry already uses this value (two profiles with one id).
+    Duplicate,
+    /// The value names something that does not exist (an active profile
+    /// that is not in the list).
+    NotFound,
+    /// A value Warmline does not offer (a language it has no text for).
+    Unsupported,
 }
 
 impl FieldErrorCode {
     /// Every code, for the test that each has a sentence.
-    pub const ALL: [FieldErrorCode; 9] = [
+    pub const ALL: [FieldErrorCode; 13] = [
         Self::Required,
         Self::TooLong,
         Self::NotAUrl,
@@ -300,6 +309,10 @@ impl FieldErrorCode {
         Self::NotAbsolute,
         Self::FileMissing,
         Self::NotACertificate,
+        Self::OutOfRange,
+        Self::Duplicate,
+        Self::NotFound,
+        Self::Unsupported,
     ];
 
     /// The Fluent message id for this code.
@@ -314,6 +327,10 @@ impl FieldErrorCode {
             Self::NotAbsolute => "field-error-not-absolute",
             Self::FileMissing => "field-error-file-missing",
             Self::NotACertificate => "field-error-not-a-certificate",
+            Self::OutOfRange => "field-error-out-of-range",
+            Self::Duplicate => "field-error-duplicate",
+            Self::NotFound => "field-error-not-found",
+            Self::Unsupported => "field-error-unsupported",
         }
     }
 }

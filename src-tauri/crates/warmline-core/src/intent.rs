@@ -436,4 +436,6 @@ fn builtin_ref() -> &'static PhraseSet {
 }
 
 #[cfg(test)]
+mod family_tests;
+#[cfg(test)]
 mod tests;

@@ -15,6 +15,10 @@ pub mod intent;
 pub mod script;
 pub mod secret;
 pub mod store;
+#[cfg(any(test, feature = "conformance"))]
+pub mod store_conformance;
+#[cfg(feature = "conformance")]
+pub mod stream_conformance;
 pub mod summary;
 
 pub use backend::{

@@ -296,3 +296,8 @@ impl ConversationStore for MemoryStore {
         })
     }
 }
+
+#[cfg(test)]
+mod memory_store_conformance {
+    crate::store_conformance_tests!(crate::MemoryStore::new());
+}

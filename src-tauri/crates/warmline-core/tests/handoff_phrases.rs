@@ -1,7 +1,7 @@
 //! Scores the built-in handoff rules against the development set: the
 //! labelled sentences of `data/handoff-utterances.tsv` and
-//! `data/intent-eval/*.tsv` (the engineer's family set and every fresh
-//! evaluation round, added after its first measurement; see
+//! `data/intent-eval/*.tsv` (the engineers' family set and self-checks and
+//! every fresh evaluation round, added after its first measurement; see
 //! `data/intent-eval/RESULTS.md`). The figures may not fall below the
 //! recorded ones, so a regression fails.
 //!
@@ -34,13 +34,25 @@ const DEV_SET: &[(&str, &str)] = &[
         "intent-eval/round-3.tsv",
         include_str!("../data/intent-eval/round-3.tsv"),
     ),
+    (
+        "intent-eval/round-4.tsv",
+        include_str!("../data/intent-eval/round-4.tsv"),
+    ),
+    (
+        "intent-eval/self-check-1.tsv",
+        include_str!("../data/intent-eval/self-check-1.tsv"),
+    ),
+    (
+        "intent-eval/self-check-2.tsv",
+        include_str!("../data/intent-eval/self-check-2.tsv"),
+    ),
 ];
 
 /// Precision and recall the development set must keep, per class: the
 /// figures recorded in `data/intent-eval/RESULTS.md`, rounded down.
 const FLOORS: [(Class, f64, f64); 2] =
     [(Class::Person, 0.995, 0.995), (Class::Urgent, 0.995, 0.995)];
-const MIN_SENTENCES: usize = 600;
+const MIN_SENTENCES: usize = 1100;
 const MIN_PER_VARIANT: usize = 30;
 
 fn dev_set() -> Vec<Labelled> {

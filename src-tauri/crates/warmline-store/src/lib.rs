@@ -53,8 +53,10 @@ use warmline_core::{
     PendingHandoff, QueuedLeftMessage, StoreError, StoredConversation, Timestamp, UiError,
 };
 
+mod profiles;
 mod schema;
 
+pub use profiles::{adopt_legacy_store, profile_dir, profile_path, Adoption};
 pub use schema::SCHEMA_VERSION;
 use schema::{check_readable, migrate};
 
@@ -71,7 +73,8 @@ const KEY_DRAFT: &str = "draft";
 /// Warmline window, a diagnostic tool) before giving up.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 
-/// The file name of the store inside Warmline's data directory.
+/// The single store file of Warmline before profiles (see
+/// [`adopt_legacy_store`]); each profile now has its own ([`profile_path`]).
 pub fn default_path(data_dir: &Path) -> PathBuf {
     data_dir.join("warmline.sqlite3")
 }
@@ -488,5 +491,7 @@ impl ConversationStore for SqliteStore {
     }
 }
 
+#[cfg(test)]
+mod profile_tests;
 #[cfg(test)]
 mod tests;

@@ -4,7 +4,7 @@ use std::process::{Command, Stdio};
 use std::sync::mpsc;
 use std::time::Instant;
 
-use warmline_core::{Author, HandoffReason, LocalizedText, MemoryStore, MessageBody, UrgentTopic};
+use warmline_core::{Author, HandoffReason, MessageBody};
 
 use super::*;
 use crate::schema::MIGRATIONS;
@@ -20,133 +20,13 @@ fn message(author: Author, text: &str, delivery: DeliveryState) -> Message {
     }
 }
 
-/// The behaviour every store must have, checked on SQLite and on the
-/// in-memory reference alike.
-fn behaves_like_a_conversation_store(store: &dyn ConversationStore) {
-    assert_eq!(store.load().unwrap(), StoredConversation::default());
-
-    let first = message(Author::User, "我的快递到哪里了？", DeliveryState::Sending);
-    let second = message(
-        Author::Bot {
-            name: "Sunny".into(),
-            demo: true,
-        },
-        "It left yesterday 📦",
-        DeliveryState::Received,
-    );
-    let notice = Message {
-        body: MessageBody::Notice {
-            notice: LocalizedText::new("notice-agent-joined").with_arg("name", "Mei"),
-        },
-        ..message(Author::System, "", DeliveryState::Received)
-    };
-    let third = message(Author::User, "thanks", DeliveryState::WillRetry);
-    for m in [&first, &second, &notice, &third] {
-        store.save_message(m).unwrap();
-    }
-    // Replacing keeps the place; set_delivery changes only the state.
-    let edited = Message {
-        body: MessageBody::Text {
-            text: "where is my parcel".into(),
-        },
-        ..first.clone()
-    };
-    store.save_message(&edited).unwrap();
-    store.set_delivery(third.id, DeliveryState::Sent).unwrap();
-    store
-        .set_delivery(MessageId::new(), DeliveryState::Sent)
-        .unwrap();
-
-    let loaded = store.load().unwrap();
-    let expected_third = Message {
-        delivery: DeliveryState::Sent,
-        ..third.clone()
-    };
-    assert_eq!(
-        loaded.messages,
-        vec![edited.clone(), second, notice, expected_third]
-    );
-    let unsent: Vec<_> = loaded.unsent().map(|m| m.id).collect();
-    assert_eq!(unsent, [first.id]);
-
-    let states = [
-        HandoffState::None,
-        HandoffState::Requested,
-        HandoffState::Queued {
-            position: Some(3),
-            estimated_wait_secs: None,
-        },
-        HandoffState::Connected {
-            agent_name: "小美".into(),
-            demo: true,
-        },
-        HandoffState::Unavailable,
-        HandoffState::MessageLeft {
-            reference: "DEMO-1001".into(),
-            callback: true,
-        },
-    ];
-    let pending = PendingHandoff {
-        reason: HandoffReason::Urgent,
-        urgent_topic: Some(UrgentTopic::Fraud),
-    };
-    for state in states {
-        store.save_handoff(&state, Some(pending)).unwrap();
-        let loaded = store.load().unwrap();
-        assert_eq!(loaded.handoff, Some(state.clone()));
-        assert_eq!(loaded.pending_handoff, Some(pending));
-    }
-    store.save_handoff(&HandoffState::None, None).unwrap();
-    assert_eq!(store.load().unwrap().pending_handoff, None);
-
-    store
-        .save_conversation_id(Some(&ConversationId("demo-conversation-7".into())))
-        .unwrap();
-    assert_eq!(
-        store.load().unwrap().conversation,
-        Some(ConversationId("demo-conversation-7".into()))
-    );
-    store.save_conversation_id(None).unwrap();
-    assert_eq!(store.load().unwrap().conversation, None);
-
-    store.save_draft("我想问一下 👓 my bill").unwrap();
-    assert_eq!(store.load().unwrap().draft, "我想问一下 👓 my bill");
-
-    // Adapter resume values: set, replace, remove, each kept by its key.
-    assert_eq!(store.load_resume_value("relay/cursor").unwrap(), None);
-    store.save_resume_value("relay/cursor", Some("41")).unwrap();
-    store
-        .save_resume_value("matrix/since", Some("s72_594"))
-        .unwrap();
-    store.save_resume_value("relay/cursor", Some("42")).unwrap();
-    assert_eq!(
-        store.load_resume_value("relay/cursor").unwrap().as_deref(),
-        Some("42")
-    );
-    let loaded = store.load().unwrap();
-    assert_eq!(loaded.resume.len(), 2);
-    assert_eq!(loaded.resume["matrix/since"], "s72_594");
-    store.save_resume_value("matrix/since", None).unwrap();
-    assert_eq!(store.load_resume_value("matrix/since").unwrap(), None);
-    // The draft and the resume values do not share a key space.
-    store
-        .save_resume_value("draft", Some("not the draft"))
-        .unwrap();
-    assert_eq!(store.load().unwrap().draft, "我想问一下 👓 my bill");
-}
-
-#[test]
-fn sqlite_behaves_like_a_conversation_store() {
-    behaves_like_a_conversation_store(&SqliteStore::open_in_memory().unwrap());
-}
-
-#[test]
-fn the_memory_reference_behaves_the_same() {
-    behaves_like_a_conversation_store(&MemoryStore::new());
+mod sqlite_store_conformance {
+    use crate::SqliteStore;
+    warmline_core::store_conformance_tests!(SqliteStore::open_in_memory().unwrap());
 }
 
 /// A whole conversation, with something in every field.
-fn a_full_conversation(store: &dyn ConversationStore) -> StoredConversation {
+pub(crate) fn a_full_conversation(store: &dyn ConversationStore) -> StoredConversation {
     let messages = [
         message(Author::User, "我的电费单 🧾", DeliveryState::Sent),
         message(

@@ -349,6 +349,16 @@ where
     )
 }
 
+/// The name of the default microphone, or `None` when there is none; for
+/// "check everything", which must not open the device.
+pub fn default_microphone_name() -> Option<String> {
+    use cpal::traits::{DeviceTrait, HostTrait};
+    let device = cpal::default_host().default_input_device()?;
+    #[allow(deprecated)] // `name` is what cpal 0.16 offers on every host.
+    let name = device.name().unwrap_or_default();
+    Some(name)
+}
+
 fn open_microphone(raw: Sender<Raw>) -> Result<(cpal::Stream, u32, u16), VoiceError> {
     use cpal::traits::{DeviceTrait, HostTrait, StreamTrait};
     let host = cpal::default_host();

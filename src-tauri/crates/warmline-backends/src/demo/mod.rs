@@ -102,6 +102,11 @@ struct ConversationEntry {
 
 enum ActorCommand {
     Attach(mpsc::Sender<BackendEvent>),
+    /// The connection drops: the stream ends, events are held for the next
+    /// attach.
+    Detach,
+    /// Someone on the support side writes, as a person would.
+    SupportWrites(String),
     UserMessage(String),
     /// Carries the hand-over summary's topic, which the demo agent repeats
     /// to show it was received.
@@ -147,6 +152,26 @@ impl DemoBackend {
             self.shared.instance,
             self.shared.next_id.fetch_add(1, Ordering::Relaxed)
         )
+    }
+
+    /// Ends every conversation's event stream, as a dropped network
+    /// connection does (for tests and demonstrations of reconnecting). What
+    /// happens meanwhile is held and delivered when the conversation is
+    /// resumed.
+    pub fn cut_connections(&self) {
+        for entry in self.conversations().values() {
+            let _ = entry.commands.send(ActorCommand::Detach);
+        }
+    }
+
+    /// A person on the support side writes `text` into `conversation`
+    /// (for tests and demonstrations), whether Warmline is connected or not.
+    pub fn agent_writes(
+        &self,
+        conversation: &ConversationId,
+        text: impl Into<String>,
+    ) -> Result<(), BackendError> {
+        self.command(conversation, ActorCommand::SupportWrites(text.into()))
     }
 
     fn command(
@@ -218,6 +243,7 @@ impl SupportBackend for DemoBackend {
             id: conversation.clone(),
             shared: Arc::clone(&self.shared),
             events,
+            held: Mutex::new(None),
             locale: warmline_i18n::negotiate(&options.locale),
             queue: QueueState::Idle,
             topic: None,
@@ -327,6 +353,11 @@ struct ConversationActor {
     id: ConversationId,
     shared: Arc<Shared>,
     events: mpsc::Sender<BackendEvent>,
+    /// After [`DemoBackend::cut_connections`], what happens until the next
+    /// attach, for that stream: a cut connection loses nothing, as with a
+    /// service that keeps history. `None` otherwise: a stream the engine
+    /// dropped (it stopped) gets nothing kept for it.
+    held: Mutex<Option<Vec<BackendEvent>>>,
     /// The language of the user's last message (at first, the UI language).
     locale: &'static str,
     queue: QueueState,
@@ -394,7 +425,22 @@ impl ConversationActor {
 
     async fn handle(&mut self, command: ActorCommand) {
         match command {
-            ActorCommand::Attach(events) => self.events = events,
+            ActorCommand::Attach(events) => {
+                let held = self.held().take();
+                self.events = events;
+                for event in held.into_iter().flatten() {
+                    self.emit(event).await;
+                }
+            }
+            ActorCommand::Detach => {
+                self.held().get_or_insert_with(Vec::new);
+                // Dropping the only sender ends the stream.
+                self.events = mpsc::channel(1).0;
+            }
+            ActorCommand::SupportWrites(text) => {
+                let name = self.agent_name();
+                self.emit(BackendEvent::AgentMessage { name, text }).await;
+            }
             ActorCommand::UserMessage(text) => {
                 self.locale = detect_locale(&text, self.locale);
                 if matches!(self.queue, QueueState::Connected) {
@@ -523,10 +569,19 @@ impl ConversationActor {
     }
 
     async fn emit(&self, event: BackendEvent) {
-        // Nobody listening means the engine is reconnecting; it will attach a
-        // new stream. The demo, like a chat server without history, does not
-        // replay what was said meanwhile.
-        let _ = self.events.send(event).await;
+        // Nobody listening means the engine is reconnecting; it will attach
+        // a new stream. Like a chat server without history, the demo does
+        // not replay what was said meanwhile, unless the connection was cut
+        // by `cut_connections`.
+        if let Err(mpsc::error::SendError(event)) = self.events.send(event).await {
+            if let Some(held) = self.held().as_mut() {
+                held.push(event);
+            }
+        }
+    }
+
+    fn held(&self) -> std::sync::MutexGuard<'_, Option<Vec<BackendEvent>>> {
+        self.held.lock().unwrap_or_else(PoisonError::into_inner)
     }
 }
 

@@ -351,6 +351,43 @@ async fn an_idle_conversation_is_closed_and_forgotten_but_activity_keeps_it_open
     );
 }
 
+/// The demo's side of the stream checks: one demo service shared by every
+/// adapter the checks start (clones share their conversations, as two
+/// starts of the app share one real service).
+struct DemoHarness {
+    demo: DemoBackend,
+    welcome: String,
+}
+
+#[async_trait::async_trait]
+impl warmline_core::stream_conformance::StreamHarness for DemoHarness {
+    async fn backend(&self, _resume: warmline_core::ResumeState) -> Arc<dyn SupportBackend> {
+        Arc::new(self.demo.clone())
+    }
+
+    async fn cut_connection(&self) {
+        self.demo.cut_connections();
+    }
+
+    async fn support_writes(&self, conversation: &warmline_core::ConversationId, text: &str) {
+        self.demo
+            .agent_writes(conversation, text)
+            .expect("a conversation the demo knows");
+    }
+
+    fn answers(&self, _sent: &str, event: &BackendEvent) -> bool {
+        matches!(event, BackendEvent::BotMessage { text, .. } if *text != self.welcome)
+    }
+}
+
+mod stream {
+    use super::*;
+    warmline_core::stream_conformance_tests!(Arc::new(DemoHarness {
+        demo: DemoBackend::new(fast()),
+        welcome: Localizer::new("en-US").format("demo-bot-welcome", None),
+    }));
+}
+
 /// Issue 9, item 3: a request for a person in words is not a question.
 #[tokio::test]
 async fn a_request_for_a_person_in_words_is_not_answered_as_a_question() {

@@ -135,11 +135,25 @@ impl EngineHandle {
         store: Arc<dyn ConversationStore>,
         config: EngineConfig,
     ) -> Self {
+        Self::start_subscribed(backend, store, config).0
+    }
+
+    /// [`start_with_store`](Self::start_with_store), and a receiver of
+    /// every change from the engine's first one: subscribed before the
+    /// engine reads its store, so even a change made while starting (a
+    /// store that cannot be read) is received. A session that switches
+    /// engines forwards from it, so the window hears every change of the
+    /// new epoch.
+    pub fn start_subscribed(
+        backend: Arc<dyn SupportBackend>,
+        store: Arc<dyn ConversationStore>,
+        config: EngineConfig,
+    ) -> (Self, broadcast::Receiver<ConversationEvent>) {
         let (commands, command_rx) = mpsc::channel(64);
-        let (events, _) = broadcast::channel(EVENT_CAPACITY);
+        let (events, first) = broadcast::channel(EVENT_CAPACITY);
         let engine = actor::Engine::new(backend, store, config, events.clone());
         tokio::spawn(engine.run(command_rx));
-        Self { commands, events }
+        (Self { commands, events }, first)
     }
 
     /// Keeps what the user is typing, so it survives a crash or a restart.

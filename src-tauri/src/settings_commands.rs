@@ -1,0 +1,519 @@
+//! The settings area's commands. Every command that reads or changes the
+//! caregiver's set-up checks here, in Rust, that the area is unlocked (the
+//! UI hiding a button is not protection). Only the status, the first PIN
+//! and unlocking work while locked. The capability file
+//! `capabilities/settings.json` keeps them to the settings view.
+
+use std::collections::BTreeMap;
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use serde::{Deserialize, Serialize};
+use specta::Type;
+use tauri::State;
+use warmline_backends::profile::{FieldError, ProfileId};
+use warmline_core::Secret;
+use warmline_settings::check::CheckResult;
+use warmline_settings::file::SaveError;
+use warmline_settings::pin::PinError;
+use warmline_settings::transfer;
+use warmline_settings::{Settings, SettingsFile, SettingsProblem, SystemKeyring};
+
+use crate::session::AppSession;
+use crate::startup::StartupSettings;
+
+/// The settings area as managed state.
+pub struct SettingsArea {
+    file: SettingsFile,
+    pin: warmline_settings::PinLock,
+    inner: Mutex<Inner>,
+}
+
+struct Inner {
+    unlocked: bool,
+    settings: Settings,
+    problem: Option<SettingsProblem>,
+}
+
+impl SettingsArea {
+    /// Loads the settings in `file` (never fails; see `SettingsFile::load`).
+    #[cfg(test)]
+    pub fn new(file: SettingsFile) -> Self {
+        let loaded = file.load();
+        Self::from_loaded(file, loaded)
+    }
+
+    /// The settings already read from `file`, with the problem found then.
+    pub fn from_loaded(file: SettingsFile, loaded: warmline_settings::Loaded) -> Self {
+        let pin = warmline_settings::PinLock::new(file.dir());
+        Self {
+            file,
+            pin,
+            inner: Mutex::new(Inner {
+                unlocked: false,
+                settings: loaded.settings,
+                problem: loaded.problem,
+            }),
+        }
+    }
+
+    fn lock(&self) -> MutexGuard<'_, Inner> {
+        self.inner.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// The settings now in force.
+    pub fn settings(&self) -> Settings {
+        self.lock().settings.clone()
+    }
+
+    /// See [`settings_status`].
+    pub fn status(&self) -> SettingsStatus {
+        let inner = self.lock();
+        SettingsStatus {
+            pin_set: self.pin.is_set(),
+            unlocked: inner.unlocked,
+            problem_message_id: inner
+                .problem
+                .as_ref()
+                .map(|p| p.code.message_id().to_owned()),
+            text_scale_percent: inner.settings.text_scale_percent,
+            show_text_size_buttons: inner.settings.show_text_size_buttons,
+        }
+    }
+
+    /// See [`settings_set_pin`].
+    pub fn set_pin(&self, pin: &str) -> Result<(), SettingsError> {
+        let mut inner = self.lock();
+        if self.pin.is_set() && !inner.unlocked {
+            return Err(SettingsError::new(
+                SettingsErrorCode::Locked,
+                "settings-locked",
+            ));
+        }
+        self.pin.set(pin)?;
+        inner.unlocked = true;
+        Ok(())
+    }
+
+    /// See [`settings_unlock`].
+    pub fn unlock(&self, pin: &str) -> Result<(), SettingsError> {
+        self.pin.verify(pin)?;
+        self.lock().unlocked = true;
+        Ok(())
+    }
+
+    /// See [`settings_lock`].
+    pub fn close(&self) {
+        self.lock().unlocked = false;
+    }
+
+    /// See [`settings_get`].
+    pub fn get(&self) -> Result<Settings, SettingsError> {
+        Ok(self.unlocked()?.settings.clone())
+    }
+
+    /// See [`settings_save`].
+    pub fn save(&self, settings: Settings) -> Result<(), SettingsError> {
+        let mut inner = self.unlocked()?;
+        self.file.save(&settings)?;
+        inner.settings = settings;
+        inner.problem = None;
+        Ok(())
+    }
+
+    /// The guard every changing command passes first.
+    fn unlocked(&self) -> Result<MutexGuard<'_, Inner>, SettingsError> {
+        let inner = self.lock();
+        if inner.unlocked {
+            Ok(inner)
+        } else {
+            Err(SettingsError::new(
+                SettingsErrorCode::Locked,
+                "settings-locked",
+            ))
+        }
+    }
+}
+
+/// What the settings area may always know.
+#[derive(Debug, Clone, Serialize, Deserialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct SettingsStatus {
+    /// A PIN has been chosen.
+    pub pin_set: bool,
+    /// The area is open.
+    pub unlocked: bool,
+    /// Why the settings file was not used, as a Fluent id (shown in the
+    /// chat too).
+    pub problem_message_id: Option<String>,
+    /// Text size in percent and whether the elder gets the two buttons:
+    /// the main window needs them while the area is locked.
+    pub text_scale_percent: u16,
+    /// See [`Settings::show_text_size_buttons`].
+    pub show_text_size_buttons: bool,
+}
+
+/// Why a settings command failed: `{code, messageId, args}` plus the
+/// fields to mark.
+#[derive(Debug, Clone, Serialize, Deserialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct SettingsError {
+    /// For programs and tests.
+    pub code: SettingsErrorCode,
+    /// The Fluent message.
+    pub message_id: String,
+    /// Its arguments.
+    pub args: BTreeMap<String, String>,
+    /// Each wrong field (path and Fluent id).
+    pub fields: Vec<FieldProblem>,
+}
+
+/// One wrong field as the UI marks it.
+#[derive(Debug, Clone, Serialize, Deserialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct FieldProblem {
+    /// `profiles[0].backend.url`, `textScalePercent`, `secrets.token`…
+    pub field: String,
+    /// The Fluent message.
+    pub message_id: String,
+}
+
+/// Stable codes of [`SettingsError`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub enum SettingsErrorCode {
+    /// The area is locked: enter the PIN first.
+    Locked,
+    /// The PIN was refused (wrong, malformed, waiting).
+    Pin,
+    /// Fields are wrong; see `fields`.
+    Invalid,
+    /// The keyring refused or is locked.
+    Keyring,
+    /// The disk refused.
+    Storage,
+    /// A profile file could not be read.
+    NotAProfile,
+    /// The settings were saved but the conversation could not move to the
+    /// chosen profile; it goes on with the one before.
+    Switch,
+}
+
+impl SettingsError {
+    fn new(code: SettingsErrorCode, message_id: &str) -> Self {
+        Self {
+            code,
+            message_id: message_id.to_owned(),
+            args: BTreeMap::new(),
+            fields: Vec::new(),
+        }
+    }
+
+    fn invalid(message_id: &str, fields: &[FieldError]) -> Self {
+        Self {
+            fields: fields
+                .iter()
+                .map(|f| FieldProblem {
+                    field: f.field.clone(),
+                    message_id: f.message_id().to_owned(),
+                })
+                .collect(),
+            ..Self::new(SettingsErrorCode::Invalid, message_id)
+        }
+    }
+}
+
+impl From<PinError> for SettingsError {
+    fn from(error: PinError) -> Self {
+        let mut out = Self::new(SettingsErrorCode::Pin, error.message_id());
+        match error {
+            PinError::Wrong { attempts_left } => {
+                out.args
+                    .insert("attemptsLeft".into(), attempts_left.to_string());
+            }
+            PinError::Wait { seconds } => {
+                out.args.insert("seconds".into(), seconds.to_string());
+            }
+            _ => {}
+        }
+        out
+    }
+}
+
+impl From<SaveError> for SettingsError {
+    fn from(error: SaveError) -> Self {
+        match &error {
+            SaveError::Invalid(fields) => Self::invalid(error.message_id(), fields),
+            _ => Self::new(SettingsErrorCode::Storage, error.message_id()),
+        }
+    }
+}
+
+impl From<transfer::ImportError> for SettingsError {
+    fn from(error: transfer::ImportError) -> Self {
+        match &error {
+            transfer::ImportError::Invalid(fields) => Self::invalid(error.message_id(), fields),
+            transfer::ImportError::Keyring(_) => {
+                Self::new(SettingsErrorCode::Keyring, error.message_id())
+            }
+            transfer::ImportError::Save(_) => {
+                Self::new(SettingsErrorCode::Storage, error.message_id())
+            }
+            _ => Self::new(SettingsErrorCode::NotAProfile, error.message_id()),
+        }
+    }
+}
+
+/// Whether a PIN is set, whether the area is open, and what the main
+/// window needs from the settings.
+#[tauri::command]
+#[specta::specta]
+pub fn settings_status(area: State<'_, SettingsArea>) -> SettingsStatus {
+    area.status()
+}
+
+/// Chooses the PIN: the first time, or while the area is open.
+#[tauri::command]
+#[specta::specta]
+pub fn settings_set_pin(area: State<'_, SettingsArea>, pin: String) -> Result<(), SettingsError> {
+    area.set_pin(&pin)
+}
+
+/// Opens the area with the PIN.
+#[tauri::command]
+#[specta::specta]
+pub fn settings_unlock(area: State<'_, SettingsArea>, pin: String) -> Result<(), SettingsError> {
+    area.unlock(&pin)
+}
+
+/// Closes the area.
+#[tauri::command]
+#[specta::specta]
+pub fn settings_lock(area: State<'_, SettingsArea>) {
+    area.close();
+}
+
+/// The settings, when the area is open.
+#[tauri::command]
+#[specta::specta]
+pub fn settings_get(area: State<'_, SettingsArea>) -> Result<Settings, SettingsError> {
+    area.get()
+}
+
+/// Validates and saves the settings; nothing changes when a field is wrong.
+/// When the active profile changed, the conversation moves to it (its own
+/// history, outbox and draft) without a restart.
+#[tauri::command]
+#[specta::specta]
+pub async fn settings_save(
+    area: State<'_, SettingsArea>,
+    session: State<'_, AppSession>,
+    settings: Settings,
+) -> Result<(), SettingsError> {
+    let before = area.get()?.active();
+    area.save(settings.clone())?;
+    let active = settings.active();
+    if active != before || active.id != session.active_profile() {
+        let keyring = Arc::new(SystemKeyring::new(active.id.clone()));
+        session.switch_to(active, keyring).await.map_err(|error| {
+            tracing::error!(%error, "the conversation could not move to the chosen profile");
+            SettingsError::new(SettingsErrorCode::Switch, "settings-switch-failed")
+        })?;
+    }
+    Ok(())
+}
+
+/// Stores one secret of a profile in the keyring.
+#[tauri::command]
+#[specta::specta]
+pub async fn settings_set_secret(
+    area: State<'_, SettingsArea>,
+    session: State<'_, AppSession>,
+    profile: ProfileId,
+    name: String,
+    value: String,
+) -> Result<(), SettingsError> {
+    let found = area.get()?.profile(&profile);
+    let Some(found) = found else {
+        return Err(SettingsError::invalid(
+            "settings-save-invalid",
+            &[FieldError::new(
+                "profile",
+                warmline_backends::profile::FieldErrorCode::NotFound,
+            )],
+        ));
+    };
+    if !found.backend.secret_names().contains(&name.as_str()) || value.trim().is_empty() {
+        return Err(SettingsError::invalid(
+            "settings-save-invalid",
+            &[FieldError::new(
+                format!("secrets.{name}"),
+                warmline_backends::profile::FieldErrorCode::Required,
+            )],
+        ));
+    }
+    SystemKeyring::new(profile.clone())
+        .store(&name, &Secret::new(value))
+        .map_err(|e| {
+            SettingsError::new(
+                SettingsErrorCode::Keyring,
+                warmline_settings::keyring::message_id(&e),
+            )
+        })?;
+    // A refused or unreadable sign-in waits for new details: try now.
+    if session.active_profile() == profile {
+        if let Err(error) = session.credentials_changed().await {
+            tracing::warn!(%error, "the engine was not told about the new sign-in details");
+        }
+    }
+    Ok(())
+}
+
+/// Deletes a profile and its secrets; the demo becomes active if it was.
+#[tauri::command]
+#[specta::specta]
+pub fn settings_delete_profile(
+    area: State<'_, SettingsArea>,
+    profile: ProfileId,
+) -> Result<(), SettingsError> {
+    let mut inner = area.unlocked()?;
+    let mut next = inner.settings.clone();
+    let Some(found) = next.profile(&profile) else {
+        return Ok(());
+    };
+    next.profiles.retain(|p| p.id != profile);
+    if next.active_profile == profile {
+        next.active_profile = ProfileId::demo();
+    }
+    area.file.save(&next)?;
+    inner.settings = next;
+    if let Err(error) = SystemKeyring::new(profile).delete_all(found.backend.secret_names()) {
+        tracing::warn!(%error, "a deleted profile's secrets stay in the keyring");
+    }
+    Ok(())
+}
+
+/// A profile as an export file's text (no secrets).
+#[tauri::command]
+#[specta::specta]
+pub fn settings_export_profile(
+    area: State<'_, SettingsArea>,
+    profile: ProfileId,
+) -> Result<String, SettingsError> {
+    let inner = area.unlocked()?;
+    inner
+        .settings
+        .profile(&profile)
+        .map(|p| transfer::export(&p))
+        .ok_or_else(|| {
+            SettingsError::new(
+                SettingsErrorCode::NotAProfile,
+                "profile-import-not-a-profile",
+            )
+        })
+}
+
+/// Imports a profile file's text with the secrets the caregiver typed,
+/// validating everything before changing anything.
+#[tauri::command]
+#[specta::specta]
+pub fn settings_import_profile(
+    area: State<'_, SettingsArea>,
+    text: String,
+    secrets: BTreeMap<String, String>,
+    activate: bool,
+) -> Result<Settings, SettingsError> {
+    let mut inner = area.unlocked()?;
+    let profile = transfer::parse(&text)?;
+    let secrets = secrets
+        .into_iter()
+        .map(|(name, value)| (name, Secret::new(value)))
+        .collect();
+    let next = transfer::import(
+        &area.file,
+        &inner.settings,
+        profile,
+        &secrets,
+        |p| SystemKeyring::new(p.id.clone()),
+        activate,
+    )?;
+    inner.settings = next.clone();
+    Ok(next)
+}
+
+/// "Check everything".
+#[tauri::command]
+#[specta::specta]
+pub async fn settings_check(
+    area: State<'_, SettingsArea>,
+    startup: State<'_, StartupSettings>,
+) -> Result<Vec<CheckResult>, SettingsError> {
+    drop(area.unlocked()?);
+    Ok(crate::cli::run_checks(&area.file, &startup).await)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_damaged_settings_file_is_explained_and_the_chat_gets_the_demo() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("settings.json"), b"{ not json").unwrap();
+        let area = SettingsArea::new(SettingsFile::new(dir.path()));
+        let status = area.status();
+        assert_eq!(
+            status.problem_message_id.as_deref(),
+            Some("settings-problem-damaged")
+        );
+        assert_eq!(area.settings().active().id, ProfileId::demo());
+    }
+
+    #[test]
+    fn nothing_is_read_or_changed_while_locked_and_a_wrong_pin_opens_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let area = SettingsArea::new(SettingsFile::new(dir.path()));
+        assert!(!area.status().pin_set);
+        // First use: choosing a PIN opens the area.
+        area.set_pin("4711").unwrap();
+        assert!(area.status().unlocked);
+        let bigger = Settings {
+            text_scale_percent: 200,
+            ..Settings::default()
+        };
+        area.save(bigger.clone()).unwrap();
+        area.close();
+        // Locked: every read and change is refused in Rust.
+        let locked = |r: Result<(), SettingsError>| matches!(r, Err(e) if e.code == SettingsErrorCode::Locked);
+        assert!(locked(area.get().map(|_| ())));
+        assert!(locked(area.save(Settings::default())));
+        assert!(
+            locked(area.set_pin("0000")),
+            "the PIN cannot be replaced while locked"
+        );
+        let wrong = area.unlock("1234").unwrap_err();
+        assert_eq!(wrong.code, SettingsErrorCode::Pin);
+        assert_eq!(wrong.message_id, "pin-wrong");
+        assert_eq!(wrong.args["attemptsLeft"], "4");
+        assert!(!area.status().unlocked);
+        // The main window still learns the text size while locked.
+        assert_eq!(area.status().text_scale_percent, 200);
+        area.unlock("4711").unwrap();
+        assert_eq!(area.get().unwrap(), bigger);
+        // A wrong field is named and nothing is saved.
+        let error = area
+            .save(Settings {
+                text_scale_percent: 301,
+                ..Settings::default()
+            })
+            .unwrap_err();
+        assert_eq!(error.code, SettingsErrorCode::Invalid);
+        assert_eq!(error.fields[0].field, "textScalePercent");
+        assert_eq!(error.fields[0].message_id, "field-error-out-of-range");
+        assert_eq!(
+            SettingsArea::new(SettingsFile::new(dir.path()))
+                .lock()
+                .settings,
+            bigger
+        );
+    }
+}

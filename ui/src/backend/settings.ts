@@ -1,0 +1,49 @@
+// The caregiver's settings area as the window sees it. The Rust side checks
+// the unlocked state for every command; the UI only follows it.
+import type { CheckResult, ProfileId, Settings, SettingsError, SettingsStatus } from "../bindings";
+
+/** The settings area's calls. Every failing call rejects with a `SettingsFailure`. */
+export interface SettingsService {
+  /** Whether a PIN is set, whether the area is open, text size for the main window. */
+  status(): Promise<SettingsStatus>;
+  /** Chooses the PIN: the first time, or while the area is open. */
+  setPin(pin: string): Promise<void>;
+  /** Opens the area with the PIN. */
+  unlock(pin: string): Promise<void>;
+  /** Closes the area. */
+  lock(): Promise<void>;
+  /** The settings (the area must be open). */
+  get(): Promise<Settings>;
+  /** Validates and saves; a wrong field rejects with `fields` set and nothing saved. */
+  save(settings: Settings): Promise<void>;
+  /** Stores one secret of a profile in the system keyring. */
+  setSecret(profile: ProfileId, name: string, value: string): Promise<void>;
+  /** Deletes a profile and its secrets. */
+  deleteProfile(profile: ProfileId): Promise<void>;
+  /** The profile as an export file's text, without secrets. */
+  exportProfile(profile: ProfileId): Promise<string>;
+  /** Imports a profile file's text with the secrets typed for it. */
+  importProfile(text: string, secrets: Record<string, string>, activate: boolean): Promise<Settings>;
+  /** "Check everything". */
+  check(): Promise<CheckResult[]>;
+}
+
+/** A SettingsError as an Error: what every SettingsService call rejects with. */
+export class SettingsFailure extends Error implements SettingsError {
+  readonly code: SettingsError["code"];
+  readonly messageId: string;
+  readonly args: SettingsError["args"];
+  readonly fields: SettingsError["fields"];
+
+  constructor(error: SettingsError) {
+    super(error.messageId);
+    this.name = "SettingsFailure";
+    this.code = error.code;
+    this.messageId = error.messageId;
+    this.args = error.args;
+    this.fields = error.fields;
+  }
+}
+
+/** The smallest and largest text size, in percent (as in Rust). */
+export const TEXT_SCALE_PERCENT_RANGE = { min: 100, max: 300 } as const;

@@ -1,0 +1,41 @@
+// The Tauri half of the SettingsService: adapts the tauri-specta commands.
+import { commands } from "../bindings";
+import type { SettingsError } from "../bindings";
+import { SettingsFailure, type SettingsService } from "./settings";
+
+type Result<T> = { status: "ok"; data: T } | { status: "error"; error: SettingsError };
+
+function unwrap<T>(result: Result<T>): T {
+  if (result.status === "ok") {
+    return result.data;
+  }
+  throw new SettingsFailure(result.error);
+}
+
+/** The settings area over the app's `settings_*` commands. */
+export function createTauriSettingsService(): SettingsService {
+  return {
+    status: () => commands.settingsStatus(),
+    setPin: async (pin) => {
+      unwrap(await commands.settingsSetPin(pin));
+    },
+    unlock: async (pin) => {
+      unwrap(await commands.settingsUnlock(pin));
+    },
+    lock: () => commands.settingsLock(),
+    get: async () => unwrap(await commands.settingsGet()),
+    save: async (settings) => {
+      unwrap(await commands.settingsSave(settings));
+    },
+    setSecret: async (profile, name, value) => {
+      unwrap(await commands.settingsSetSecret(profile, name, value));
+    },
+    deleteProfile: async (profile) => {
+      unwrap(await commands.settingsDeleteProfile(profile));
+    },
+    exportProfile: async (profile) => unwrap(await commands.settingsExportProfile(profile)),
+    importProfile: async (text, secrets, activate) =>
+      unwrap(await commands.settingsImportProfile(text, secrets, activate)),
+    check: async () => unwrap(await commands.settingsCheck()),
+  };
+}
