@@ -137,66 +137,60 @@ async fn send_and_read_answer(
     .await
 }
 
-/// After a message is sent, the other side's answer arrives on the
-/// conversation's stream.
-pub async fn an_event_arrives_after_a_send(harness: Arc<dyn StreamHarness>) {
+/// Where most checks start: a fresh adapter on an empty store, a new
+/// conversation, and one message answered.
+async fn open_and_exchange(
+    harness: &dyn StreamHarness,
+    text: &str,
+) -> (Arc<MemoryStore>, Arc<dyn SupportBackend>, BackendSession) {
     let (store, resume) = fresh_resume("conformance");
     let backend = harness.backend(resume).await;
     let mut session = open(backend.as_ref(), None).await;
     send_and_read_answer(
-        harness.as_ref(),
+        harness,
         backend.as_ref(),
         &mut session,
         store.as_ref(),
-        "Where is my parcel?",
+        text,
     )
     .await;
+    (store, backend, session)
 }
 
-/// When the connection is cut the stream ends (the engine then reconnects);
-/// it never stays silently open on a dead connection.
-pub async fn the_stream_ends_when_the_connection_is_cut(harness: Arc<dyn StreamHarness>) {
-    let (store, resume) = fresh_resume("conformance");
-    let backend = harness.backend(resume).await;
-    let mut session = open(backend.as_ref(), None).await;
-    send_and_read_answer(
-        harness.as_ref(),
-        backend.as_ref(),
-        &mut session,
-        store.as_ref(),
-        "Hello",
-    )
-    .await;
-    harness.cut_connection().await;
+/// Reads what the stream still gives after a cut, until it ends; a stream
+/// that goes on and on after a cut fails the check.
+async fn read_to_end_after_cut(session: &mut BackendSession) -> Vec<BackendEvent> {
     let mut after = Vec::new();
-    while let Some(event) = next(&mut session, "the end of the stream after a cut").await {
+    while let Some(event) = next(session, "the end of the stream after a cut").await {
         assert!(
             after.len() < 1000,
             "the stream goes on after the cut: {after:?}"
         );
         after.push(event);
     }
+    after
+}
+
+/// After a message is sent, the other side's answer arrives on the
+/// conversation's stream.
+pub async fn an_event_arrives_after_a_send(harness: Arc<dyn StreamHarness>) {
+    open_and_exchange(harness.as_ref(), "Where is my parcel?").await;
+}
+
+/// When the connection is cut the stream ends (the engine then reconnects);
+/// it never stays silently open on a dead connection.
+pub async fn the_stream_ends_when_the_connection_is_cut(harness: Arc<dyn StreamHarness>) {
+    let (_store, _backend, mut session) = open_and_exchange(harness.as_ref(), "Hello").await;
+    harness.cut_connection().await;
+    read_to_end_after_cut(&mut session).await;
 }
 
 /// A conversation reopened after a cut is the same one, and what the
 /// support side wrote meanwhile arrives, once; then it goes on as before.
 pub async fn a_reopened_conversation_continues_with_no_event_lost(harness: Arc<dyn StreamHarness>) {
-    let (store, resume) = fresh_resume("conformance");
-    let backend = harness.backend(resume).await;
-    let mut session = open(backend.as_ref(), None).await;
-    send_and_read_answer(
-        harness.as_ref(),
-        backend.as_ref(),
-        &mut session,
-        store.as_ref(),
-        "Hello",
-    )
-    .await;
+    let (store, backend, mut session) = open_and_exchange(harness.as_ref(), "Hello").await;
     harness.cut_connection().await;
-    while next(&mut session, "the end of the stream after a cut")
-        .await
-        .is_some()
-    {}
+    read_to_end_after_cut(&mut session).await;
     let conversation = session.conversation.clone();
     let away = "Written while you were away";
     harness.support_writes(&conversation, away).await;
