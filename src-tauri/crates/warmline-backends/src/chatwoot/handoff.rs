@@ -110,4 +110,22 @@ mod tests {
         assert!(cancel_text("zh-TW").ends_with(CANCEL_TAG));
         assert!(!cancel_text("zh-TW").contains("chatwoot-"));
     }
+
+    /// Issue 17: a complaint reaches the agent as a complaint.
+    #[test]
+    fn a_complaint_is_named_as_one_for_the_agent() {
+        let complaint = HandoffRequest {
+            reason: HandoffReason::Complaint,
+            urgent_topic: None,
+            ..request()
+        };
+        for (locale, words) in [
+            ("en-US", "They want to make a complaint."),
+            ("zh-CN", "客户想投诉"),
+            ("zh-TW", "客戶想投訴"),
+        ] {
+            let text = request_text(locale, &complaint);
+            assert!(text.contains(words), "{locale}: {text}");
+        }
+    }
 }

@@ -202,6 +202,29 @@ mod tests {
         }
     }
 
+    /// Issue 17: a complaint reaches the agent as a complaint, in the
+    /// notice and in the event for support tools.
+    #[test]
+    fn a_complaint_is_named_as_one_in_the_notice_and_the_event() {
+        for (locale, words) in [
+            ("en-US", "They want to make a complaint."),
+            ("zh-CN", "用户要投诉。"),
+            ("zh-TW", "使用者要投訴。"),
+        ] {
+            let complaint = HandoffRequest {
+                reason: HandoffReason::Complaint,
+                urgent_topic: None,
+                ..request(locale)
+            };
+            assert!(
+                handoff_notice(&complaint).contains(words),
+                "{locale}: {}",
+                handoff_notice(&complaint)
+            );
+            assert_eq!(handoff_content(&complaint, "$n")["reason"], "complaint");
+        }
+    }
+
     #[test]
     fn the_custom_event_carries_reason_topic_and_summary() {
         let content = handoff_content(&request("zh-CN"), "$notice");
