@@ -219,8 +219,11 @@ export function ChatScreen(props: {
 
   const demo = view.backend?.demo === true;
 
+  // The whole screen is the page's main landmark (its grid needs the parts
+  // as direct children), so that screen readers can jump to it and nothing
+  // lies outside a landmark.
   return (
-    <div class={`chat${showLeaveMessage ? " chat--form" : ""}`}>
+    <main class={`chat${showLeaveMessage ? " chat--form" : ""}`}>
       <header class="topbar">
         <h1 class="topbar__title">{t.format("app-title")}</h1>
         <div class="topbar__actions">
@@ -325,6 +328,6 @@ export function ChatScreen(props: {
         }
         t={t}
       />
-    </div>
+    </main>
   );
 }
