@@ -22,7 +22,7 @@ export const STATES = {
       await queued(page);
       for (let i = 0; i < 3; i += 1) await fake(page, (f) => f.advanceQueue());
       await waitForAttribute(page, "#app", "data-handoff-state", "connected");
-      await page.waitForFunction(() => document.querySelector("#transcript")?.textContent.includes("joined"));
+      await page.waitForFunction(() => document.querySelector("#transcript")?.textContent.includes("Mei"));
     },
   },
   unavailable: { reach: goUnavailable },

@@ -250,9 +250,10 @@ export function ChatScreen(props: {
       </header>
       {demo && (
         <p id="demo-banner" class="demo-banner">
-          {/* The short form in a small window, so that it fits one line. */}
+          {/* Shorter forms in smaller windows, so that it fits one line. */}
           <span class="demo-banner__long">{t.format("demo-banner")}</span>
           <span class="demo-banner__short">{t.format("demo-banner-short")}</span>
+          <span class="demo-banner__tiny">{t.format("demo-banner-tiny")}</span>
         </p>
       )}
       <HandoffStatus
