@@ -3,7 +3,18 @@
 // reader hears; leaving a message or asking for a call back.
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import { boxOf, fake, goUnavailable, openApp, panelLines, textOf, useBrowser, waitForAttribute, waitForText } from "./helpers.mjs";
+import {
+  boxOf,
+  fake,
+  goUnavailable,
+  loadFluent,
+  openApp,
+  panelLines,
+  textOf,
+  useBrowser,
+  waitForAttribute,
+  waitForText,
+} from "./helpers.mjs";
 
 const env = useBrowser();
 
@@ -293,6 +304,62 @@ describe("asking in words", () => {
         assert.equal(await page.locator("#person-cancel-button").count(), 1);
         await page.waitForTimeout(200);
         assert.equal(await page.locator('.message[data-author-kind="bot"]').count(), 1, "the bot does not answer");
+        assert.deepEqual(problems, []);
+      } finally {
+        await context.close();
+      }
+    });
+  }
+});
+
+// Issue 17, item 3: what the user sees for each outcome of the phrase rules
+// (the fake has the matcher's own decisions, data/ui-fake-intent.json): a
+// scam story goes to a person at once with the safety advice, a symptom gets
+// the emergency number first, a complaint goes to a person as a complaint,
+// and a negated request asks for nothing.
+describe("what the user sees for each outcome of the words", () => {
+  const systemTexts = (page) => page.locator('.message[data-author-kind="system"] .message__text').allTextContents();
+  const SAFETY_ADVICE = {
+    "en-US": [/do not transfer or send any money/, /code, PIN or password/, /number on the back of your card/],
+    "zh-CN": [/不要转账或汇款/, /不要把验证码、密码告诉任何人/, /银行卡背面的电话/],
+  };
+  const EMERGENCY_NUMBER = { "en-US": /call 911 now/, "zh-CN": /拨打 120/ };
+  for (const [lang, scam, symptom, complaint, negation] of [
+    ["en-US", "I was scammed", "I have chest pain", "I want to make a complaint", "I don't need a person, thanks"],
+    ["zh-CN", "我被骗了", "我胸口好痛", "我要投訴", "不用转人工"],
+  ]) {
+    for (const [kind, words, notices] of [
+      ["a scam story", scam, ["notice-person-requested-fraud"]],
+      ["a symptom", symptom, ["notice-call-emergency-number", "notice-person-requested-urgent"]],
+      ["a complaint", complaint, ["notice-person-requested-complaint"]],
+    ]) {
+      test(`${lang}: ${kind} ("${words}") goes to a person with its advice first`, async () => {
+        const fluent = await loadFluent(lang);
+        const { page, context, problems } = await openApp(env.browser, env.server.url, { query: { lang } });
+        try {
+          await send(page, words);
+          await waitForAttribute(page, "#app", "data-handoff-state", "requested");
+          const expected = notices.map((id) => fluent.format(id));
+          await waitForText(page, "#transcript", expected[expected.length - 1]);
+          assert.deepEqual(await systemTexts(page), expected, "the notes, in order, advice first");
+          if (kind === "a scam story") {
+            for (const advice of SAFETY_ADVICE[lang]) assert.match(expected[0], advice);
+          }
+          if (kind === "a symptom") assert.match(expected[0], EMERGENCY_NUMBER[lang]);
+          assert.deepEqual(problems, []);
+        } finally {
+          await context.close();
+        }
+      });
+    }
+    test(`${lang}: a negated request ("${negation}") asks for nothing and the bot answers`, async () => {
+      const { page, context, problems } = await openApp(env.browser, env.server.url, { query: { lang } });
+      try {
+        await send(page, negation);
+        await page.waitForFunction(() => document.querySelectorAll('.message[data-author-kind="bot"]').length >= 2);
+        assert.equal(await page.getAttribute("#app", "data-handoff-state"), "none");
+        assert.deepEqual(await systemTexts(page), [], "no note of a request");
+        assert.equal(await page.locator("#person-cancel-button").count(), 0);
         assert.deepEqual(problems, []);
       } finally {
         await context.close();

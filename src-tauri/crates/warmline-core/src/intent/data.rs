@@ -72,6 +72,8 @@ pub(crate) struct RuleData {
     #[serde(default)]
     exclude: Entries,
     #[serde(default)]
+    exclude_in_order: Vec<Spanned<Entries>>,
+    #[serde(default)]
     unless: Entries,
     #[serde(default)]
     phrases: Entries,
@@ -424,6 +426,7 @@ impl Compiler<'_> {
             name: data.name.clone(),
             outcome,
             exclude: Vec::new(),
+            exclude_in_order: Vec::new(),
             unless: Vec::new(),
             phrases: Vec::new(),
             all_of: Vec::new(),
@@ -443,6 +446,9 @@ impl Compiler<'_> {
         }
         for group in &data.in_order {
             rule.in_order.push(self.elements(group)?);
+        }
+        for group in &data.exclude_in_order {
+            rule.exclude_in_order.push(self.elements(group)?);
         }
         Ok(rule)
     }

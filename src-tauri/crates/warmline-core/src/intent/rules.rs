@@ -16,6 +16,9 @@ pub(crate) struct Rule {
     pub(crate) name: String,
     pub(crate) outcome: Outcome,
     pub(crate) exclude: Vec<Pattern>,
+    /// Sequences (as `in_order`, within `gap`) removed like `exclude`:
+    /// "gave her son" takes the giving out of "she gave her son the code".
+    pub(crate) exclude_in_order: Vec<Vec<Element>>,
     pub(crate) unless: Vec<Pattern>,
     pub(crate) phrases: Vec<Pattern>,
     pub(crate) all_of: Vec<Vec<Element>>,
@@ -61,7 +64,12 @@ impl Rule {
         ] {
             tidy(list);
         }
-        for group in self.all_of.iter_mut().chain(self.in_order.iter_mut()) {
+        for group in self
+            .all_of
+            .iter_mut()
+            .chain(self.in_order.iter_mut())
+            .chain(self.exclude_in_order.iter_mut())
+        {
             for element in group {
                 tidy(element);
             }
@@ -69,11 +77,36 @@ impl Rule {
     }
 
     fn without_exclusions<'t>(&self, text: &'t str) -> Cow<'t, str> {
-        if self.exclude.is_empty() {
+        let mut text = if self.exclude.is_empty() {
             Cow::Borrowed(text)
         } else {
             Cow::Owned(replace_all(text, &self.exclude, EXCLUDED))
+        };
+        for sequence in &self.exclude_in_order {
+            let mut spans: Vec<Range<usize>> = self
+                .in_order_matches(sequence, &text)
+                .iter()
+                .map(|spans| spans[0].start..spans[spans.len() - 1].end)
+                .collect();
+            if spans.is_empty() {
+                continue;
+            }
+            spans.sort_by_key(|span| (span.start, std::cmp::Reverse(span.end)));
+            let mut out = String::with_capacity(text.len());
+            let mut at = 0;
+            for span in spans {
+                if span.start >= at {
+                    out.push_str(&text[at..span.start]);
+                    out.push_str(EXCLUDED);
+                    at = span.end;
+                } else if span.end > at {
+                    at = span.end;
+                }
+            }
+            out.push_str(&text[at..]);
+            text = Cow::Owned(out);
         }
+        text
     }
 
     /// How this rule meets `message` (normalized).

@@ -396,6 +396,33 @@ phrases = ["first aid kit"]
 }
 
 #[test]
+fn an_excluded_sequence_takes_its_words_out_and_leaves_the_rest() {
+    let extra = r#"
+[[rule]]
+name = "urgent.fraud.lent-the-key"
+intent = "urgent"
+topic = "fraud"
+all_of = [["lent", "key", "stranger"]]
+exclude_in_order = [["lent", "@family"]]
+"#;
+    let set = PhraseSet::with_extra(extra).unwrap();
+    let rule = |text: &str| set.explain(text).rule().map(str::to_owned);
+    let lent = Some("urgent.fraud.lent-the-key".to_owned());
+    assert_eq!(rule("I lent the key to a stranger"), lent);
+    // "lent my son" is taken out, so nothing is lent to the stranger...
+    assert_eq!(rule("A stranger saw I lent my son the key"), None);
+    // ...but another lending still counts, and the sequence keeps its gap.
+    assert_eq!(
+        rule("I lent my son the car and lent the key to a stranger"),
+        lent
+    );
+    assert_eq!(
+        rule("I lent the spare front door key to a stranger, not my son"),
+        lent
+    );
+}
+
+#[test]
 fn extra_variants_and_max_gap_apply() {
     let set =
         PhraseSet::with_extra("[matching]\nmax_gap = 0\n[variants]\npairs = [\"寔真\"]").unwrap();
