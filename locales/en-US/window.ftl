@@ -5,6 +5,8 @@ person-already-asked = You have already asked for a person, and the request stan
 
 ## Short forms that fit one line in a small window
 demo-banner-short = Demo mode: not a real company.
+# The demo banner in a window narrower than 400 CSS px (400 % zoom), where even the short form takes two lines.
+demo-banner-tiny = Demo mode
 composer-placeholder-short = Write here
 voice-no-model-short = Speaking is not set up.
 voice-model-corrupt-short = Voice input needs repair.

@@ -5,6 +5,8 @@ person-already-asked = 您已经请求了人工客服，请求仍然有效。
 
 ## 小窗口里一行放得下的简短说法
 demo-banner-short = 演示模式：不是真实的公司。
+# The demo banner in a window narrower than 400 CSS px (400 % zoom), where even the short form takes two lines.
+demo-banner-tiny = 演示模式
 composer-placeholder-short = 在这里输入
 voice-no-model-short = 语音输入还没有设置好。
 voice-model-corrupt-short = 语音输入需要修复。

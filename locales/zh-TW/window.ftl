@@ -5,6 +5,8 @@ person-already-asked = 您已經請求了真人客服，請求仍然有效。
 
 ## 小視窗裡一行放得下的簡短說法
 demo-banner-short = 示範模式：不是真實的公司。
+# The demo banner in a window narrower than 400 CSS px (400 % zoom), where even the short form takes two lines.
+demo-banner-tiny = 示範模式
 composer-placeholder-short = 在這裡輸入
 voice-no-model-short = 語音輸入還沒有設定好。
 voice-model-corrupt-short = 語音輸入需要修復。

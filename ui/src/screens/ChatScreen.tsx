@@ -219,8 +219,11 @@ export function ChatScreen(props: {
 
   const demo = view.backend?.demo === true;
 
+  // The whole screen is the page's main landmark (its grid needs the parts
+  // as direct children), so that screen readers can jump to it and nothing
+  // lies outside a landmark.
   return (
-    <div class={`chat${showLeaveMessage ? " chat--form" : ""}`}>
+    <main class={`chat${showLeaveMessage ? " chat--form" : ""}`}>
       <header class="topbar">
         <h1 class="topbar__title">{t.format("app-title")}</h1>
         <div class="topbar__actions">
@@ -247,9 +250,10 @@ export function ChatScreen(props: {
       </header>
       {demo && (
         <p id="demo-banner" class="demo-banner">
-          {/* The short form in a small window, so that it fits one line. */}
+          {/* Shorter forms in smaller windows, so that it fits one line. */}
           <span class="demo-banner__long">{t.format("demo-banner")}</span>
           <span class="demo-banner__short">{t.format("demo-banner-short")}</span>
+          <span class="demo-banner__tiny">{t.format("demo-banner-tiny")}</span>
         </p>
       )}
       <HandoffStatus
@@ -325,6 +329,6 @@ export function ChatScreen(props: {
         }
         t={t}
       />
-    </div>
+    </main>
   );
 }

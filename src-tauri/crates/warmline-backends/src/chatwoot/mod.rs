@@ -23,7 +23,7 @@
 //!   no messages after resolve (422), a new conversation is opened instead.
 //! - "Talk to a person" posts a message for the agents, in their language,
 //!   ending in [`handoff::HANDOFF_TAG`]; without an agent bot humans see the
-//!   conversation at once, with one the companion (`companion/chatwoot`)
+//!   conversation at once, with one the companion (`src-tauri/crates/warmline-chatwoot-companion`)
 //!   opens it for them. The client never holds a token for other
 //!   conversations.
 
