@@ -79,12 +79,17 @@ export const commands = {
 	settingsImportProfile: (text: string, secrets: { [key in string]: string }, activate: boolean) => typedError<Settings, SettingsError>(__TAURI_INVOKE("settings_import_profile", { text, secrets, activate })),
 	/**  "Check everything". */
 	settingsCheck: () => typedError<CheckResult[], SettingsError>(__TAURI_INVOKE("settings_check")),
+	openSettings: () => typedError<null, SettingsError>(__TAURI_INVOKE("open_settings")),
+	setTextScale: (percent: number) => typedError<null, SettingsError>(__TAURI_INVOKE("set_text_scale", { percent })),
+	settingsImportModel: (path: string) => typedError<null, SettingsError>(__TAURI_INVOKE("settings_import_model", { path })),
+	settingsTestProfile: (profile: ProfileId) => typedError<CheckResult[], SettingsError>(__TAURI_INVOKE("settings_test_profile", { profile })),
 };
 
 /** Events */
 export const events = {
 	conversationUpdate: makeEvent<ConversationUpdate, ConversationUpdate>("conversation-update"),
 	voiceUpdate: makeEvent<VoiceUpdate, VoiceUpdate>("voice-update"),
+	settingsChanged: makeEvent<SettingsChanged, SettingsChanged>("settings-changed"),
 };
 
 /* Types */
@@ -702,6 +707,8 @@ export type SettingsStatus = {
 	 *  chat too).
 	 */
 	problemMessageId: string | null,
+	problemFields: FieldProblem[],
+	problemKeptAs: string | null,
 	/**
 	 *  Text size in percent and whether the elder gets the two buttons:
 	 *  the main window needs them while the area is locked.
@@ -709,7 +716,9 @@ export type SettingsStatus = {
 	textScalePercent: number,
 	/**  See [`Settings::show_text_size_buttons`]. */
 	showTextSizeButtons: boolean,
+	locale: string,
 };
+export type SettingsChanged = SettingsStatus;
 
 /**  The bot tier and the human tier of one profile. */
 export type TieredSettings = {

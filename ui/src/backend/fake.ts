@@ -30,6 +30,7 @@ import type {
 } from "../bindings";
 import frustrationRules from "../../../src-tauri/crates/warmline-core/data/frustration-rules.json";
 import intentDecisions from "../../../src-tauri/crates/warmline-core/data/ui-fake-intent.json";
+import { createFakeSettingsService, type FakeSettingsControl } from "./fakeSettings";
 import { createFakeVoice, type FakeVoiceControl } from "./fakeVoice";
 import { createFrustration } from "./frustration";
 import { WarmlineError, type ConversationService, type Unsubscribe, type WarmlineBackend } from "./types";
@@ -91,6 +92,8 @@ export interface FakeControl {
   state(): ConversationSnapshot;
   /** Voice input (see fakeVoice.ts). */
   readonly voice: FakeVoiceControl;
+  /** The caregiver's settings (see fakeSettings.ts). */
+  readonly settings: FakeSettingsControl;
 }
 
 declare global {
@@ -519,9 +522,11 @@ export function createFakeBackend(params: URLSearchParams): WarmlineBackend {
   }
 
   const voice = createFakeVoice(params, () => replyDelayMs);
+  const settings = createFakeSettingsService(params);
 
   const control: FakeControl = {
     voice: voice.control,
+    settings: settings.control,
     emit,
     addMessage,
     addNotice,
@@ -711,5 +716,6 @@ export function createFakeBackend(params: URLSearchParams): WarmlineBackend {
     },
     conversation,
     voice: voice.api,
+    settings,
   };
 }
