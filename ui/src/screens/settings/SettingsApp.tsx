@@ -46,6 +46,8 @@ export function SettingsApp({ backend, t: initial }: { backend: WarmlineBackend;
   const [settings, setSettings] = useState<Settings | null>(null);
   const [said, setSaid] = useState<{ id: string; args: MessageArgs; n: number } | null>(null);
   const [exported, setExported] = useState<string | null>(null);
+  // The status was read before the PIN was chosen here.
+  const [pinChosen, setPinChosen] = useState(false);
 
   const percent = status?.textScalePercent;
   useEffect(() => {
@@ -94,7 +96,7 @@ export function SettingsApp({ backend, t: initial }: { backend: WarmlineBackend;
     await service.closeWindow();
   };
 
-  const screen = status === null ? "loading" : area !== null ? "open" : status.pinSet ? "enter-pin" : "choose-pin";
+  const screen = status === null ? "loading" : area !== null ? "open" : status.pinSet || pinChosen ? "enter-pin" : "choose-pin";
   return (
     <div id="settings-app" class="settings" data-screen={screen} data-locale={t.locale}>
       <header class="topbar settings__topbar">
@@ -110,7 +112,10 @@ export function SettingsApp({ backend, t: initial }: { backend: WarmlineBackend;
             key={screen}
             mode={screen === "choose-pin" ? "choose" : "enter"}
             settings={service}
-            onOpen={() => void reload()}
+            onOpen={() => {
+              setPinChosen(true);
+              void reload();
+            }}
             t={t}
           />
         ) : null}
