@@ -10,7 +10,6 @@ use warmline_core::{
 };
 
 use crate::session::AppSession;
-use crate::startup::StartupSettings;
 use crate::voice::{Voice, VoiceUiStatus};
 
 /// One change to the conversation, pushed to the window.

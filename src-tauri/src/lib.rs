@@ -6,6 +6,7 @@
 //! and exposes a few commands. No conversation logic lives here.
 
 pub mod cli;
+#[cfg(test)]
 mod command_lists;
 mod commands;
 mod session;
@@ -132,7 +133,8 @@ pub fn run() {
                 engine: EngineConfig::new(settings.locale.clone()),
                 demo: settings.demo.clone(),
             };
-            let area = settings_commands::SettingsArea::from_loaded(settings_file, loaded, languages);
+            let area =
+                settings_commands::SettingsArea::from_loaded(settings_file, loaded, languages);
             // The active profile, with its secrets from the keyring; the
             // demo if that profile cannot start (the chat must always work).
             let active = area.settings().active();

@@ -111,11 +111,6 @@ impl SettingsArea {
         Ok(())
     }
 
-    /// The settings file's folder.
-    pub fn file(&self) -> &SettingsFile {
-        &self.file
-    }
-
     /// See [`settings_status`].
     pub fn status(&self) -> SettingsStatus {
         let inner = self.lock();
@@ -182,8 +177,13 @@ impl SettingsArea {
         Ok(())
     }
 
+    /// Refuses unless the area is open (for commands that need no settings).
+    pub fn require_unlocked(&self) -> Result<(), SettingsError> {
+        self.unlocked().map(drop)
+    }
+
     /// The guard every changing command passes first.
-    pub(crate) fn unlocked(&self) -> Result<MutexGuard<'_, Inner>, SettingsError> {
+    fn unlocked(&self) -> Result<MutexGuard<'_, Inner>, SettingsError> {
         let inner = self.lock();
         if inner.unlocked {
             Ok(inner)
@@ -554,7 +554,7 @@ pub async fn settings_check(
     area: State<'_, SettingsArea>,
     startup: State<'_, StartupSettings>,
 ) -> Result<Vec<CheckResult>, SettingsError> {
-    drop(area.unlocked()?);
+    area.require_unlocked()?;
     Ok(crate::cli::run_checks(&area.file, &startup).await)
 }
 

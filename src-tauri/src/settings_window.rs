@@ -36,10 +36,9 @@ pub struct SettingsChanged(pub SettingsStatus);
 /// Tells every window about saved settings, and applies what the app
 /// itself uses live (send speech at once, unless a variable fixes it).
 pub fn settings_changed(app: &tauri::AppHandle, settings: &Settings) {
-    if let (Some(voice), Some(startup)) = (
-        app.try_state::<Voice>(),
-        app.try_state::<StartupSettings>(),
-    ) {
+    if let (Some(voice), Some(startup)) =
+        (app.try_state::<Voice>(), app.try_state::<StartupSettings>())
+    {
         let mut applied = startup.inner().clone();
         crate::cli::apply_caregiver_settings(&mut applied, settings, |name| {
             std::env::var(name).ok()
@@ -112,7 +111,7 @@ pub fn settings_import_model(
     voice: State<'_, Voice>,
     path: String,
 ) -> Result<(), SettingsError> {
-    drop(area.unlocked()?);
+    area.require_unlocked()?;
     voice.import(std::path::Path::new(&path)).map_err(|error| {
         let mut out = SettingsError::new(SettingsErrorCode::Invalid, &error.message_id);
         out.fields.push(FieldProblem {
@@ -133,7 +132,10 @@ pub async fn settings_test_profile(
     profile: ProfileId,
 ) -> Result<Vec<CheckResult>, SettingsError> {
     let found = area.get()?.profile(&profile).ok_or_else(|| {
-        SettingsError::new(SettingsErrorCode::NotAProfile, "profile-import-not-a-profile")
+        SettingsError::new(
+            SettingsErrorCode::NotAProfile,
+            "profile-import-not-a-profile",
+        )
     })?;
     let keyring = Arc::new(SystemKeyring::new(found.id.clone()));
     Ok(check::backend(&found, keyring, &area.locale()).await.into())
