@@ -169,7 +169,7 @@ describe("language and text size", () => {
       });
       await page.selectOption("#language-select", "zh-TW");
       await waitForAttribute(page, "#settings-app", "data-locale", "zh-TW");
-      assert.equal(await textOf(page, ".topbar__title"), "Warmline 設定");
+      assert.equal(await textOf(page, ".settings__title"), "Warmline 設定");
       assert.equal(await page.evaluate(() => document.documentElement.lang), "zh-TW");
       assert.equal(await page.evaluate(() => window.__notReloaded), true);
       await page.selectOption("#language-select", "zh-CN");
@@ -201,7 +201,10 @@ describe("language and text size", () => {
       });
       assert.deepEqual(overflow.wide, [], "elements past the window's edge");
       assert.equal(overflow.horizontal, false);
-      assert.ok(overflow.fontSize >= 72, `headings follow the scale: ${overflow.fontSize}`);
+      // 300 % of 24 px, capped by the window's width as the chat's messages are.
+      assert.ok(overflow.fontSize >= 1.15 * 36, `headings follow the scale: ${overflow.fontSize}`);
+      const title = await boxOf(page, ".settings__title");
+      assert.ok(title.width > 100 && title.top >= 0, `the title is shown: ${JSON.stringify(title)}`);
       // The close button stays reachable in the top bar.
       const close = await boxOf(page, "#settings-close");
       assert.ok(close.bottom <= close.viewportHeight && close.right <= close.viewportWidth);

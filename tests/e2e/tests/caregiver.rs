@@ -132,9 +132,16 @@ fn files_containing(dir: &Path, needle: &str) -> Vec<PathBuf> {
 fn screenshots_of_the_area(app: &App, windows: &SettingsWindow) {
     windows.to_settings(app);
     app.driver.set_window_rect(480.0, 600.0).unwrap();
+    let top = || {
+        app.driver
+            .execute("document.querySelector('.settings__main').scrollTop = 0; document.activeElement?.blur();", vec![])
+            .unwrap();
+    };
     caregiver::set_text_size(app, 100);
+    top();
     app.screenshot("settings-area-100");
     caregiver::set_text_size(app, 300);
+    top();
     app.screenshot("settings-area-300");
     // Nothing is cut off at 300 %: the area scrolls, it never overflows sideways.
     let wide = app
@@ -200,6 +207,7 @@ fn a_caregiver_points_warmline_at_a_relay_with_a_token_and_it_holds_across_a_res
         }
     });
     app.wait_for_attribute("data-connection", "online");
+    app.screenshot("chat-relay-zh-TW-200");
     send(&app, "hello from the caregiver test");
     wait_received(&server, "hello from the caregiver test");
     logs.push_str(&app.log_text());

@@ -100,7 +100,7 @@ export function SettingsApp({ backend, t: initial }: { backend: WarmlineBackend;
   return (
     <div id="settings-app" class="settings" data-screen={screen} data-locale={t.locale}>
       <header class="topbar settings__topbar">
-        <h1 class="topbar__title">{t.format("settings-title")}</h1>
+        <h1 class="settings__title">{t.format("settings-title")}</h1>
         <button id="settings-close" class="button button--cancel" type="button" onClick={() => void close()}>
           {t.format("settings-close")}
         </button>
