@@ -13,6 +13,11 @@ export default defineConfig({
     emptyOutDir: true,
     // WebView2 (Windows), WebKitGTK (Linux) and WKWebView (macOS).
     target: ["es2022", "chrome105", "safari15"],
+    // Two pages: the elder's chat (index.html) and the caregiver's
+    // settings window (settings.html), each its own Tauri window.
+    rollupOptions: {
+      input: { main: "index.html", settings: "settings.html" },
+    },
   },
   server: {
     // The Fluent files live in ../locales (shared with the Rust side).

@@ -57,3 +57,138 @@ check-data-advice = Free some space on the disk or ask someone to check the fold
 
 settings-locked = The settings are locked. Enter the PIN first.
 settings-switch-failed = The settings were saved, but Warmline could not move the conversation to the chosen service. It goes on with the one before.
+settings-window-failed = The settings could not be opened. Close Warmline and start it again.
+
+## The settings area (its own window)
+settings-open-button = Settings
+settings-title = Warmline settings
+settings-close = Close the settings
+settings-intro = These settings are for the person who sets Warmline up. The conversation goes on in the other window meanwhile.
+settings-saved = Saved.
+settings-save = Save
+settings-problem-field = { $field }: { $problem }
+settings-problem-kept = The unreadable file was kept as { $file }.
+
+## The elder's text size buttons (in the chat window)
+text-size-group = Text size
+text-size-smaller = Smaller text
+text-size-bigger = Bigger text
+
+## The PIN
+pin-choose-title = Choose a PIN for the settings
+pin-choose-help = Choose 4 to 8 digits. They are needed every time the settings are opened. Write them down somewhere safe.
+pin-confirm-title = Enter the same PIN again
+pin-confirm-help = Type the same digits once more, to be sure they are right.
+pin-choose-mismatch = The two PINs were not the same. Please choose the PIN again.
+pin-enter-title = Enter the PIN
+pin-enter-help = The settings are locked. Enter the PIN chosen when Warmline was set up.
+pin-field-label = PIN
+pin-pad-label = Digits
+pin-erase = Erase
+pin-ok-next = Next
+pin-ok-choose = Save this PIN
+pin-ok-enter = Open the settings
+pin-wait-minutes = Too many wrong tries. Please wait { $minutes } minutes, then try again.
+pin-forgot = PIN forgotten? Start Warmline once with "warmline --reset-pin". The conversation is kept; the sign-in details must be entered again.
+
+## Services (backend profiles)
+section-profiles = Services Warmline can talk to
+profile-demo-name = Practice service (demo, not a real company)
+profile-in-use = In use
+profile-use = Use this one
+profile-edit = Change
+profile-test = Test
+profile-export = Export
+profile-delete = Delete
+profile-delete-confirm = Delete "{ $name }"? Its sign-in details are removed too. Its conversation stays on this computer.
+profile-delete-yes = Yes, delete it
+profile-delete-no = No, keep it
+profile-add = Add a service
+profile-add-title = A new service
+profile-edit-title = Change this service
+profile-kind-label = Kind of service
+profile-kind-demo = Practice service
+profile-kind-relay = A company's Warmline server (relay)
+profile-kind-matrix = Matrix
+profile-kind-chatwoot = Chatwoot
+profile-kind-tiered = An automatic assistant, then a person
+profile-human-kind = Who answers when a person is asked for
+profile-field-name = Name (shown only here, for example "My bank")
+profile-save = Save this service
+profile-cancel = Cancel
+profile-saved = The service "{ $name }" was saved.
+profile-chosen = Warmline now talks to "{ $name }".
+profile-deleted = "{ $name }" was deleted.
+profile-imported = The service was added.
+field-optional = (can stay empty)
+field-path-hint = The file's full location, for example /home/anna/company.pem or C:\Users\Anna\company.pem.
+field-list-hint = Several can be given, separated by commas.
+field-relay-url = Server address (starts with wss://)
+field-extra-ca = The company's own certificate file
+field-matrix-homeserver = Homeserver address (starts with https://)
+field-matrix-user = Matrix account of the person using Warmline (for example @anna:example.org)
+field-matrix-room = Support room (!id or #alias)
+field-matrix-support-account = Support account to write to, when there is no support room
+field-matrix-agents = Accounts of the people who answer
+field-chatwoot-server-url = Chatwoot address (starts with https://)
+field-chatwoot-inbox = Inbox identifier
+field-chatwoot-contact-name = Name the company's staff will see
+field-chatwoot-contact-identifier = Customer number
+field-chatwoot-agent-locale = Language the staff read (for example zh-CN)
+field-openai-base-url = Assistant's address (starts with https://)
+field-openai-model = Model name
+field-openai-assistant-name = Assistant's name
+secret-token = Sign-in token
+secret-accessToken = Access token (or leave it empty and give the password)
+secret-password = Password
+secret-hmac-token = Identity check token (only if the company gave one)
+secret-apiKey = Assistant's API key
+secret-new-hint = Kept in the computer's password store, never shown again.
+secret-stored-hint = Leave empty to keep what is stored. What is typed here is kept in the computer's password store and never shown again.
+
+## Language and text size
+section-display = Language and text size
+display-language = Language
+display-language-system = The computer's language
+language-en-US = English
+language-zh-CN = 简体中文
+language-zh-TW = 繁體中文
+display-text-size = Text size (in both windows)
+display-percent = { $percent } %
+display-show-buttons = Show the "Smaller text" and "Bigger text" buttons in the conversation window
+
+## Speaking instead of typing
+section-voice = Speaking instead of typing
+voice-send-at-once = Send spoken words at once, without pressing Send (only when the text box was empty)
+care-model-ready = The speech model is installed and checked.
+care-model-missing = No speech model is installed yet ({ $megabytes } MB to download). Typing works without one.
+care-model-corrupt = The speech model file is damaged. Download it again or import the file again.
+care-model-downloading = Downloading the speech model: { $percent } % done.
+care-model-downloading-unknown = Downloading the speech model…
+voice-download = Download the speech model
+voice-import-label = Or import a speech model file already on this computer
+voice-import-button = Import this file
+voice-imported = The speech model file was imported and checked.
+voice-mirror = Download speech models from
+voice-mirror-help = Only where huggingface.co cannot be reached, for example https://hf-mirror.com/ggerganov/whisper.cpp/resolve/main/ (used from the next start of Warmline).
+voice-mirror-saved = Saved. The new address is used from the next start of Warmline.
+
+## Check everything
+section-check = Check everything
+check-run = Check everything
+check-running = Checking…
+check-all-passed = Everything works.
+check-some-failed = Some things need attention. What to do is written under each.
+check-word-passed = OK
+check-word-failed = Needs attention
+check-advice = What to do: { $advice }
+
+## Profile files
+section-transfer = Profile files (without sign-in details)
+transfer-export-text = The exported service: copy this text into a file and send it. It contains no sign-in details.
+transfer-import-title = Add a prepared service from a file
+transfer-import-file = Choose the profile file
+transfer-import-text = Or paste the file's text here
+transfer-import-secrets = This service needs its sign-in details (they go to the computer's password store):
+transfer-import-activate = Use this service at once
+transfer-import-go = Add the service

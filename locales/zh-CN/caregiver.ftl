@@ -56,3 +56,138 @@ check-data-advice = 请清理一些磁盘空间，或者请人检查文件夹的
 
 settings-locked = 设置已锁定。请先输入 PIN。
 settings-switch-failed = 设置已保存，但 Warmline 没能把对话转到所选的服务，暂时继续使用原来的服务。
+settings-window-failed = 设置无法打开。请关闭 Warmline 后重新启动。
+
+## The settings area (its own window)
+settings-open-button = 设置
+settings-title = Warmline 设置
+settings-close = 关闭设置
+settings-intro = 这些设置由帮忙安装 Warmline 的人使用。在此期间，另一个窗口里的对话照常进行。
+settings-saved = 已保存。
+settings-save = 保存
+settings-problem-field = { $field }：{ $problem }
+settings-problem-kept = 无法读取的文件已保留为 { $file }。
+
+## The elder's text size buttons (in the chat window)
+text-size-group = 文字大小
+text-size-smaller = 文字小一点
+text-size-bigger = 文字大一点
+
+## The PIN
+pin-choose-title = 为设置选择一个密码
+pin-choose-help = 请选择 4 到 8 位数字。每次打开设置都需要它。请写下来放在安全的地方。
+pin-confirm-title = 请再输入一次同样的密码
+pin-confirm-help = 再输入一次同样的数字，确保没有输错。
+pin-choose-mismatch = 两次输入的密码不一样。请重新选择密码。
+pin-enter-title = 输入密码
+pin-enter-help = 设置已锁定。请输入安装 Warmline 时选择的密码。
+pin-field-label = 密码
+pin-pad-label = 数字
+pin-erase = 删除
+pin-ok-next = 下一步
+pin-ok-choose = 保存这个密码
+pin-ok-enter = 打开设置
+pin-wait-minutes = 错误次数太多。请等 { $minutes } 分钟后再试。
+pin-forgot = 忘记密码？请用“warmline --reset-pin”启动一次 Warmline。对话会保留；登录信息需要重新输入。
+
+## Services (backend profiles)
+section-profiles = Warmline 可以连接的服务
+profile-demo-name = 练习服务（演示，不是真实公司）
+profile-in-use = 正在使用
+profile-use = 使用这个
+profile-edit = 修改
+profile-test = 测试
+profile-export = 导出
+profile-delete = 删除
+profile-delete-confirm = 删除“{ $name }”吗？它的登录信息也会被删除。它的对话仍保留在这台电脑上。
+profile-delete-yes = 是的，删除
+profile-delete-no = 不，保留
+profile-add = 添加服务
+profile-add-title = 新服务
+profile-edit-title = 修改这个服务
+profile-kind-label = 服务类型
+profile-kind-demo = 练习服务
+profile-kind-relay = 公司的 Warmline 服务器（中继）
+profile-kind-matrix = Matrix
+profile-kind-chatwoot = Chatwoot
+profile-kind-tiered = 先由自动助手回答，再转人工
+profile-human-kind = 要求人工时由谁回答
+profile-field-name = 名称（只在这里显示，例如“我的银行”）
+profile-save = 保存这个服务
+profile-cancel = 取消
+profile-saved = 服务“{ $name }”已保存。
+profile-chosen = Warmline 现在连接“{ $name }”。
+profile-deleted = “{ $name }”已删除。
+profile-imported = 服务已添加。
+field-optional = （可以不填）
+field-path-hint = 文件的完整位置，例如 /home/anna/company.pem 或 C:\Users\Anna\company.pem。
+field-list-hint = 可以填多个，用逗号分开。
+field-relay-url = 服务器地址（以 wss:// 开头）
+field-extra-ca = 公司自己的证书文件
+field-matrix-homeserver = 主服务器地址（以 https:// 开头）
+field-matrix-user = 使用 Warmline 的人的 Matrix 帐号（例如 @anna:example.org）
+field-matrix-room = 客服房间（!id 或 #别名）
+field-matrix-support-account = 没有客服房间时，要联系的客服帐号
+field-matrix-agents = 负责回答的人员帐号
+field-chatwoot-server-url = Chatwoot 地址（以 https:// 开头）
+field-chatwoot-inbox = 收件箱标识
+field-chatwoot-contact-name = 公司员工看到的名字
+field-chatwoot-contact-identifier = 客户编号
+field-chatwoot-agent-locale = 员工阅读的语言（例如 zh-CN）
+field-openai-base-url = 助手的地址（以 https:// 开头）
+field-openai-model = 模型名称
+field-openai-assistant-name = 助手的名字
+secret-token = 登录令牌
+secret-accessToken = 访问令牌（或留空并填写密码）
+secret-password = 密码
+secret-hmac-token = 身份验证令牌（只有公司提供时才填）
+secret-apiKey = 助手的 API 密钥
+secret-new-hint = 保存在电脑的密码库中，不会再显示。
+secret-stored-hint = 留空则保留已保存的内容。在这里输入的内容保存在电脑的密码库中，不会再显示。
+
+## Language and text size
+section-display = 语言和文字大小
+display-language = 语言
+display-language-system = 电脑的语言
+language-en-US = English
+language-zh-CN = 简体中文
+language-zh-TW = 繁體中文
+display-text-size = 文字大小（两个窗口都适用）
+display-percent = { $percent } %
+display-show-buttons = 在对话窗口中显示“文字小一点”和“文字大一点”按钮
+
+## Speaking instead of typing
+section-voice = 用说话代替打字
+voice-send-at-once = 说完的话立即发送，不用按“发送”（只在输入框为空时）
+care-model-ready = 语音模型已安装并检查过。
+care-model-missing = 还没有安装语音模型（需要下载 { $megabytes } MB）。不用它也可以打字。
+care-model-corrupt = 语音模型文件已损坏。请重新下载或重新导入文件。
+care-model-downloading = 正在下载语音模型：已完成 { $percent } %。
+care-model-downloading-unknown = 正在下载语音模型…
+voice-download = 下载语音模型
+voice-import-label = 或者导入这台电脑上已有的语音模型文件
+voice-import-button = 导入这个文件
+voice-imported = 语音模型文件已导入并检查过。
+voice-mirror = 从这里下载语音模型
+voice-mirror-help = 只在无法访问 huggingface.co 时需要，例如 https://hf-mirror.com/ggerganov/whisper.cpp/resolve/main/（下次启动 Warmline 时生效）。
+voice-mirror-saved = 已保存。新地址在下次启动 Warmline 时生效。
+
+## Check everything
+section-check = 全面检查
+check-run = 全面检查
+check-running = 正在检查…
+check-all-passed = 一切正常。
+check-some-failed = 有些地方需要处理。每一项下面都写了该怎么做。
+check-word-passed = 正常
+check-word-failed = 需要处理
+check-advice = 怎么做：{ $advice }
+
+## Profile files
+section-transfer = 配置文件（不含登录信息）
+transfer-export-text = 导出的服务：把这段文字复制到一个文件里发送。其中不含登录信息。
+transfer-import-title = 从文件添加准备好的服务
+transfer-import-file = 选择配置文件
+transfer-import-text = 或者把文件的文字粘贴到这里
+transfer-import-secrets = 这个服务需要登录信息（会保存到电脑的密码库中）：
+transfer-import-activate = 立即使用这个服务
+transfer-import-go = 添加服务

@@ -10,7 +10,6 @@ use warmline_core::{
 };
 
 use crate::session::AppSession;
-use crate::startup::StartupSettings;
 use crate::voice::{Voice, VoiceUiStatus};
 
 /// One change to the conversation, pushed to the window.
@@ -31,9 +30,9 @@ pub struct AppInfo {
 /// The UI language and the app version.
 #[tauri::command]
 #[specta::specta]
-pub fn app_info(settings: State<'_, StartupSettings>) -> AppInfo {
+pub fn app_info(area: State<'_, crate::settings_commands::SettingsArea>) -> AppInfo {
     AppInfo {
-        locale: settings.locale.clone(),
+        locale: area.locale(),
         version: env!("CARGO_PKG_VERSION").to_owned(),
     }
 }

@@ -6,9 +6,12 @@
 //! and exposes a few commands. No conversation logic lives here.
 
 pub mod cli;
+#[cfg(test)]
+mod command_lists;
 mod commands;
 mod session;
 mod settings_commands;
+mod settings_window;
 mod startup;
 mod voice;
 
@@ -53,8 +56,16 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
             settings_commands::settings_export_profile,
             settings_commands::settings_import_profile,
             settings_commands::settings_check,
+            settings_window::open_settings,
+            settings_window::set_text_scale,
+            settings_window::settings_import_model,
+            settings_window::settings_test_profile,
         ])
-        .events(collect_events![ConversationUpdate, VoiceUpdate])
+        .events(collect_events![
+            ConversationUpdate,
+            VoiceUpdate,
+            settings_window::SettingsChanged
+        ])
         // Timestamps are milliseconds since 1970: far below 2^53.
         .dangerously_cast_bigints_to_number()
         // Every type has one serde shape both ways; one name per type is simpler.
@@ -75,6 +86,15 @@ pub fn run() {
         .init();
 
     let mut settings = StartupSettings::from_env();
+    // The language before the file is applied: `WARMLINE_LOCALE`'s, or the
+    // system's; the settings area changes it live unless the variable is set.
+    let languages = settings_commands::UiLanguage {
+        fixed: std::env::var("WARMLINE_LOCALE")
+            .ok()
+            .filter(|value| !value.trim().is_empty())
+            .map(|_| settings.locale.clone()),
+        system: settings.locale.clone(),
+    };
     // The caregiver's set-up, read once: reading puts an unusable file
     // aside, and the settings area must still be able to say why. Without
     // any config directory (no home at all) it lives in a temporary one, so
@@ -94,6 +114,7 @@ pub fn run() {
     let builder = specta_builder();
     let result = tauri::Builder::default()
         .invoke_handler(builder.invoke_handler())
+        .on_window_event(settings_window::on_window_event)
         .setup(move |app| {
             builder.mount_events(app);
             let data_dir = settings
@@ -112,7 +133,8 @@ pub fn run() {
                 engine: EngineConfig::new(settings.locale.clone()),
                 demo: settings.demo.clone(),
             };
-            let area = settings_commands::SettingsArea::from_loaded(settings_file, loaded);
+            let area =
+                settings_commands::SettingsArea::from_loaded(settings_file, loaded, languages);
             // The active profile, with its secrets from the keyring; the
             // demo if that profile cannot start (the chat must always work).
             let active = area.settings().active();

@@ -25,7 +25,18 @@ use crate::startup::StartupSettings;
 pub struct SettingsArea {
     file: SettingsFile,
     pin: warmline_settings::PinLock,
+    languages: UiLanguage,
     inner: Mutex<Inner>,
+}
+
+/// Where the UI language comes from: `WARMLINE_LOCALE` when set (it wins
+/// over the file), else the file's choice, else the system's.
+#[derive(Debug, Clone, Default)]
+pub struct UiLanguage {
+    /// The language fixed by `WARMLINE_LOCALE`, if set.
+    pub fixed: Option<String>,
+    /// The system's language (negotiated), used when the file has none.
+    pub system: String,
 }
 
 struct Inner {
@@ -39,15 +50,20 @@ impl SettingsArea {
     #[cfg(test)]
     pub fn new(file: SettingsFile) -> Self {
         let loaded = file.load();
-        Self::from_loaded(file, loaded)
+        Self::from_loaded(file, loaded, UiLanguage::default())
     }
 
     /// The settings already read from `file`, with the problem found then.
-    pub fn from_loaded(file: SettingsFile, loaded: warmline_settings::Loaded) -> Self {
+    pub fn from_loaded(
+        file: SettingsFile,
+        loaded: warmline_settings::Loaded,
+        languages: UiLanguage,
+    ) -> Self {
         let pin = warmline_settings::PinLock::new(file.dir());
         Self {
             file,
             pin,
+            languages,
             inner: Mutex::new(Inner {
                 unlocked: false,
                 settings: loaded.settings,
@@ -65,16 +81,57 @@ impl SettingsArea {
         self.lock().settings.clone()
     }
 
+    /// The UI language in force now (see [`UiLanguage`]).
+    pub fn locale(&self) -> String {
+        let inner = self.lock();
+        self.locale_of(&inner.settings)
+    }
+
+    fn locale_of(&self, settings: &Settings) -> String {
+        if let Some(fixed) = &self.languages.fixed {
+            return fixed.clone();
+        }
+        match settings.locale.as_deref() {
+            Some(chosen) => warmline_i18n::negotiate(chosen).to_owned(),
+            None if self.languages.system.is_empty() => warmline_i18n::negotiate("").to_owned(),
+            None => self.languages.system.clone(),
+        }
+    }
+
+    /// The elder's "Smaller text / Bigger text" (or Ctrl +/−): changes the
+    /// text size alone, kept in the settings file. No PIN: it is the
+    /// elder's own control, and nothing else of the set-up can change
+    /// through it.
+    pub fn set_text_scale(&self, percent: u16) -> Result<(), SettingsError> {
+        let mut inner = self.lock();
+        let mut next = inner.settings.clone();
+        next.text_scale_percent = percent;
+        self.file.save(&next)?;
+        inner.settings = next;
+        Ok(())
+    }
+
     /// See [`settings_status`].
     pub fn status(&self) -> SettingsStatus {
         let inner = self.lock();
         SettingsStatus {
+            locale: self.locale_of(&inner.settings),
             pin_set: self.pin.is_set(),
             unlocked: inner.unlocked,
             problem_message_id: inner
                 .problem
                 .as_ref()
                 .map(|p| p.code.message_id().to_owned()),
+            problem_fields: inner
+                .problem
+                .as_ref()
+                .map(|p| p.fields.iter().map(FieldProblem::from).collect())
+                .unwrap_or_default(),
+            problem_kept_as: inner
+                .problem
+                .as_ref()
+                .and_then(|p| p.kept_as.as_ref())
+                .map(|path| path.display().to_string()),
             text_scale_percent: inner.settings.text_scale_percent,
             show_text_size_buttons: inner.settings.show_text_size_buttons,
         }
@@ -120,6 +177,11 @@ impl SettingsArea {
         Ok(())
     }
 
+    /// Refuses unless the area is open (for commands that need no settings).
+    pub fn require_unlocked(&self) -> Result<(), SettingsError> {
+        self.unlocked().map(drop)
+    }
+
     /// The guard every changing command passes first.
     fn unlocked(&self) -> Result<MutexGuard<'_, Inner>, SettingsError> {
         let inner = self.lock();
@@ -145,11 +207,17 @@ pub struct SettingsStatus {
     /// Why the settings file was not used, as a Fluent id (shown in the
     /// chat too).
     pub problem_message_id: Option<String>,
+    /// For a file with wrong fields: each of them, for the settings area.
+    pub problem_fields: Vec<FieldProblem>,
+    /// Where the unusable file was put aside (never deleted).
+    pub problem_kept_as: Option<String>,
     /// Text size in percent and whether the elder gets the two buttons:
     /// the main window needs them while the area is locked.
     pub text_scale_percent: u16,
     /// See [`Settings::show_text_size_buttons`].
     pub show_text_size_buttons: bool,
+    /// The UI language in force (`WARMLINE_LOCALE` wins over the file).
+    pub locale: String,
 }
 
 /// Why a settings command failed: `{code, messageId, args}` plus the
@@ -196,10 +264,12 @@ pub enum SettingsErrorCode {
     /// The settings were saved but the conversation could not move to the
     /// chosen profile; it goes on with the one before.
     Switch,
+    /// The settings window could not be opened.
+    Window,
 }
 
 impl SettingsError {
-    fn new(code: SettingsErrorCode, message_id: &str) -> Self {
+    pub(crate) fn new(code: SettingsErrorCode, message_id: &str) -> Self {
         Self {
             code,
             message_id: message_id.to_owned(),
@@ -210,14 +280,17 @@ impl SettingsError {
 
     fn invalid(message_id: &str, fields: &[FieldError]) -> Self {
         Self {
-            fields: fields
-                .iter()
-                .map(|f| FieldProblem {
-                    field: f.field.clone(),
-                    message_id: f.message_id().to_owned(),
-                })
-                .collect(),
+            fields: fields.iter().map(FieldProblem::from).collect(),
             ..Self::new(SettingsErrorCode::Invalid, message_id)
+        }
+    }
+}
+
+impl From<&FieldError> for FieldProblem {
+    fn from(error: &FieldError) -> Self {
+        Self {
+            field: error.field.clone(),
+            message_id: error.message_id().to_owned(),
         }
     }
 }
@@ -305,14 +378,26 @@ pub fn settings_get(area: State<'_, SettingsArea>) -> Result<Settings, SettingsE
 #[tauri::command]
 #[specta::specta]
 pub async fn settings_save(
+    app: tauri::AppHandle,
     area: State<'_, SettingsArea>,
     session: State<'_, AppSession>,
     settings: Settings,
 ) -> Result<(), SettingsError> {
     let before = area.get()?.active();
     area.save(settings.clone())?;
+    crate::settings_window::settings_changed(&app, &settings);
+    follow_active(&session, &before, &settings).await
+}
+
+/// Moves the conversation to the active profile of `settings` when it is
+/// another one, or the same one with other fields.
+async fn follow_active(
+    session: &AppSession,
+    before: &warmline_backends::profile::BackendProfile,
+    settings: &Settings,
+) -> Result<(), SettingsError> {
     let active = settings.active();
-    if active != before || active.id != session.active_profile() {
+    if &active != before || active.id != session.active_profile() {
         let keyring = Arc::new(SystemKeyring::new(active.id.clone()));
         session.switch_to(active, keyring).await.map_err(|error| {
             tracing::error!(%error, "the conversation could not move to the chosen profile");
@@ -372,6 +457,7 @@ pub async fn settings_set_secret(
 #[tauri::command]
 #[specta::specta]
 pub fn settings_delete_profile(
+    app: tauri::AppHandle,
     area: State<'_, SettingsArea>,
     profile: ProfileId,
 ) -> Result<(), SettingsError> {
@@ -385,7 +471,9 @@ pub fn settings_delete_profile(
         next.active_profile = ProfileId::demo();
     }
     area.file.save(&next)?;
-    inner.settings = next;
+    inner.settings = next.clone();
+    drop(inner);
+    crate::settings_window::settings_changed(&app, &next);
     if let Err(error) = SystemKeyring::new(profile).delete_all(found.backend.secret_names()) {
         tracing::warn!(%error, "a deleted profile's secrets stay in the keyring");
     }
@@ -416,28 +504,47 @@ pub fn settings_export_profile(
 /// validating everything before changing anything.
 #[tauri::command]
 #[specta::specta]
-pub fn settings_import_profile(
+pub async fn settings_import_profile(
+    app: tauri::AppHandle,
     area: State<'_, SettingsArea>,
+    session: State<'_, AppSession>,
     text: String,
     secrets: BTreeMap<String, String>,
     activate: bool,
 ) -> Result<Settings, SettingsError> {
-    let mut inner = area.unlocked()?;
-    let profile = transfer::parse(&text)?;
-    let secrets = secrets
-        .into_iter()
-        .map(|(name, value)| (name, Secret::new(value)))
-        .collect();
-    let next = transfer::import(
-        &area.file,
-        &inner.settings,
-        profile,
-        &secrets,
-        |p| SystemKeyring::new(p.id.clone()),
-        activate,
-    )?;
-    inner.settings = next.clone();
+    let next = area.import(&text, secrets, activate)?;
+    let before = session.session().profile();
+    crate::settings_window::settings_changed(&app, &next);
+    follow_active(&session, &before, &next).await?;
     Ok(next)
+}
+
+impl SettingsArea {
+    /// See [`settings_import_profile`].
+    fn import(
+        &self,
+        text: &str,
+        secrets: BTreeMap<String, String>,
+        activate: bool,
+    ) -> Result<Settings, SettingsError> {
+        let area = self;
+        let mut inner = area.unlocked()?;
+        let profile = transfer::parse(text)?;
+        let secrets = secrets
+            .into_iter()
+            .map(|(name, value)| (name, Secret::new(value)))
+            .collect();
+        let next = transfer::import(
+            &area.file,
+            &inner.settings,
+            profile,
+            &secrets,
+            |p| SystemKeyring::new(p.id.clone()),
+            activate,
+        )?;
+        inner.settings = next.clone();
+        Ok(next)
+    }
 }
 
 /// "Check everything".
@@ -447,7 +554,7 @@ pub async fn settings_check(
     area: State<'_, SettingsArea>,
     startup: State<'_, StartupSettings>,
 ) -> Result<Vec<CheckResult>, SettingsError> {
-    drop(area.unlocked()?);
+    area.require_unlocked()?;
     Ok(crate::cli::run_checks(&area.file, &startup).await)
 }
 

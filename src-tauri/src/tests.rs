@@ -152,3 +152,73 @@ fn voice_events_reach_the_window_translated() {
         other => panic!("{other:?}"),
     }
 }
+
+/// Each window's capability file grants exactly its list in
+/// `command_lists.rs`: the chat window no command that reads or changes the
+/// caregiver's set-up, the settings window no conversation command.
+#[test]
+fn each_window_may_call_only_its_own_commands() {
+    let granted = |file: &str| -> Vec<String> {
+        let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+            .join("capabilities")
+            .join(file);
+        let text = std::fs::read_to_string(&path).expect("reading a capability file");
+        let json: serde_json::Value = serde_json::from_str(&text).expect("a JSON capability");
+        let mut commands: Vec<String> = json["permissions"]
+            .as_array()
+            .expect("a permission list")
+            .iter()
+            .filter_map(|p| p.as_str()?.strip_prefix("allow-"))
+            .map(|p| p.replace('-', "_"))
+            .collect();
+        commands.sort();
+        commands
+    };
+    let sorted = |list: &[&str]| {
+        let mut list: Vec<String> = list.iter().map(|c| (*c).to_owned()).collect();
+        list.sort();
+        list
+    };
+    assert_eq!(granted("default.json"), sorted(command_lists::CHAT_WINDOW));
+    assert_eq!(
+        granted("settings.json"),
+        sorted(command_lists::SETTINGS_WINDOW)
+    );
+    for command in command_lists::CHAT_WINDOW {
+        assert!(
+            *command == "settings_status" || !command.starts_with("settings_"),
+            "the chat window must not get {command}"
+        );
+    }
+    for command in [
+        "send_message",
+        "request_person",
+        "save_draft",
+        "open_settings",
+        "set_text_scale",
+    ] {
+        assert!(
+            !command_lists::SETTINGS_WINDOW.contains(&command),
+            "{command}"
+        );
+    }
+    // Every command the bindings know is in the list, and nothing else.
+    let bindings = std::fs::read_to_string(bindings_path()).unwrap_or_default();
+    let mut invoked: Vec<String> = bindings
+        .split("__TAURI_INVOKE")
+        .skip(1)
+        .filter(|rest| rest.starts_with('(') || rest.starts_with('<'))
+        .filter_map(|rest| rest.split_once("(\"").map(|(_, name)| name))
+        .filter_map(|rest| rest.split('"').next().map(str::to_owned))
+        .collect();
+    invoked.sort();
+    invoked.dedup();
+    let mut all = sorted(command_lists::ALL);
+    all.dedup();
+    assert_eq!(
+        all.len(),
+        command_lists::ALL.len(),
+        "a command listed twice"
+    );
+    assert_eq!(invoked, all);
+}

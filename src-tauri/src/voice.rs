@@ -94,7 +94,7 @@ pub enum VoiceUpdate {
 pub struct Voice {
     service: warmline_voice::VoiceService,
     locale: String,
-    send_at_once: bool,
+    send_at_once: std::sync::atomic::AtomicBool,
     /// The model fetched on first use for the UI language (the catalogue's
     /// first choice), worked out once: status is asked for on every
     /// download progress event.
@@ -111,7 +111,7 @@ impl Voice {
         Self {
             service,
             locale,
-            send_at_once,
+            send_at_once: std::sync::atomic::AtomicBool::new(send_at_once),
             first_use_model,
         }
     }
@@ -155,7 +155,7 @@ impl Voice {
                 warmline_voice::DictationState::Listening => DictationPhase::Listening,
                 warmline_voice::DictationState::Working => DictationPhase::Working,
             },
-            send_at_once: self.send_at_once,
+            send_at_once: self.send_at_once.load(std::sync::atomic::Ordering::Relaxed),
         }
     }
 
@@ -182,6 +182,23 @@ impl Voice {
         };
         self.service
             .download_model(id)
+            .map_err(|error| ui_error(&error))
+    }
+
+    /// The caregiver changed "send at once" in the settings area.
+    pub fn set_send_at_once(&self, at_once: bool) {
+        self.send_at_once
+            .store(at_once, std::sync::atomic::Ordering::Relaxed);
+    }
+
+    /// Imports a model file the caregiver chose as the model for this UI
+    /// language; it is checked before it replaces anything.
+    pub fn import(&self, path: &std::path::Path) -> Result<(), UiError> {
+        let Some(id) = self.first_use_model.as_deref() else {
+            return Err(UiError::from(ErrorCode::NoSpeechModel));
+        };
+        self.service
+            .import_model(id, path)
             .map_err(|error| ui_error(&error))
     }
 

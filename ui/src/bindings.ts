@@ -79,11 +79,33 @@ export const commands = {
 	settingsImportProfile: (text: string, secrets: { [key in string]: string }, activate: boolean) => typedError<Settings, SettingsError>(__TAURI_INVOKE("settings_import_profile", { text, secrets, activate })),
 	/**  "Check everything". */
 	settingsCheck: () => typedError<CheckResult[], SettingsError>(__TAURI_INVOKE("settings_check")),
+	/**
+	 *  The small "Settings" button: opens the settings window, or brings it
+	 *  forward when it is open already. The area inside starts locked.
+	 */
+	openSettings: () => typedError<null, SettingsError>(__TAURI_INVOKE("open_settings")),
+	/**
+	 *  The elder's "Smaller text / Bigger text" (and Ctrl +/−): the text size
+	 *  in percent (100–300), kept in the settings file for the next start.
+	 */
+	setTextScale: (percent: number) => typedError<null, SettingsError>(__TAURI_INVOKE("set_text_scale", { percent })),
+	/**
+	 *  Imports a speech model file the caregiver chose (for a computer that
+	 *  cannot download it); it is checked before it is used.
+	 */
+	settingsImportModel: (path: string) => typedError<null, SettingsError>(__TAURI_INVOKE("settings_import_model", { path })),
+	/**
+	 *  "Test" beside one profile: is its service reachable, and does it
+	 *  accept the sign-in details in the keyring? (The profile need not be the
+	 *  one in use.)
+	 */
+	settingsTestProfile: (profile: ProfileId) => typedError<CheckResult[], SettingsError>(__TAURI_INVOKE("settings_test_profile", { profile })),
 };
 
 /** Events */
 export const events = {
 	conversationUpdate: makeEvent<ConversationUpdate, ConversationUpdate>("conversation-update"),
+	settingsChanged: makeEvent<SettingsChanged, SettingsChanged>("settings-changed"),
 	voiceUpdate: makeEvent<VoiceUpdate, VoiceUpdate>("voice-update"),
 };
 
@@ -657,6 +679,12 @@ export type Settings = {
 };
 
 /**
+ *  The settings changed: every window applies the language, the text size
+ *  and whether the elder gets the text size buttons, without a restart.
+ */
+export type SettingsChanged = SettingsStatus;
+
+/**
  *  Why a settings command failed: `{code, messageId, args}` plus the
  *  fields to mark.
  */
@@ -689,7 +717,9 @@ export type SettingsErrorCode =
  *  The settings were saved but the conversation could not move to the
  *  chosen profile; it goes on with the one before.
  */
-"switch";
+"switch" | 
+/**  The settings window could not be opened. */
+"window";
 
 /**  What the settings area may always know. */
 export type SettingsStatus = {
@@ -702,6 +732,10 @@ export type SettingsStatus = {
 	 *  chat too).
 	 */
 	problemMessageId: string | null,
+	/**  For a file with wrong fields: each of them, for the settings area. */
+	problemFields: FieldProblem[],
+	/**  Where the unusable file was put aside (never deleted). */
+	problemKeptAs: string | null,
 	/**
 	 *  Text size in percent and whether the elder gets the two buttons:
 	 *  the main window needs them while the area is locked.
@@ -709,6 +743,8 @@ export type SettingsStatus = {
 	textScalePercent: number,
 	/**  See [`Settings::show_text_size_buttons`]. */
 	showTextSizeButtons: boolean,
+	/**  The UI language in force (`WARMLINE_LOCALE` wins over the file). */
+	locale: string,
 };
 
 /**  The bot tier and the human tier of one profile. */

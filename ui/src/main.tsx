@@ -4,11 +4,10 @@ import { App } from "./components/App";
 import { createLocalizer } from "./i18n";
 import "./styles.css";
 import { disablePageMenu } from "./pageMenu";
-import { applyStartupTextScale, listenForTextScaleKeys } from "./textSize";
+import { applyStartupTextScale } from "./textSize";
 
 async function start(): Promise<void> {
   applyStartupTextScale();
-  listenForTextScaleKeys();
   disablePageMenu();
   const root = document.getElementById("root");
   if (!root) {

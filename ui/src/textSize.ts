@@ -2,7 +2,8 @@
 // <html>, from which every size in styles.css is derived (24 px × scale).
 // The elder changes it with Ctrl +/−/0 (what people try); the caregiver's
 // settings set it with `setTextScale`. Whatever was chosen last is remembered
-// in the webview's storage, so it holds after a restart.
+// in the webview's storage for a quick start, and in the settings file (the
+// app sends every change there; its value wins once it is read).
 
 /** The (already large) default. */
 export const DEFAULT_TEXT_SCALE = 1;
@@ -76,6 +77,17 @@ export function applyStartupTextScale(search: string = window.location.search): 
     return applyTextScale(fromUrl);
   }
   return applyTextScale(rememberedTextScale() ?? DEFAULT_TEXT_SCALE);
+}
+
+/** True when ?textScale=N fixed the size for this run (tests, screenshots). */
+export function textScaleFixedByUrl(search: string = window.location.search): boolean {
+  const raw = new URLSearchParams(search).get("textScale");
+  return raw !== null && clampTextScale(Number(raw)) !== null;
+}
+
+/** A scale as the settings' whole percent (1.25 → 125). */
+export function toPercent(scale: number): number {
+  return Math.round(scale * 100);
 }
 
 /** Which step a key press asks for: Ctrl/⌘ with + or =, − or _, 0; else null. */

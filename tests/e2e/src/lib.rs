@@ -36,6 +36,9 @@ use std::sync::atomic::{AtomicU32, Ordering};
 use std::thread;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
+pub mod caregiver;
+pub mod keyring;
+
 use base64::Engine as _;
 use serde_json::{json, Value};
 
@@ -320,6 +323,37 @@ impl WebDriver {
             Some(json!({"script": script, "args": args})),
             COMMAND_TIMEOUT,
         )
+    }
+
+    /// The handle of the window the session talks to.
+    pub fn window_handle(&self) -> Result<String, WebDriverError> {
+        let value = self.command("GET", "/window", None, COMMAND_TIMEOUT)?;
+        Ok(value.as_str().unwrap_or_default().to_owned())
+    }
+
+    /// The handles of every window of the app (the chat, the settings…).
+    pub fn window_handles(&self) -> Result<Vec<String>, WebDriverError> {
+        let value = self.command("GET", "/window/handles", None, COMMAND_TIMEOUT)?;
+        Ok(value
+            .as_array()
+            .map(|handles| {
+                handles
+                    .iter()
+                    .filter_map(|h| h.as_str().map(str::to_owned))
+                    .collect()
+            })
+            .unwrap_or_default())
+    }
+
+    /// Makes the session talk to another window of the app.
+    pub fn switch_to_window(&self, handle: &str) -> Result<(), WebDriverError> {
+        self.command(
+            "POST",
+            "/window",
+            Some(json!({ "handle": handle })),
+            COMMAND_TIMEOUT,
+        )
+        .map(drop)
     }
 
     /// Runs an asynchronous script in the page: the body of a function whose
@@ -905,7 +939,7 @@ fn find_tauri_driver() -> PathBuf {
 
 /// A fresh directory for one launch: logs, the app's data, screenshots of
 /// failures.
-fn scratch_dir() -> PathBuf {
+pub(crate) fn scratch_dir() -> PathBuf {
     static COUNTER: AtomicU32 = AtomicU32::new(0);
     let nanos = SystemTime::now()
         .duration_since(UNIX_EPOCH)

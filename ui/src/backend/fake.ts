@@ -29,6 +29,7 @@ import type {
   UiError,
 } from "../bindings";
 import frustrationRules from "../../../src-tauri/crates/warmline-core/data/frustration-rules.json";
+import { createFakeSettingsService } from "./fakeSettings";
 import { createFakeVoice } from "./fakeVoice";
 import { createFrustration } from "./frustration";
 import { WarmlineError, type ConversationService, type Unsubscribe, type WarmlineBackend } from "./types";
@@ -395,9 +396,11 @@ export function createFakeBackend(params: URLSearchParams): WarmlineBackend {
   }
 
   const voice = createFakeVoice(params, () => replyDelayMs);
+  const settings = createFakeSettingsService(params);
 
   const control: FakeControl = {
     voice: voice.control,
+    settings: settings.control,
     emit,
     addMessage,
     addNotice,
@@ -587,5 +590,6 @@ export function createFakeBackend(params: URLSearchParams): WarmlineBackend {
     },
     conversation,
     voice: voice.api,
+    settings,
   };
 }

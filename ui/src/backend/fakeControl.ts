@@ -1,6 +1,7 @@
 // The test control surface of the fake backend (window.__warmlineFake):
 // what the UI tests may do to the stand-in engine and what they may read
 // back. The fake itself is in fake.ts.
+import type { FakeSettingsControl } from "./fakeSettings";
 import type { Author, ConnectionState, ConversationChange, ConversationSnapshot, Message, MessageArg, MessageId, UiError } from "../bindings";
 import type { FakeVoiceControl } from "./fakeVoice";
 
@@ -61,6 +62,8 @@ export interface FakeControl {
   state(): ConversationSnapshot;
   /** Voice input (see fakeVoice.ts). */
   readonly voice: FakeVoiceControl;
+  /** The caregiver's settings (see fakeSettings.ts). */
+  readonly settings: FakeSettingsControl;
 }
 
 declare global {

@@ -1,6 +1,7 @@
 // The caregiver's settings area as the window sees it. The Rust side checks
 // the unlocked state for every command; the UI only follows it.
 import type { CheckResult, ProfileId, Settings, SettingsError, SettingsStatus } from "../bindings";
+import type { Unsubscribe } from "./types";
 
 /** The settings area's calls. Every failing call rejects with a `SettingsFailure`. */
 export interface SettingsService {
@@ -26,6 +27,18 @@ export interface SettingsService {
   importProfile(text: string, secrets: Record<string, string>, activate: boolean): Promise<Settings>;
   /** "Check everything". */
   check(): Promise<CheckResult[]>;
+  /** "Test" beside one profile: reachable, and signed in. */
+  testProfile(profile: ProfileId): Promise<CheckResult[]>;
+  /** Imports a speech model file from its full path. */
+  importModel(path: string): Promise<void>;
+  /** Saved settings (language, text size, the buttons), in every window. */
+  onChanged(callback: (status: SettingsStatus) => void): Promise<Unsubscribe>;
+  /** The chat window's small "Settings" button: opens the settings window. */
+  openWindow(): Promise<void>;
+  /** Closes the settings window (the area locks as it closes). */
+  closeWindow(): Promise<void>;
+  /** The elder's "Smaller text / Bigger text": the size alone, remembered. */
+  setTextScale(percent: number): Promise<void>;
 }
 
 /** A SettingsError as an Error: what every SettingsService call rejects with. */

@@ -3,6 +3,7 @@
 import type { Event } from "@tauri-apps/api/event";
 import { commands, events } from "../bindings";
 import type { ConversationEvent, UiError, VoiceUpdate } from "../bindings";
+import { createTauriSettingsService } from "./tauriSettings";
 import {
   WarmlineError,
   isUiError,
@@ -86,5 +87,6 @@ export function createTauriBackend(): WarmlineBackend {
     appInfo: () => commands.appInfo(),
     conversation: createConversationService(),
     voice: createVoiceService(),
+    settings: createTauriSettingsService(),
   };
 }

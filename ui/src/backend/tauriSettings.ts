@@ -1,5 +1,6 @@
 // The Tauri half of the SettingsService: adapts the tauri-specta commands.
-import { commands } from "../bindings";
+import { getCurrentWindow } from "@tauri-apps/api/window";
+import { commands, events } from "../bindings";
 import type { SettingsError } from "../bindings";
 import { SettingsFailure, type SettingsService } from "./settings";
 
@@ -37,5 +38,27 @@ export function createTauriSettingsService(): SettingsService {
     importProfile: async (text, secrets, activate) =>
       unwrap(await commands.settingsImportProfile(text, secrets, activate)),
     check: async () => unwrap(await commands.settingsCheck()),
+    testProfile: async (profile) => unwrap(await commands.settingsTestProfile(profile)),
+    importModel: async (path) => {
+      unwrap(await commands.settingsImportModel(path));
+    },
+    onChanged: async (callback) => {
+      const unlisten = await events.settingsChanged.listen((event) => {
+        callback(event.payload);
+      });
+      return () => {
+        unlisten();
+      };
+    },
+    openWindow: async () => {
+      unwrap(await commands.openSettings());
+    },
+    closeWindow: async () => {
+      await commands.settingsLock();
+      await getCurrentWindow().close();
+    },
+    setTextScale: async (percent) => {
+      unwrap(await commands.setTextScale(percent));
+    },
   };
 }

@@ -8,6 +8,7 @@ import type {
   VoiceUiStatus,
   VoiceUpdate,
 } from "../bindings";
+import type { SettingsService } from "./settings";
 
 /** Stops delivering events to the callback given to an `onEvent`. */
 export type Unsubscribe = () => void;
@@ -59,13 +60,15 @@ export interface VoiceService {
  * Everything the window talks to, one service per domain. Implemented by the
  * Tauri bridge (src/backend/tauri.ts, the only module that touches
  * `@tauri-apps/api`) and by the in-browser fake (src/backend/fake.ts) for
- * `npm run dev` and the UI tests. A new area (the caregiver's settings, read
- * aloud) joins as one more service here, with its Tauri and fake halves.
+ * `npm run dev` and the UI tests. A new area (read aloud) joins as one more
+ * service here, with its Tauri and fake halves.
  */
 export interface WarmlineBackend {
   appInfo(): Promise<AppInfo>;
   conversation: ConversationService;
   voice: VoiceService;
+  /** The caregiver's settings area (and what the chat window needs of it). */
+  settings: SettingsService;
 }
 
 /** The message id shown when a failure carries no usable UiError. */

@@ -1,3 +1,4 @@
+import type { ComponentChildren } from "preact";
 import type { Dispatch } from "preact/hooks";
 import { useCallback, useEffect, useRef, useState } from "preact/hooks";
 import type { MessageId } from "../bindings";
@@ -47,6 +48,10 @@ export function ChatScreen(props: {
   view: ConversationView;
   dispatch: Dispatch<ConversationAction>;
   t: Localizer;
+  /** Why the caregiver's settings file was not used (a Fluent id), if so. */
+  settingsProblem: string | null;
+  /** The line under the text box (text size buttons, Settings). */
+  footer: ComponentChildren;
 }) {
   const { backend, view, dispatch, t } = props;
   const conversation = backend.conversation;
@@ -256,6 +261,11 @@ export function ChatScreen(props: {
           <span class="demo-banner__tiny">{t.format("demo-banner-tiny")}</span>
         </p>
       )}
+      {props.settingsProblem !== null && (
+        <p id="settings-problem" class="settings-problem" role="status">
+          {t.format(props.settingsProblem)}
+        </p>
+      )}
       <HandoffStatus
         loaded={view.loaded}
         handoff={view.handoff}
@@ -329,6 +339,7 @@ export function ChatScreen(props: {
         }
         t={t}
       />
+      {props.footer}
     </main>
   );
 }

@@ -1,0 +1,79 @@
+//! Which window may call which command: read by `build.rs` (to generate one
+//! `allow-<command>` permission per command) and by the test that checks
+//! the capability files grant exactly these. A command missing here cannot
+//! be called at all, so the list cannot silently drift from the app.
+
+/// The elder's chat window (`capabilities/default.json`): the conversation,
+/// voice input, opening the settings window, the text size buttons, and
+/// the settings status (text size, language, a broken settings file),
+/// which changes nothing.
+pub const CHAT_WINDOW: &[&str] = &[
+    "app_info",
+    "conversation_snapshot",
+    "send_message",
+    "request_person",
+    "cancel_person",
+    "leave_message",
+    "retry_message",
+    "save_draft",
+    "voice_status",
+    "start_dictation",
+    "stop_dictation",
+    "download_speech_model",
+    "settings_status",
+    "open_settings",
+    "set_text_scale",
+];
+
+/// The caregiver's settings window (`capabilities/settings.json`). Every
+/// command here that reads or changes the set-up also checks the unlocked
+/// state in Rust.
+pub const SETTINGS_WINDOW: &[&str] = &[
+    "app_info",
+    "voice_status",
+    "download_speech_model",
+    "settings_status",
+    "settings_set_pin",
+    "settings_unlock",
+    "settings_lock",
+    "settings_get",
+    "settings_save",
+    "settings_set_secret",
+    "settings_delete_profile",
+    "settings_export_profile",
+    "settings_import_profile",
+    "settings_check",
+    "settings_import_model",
+    "settings_test_profile",
+];
+
+/// Every command of the app, once each.
+pub const ALL: &[&str] = &[
+    "app_info",
+    "conversation_snapshot",
+    "send_message",
+    "request_person",
+    "cancel_person",
+    "leave_message",
+    "retry_message",
+    "save_draft",
+    "voice_status",
+    "start_dictation",
+    "stop_dictation",
+    "download_speech_model",
+    "settings_status",
+    "open_settings",
+    "set_text_scale",
+    "settings_set_pin",
+    "settings_unlock",
+    "settings_lock",
+    "settings_get",
+    "settings_save",
+    "settings_set_secret",
+    "settings_delete_profile",
+    "settings_export_profile",
+    "settings_import_profile",
+    "settings_check",
+    "settings_import_model",
+    "settings_test_profile",
+];
