@@ -27,6 +27,9 @@
 //! that display instead of a private Xvfb. On a failure the harness prints
 //! where it kept the driver and app log, a last screenshot and the page.
 
+pub mod profile_setup;
+pub mod transcript;
+
 use std::fs::File;
 use std::net::TcpListener;
 use std::os::unix::process::CommandExt as _;
@@ -569,6 +572,15 @@ impl App {
     /// when `tauri-driver`, `WebKitWebDriver` or `Xvfb` is missing, or when
     /// the driver or the app does not start.
     pub fn launch(env: &[(&str, &str)]) -> App {
+        App::launch_with_args(env, &[])
+    }
+
+    /// Like [`App::launch`], and the app is started with the command-line
+    /// arguments `args` (for example `--profile FILE`). A
+    /// `DBUS_SESSION_BUS_ADDRESS` in `env` (a test's own keyring session,
+    /// `warmline-keyring-session`) is the app's session bus; no private one
+    /// is started then.
+    pub fn launch_with_args(env: &[(&str, &str)], args: &[&str]) -> App {
         let app_binary = app_binary();
         let tauri_driver = find_tauri_driver();
         assert!(
@@ -596,7 +608,10 @@ impl App {
         // outlives the driver.
         let mut session_bus = None;
         let mut bus_address = None;
-        if std::env::var_os("DBUS_SESSION_BUS_ADDRESS").is_none_or(|a| a.is_empty()) {
+        let bus_given = env
+            .iter()
+            .any(|(name, value)| *name == "DBUS_SESSION_BUS_ADDRESS" && !value.is_empty());
+        if !bus_given && std::env::var_os("DBUS_SESSION_BUS_ADDRESS").is_none_or(|a| a.is_empty()) {
             if let Some((child, address)) = start_session_bus(&scratch) {
                 session_bus = Some(child);
                 bus_address = Some(address);
@@ -666,7 +681,7 @@ impl App {
                 "alwaysMatch": {
                     // tauri-driver turns this into WebKitWebDriver's
                     // `webkitgtk:browserOptions`; no browserName is needed.
-                    "tauri:options": { "application": app_binary }
+                    "tauri:options": { "application": app_binary, "args": args }
                 }
             }
         });

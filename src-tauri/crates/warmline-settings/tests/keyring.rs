@@ -7,15 +7,18 @@
 //! included) for the secret values.
 //!
 //! Needs `dbus-run-session`, `dbus-send` and `gnome-keyring-daemon`
-//! (Debian: dbus, gnome-keyring; installed by .ci/setup).
+//! (Debian: dbus, gnome-keyring; installed by .ci/setup). The daemon is
+//! started by `warmline-keyring-session`, which the end-to-end tests of the
+//! real app share.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::Command;
 use std::sync::Arc;
 
 use warmline_backends::profile::{BackendProfile, BackendSettings, ProfileId, RelaySettings};
 use warmline_core::{Secret, SecretError, SecretSource};
+use warmline_keyring_session::KeyringDaemon;
 use warmline_netfault::relay_server::{RelayServer, RelayServerConfig};
 use warmline_settings::check::{self, CheckId};
 use warmline_settings::transfer;
@@ -24,7 +27,7 @@ use warmline_settings::{Settings, SettingsFile, SystemKeyring};
 const SCENARIO: &str = "WARMLINE_KEYRING_TEST_ROOT";
 const TOKEN: &str = "tok-Q7vX-never-in-a-file-93kz";
 const OTHER_TOKEN: &str = "tok-second-Lm2p-never-logged";
-const PASSWORD: &str = "keyring-test-password";
+const PASSWORD: &str = warmline_keyring_session::TEST_PASSWORD;
 
 /// In the parent: runs `test` (this binary, filtered to one test) under a
 /// new session bus with `root` as HOME, and returns what it printed.
@@ -110,75 +113,11 @@ fn log_everything() {
         .try_init();
 }
 
-/// A running gnome-keyring-daemon, stopped when dropped.
-struct Daemon(Child);
-
-impl Drop for Daemon {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-/// Starts gnome-keyring-daemon on this session bus; `unlock`: creates and
-/// unlocks the login keyring with the test password.
-fn start_keyring(unlock: bool) -> Daemon {
-    let mut command = Command::new("gnome-keyring-daemon");
-    command.args(["--foreground", "--components=secrets"]);
-    if unlock {
-        command.arg("--unlock");
-    }
-    let mut daemon = Daemon(
-        command
-            .stdin(Stdio::piped())
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("gnome-keyring-daemon (Debian package gnome-keyring) is installed"),
-    );
-    {
-        use std::io::Write;
-        let mut stdin = daemon.0.stdin.take().unwrap();
-        if unlock {
-            stdin.write_all(PASSWORD.as_bytes()).unwrap();
-        }
-    }
-    // Wait until it owns the Secret Service name (bounded; not an
-    // assertion about time).
-    for _ in 0..200 {
-        let answer = Command::new("dbus-send")
-            .args([
-                "--session",
-                "--dest=org.freedesktop.DBus",
-                "--print-reply",
-                "/org/freedesktop/DBus",
-                "org.freedesktop.DBus.NameHasOwner",
-                "string:org.freedesktop.secrets",
-            ])
-            .output()
-            .unwrap();
-        if String::from_utf8_lossy(&answer.stdout).contains("true") {
-            return daemon;
-        }
-        std::thread::sleep(std::time::Duration::from_millis(50));
-    }
-    panic!("gnome-keyring-daemon never took the Secret Service name");
-}
-
-fn lock_login_collection() {
-    let status = Command::new("dbus-send")
-        .args([
-            "--session",
-            "--dest=org.freedesktop.secrets",
-            "--print-reply",
-            "/org/freedesktop/secrets",
-            "org.freedesktop.Secret.Service.Lock",
-            "array:objpath:/org/freedesktop/secrets/collection/login",
-        ])
-        .stdout(Stdio::null())
-        .status()
-        .unwrap();
-    assert!(status.success());
+/// Starts gnome-keyring-daemon on this session bus (the shared starter of
+/// `warmline-keyring-session`); `unlock`: creates and unlocks the login
+/// keyring with the test password.
+fn start_keyring(unlock: bool) -> KeyringDaemon {
+    KeyringDaemon::start(unlock.then_some(PASSWORD)).unwrap()
 }
 
 fn relay_profile(url: &str) -> BackendProfile {
@@ -324,7 +263,7 @@ fn a_locked_keyring_is_reported_as_locked_and_loses_nothing() {
     let daemon = start_keyring(true);
     let keyring = SystemKeyring::new(ProfileId("p-bank".into()));
     keyring.store("token", &Secret::new(TOKEN)).unwrap();
-    lock_login_collection();
+    daemon.lock().unwrap();
     let error = keyring.secret("token").unwrap_err();
     assert_eq!(error, SecretError::Locked, "{error:?}");
     let backend_error = warmline_core::BackendError::from(error);
