@@ -235,3 +235,46 @@ fn look_alikes_of_the_third_pass_are_nothing() {
         assert_eq!(explain(text).intent(), None, "{text:?}");
     }
 }
+
+/// Fourth pass (tuned on round 7): stories told only as what happened.
+#[test]
+fn stories_of_what_happened_name_their_rule() {
+    let fraud = Intent::Urgent(UrgentTopic::Fraud);
+    for (text, rule) in [
+        (
+            "the technician took control of my tablet and I opened my banking app for him",
+            "urgent.fraud.remote-then-bank",
+        ),
+        (
+            "有人远程控制我手机后让我登录手机银行",
+            "urgent.fraud.remote-then-bank",
+        ),
+        (
+            "I keyed in my security code on a link in an email from the post office",
+            "urgent.fraud.link-and-password",
+        ),
+        (
+            "我喺微信條連結度輸入咗網銀密碼",
+            "urgent.fraud.link-and-password",
+        ),
+    ] {
+        assert_rule(text, fraud, rule);
+    }
+    for text in [
+        "My savings have suddenly gone, I never took them out",
+        "我存款唔知点解少咗好多",
+    ] {
+        assert_rule(
+            text,
+            Intent::Urgent(UrgentTopic::StolenMoney),
+            "urgent.stolen-money.money-gone",
+        );
+    }
+    for text in [
+        "My daughter uses TeamViewer to help me with online banking",
+        "I forgot my PIN and typed it wrong on the page from your email, how do I reset it",
+        "我的银行卡突然找不到了，想挂失",
+    ] {
+        assert_eq!(explain(text).intent(), None, "{text:?}");
+    }
+}
