@@ -447,7 +447,17 @@ export type ErrorCode =
  *  Warmline cannot read its sign-in details (the system keyring is
  *  locked or missing); it keeps trying.
  */
-"credentialsUnavailable";
+"credentialsUnavailable" | 
+/**  Read aloud: this computer has no speech engine. */
+"noSpeechEngine" | 
+/**  Read aloud: the speech engine has no voice for the UI language. */
+"noSpeechVoice" | 
+/**  Read aloud: the speech engine failed. */
+"speechFailed" | 
+/**  Read aloud: nothing is read while the microphone listens. */
+"speechWhileListening" | 
+/**  Read aloud: the message has nothing to read (the user's own). */
+"nothingToRead";
 
 /**  One wrong field as the UI marks it. */
 export type FieldProblem = {

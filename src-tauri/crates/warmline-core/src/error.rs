@@ -54,11 +54,21 @@ pub enum ErrorCode {
     /// Warmline cannot read its sign-in details (the system keyring is
     /// locked or missing); it keeps trying.
     CredentialsUnavailable,
+    /// Read aloud: this computer has no speech engine.
+    NoSpeechEngine,
+    /// Read aloud: the speech engine has no voice for the UI language.
+    NoSpeechVoice,
+    /// Read aloud: the speech engine failed.
+    SpeechFailed,
+    /// Read aloud: nothing is read while the microphone listens.
+    SpeechWhileListening,
+    /// Read aloud: the message has nothing to read (the user's own).
+    NothingToRead,
 }
 
 impl ErrorCode {
     /// All codes, for tests that check every code has a message.
-    pub const ALL: [ErrorCode; 19] = [
+    pub const ALL: [ErrorCode; 24] = [
         ErrorCode::EmptyMessage,
         ErrorCode::BackendUnreachable,
         ErrorCode::BackendMalformed,
@@ -78,6 +88,11 @@ impl ErrorCode {
         ErrorCode::AudioFileUnreadable,
         ErrorCode::SignInRefused,
         ErrorCode::CredentialsUnavailable,
+        ErrorCode::NoSpeechEngine,
+        ErrorCode::NoSpeechVoice,
+        ErrorCode::SpeechFailed,
+        ErrorCode::SpeechWhileListening,
+        ErrorCode::NothingToRead,
     ];
 
     /// The Fluent message id that explains this error to the user.
@@ -102,6 +117,11 @@ impl ErrorCode {
             ErrorCode::AudioFileUnreadable => "voice-error-audio-file",
             ErrorCode::SignInRefused => "error-sign-in-refused",
             ErrorCode::CredentialsUnavailable => "error-credentials-unavailable",
+            ErrorCode::NoSpeechEngine => "speech-no-engine",
+            ErrorCode::NoSpeechVoice => "speech-no-voice",
+            ErrorCode::SpeechFailed => "speech-failed",
+            ErrorCode::SpeechWhileListening => "speech-while-listening",
+            ErrorCode::NothingToRead => "speech-nothing-to-read",
         }
     }
 }

@@ -36,9 +36,9 @@ macro_rules! locale_files {
 
 // Every file of every locale folder; a test checks nothing is left out.
 locale_files! {
-    "en-US" => ["warmline.ftl", "demo.ftl", "settings.ftl", "engine.ftl", "intent.ftl", "matrix.ftl", "chatwoot.ftl", "window.ftl", "ai.ftl", "caregiver.ftl"],
-    "zh-CN" => ["warmline.ftl", "demo.ftl", "settings.ftl", "engine.ftl", "intent.ftl", "matrix.ftl", "chatwoot.ftl", "window.ftl", "ai.ftl", "caregiver.ftl"],
-    "zh-TW" => ["warmline.ftl", "demo.ftl", "settings.ftl", "engine.ftl", "intent.ftl", "matrix.ftl", "chatwoot.ftl", "window.ftl", "ai.ftl", "caregiver.ftl"],
+    "en-US" => ["warmline.ftl", "demo.ftl", "settings.ftl", "engine.ftl", "intent.ftl", "matrix.ftl", "chatwoot.ftl", "window.ftl", "ai.ftl", "caregiver.ftl", "speech.ftl", "notification.ftl"],
+    "zh-CN" => ["warmline.ftl", "demo.ftl", "settings.ftl", "engine.ftl", "intent.ftl", "matrix.ftl", "chatwoot.ftl", "window.ftl", "ai.ftl", "caregiver.ftl", "speech.ftl", "notification.ftl"],
+    "zh-TW" => ["warmline.ftl", "demo.ftl", "settings.ftl", "engine.ftl", "intent.ftl", "matrix.ftl", "chatwoot.ftl", "window.ftl", "ai.ftl", "caregiver.ftl", "speech.ftl", "notification.ftl"],
 }
 
 /// Picks the supported locale closest to a requested one (a BCP 47 tag or a

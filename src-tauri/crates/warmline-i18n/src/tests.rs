@@ -137,7 +137,9 @@ fn every_locale_has_every_message_and_placeable_of_the_reference() {
 #[test]
 fn every_error_code_has_a_message_in_every_locale() {
     for locale in SUPPORTED_LOCALES {
-        let messages = catalog(locale, "warmline.ftl");
+        // The window's files: the chat's own and read aloud's.
+        let mut messages = catalog(locale, "warmline.ftl");
+        messages.extend(catalog(locale, "speech.ftl"));
         for code in warmline_core::ErrorCode::ALL {
             assert!(
                 messages.contains_key(code.message_id()),

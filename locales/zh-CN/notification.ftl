@@ -1,0 +1,6 @@
+# System notifications while the Warmline window is behind others.
+
+# Title of a notification of a new reply; the body is the reply.
+notification-reply-title = { $name }回复了您
+# Title when a person joins; the body says who.
+notification-person-joined-title = 人工客服已接入
