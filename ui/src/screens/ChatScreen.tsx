@@ -333,9 +333,9 @@ export function ChatScreen(props: {
             t={t}
           />
         }
+        footer={props.footer}
         t={t}
       />
-      {props.footer}
     </div>
   );
 }
