@@ -31,149 +31,24 @@ import type {
   UiError,
 } from "../bindings";
 import frustrationRules from "../../../src-tauri/crates/warmline-core/data/frustration-rules.json";
-import intentDecisions from "../../../src-tauri/crates/warmline-core/data/ui-fake-intent.json";
 import { fakeHistory, olderPage, recentSnapshot } from "./fakeHistory";
-import { createFakeVoice, type FakeVoiceControl } from "./fakeVoice";
+import { createFakeVoice } from "./fakeVoice";
 import { createFrustration } from "./frustration";
 import { WarmlineError, type ConversationService, type Unsubscribe, type WarmlineBackend } from "./types";
+import type { FakeCommand, FakeControl, LeftMessage } from "./fakeControl";
+import {
+  AGENT_GREETING,
+  AGENT_NAME,
+  AGENT_REPLY,
+  BOT,
+  BOT_NAME,
+  botReply,
+  noticesForWords,
+  QUEUE,
+  WELCOME,
+} from "./fakeScript";
 
-export type FakeCommand =
-  | "snapshot"
-  | "sendMessage"
-  | "requestPerson"
-  | "cancelPerson"
-  | "leaveMessage"
-  | "retryMessage";
-
-/** What leaveMessage() received. */
-export interface LeftMessage {
-  text: string;
-  phone: string | null;
-  preferredTime: string | null;
-}
-
-export interface FakeControl {
-  /**
-   * Applies a change as the engine would and broadcasts it; returns its seq.
-   * With `drop`, the window never hears of it (it fell behind): the next
-   * event it receives skips a number.
-   */
-  emit(change: ConversationChange, options?: { drop?: boolean }): number;
-  /** Adds a message (text or notice) from anyone; returns its id. */
-  addMessage(author: Author, text: string): MessageId;
-  addNotice(messageId: string, args?: Record<string, MessageArg>): MessageId;
-  /** The next call of `command` rejects with `error`. */
-  failNext(command: FakeCommand, error: UiError): void;
-  failNextSend(error: UiError): void;
-  setConnection(connection: ConnectionState): void;
-  /**
-   * As when the app switches to another backend profile: a new engine with
-   * the next epoch, numbering its events from 1, on an empty conversation
-   * (or `messages`). Nothing is announced; the new engine's events follow.
-   */
-  switchEngine(messages?: Message[]): void;
-  /** Milliseconds per queue step; 0 stops the clock (use advanceQueue). */
-  setQueueSpeed(stepMs: number): void;
-  advanceQueue(): void;
-  setReplyDelay(ms: number): void;
-  /** After hours, a request for a person ends with nobody available. */
-  setAfterHours(afterHours: boolean): void;
-  releaseSnapshot(): void;
-  /** Everything sendMessage accepted, in order. */
-  readonly sentTexts: string[];
-  /** Everything leaveMessage passed on to "the service", in order (one left offline: once the connection is back). */
-  readonly leftMessages: LeftMessage[];
-  /** The ids retryMessage sent again, in order. */
-  readonly retriedIds: MessageId[];
-  /** The draft as last saved by the window. */
-  savedDraft(): string;
-  snapshotCalls(): number;
-  /** How often the window called `command` (failed calls included). */
-  callCount(command: FakeCommand): number;
-  listenerCount(): number;
-  state(): ConversationSnapshot;
-  /** Voice input (see fakeVoice.ts). */
-  readonly voice: FakeVoiceControl;
-}
-
-declare global {
-  interface Window {
-    __warmlineFake?: FakeControl;
-  }
-}
-
-const BOT_NAME = "Sunny";
-const BOT: Author = { kind: "bot", name: BOT_NAME, demo: true };
-const AGENT_NAME = "Mei";
-
-const WELCOME =
-  'Hello, I am Sunny, the demo assistant. Ask me about a bill, a delivery, a refund, a password or opening hours. If you would rather talk to a person, press "Talk to a person" at any time.';
-
-const FAQ: readonly { pattern: RegExp; reply: string }[] = [
-  {
-    pattern: /\b(hello|hi|hey|good (morning|afternoon|evening))\b|你好|您好/i,
-    reply:
-      "Hello! How can I help you today? You can ask me about your bill, a delivery, a refund or your password.",
-  },
-  {
-    pattern: /\bthank|谢谢|謝謝/i,
-    reply: "You are welcome. Is there anything else I can help with?",
-  },
-  {
-    pattern: /\b(bill|balance|invoice)/i,
-    reply: "Your latest bill is 42.50 dollars, due on the 15th of the month. This is demo data.",
-  },
-  {
-    pattern: /\b(deliver|parcel|package)/i,
-    reply: "Your parcel left our warehouse yesterday and should arrive within two working days. This is demo data.",
-  },
-  {
-    pattern: /\brefund/i,
-    reply: "Refunds are paid back to the card you used, within 5 to 7 working days after we receive the item.",
-  },
-  {
-    pattern: /\bpassword/i,
-    reply:
-      'To reset your password, choose "Forgot password" on the sign-in page. Never tell anyone the code we send you.',
-  },
-  {
-    pattern: /\b(hours|open)\b/i,
-    reply: "We are open Monday to Friday from 8 in the morning to 8 in the evening.",
-  },
-];
-/**
- * What the engine's phrase matcher decides for the sentences the UI tests
- * and the demo type: the notes a request for a person adds, in order (none
- * for a sentence that asks for nothing). The matcher itself wrote this
- * table (warmline-core/data/ui-fake-intent.json; a Rust test keeps it
- * current), so the fake never carries a copy of the rules. A sentence not in
- * the table asks for nothing here.
- */
-const INTENT_NOTICES: Readonly<Record<string, readonly string[]>> = intentDecisions;
-
-function noticesForWords(text: string): readonly string[] {
-  return INTENT_NOTICES[text.trim()] ?? [];
-}
-
-const NOT_UNDERSTOOD =
-  'I am sorry, I did not understand that. I can answer questions about bills, deliveries, refunds, passwords and opening hours. You can also press "Talk to a person".';
-const AGENT_GREETING = `Hello, this is ${AGENT_NAME}. I can see our conversation so far, so you do not need to repeat anything. How can I help?`;
-const AGENT_REPLY =
-  "Thank you, I have noted that. This is a demonstration, so I cannot look at a real account, but a real agent would take care of it now.";
-
-/** The queue the fake walks through after requestPerson(). */
-const QUEUE: readonly HandoffState[] = [
-  { state: "requested" },
-  { state: "queued", position: 3, estimatedWaitSecs: 180 },
-  { state: "queued", position: 2, estimatedWaitSecs: 120 },
-  { state: "queued", position: 1, estimatedWaitSecs: 45 },
-  { state: "connected", agentName: AGENT_NAME, demo: true },
-];
-
-function botReply(text: string): { text: string; understood: boolean } {
-  const reply = FAQ.find((entry) => entry.pattern.test(text))?.reply;
-  return reply === undefined ? { text: NOT_UNDERSTOOD, understood: false } : { text: reply, understood: true };
-}
+export type { FakeCommand, FakeControl, LeftMessage } from "./fakeControl";
 
 function readNumber(params: URLSearchParams, name: string, fallback: number): number {
   const raw = params.get(name);
@@ -191,6 +66,7 @@ function readConnection(raw: string | null): ConnectionState {
 function clone<T>(value: T): T {
   return structuredClone(value);
 }
+
 
 export function createFakeBackend(params: URLSearchParams): WarmlineBackend {
   const locale = params.get("lang") ?? "en-US";
