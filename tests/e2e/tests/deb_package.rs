@@ -62,7 +62,16 @@ fn the_package_declares_what_it_needs_and_holds_the_app_its_icons_and_menu_entry
     assert_eq!(field("Architecture"), "amd64");
     assert_eq!(field("Version"), env!("CARGO_PKG_VERSION"));
     let depends = field("Depends");
-    for needed in ["libwebkit2gtk-4.1-0", "libgtk-3-0", "libasound2"] {
+    // The webview and GTK (the bundler's own), and what Warmline links
+    // itself: ALSA (the microphone), D-Bus (the keyring), the C++ runtime
+    // (whisper.cpp).
+    for needed in [
+        "libwebkit2gtk-4.1-0",
+        "libgtk-3-0",
+        "libasound2",
+        "libdbus-1-3",
+        "libstdc++6",
+    ] {
         assert!(depends.contains(needed), "Depends lacks {needed}: {depends}");
     }
     assert!(!field("Description").is_empty());
