@@ -9,6 +9,7 @@ export const commands = {
 	appInfo: () => __TAURI_INVOKE<AppInfo>("app_info"),
 	/**  The whole conversation as it stands. */
 	conversationSnapshot: () => typedError<ConversationSnapshot, UiError>(__TAURI_INVOKE("conversation_snapshot")),
+	olderMessages: (before: MessageId, limit: number) => typedError<MessagePage, UiError>(__TAURI_INVOKE("older_messages", { before, limit })),
 	/**
 	 *  Sends what the user wrote. The text box is cleared by the window only
 	 *  after this succeeds, so a failure never loses the draft.
@@ -350,8 +351,8 @@ export type ConversationSnapshot = {
 	seq: number,
 	/**  The backend in use. */
 	backend: BackendInfo,
-	/**  Every message, oldest first. */
 	messages: Message[],
+	hasOlder: boolean,
 	/**  Where the user stands in reaching a person. */
 	handoff: HandoffState,
 	/**  The connection to the backend. */
@@ -605,6 +606,8 @@ notice: LocalizedText };
  *  must keep only one message.
  */
 export type MessageId = string;
+
+export type MessagePage = { messages: Message[], hasOlder: boolean };
 
 /**  The automatic assistant's settings (the bot tier of a `tiered` profile). */
 export type OpenAiSettings = {
