@@ -6,8 +6,8 @@ use serde::{Deserialize, Serialize};
 use specta::Type;
 use tauri::State;
 use warmline_core::{
-    CallbackRequest, ConversationEvent, ConversationSnapshot, HandoffReason, MessageId, MessagePage,
-    UiError,
+    CallbackRequest, ConversationEvent, ConversationSnapshot, HandoffReason, MessageId,
+    MessagePage, UiError,
 };
 
 use crate::session::AppSession;

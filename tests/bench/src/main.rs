@@ -52,7 +52,9 @@ fn parse_options() -> Result<Options, String> {
     while let Some(flag) = args.next() {
         let mut value = || args.next().ok_or(format!("{flag} needs a value"));
         match flag.as_str() {
-            "--rounds" => options.rounds = value()?.parse().map_err(|e| format!("--rounds: {e}"))?,
+            "--rounds" => {
+                options.rounds = value()?.parse().map_err(|e| format!("--rounds: {e}"))?
+            }
             "--messages" => {
                 options.messages = value()?.parse().map_err(|e| format!("--messages: {e}"))?;
             }
@@ -60,17 +62,25 @@ fn parse_options() -> Result<Options, String> {
             "--bare" => options.bare = value()?.into(),
             "--dist" => options.dist = value()?.into(),
             "--help" | "-h" => {
-                return Err("usage: warmline-bench [--rounds N] [--messages N] [--app PATH] \
+                return Err(
+                    "usage: warmline-bench [--rounds N] [--messages N] [--app PATH] \
                             [--bare PATH] [--dist DIR]"
-                    .into())
+                        .into(),
+                )
             }
             other => return Err(format!("unknown argument {other} (try --help)")),
         }
     }
     for (what, path) in [
-        ("the Warmline binary (--app; cargo build --release -p warmline)", &options.app),
+        (
+            "the Warmline binary (--app; cargo build --release -p warmline)",
+            &options.app,
+        ),
         ("the bare Tauri binary (--bare)", &options.bare),
-        ("the built UI (--dist; cd ui && npm run build)", &options.dist.join("index.html")),
+        (
+            "the built UI (--dist; cd ui && npm run build)",
+            &options.dist.join("index.html"),
+        ),
     ] {
         if !path.is_file() {
             return Err(format!("{what} is missing: {}", path.display()));
@@ -102,7 +112,11 @@ fn main() -> ExitCode {
 
     let seeded = scratch.join("seeded");
     let store = seed::seed_history(&seeded, options.messages).expect("seeding the long history");
-    eprintln!("seeded {} messages into {}", options.messages, store.display());
+    eprintln!(
+        "seeded {} messages into {}",
+        options.messages,
+        store.display()
+    );
     let ui_url = seed::serve(options.dist.clone()).expect("serving the built UI");
 
     let setup = Setup {

@@ -58,7 +58,11 @@ pub fn newest_root(exe: &Path) -> Option<Proc> {
     procs
         .iter()
         .filter(|p| runs(p))
-        .filter(|p| !procs.iter().any(|parent| parent.pid == p.ppid && runs(parent)))
+        .filter(|p| {
+            !procs
+                .iter()
+                .any(|parent| parent.pid == p.ppid && runs(parent))
+        })
         .max_by_key(|p| p.start_ticks)
         .cloned()
 }
@@ -129,7 +133,12 @@ pub fn start_epoch_ms(proc: &Proc, ticks_per_second: u64) -> f64 {
 /// gives it.
 pub fn load_average() -> String {
     std::fs::read_to_string("/proc/loadavg")
-        .map(|text| text.split_whitespace().take(3).collect::<Vec<_>>().join(" "))
+        .map(|text| {
+            text.split_whitespace()
+                .take(3)
+                .collect::<Vec<_>>()
+                .join(" ")
+        })
         .unwrap_or_else(|_| "unknown".into())
 }
 

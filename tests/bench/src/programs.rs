@@ -219,16 +219,22 @@ pub fn run(program: Program, with_history: bool, setup: &Setup) -> Sample {
         Program::BareTauri => std::fs::canonicalize(&setup.bare).unwrap_or(setup.bare.clone()),
         Program::Chromium => PathBuf::from(CHROMIUM_BINARY),
     };
-    let root = procs::newest_root(&exe)
-        .unwrap_or_else(|| panic!("no process of {} found", exe.display()));
+    let root =
+        procs::newest_root(&exe).unwrap_or_else(|| panic!("no process of {} found", exe.display()));
     let start_ms = ready_epoch - procs::start_epoch_ms(&root, setup.ticks);
 
     // It really accepts typing.
     let input = driver.find("#composer-input").expect("the text box");
-    driver.send_keys(&input, "a").expect("typing into the text box");
-    let typed = driver.property(&input, "value").expect("the text box's value");
+    driver
+        .send_keys(&input, "a")
+        .expect("typing into the text box");
+    let typed = driver
+        .property(&input, "value")
+        .expect("the text box's value");
     assert_eq!(typed, json!("a"), "{} did not take the key", program.name());
-    driver.execute(probes::CLEAR_INPUT, vec![]).expect("emptying the text box");
+    driver
+        .execute(probes::CLEAR_INPUT, vec![])
+        .expect("emptying the text box");
 
     if let Some(rest) = SETTLE.checked_sub(ready_at.elapsed()) {
         std::thread::sleep(rest);
@@ -239,10 +245,14 @@ pub fn run(program: Program, with_history: bool, setup: &Setup) -> Sample {
         let value = driver
             .execute_async(probes::NEW_MESSAGE, vec![])
             .expect("sending a message");
-        number(&value).filter(|ms| *ms >= 0.0).expect("the message never showed")
+        number(&value)
+            .filter(|ms| *ms >= 0.0)
+            .expect("the message never showed")
     });
 
-    driver.execute(probes::TYPING_START, vec![]).expect("recording keys");
+    driver
+        .execute(probes::TYPING_START, vec![])
+        .expect("recording keys");
     for _ in 0..KEYS {
         driver.send_keys(&input, "k").expect("typing a key");
     }

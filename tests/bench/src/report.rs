@@ -152,13 +152,37 @@ impl Results {
         let rows = [
             start_targets(self.row("cold start to typing, empty (ms)".into(), false, start)),
             pss_targets(self.row("PSS 5 s after ready, empty (MiB)".into(), false, pss)),
-            start_targets(self.row(format!("cold start to typing, {n} messages (ms)"), true, start)),
+            start_targets(self.row(
+                format!("cold start to typing, {n} messages (ms)"),
+                true,
+                start,
+            )),
             open,
-            pss_targets(self.row(format!("PSS 5 s after ready, {n} messages (MiB)"), true, pss)),
-            self.row(format!("new message painted at the end, {n} messages (ms)"), true, new_message),
-            self.row("new message painted at the end, empty (ms)".into(), false, new_message),
-            key_target(self.row(format!("key press to painted character, {n} messages (ms)"), true, key)),
-            key_target(self.row("key press to painted character, empty (ms)".into(), false, key)),
+            pss_targets(self.row(
+                format!("PSS 5 s after ready, {n} messages (MiB)"),
+                true,
+                pss,
+            )),
+            self.row(
+                format!("new message painted at the end, {n} messages (ms)"),
+                true,
+                new_message,
+            ),
+            self.row(
+                "new message painted at the end, empty (ms)".into(),
+                false,
+                new_message,
+            ),
+            key_target(self.row(
+                format!("key press to painted character, {n} messages (ms)"),
+                true,
+                key,
+            )),
+            key_target(self.row(
+                "key press to painted character, empty (ms)".into(),
+                false,
+                key,
+            )),
         ];
 
         let mut out = String::new();
@@ -166,7 +190,10 @@ impl Results {
             out,
             "\nwarmline-bench: {rounds} rounds, alternating Warmline / bare Tauri / Chromium under one Xvfb; medians"
         );
-        let _ = writeln!(out, "load average (1 5 15 min): {load_before} before, {load_after} after");
+        let _ = writeln!(
+            out,
+            "load average (1 5 15 min): {load_before} before, {load_after} after"
+        );
         let _ = writeln!(
             out,
             "\n| figure | Warmline | bare Tauri | Chromium | Warmline - bare | Warmline / bare | Warmline / Chromium | target | met |"

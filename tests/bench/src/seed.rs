@@ -119,8 +119,7 @@ fn answer(mut stream: TcpStream, root: &Path) -> std::io::Result<()> {
             )?;
             stream.write_all(&body)
         }
-        _ => stream.write_all(
-            b"HTTP/1.1 404 Not Found\r\ncontent-length: 0\r\nconnection: close\r\n\r\n",
-        ),
+        _ => stream
+            .write_all(b"HTTP/1.1 404 Not Found\r\ncontent-length: 0\r\nconnection: close\r\n\r\n"),
     }
 }

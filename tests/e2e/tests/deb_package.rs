@@ -19,7 +19,11 @@ fn deb() -> PathBuf {
         .unwrap_or_else(|| {
             panic!("WARMLINE_E2E_DEB is not set: build the package with `.ci/package-deb` (or run `.ci/test`)")
         });
-    assert!(path.is_file(), "WARMLINE_E2E_DEB={} is not a file", path.display());
+    assert!(
+        path.is_file(),
+        "WARMLINE_E2E_DEB={} is not a file",
+        path.display()
+    );
     path
 }
 
@@ -72,7 +76,10 @@ fn the_package_declares_what_it_needs_and_holds_the_app_its_icons_and_menu_entry
         "libdbus-1-3",
         "libstdc++6",
     ] {
-        assert!(depends.contains(needed), "Depends lacks {needed}: {depends}");
+        assert!(
+            depends.contains(needed),
+            "Depends lacks {needed}: {depends}"
+        );
     }
     assert!(!field("Description").is_empty());
 
@@ -90,9 +97,15 @@ fn the_package_declares_what_it_needs_and_holds_the_app_its_icons_and_menu_entry
     }
 
     let root = extracted(&deb);
-    let desktop = std::fs::read_to_string(root.path().join("usr/share/applications/Warmline.desktop"))
-        .expect("reading the desktop entry");
-    for line in ["Name=Warmline", "Exec=warmline", "Icon=warmline", "Type=Application"] {
+    let desktop =
+        std::fs::read_to_string(root.path().join("usr/share/applications/Warmline.desktop"))
+            .expect("reading the desktop entry");
+    for line in [
+        "Name=Warmline",
+        "Exec=warmline",
+        "Icon=warmline",
+        "Type=Application",
+    ] {
         assert!(
             desktop.lines().any(|l| l == line),
             "the desktop entry lacks `{line}`:\n{desktop}"
@@ -123,7 +136,9 @@ fn the_installed_binary_shows_its_window_on_the_demo() {
     std::env::set_var("WARMLINE_E2E_APP", &binary);
     let app = App::launch(&[]);
     app.wait_for("#composer-input");
-    app.wait_for_text("[role=log]", "the demo's welcome", |text| !text.trim().is_empty());
+    app.wait_for_text("[role=log]", "the demo's welcome", |text| {
+        !text.trim().is_empty()
+    });
     assert_eq!(app.driver.title().expect("the window title"), "Warmline");
     app.screenshot("installed-deb");
 }
