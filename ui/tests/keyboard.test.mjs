@@ -118,17 +118,20 @@ async function assertRings(page, order, what) {
   }
 }
 
-// The Tab order of each state, top to bottom as the window reads.
+// The Tab order of each state, top to bottom as the window reads. The
+// caregiver's Settings button and the elder's text size buttons come last,
+// out of the way (at 100 % text "Smaller text" is disabled, so not a stop).
+const LAST = ["settings-button", "text-bigger-button"];
 const ORDERS = {
-  idle: ["person-button", "transcript", "composer-input", "mic-button", "send-button"],
-  queued: ["person-button", "person-cancel-button", "transcript", "composer-input", "mic-button", "send-button"],
-  connected: ["person-button", "transcript", "composer-input", "mic-button", "send-button"],
+  idle: ["person-button", "transcript", "composer-input", "mic-button", "send-button", ...LAST],
+  queued: ["person-button", "person-cancel-button", "transcript", "composer-input", "mic-button", "send-button", ...LAST],
+  connected: ["person-button", "transcript", "composer-input", "mic-button", "send-button", ...LAST],
   unavailable: ["person-button", "leave-message-text", "callback-phone", "callback-time", "leave-message-submit", "leave-message-back"],
-  "message-left": ["person-button", "transcript", "composer-input", "mic-button", "send-button"],
-  "voice-listening": ["person-button", "transcript", "composer-input", "mic-button", "send-button"],
-  offered: ["person-button", "transcript", "composer-input", "mic-button", "send-button"],
-  "send-failed": ["person-button", "transcript", "retry:u-failed", "composer-input", "mic-button", "send-button"],
-  "no-voice-model": ["person-button", "transcript", "composer-input", "mic-button", "send-button", "voice-download-button"],
+  "message-left": ["person-button", "transcript", "composer-input", "mic-button", "send-button", ...LAST],
+  "voice-listening": ["person-button", "transcript", "composer-input", "mic-button", "send-button", ...LAST],
+  offered: ["person-button", "transcript", "composer-input", "mic-button", "send-button", ...LAST],
+  "send-failed": ["person-button", "transcript", "retry:u-failed", "composer-input", "mic-button", "send-button", ...LAST],
+  "no-voice-model": ["person-button", "transcript", "composer-input", "mic-button", "send-button", "voice-download-button", ...LAST],
 };
 
 describe("Tab order and focus rings in every state", () => {

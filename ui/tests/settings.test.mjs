@@ -216,10 +216,10 @@ describe("language and text size", () => {
 });
 
 describe("the chat window", () => {
-  test("at 300 % in 480×600 the person button is whole, and the smaller Settings button is far from it", async () => {
+  test("at 300 % in 480×800 the person button is whole, and the smaller Settings button is far from it", async () => {
     const { page, context, problems } = await openApp(env.browser, env.server.url, {
       query: { textScale: "3" },
-      viewport: { width: 480, height: 600 },
+      viewport: { width: 480, height: 800 },
     });
     try {
       const person = await boxOf(page, "#person-button");
@@ -234,6 +234,12 @@ describe("the chat window", () => {
       assert.ok(settings.top - person.bottom > 200, `Settings is well away from the person button: ${settings.top - person.bottom}px`);
       await page.locator("#settings-button").click();
       assert.equal(await fake(page, (f) => f.settings.openCalls()), 1);
+      // In a window 600 px high the line gives its room to the conversation;
+      // the person button stays whole.
+      await page.setViewportSize({ width: 480, height: 600 });
+      assert.equal(await page.locator("#settings-button").isVisible(), false);
+      const small = await boxOf(page, "#person-button");
+      assert.ok(small.top >= 0 && small.bottom <= small.viewportHeight && small.right <= small.viewportWidth, JSON.stringify(small));
       assert.deepEqual(problems, []);
     } finally {
       await context.close();

@@ -9,6 +9,7 @@
 //   keyring=locked        the password store refuses (setSecret fails)
 //   lang=zh-CN            the language when the settings choose none
 import type { CheckResult, FieldProblem, Settings, SettingsError, SettingsStatus } from "../bindings";
+import { rememberedTextScale } from "../textSize";
 import { SettingsFailure, TEXT_SCALE_PERCENT_RANGE, type SettingsService } from "./settings";
 
 function fail(code: SettingsError["code"], messageId: string, extra: Partial<SettingsError> = {}): never {
@@ -68,7 +69,8 @@ export function createFakeSettingsService(
   let pin: string | null = params.get("pin");
   let unlocked = false;
   let failures = 0;
-  let settings = defaultSettings();
+  // The file outlives a restart; the fake keeps the size where the window does.
+  let settings = { ...defaultSettings(), textScalePercent: Math.round((rememberedTextScale() ?? 1) * 100) };
   let opened = 0;
   const sizes: number[] = [];
   const secrets = new Map<string, string>();

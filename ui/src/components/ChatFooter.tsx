@@ -1,9 +1,10 @@
 import type { Localizer } from "../i18n";
 
 /**
- * The line under the text box: the elder's "Smaller text / Bigger text"
- * (when the caregiver left them on) and, at the far side from the person
- * button and smaller than it, the caregiver's "Settings".
+ * Under the text box, after the voice line (sharing it when there is room):
+ * the caregiver's "Settings" (smaller than the person button, at the other
+ * end of the window) and the elder's "Smaller text / Bigger text" (when the
+ * caregiver left them on).
  */
 export function ChatFooter(props: {
   showTextSizeButtons: boolean;
@@ -16,7 +17,7 @@ export function ChatFooter(props: {
 }) {
   const { t } = props;
   return (
-    <footer class="chat-footer">
+    <div class="chat-footer">
       <button id="settings-button" class="button button--settings" type="button" onClick={props.onSettings}>
         {t.format("settings-open-button")}
       </button>
@@ -42,6 +43,6 @@ export function ChatFooter(props: {
           </button>
         </div>
       )}
-    </footer>
+    </div>
   );
 }

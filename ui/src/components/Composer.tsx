@@ -17,9 +17,11 @@ export function Composer(props: {
   voiceButton: ComponentChildren;
   /** What voice input is doing, under the text box. */
   voiceStatus: ComponentChildren;
+  /** Beside it, on the same line when there is room: Settings and the text size buttons. */
+  footer: ComponentChildren;
   t: Localizer;
 }) {
-  const { draft, onDraft, onSend, inputRef, voiceButton, voiceStatus, t } = props;
+  const { draft, onDraft, onSend, inputRef, voiceButton, voiceStatus, footer, t } = props;
   // In a small window the one-line text box gets a hint short enough to show whole.
   const small = useMediaQuery(SMALL_WINDOW);
 
@@ -64,7 +66,10 @@ export function Composer(props: {
           {t.format("send-button")}
         </button>
       </div>
-      {voiceStatus}
+      <div class="composer__foot">
+        {voiceStatus}
+        {footer}
+      </div>
     </form>
   );
 }

@@ -352,9 +352,9 @@ export function ChatScreen(props: {
             t={t}
           />
         }
+        footer={props.footer}
         t={t}
       />
-      {props.footer}
     </main>
   );
 }
