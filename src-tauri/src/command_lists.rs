@@ -10,6 +10,7 @@
 pub const CHAT_WINDOW: &[&str] = &[
     "app_info",
     "conversation_snapshot",
+    "older_messages",
     "send_message",
     "request_person",
     "cancel_person",
@@ -51,6 +52,7 @@ pub const SETTINGS_WINDOW: &[&str] = &[
 pub const ALL: &[&str] = &[
     "app_info",
     "conversation_snapshot",
+    "older_messages",
     "send_message",
     "request_person",
     "cancel_person",

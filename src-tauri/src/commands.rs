@@ -6,7 +6,8 @@ use serde::{Deserialize, Serialize};
 use specta::Type;
 use tauri::State;
 use warmline_core::{
-    CallbackRequest, ConversationEvent, ConversationSnapshot, HandoffReason, MessageId, UiError,
+    CallbackRequest, ConversationEvent, ConversationSnapshot, HandoffReason, MessageId,
+    MessagePage, UiError,
 };
 
 use crate::session::AppSession;
@@ -37,13 +38,27 @@ pub fn app_info(area: State<'_, crate::settings_commands::SettingsArea>) -> AppI
     }
 }
 
-/// The whole conversation as it stands.
+/// The conversation as it stands, with its newest messages only
+/// (`hasOlder` says whether older ones exist: see `older_messages`).
 #[tauri::command]
 #[specta::specta]
 pub async fn conversation_snapshot(
     conversation: State<'_, AppSession>,
 ) -> Result<ConversationSnapshot, UiError> {
-    Ok(conversation.session().snapshot().await?)
+    Ok(conversation.session().recent_snapshot().await?)
+}
+
+/// Up to `limit` messages just before `before`, for a reader scrolling up
+/// through a long history.
+#[tauri::command]
+#[specta::specta]
+pub async fn older_messages(
+    conversation: State<'_, AppSession>,
+    before: MessageId,
+    limit: u32,
+) -> Result<MessagePage, UiError> {
+    let limit = usize::try_from(limit).unwrap_or(usize::MAX);
+    Ok(conversation.session().older_messages(before, limit).await?)
 }
 
 /// Sends what the user wrote. The text box is cleared by the window only

@@ -35,6 +35,7 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
         .commands(collect_commands![
             commands::app_info,
             commands::conversation_snapshot,
+            commands::older_messages,
             commands::send_message,
             commands::request_person,
             commands::cancel_person,

@@ -7,8 +7,16 @@ import * as __TAURI_EVENT from "@tauri-apps/api/event";
 export const commands = {
 	/**  The UI language and the app version. */
 	appInfo: () => __TAURI_INVOKE<AppInfo>("app_info"),
-	/**  The whole conversation as it stands. */
+	/**
+	 *  The conversation as it stands, with its newest messages only
+	 *  (`hasOlder` says whether older ones exist: see `older_messages`).
+	 */
 	conversationSnapshot: () => typedError<ConversationSnapshot, UiError>(__TAURI_INVOKE("conversation_snapshot")),
+	/**
+	 *  Up to `limit` messages just before `before`, for a reader scrolling up
+	 *  through a long history.
+	 */
+	olderMessages: (before: MessageId, limit: number) => typedError<MessagePage, UiError>(__TAURI_INVOKE("older_messages", { before, limit })),
 	/**
 	 *  Sends what the user wrote. The text box is cleared by the window only
 	 *  after this succeeds, so a failure never loses the draft.
@@ -350,8 +358,19 @@ export type ConversationSnapshot = {
 	seq: number,
 	/**  The backend in use. */
 	backend: BackendInfo,
-	/**  Every message, oldest first. */
+	/**
+	 *  The messages, oldest first: every one from
+	 *  [`EngineHandle::snapshot`](crate::EngineHandle::snapshot), the newest
+	 *  [`RECENT_MESSAGES`] from
+	 *  [`recent_snapshot`](crate::EngineHandle::recent_snapshot).
+	 */
 	messages: Message[],
+	/**
+	 *  Older messages come before `messages`; the UI asks for them with
+	 *  [`older_messages`](crate::EngineHandle::older_messages) when the
+	 *  reader scrolls up to them.
+	 */
+	hasOlder: boolean,
 	/**  Where the user stands in reaching a person. */
 	handoff: HandoffState,
 	/**  The connection to the backend. */
@@ -605,6 +624,17 @@ notice: LocalizedText };
  *  must keep only one message.
  */
 export type MessageId = string;
+
+/**
+ *  Messages just before others, for a reader scrolling up through a long
+ *  history.
+ */
+export type MessagePage = {
+	/**  Oldest first, ending just before the message asked about. */
+	messages: Message[],
+	/**  Still older messages come before these. */
+	hasOlder: boolean,
+};
 
 /**  The automatic assistant's settings (the bot tier of a `tiered` profile). */
 export type OpenAiSettings = {

@@ -19,6 +19,8 @@ import type {
   ConversationSnapshot,
   HandoffState,
   Message,
+  MessageId,
+  MessagePage,
 } from "./bindings";
 import type { DisplayError } from "./backend/types";
 
@@ -32,7 +34,10 @@ export interface ConversationView {
   /** seq of the snapshot or of the last event applied. */
   seq: number;
   backend: BackendInfo | null;
+  /** The messages the window has, oldest first: the newest ones, and older pages the reader scrolled up to. */
   messages: Message[];
+  /** Older messages than `messages[0]` exist; they are fetched when the reader scrolls up to them. */
+  hasOlder: boolean;
   handoff: HandoffState;
   connection: ConnectionState;
   typing: string | null;
@@ -52,6 +57,8 @@ export type ConversationAction =
   /** `recovered`: earlier attempts failed, so their error can go. */
   | { type: "snapshot"; snapshot: ConversationSnapshot; recovered: boolean }
   | { type: "event"; event: ConversationEvent }
+  /** The messages before `before`, fetched when the reader scrolled up to it. */
+  | { type: "older"; before: MessageId; page: MessagePage }
   | { type: "showError"; error: DisplayError }
   | { type: "clearError" };
 
@@ -62,6 +69,7 @@ export const initialView: ConversationView = {
   seq: 0,
   backend: null,
   messages: [],
+  hasOlder: false,
   handoff: { state: "none" },
   connection: "connecting",
   typing: null,
@@ -161,6 +169,7 @@ export function reduceConversation(view: ConversationView, action: ConversationA
         seq: snapshot.seq,
         backend: snapshot.backend,
         messages: snapshot.messages,
+        hasOlder: snapshot.hasOlder,
         handoff: snapshot.handoff,
         connection: snapshot.connection,
         typing: snapshot.typing,
@@ -171,6 +180,16 @@ export function reduceConversation(view: ConversationView, action: ConversationA
       };
       const early = [...view.early].sort((a, b) => a.epoch - b.epoch || a.seq - b.seq);
       return early.reduce(applyEvent, base);
+    }
+    case "older": {
+      // A snapshot that came in meanwhile starts elsewhere: this page no
+      // longer joins on.
+      if (view.messages[0]?.id !== action.before) {
+        return view;
+      }
+      const known = new Set(view.messages.map((m) => m.id));
+      const older = action.page.messages.filter((m) => !known.has(m.id));
+      return { ...view, messages: [...older, ...view.messages], hasOlder: action.page.hasOlder };
     }
     case "showError":
       return { ...view, error: action.error };

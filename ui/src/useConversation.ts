@@ -1,4 +1,4 @@
-import { useEffect, useReducer, useRef } from "preact/hooks";
+import { useCallback, useEffect, useReducer, useRef } from "preact/hooks";
 import type { Dispatch } from "preact/hooks";
 import { toDisplayError, type ConversationService } from "./backend/types";
 import {
@@ -92,4 +92,39 @@ export function useConversation(
   }, [gaps]);
 
   return [view, dispatch];
+}
+
+/** How many older messages one scroll to the top fetches. */
+const OLDER_PAGE = 100;
+
+/**
+ * Fetches the page of messages before the oldest one the window has, once
+ * at a time; a failure is shown like any other, and scrolling up again
+ * tries again.
+ */
+export function useOlderMessages(
+  service: ConversationService,
+  view: ConversationView,
+  dispatch: Dispatch<ConversationAction>,
+): () => void {
+  const busyRef = useRef(false);
+  const first = view.messages[0]?.id;
+  const { hasOlder } = view;
+  return useCallback(() => {
+    if (busyRef.current || !hasOlder || first === undefined) {
+      return;
+    }
+    busyRef.current = true;
+    service
+      .olderMessages(first, OLDER_PAGE)
+      .then((page) => {
+        dispatch({ type: "older", before: first, page });
+      })
+      .catch((reason: unknown) => {
+        dispatch({ type: "showError", error: toDisplayError(reason) });
+      })
+      .finally(() => {
+        busyRef.current = false;
+      });
+  }, [service, dispatch, first, hasOlder]);
 }

@@ -846,7 +846,7 @@ impl App {
 /// everything in that group: SIGTERM (so that Xvfb removes its socket and
 /// lock file, and tauri-driver stops WebKitWebDriver), then SIGKILL for
 /// whatever is still alive after a while.
-fn stop_group(child: Option<Child>) {
+pub fn stop_group(child: Option<Child>) {
     let Some(mut child) = child else {
         return;
     };
@@ -927,7 +927,7 @@ fn app_binary_from(value: Option<std::ffi::OsString>) -> PathBuf {
 }
 
 /// `tauri-driver` from `PATH`, `$CARGO_HOME/bin` or `~/.cargo/bin`.
-fn find_tauri_driver() -> PathBuf {
+pub fn find_tauri_driver() -> PathBuf {
     let mut candidates: Vec<PathBuf> = std::env::var_os("PATH")
         .map(|path| {
             std::env::split_paths(&path)
@@ -970,7 +970,7 @@ pub(crate) fn scratch_dir() -> PathBuf {
 }
 
 /// Two distinct free loopback ports.
-fn free_ports() -> [u16; 2] {
+pub fn free_ports() -> [u16; 2] {
     let bind = || TcpListener::bind("127.0.0.1:0").expect("no free loopback port");
     // Both are held at once, so they differ.
     let (first, second) = (bind(), bind());
@@ -1004,7 +1004,7 @@ fn display_in_use(number: u32) -> bool {
 
 /// Starts `Xvfb` on the first free display from `:90` and returns it with
 /// the display's name once its socket exists.
-fn start_xvfb(scratch: &Path) -> (Child, String) {
+pub fn start_xvfb(scratch: &Path) -> (Child, String) {
     let log_path = scratch.join("xvfb.log");
     for number in 90..250 {
         if display_in_use(number) {
@@ -1053,7 +1053,7 @@ fn start_xvfb(scratch: &Path) -> (Child, String) {
 
 /// Starts `dbus-daemon --session` listening in `scratch`, and returns it with
 /// its address once it listens; `None` (and a note) when it cannot.
-fn start_session_bus(scratch: &Path) -> Option<(Child, String)> {
+pub fn start_session_bus(scratch: &Path) -> Option<(Child, String)> {
     let socket = scratch.join("session-bus");
     let address = format!("unix:path={}", socket.display());
     let log = File::create(scratch.join("dbus.log")).ok()?;

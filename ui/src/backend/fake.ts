@@ -13,6 +13,7 @@
 //   epoch=N             the engine's epoch (default 0); switchEngine() starts the next
 //   afterHours=1        nobody comes: a request for a person ends "unavailable"
 //   leaveMessage=0      the backend cannot take a message (capability off)
+//   history=N           N earlier messages before the welcome (a long history)
 //
 // Test control surface: window.__warmlineFake (see FakeControl).
 import type {
@@ -26,10 +27,12 @@ import type {
   Message,
   MessageArg,
   MessageId,
+  MessagePage,
   UiError,
 } from "../bindings";
 import frustrationRules from "../../../src-tauri/crates/warmline-core/data/frustration-rules.json";
 import { createFakeSettingsService } from "./fakeSettings";
+import { fakeHistory, olderPage, recentSnapshot } from "./fakeHistory";
 import { createFakeVoice } from "./fakeVoice";
 import { createFrustration } from "./frustration";
 import { WarmlineError, type ConversationService, type Unsubscribe, type WarmlineBackend } from "./types";
@@ -391,6 +394,7 @@ export function createFakeBackend(params: URLSearchParams): WarmlineBackend {
     return Promise.reject(error instanceof Error ? error : new Error(String(error)));
   }
 
+  messages.push(...fakeHistory(readNumber(params, "history", 0), newId));
   if (params.get("welcome") !== "0") {
     addMessage(BOT, WELCOME);
   }
@@ -448,6 +452,7 @@ export function createFakeBackend(params: URLSearchParams): WarmlineBackend {
       seq,
       backend: clone(backendInfo),
       messages: clone(messages),
+      hasOlder: false,
       handoff: clone(handoff),
       connection,
       typing,
@@ -462,7 +467,10 @@ export function createFakeBackend(params: URLSearchParams): WarmlineBackend {
       snapshotCalls += 1;
       await snapshotGate;
       takeFailure("snapshot");
-      return control.state();
+      return recentSnapshot(control.state());
+    },
+    olderMessages(before: MessageId, limit: number): Promise<MessagePage> {
+      return Promise.resolve(olderPage(messages, before, limit));
     },
     sendMessage(text: string): Promise<MessageId> {
       try {

@@ -46,6 +46,7 @@ async function listen<T>(
 function createConversationService(): ConversationService {
   return {
     snapshot: async () => unwrap(await commands.conversationSnapshot()),
+    olderMessages: async (before, limit) => unwrap(await commands.olderMessages(before, limit)),
     sendMessage: async (text) => unwrap(await commands.sendMessage(text)),
     requestPerson: async () => {
       unwrap(await commands.requestPerson());

@@ -4,6 +4,7 @@ import type {
   ConversationSnapshot,
   MessageArg,
   MessageId,
+  MessagePage,
   UiError,
   VoiceUiStatus,
   VoiceUpdate,
@@ -18,7 +19,10 @@ export type Unsubscribe = () => void;
  * does. Every failing call rejects with a `WarmlineError`.
  */
 export interface ConversationService {
+  /** The conversation with its newest messages; `hasOlder` says whether there are more. */
   snapshot(): Promise<ConversationSnapshot>;
+  /** Up to `limit` messages just before `before`, for a reader scrolling up. */
+  olderMessages(before: MessageId, limit: number): Promise<MessagePage>;
   /** Resolves with the new message's id once the engine accepted it. */
   sendMessage(text: string): Promise<MessageId>;
   requestPerson(): Promise<void>;

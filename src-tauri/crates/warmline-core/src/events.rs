@@ -8,6 +8,23 @@ use crate::domain::{
 };
 use crate::error::UiError;
 
+/// How many of the newest messages a window opens with: enough to fill a
+/// tall window at the smallest text size several times over, few enough that
+/// a history of 10,000 messages opens as fast as an empty one.
+pub const RECENT_MESSAGES: usize = 100;
+
+/// Messages just before others, for a reader scrolling up through a long
+/// history.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "camelCase")]
+pub struct MessagePage {
+    /// Oldest first, ending just before the message asked about.
+    pub messages: Vec<Message>,
+    /// Still older messages come before these.
+    pub has_older: bool,
+}
+
 /// The whole conversation as the UI shows it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
@@ -22,8 +39,15 @@ pub struct ConversationSnapshot {
     pub seq: u32,
     /// The backend in use.
     pub backend: BackendInfo,
-    /// Every message, oldest first.
+    /// The messages, oldest first: every one from
+    /// [`EngineHandle::snapshot`](crate::EngineHandle::snapshot), the newest
+    /// [`RECENT_MESSAGES`] from
+    /// [`recent_snapshot`](crate::EngineHandle::recent_snapshot).
     pub messages: Vec<Message>,
+    /// Older messages come before `messages`; the UI asks for them with
+    /// [`older_messages`](crate::EngineHandle::older_messages) when the
+    /// reader scrolls up to them.
+    pub has_older: bool,
     /// Where the user stands in reaching a person.
     pub handoff: HandoffState,
     /// The connection to the backend.

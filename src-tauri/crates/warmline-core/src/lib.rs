@@ -32,7 +32,9 @@ pub use domain::{
 };
 pub use engine::{EngineConfig, EngineHandle};
 pub use error::{EngineError, ErrorCode, UiError};
-pub use events::{ConversationChange, ConversationEvent, ConversationSnapshot};
+pub use events::{
+    ConversationChange, ConversationEvent, ConversationSnapshot, MessagePage, RECENT_MESSAGES,
+};
 pub use intent::{
     Decision, Intent, PersonReason, PhraseSet, PhraseSetError, SecondOpinion, UrgentTopic,
 };

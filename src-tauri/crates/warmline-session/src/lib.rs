@@ -35,7 +35,7 @@ use warmline_backends::factory::{build_backend, AdapterContext, FactoryError};
 use warmline_backends::profile::{BackendProfile, FieldError, ProfileId};
 use warmline_core::{
     ConversationEvent, ConversationSnapshot, ConversationStore, EngineConfig, EngineError,
-    EngineHandle, ResumeState, SecretSource, SupportBackend,
+    EngineHandle, MessageId, MessagePage, ResumeState, SecretSource, SupportBackend,
 };
 
 pub use stores::open_profile_store;
@@ -197,10 +197,40 @@ impl Session {
     /// The conversation as it stands. Asked during a switch, it waits for
     /// the switch and answers with the new engine's.
     pub async fn snapshot(&self) -> Result<ConversationSnapshot, EngineError> {
-        match self.engine().snapshot().await {
+        self.ask(|engine| async move { engine.snapshot().await })
+            .await
+    }
+
+    /// [`snapshot`](Self::snapshot) with only the newest
+    /// [`RECENT_MESSAGES`](warmline_core::RECENT_MESSAGES) messages: what a
+    /// window opens with.
+    pub async fn recent_snapshot(&self) -> Result<ConversationSnapshot, EngineError> {
+        self.ask(|engine| async move { engine.recent_snapshot().await })
+            .await
+    }
+
+    /// Up to `limit` messages just before `before` (see
+    /// [`EngineHandle::older_messages`]).
+    pub async fn older_messages(
+        &self,
+        before: MessageId,
+        limit: usize,
+    ) -> Result<MessagePage, EngineError> {
+        self.ask(|engine| async move { engine.older_messages(before, limit).await })
+            .await
+    }
+
+    /// Asks the running engine; asked during a switch, waits for the switch
+    /// and asks the new engine.
+    async fn ask<T, F, Fut>(&self, question: F) -> Result<T, EngineError>
+    where
+        F: Fn(EngineHandle) -> Fut,
+        Fut: std::future::Future<Output = Result<T, EngineError>>,
+    {
+        match question(self.engine()).await {
             Err(EngineError::Stopped) => {
                 let _switch_done = self.switching.lock().await;
-                self.engine().snapshot().await
+                question(self.engine()).await
             }
             answer => answer,
         }

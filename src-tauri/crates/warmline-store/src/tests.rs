@@ -189,6 +189,26 @@ fn a_thousand_messages_come_back_in_order() {
 }
 
 #[test]
+fn messages_saved_at_once_come_back_in_order_after_the_ones_before() {
+    let store = SqliteStore::open_in_memory().unwrap();
+    let first = message(Author::User, "first", DeliveryState::Sent);
+    store.save_message(&first).unwrap();
+    let batch: Vec<_> = (0..50)
+        .map(|i| message(Author::User, &format!("batch {i}"), DeliveryState::Sent))
+        .collect();
+    // One of them again, changed: updated in place, not added twice.
+    let mut again = first.clone();
+    again.delivery = DeliveryState::Received;
+    let mut all = batch.clone();
+    all.push(again.clone());
+    store.save_messages(&all).unwrap();
+
+    let mut expected = vec![again];
+    expected.extend(batch);
+    assert_eq!(store.load().unwrap().messages, expected);
+}
+
+#[test]
 fn a_store_from_a_newer_warmline_is_refused_and_left_untouched() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("newer.sqlite3");

@@ -157,8 +157,15 @@ impl Engine {
             Command::CancelPerson { reply } => {
                 let _ = reply.send(self.cancel_person());
             }
-            Command::Snapshot { reply } => {
-                let _ = reply.send(self.view.snapshot());
+            Command::Snapshot { limit, reply } => {
+                let _ = reply.send(self.view.snapshot(limit));
+            }
+            Command::OlderMessages {
+                before,
+                limit,
+                reply,
+            } => {
+                let _ = reply.send(self.view.older(before, limit));
             }
             Command::SaveDraft { text } => self.view.save_draft(text),
             Command::CredentialsChanged => self.credentials_changed(),

@@ -31,7 +31,7 @@ use tokio::sync::{broadcast, mpsc, oneshot};
 use crate::backend::{CallbackRequest, SupportBackend};
 use crate::domain::{HandoffReason, MessageId};
 use crate::error::EngineError;
-use crate::events::{ConversationEvent, ConversationSnapshot};
+use crate::events::{ConversationEvent, ConversationSnapshot, MessagePage};
 use crate::intent::{PhraseSet, SecondOpinion};
 use crate::store::{ConversationStore, MemoryStore};
 
@@ -93,7 +93,13 @@ enum Command {
         reply: oneshot::Sender<Result<(), EngineError>>,
     },
     Snapshot {
+        limit: usize,
         reply: oneshot::Sender<ConversationSnapshot>,
+    },
+    OlderMessages {
+        before: MessageId,
+        limit: usize,
+        reply: oneshot::Sender<MessagePage>,
     },
     SaveDraft {
         text: String,
@@ -242,7 +248,37 @@ impl EngineHandle {
 
     /// The whole conversation as it stands.
     pub async fn snapshot(&self) -> Result<ConversationSnapshot, EngineError> {
-        self.call(|reply| Command::Snapshot { reply }).await
+        self.call(|reply| Command::Snapshot {
+            limit: usize::MAX,
+            reply,
+        })
+        .await
+    }
+
+    /// The conversation as it stands with only its newest
+    /// [`RECENT_MESSAGES`](crate::RECENT_MESSAGES) messages: what a window
+    /// opens with, however long the history.
+    pub async fn recent_snapshot(&self) -> Result<ConversationSnapshot, EngineError> {
+        self.call(|reply| Command::Snapshot {
+            limit: crate::RECENT_MESSAGES,
+            reply,
+        })
+        .await
+    }
+
+    /// Up to `limit` messages just before `before`, for a reader scrolling
+    /// up; none when `before` is not in this conversation.
+    pub async fn older_messages(
+        &self,
+        before: MessageId,
+        limit: usize,
+    ) -> Result<MessagePage, EngineError> {
+        self.call(|reply| Command::OlderMessages {
+            before,
+            limit,
+            reply,
+        })
+        .await
     }
 
     async fn call<T>(

@@ -15,7 +15,7 @@ use crate::domain::{
     MessageBody, MessageId, Timestamp,
 };
 use crate::error::{ErrorCode, UiError};
-use crate::events::{ConversationChange, ConversationEvent, ConversationSnapshot};
+use crate::events::{ConversationChange, ConversationEvent, ConversationSnapshot, MessagePage};
 use crate::store::{ConversationStore, PendingHandoff, StoreError, StoredConversation};
 
 /// What the UI shows, the store it is kept in, and the numbered stream of
@@ -66,17 +66,36 @@ impl View {
         &self.info
     }
 
-    pub(super) fn snapshot(&self) -> ConversationSnapshot {
+    /// The conversation with its newest `limit` messages (all of them with
+    /// `usize::MAX`).
+    pub(super) fn snapshot(&self, limit: usize) -> ConversationSnapshot {
+        let start = self.messages.len().saturating_sub(limit);
         ConversationSnapshot {
             epoch: self.epoch,
             seq: self.seq,
             backend: self.info.clone(),
-            messages: self.messages.clone(),
+            messages: self.messages[start..].to_vec(),
+            has_older: start > 0,
             handoff: self.handoff.clone(),
             connection: self.connection,
             typing: self.typing.clone(),
             person_offered: self.person_offered,
             draft: self.draft.clone(),
+        }
+    }
+
+    /// Up to `limit` messages just before `before`; none when `before` is
+    /// not in the conversation (a window of an earlier engine).
+    pub(super) fn older(&self, before: MessageId, limit: usize) -> MessagePage {
+        let end = self
+            .messages
+            .iter()
+            .position(|m| m.id == before)
+            .unwrap_or(0);
+        let start = end.saturating_sub(limit);
+        MessagePage {
+            messages: self.messages[start..end].to_vec(),
+            has_older: start > 0,
         }
     }
 
