@@ -85,13 +85,18 @@ fn the_package_declares_what_it_needs_and_holds_the_app_its_icons_and_menu_entry
 
     let listing = dpkg_deb("-c", &deb, &[]);
     for file in [
-        "./usr/bin/warmline",
-        "./usr/share/applications/Warmline.desktop",
-        "./usr/share/icons/hicolor/32x32/apps/warmline.png",
-        "./usr/share/icons/hicolor/128x128/apps/warmline.png",
+        "usr/bin/warmline",
+        "usr/share/applications/Warmline.desktop",
+        "usr/share/icons/hicolor/32x32/apps/warmline.png",
+        "usr/share/icons/hicolor/128x128/apps/warmline.png",
     ] {
+        // The bundler writes entries as `usr/...` (dpkg-deb's own builds
+        // write `./usr/...`): the entry is the last field of the line.
         assert!(
-            listing.lines().any(|line| line.ends_with(file)),
+            listing.lines().any(|line| {
+                let entry = line.split_whitespace().last().unwrap_or_default();
+                entry.trim_start_matches("./") == file
+            }),
             "{file} is not in the package:\n{listing}"
         );
     }

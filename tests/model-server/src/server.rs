@@ -1,7 +1,7 @@
 //! The real model server on loopback, behind a request-recording proxy.
 
-use std::io::{BufReader, Read, Write};
-use std::net::{TcpListener, TcpStream};
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{Shutdown, TcpListener, TcpStream};
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex, PoisonError};
@@ -65,6 +65,10 @@ impl ModelServer {
             .args(["--model_alias", MODEL, "--host", "127.0.0.1"])
             .args(["--port", &port.to_string(), "--n_ctx", "2048"])
             .args(["--n_threads", &threads, "--seed", "7"])
+            // By default the server cuts off the answer it is writing when
+            // another request arrives; tests (and the app, asking while
+            // another test asks) would then read half an answer.
+            .args(["--interrupt_requests", "False"])
             .stdin(Stdio::piped())
             .stdout(log.try_clone().map_err(|e| e.to_string())?)
             .stderr(log)
@@ -199,6 +203,28 @@ fn forward(client: TcpStream, port: u16, log: &Mutex<Vec<serde_json::Value>>) {
     if upstream.write_all(head.as_bytes()).is_err() || upstream.write_all(&request.body).is_err() {
         return;
     }
+    // The answer's head says the connection closes after it, so the
+    // client never sends a second request on a connection this proxy
+    // will not read again.
+    let mut upstream = BufReader::new(upstream);
+    let mut answer_head = String::new();
+    loop {
+        let mut line = String::new();
+        match upstream.read_line(&mut line) {
+            Ok(0) | Err(_) => return,
+            Ok(_) => {}
+        }
+        if line.trim_end_matches(['\r', '\n']).is_empty() {
+            break;
+        }
+        if !line.to_ascii_lowercase().starts_with("connection:") {
+            answer_head.push_str(&line);
+        }
+    }
+    answer_head.push_str("Connection: close\r\n\r\n");
+    if to_client.write_all(answer_head.as_bytes()).is_err() {
+        return;
+    }
     // Piece by piece, so a streamed answer streams through.
     let mut buffer = [0u8; 4096];
     while let Ok(read) = upstream.read(&mut buffer) {
@@ -207,4 +233,9 @@ fn forward(client: TcpStream, port: u16, log: &Mutex<Vec<serde_json::Value>>) {
         }
         let _ = to_client.flush();
     }
+    // Close gently: a socket closed with unread bytes from the client is
+    // reset, and a reset can throw away the end of the answer in flight.
+    let _ = to_client.shutdown(Shutdown::Write);
+    let _ = to_client.set_read_timeout(Some(Duration::from_secs(5)));
+    let _ = std::io::copy(&mut reader, &mut std::io::sink());
 }
