@@ -19,7 +19,7 @@ const AFTER_REQUEST: &str = "I am still here waiting for someone";
 const AFTER_JOIN: &str = "Thank you for taking my call";
 
 #[test]
-#[ignore = "fails today: in the real app the model request ends with `error decoding response body`, then `error sending request` on the retry (through tests/model-server's proxy), with or without an API key; the integration test tiered_real_model passes. Run with --ignored once that is found."]
+#[ignore = "not yet passing: with the portable model-server build the model answers (labelled) and the demo agent joins quoting the summary, but the message typed after the join never shows in the transcript within 120 s; to be found. Run with --ignored."]
 fn the_model_answers_first_a_person_takes_over_and_nothing_after_the_request_reaches_the_model() {
     let started = std::time::Instant::now();
     let model = ModelServer::start().expect("the real model server (tests/model-server)");
