@@ -90,6 +90,7 @@ impl StartupSettings {
             mirror: self.model_mirror.clone(),
             audio_input_override: self.audio_input.clone(),
             vad_model: None,
+            catalogue: None,
         }
     }
 }

@@ -216,4 +216,57 @@ describe("voice input", () => {
       await context.close();
     }
   });
+
+  test("the text box grows with a long dictated sentence, up to a cap, and the sentence is seen whole", async () => {
+    // 21 words were cut off in the two-line box of a 960 px window (issue 5).
+    const short = "I would like to check the balance of my bank account. My card was not working at the shop this morning.";
+    const long = `${short} The man at the till said it was refused twice, and I have not been able to pay for anything since.`;
+    for (const [viewport, sentence] of [
+      [{ width: 1280, height: 800 }, long],
+      [{ width: 960, height: 820 }, short],
+      [{ width: 480, height: 600 }, short],
+    ]) {
+      const { page, context, problems } = await openApp(env.browser, env.server.url, { viewport });
+      try {
+        const measure = () =>
+          page.evaluate(() => {
+            const box = document.querySelector("#composer-input");
+            return {
+              height: box.getBoundingClientRect().height,
+              client: box.clientHeight,
+              scroll: box.scrollHeight,
+              top: box.scrollTop,
+              bottom: box.getBoundingClientRect().bottom,
+              viewport: window.innerHeight,
+            };
+          });
+        const before = await measure();
+        await speak(page, sentence);
+        await page.waitForFunction((s) => document.querySelector("#composer-input").value === s, sentence);
+        const after = await measure();
+        const where = `${viewport.width}x${viewport.height}`;
+        assert.ok(after.height > before.height + 10, `${where}: grew from ${before.height} to ${after.height}`);
+        assert.ok(after.scroll <= after.client + 1, `${where}: all of it in view (${after.scroll} > ${after.client})`);
+        assert.equal(after.top, 0, `${where}: its start is not scrolled away`);
+        assert.ok(after.bottom <= after.viewport, `${where}: the box stays in the window`);
+        for (const selector of ["#mic-button", "#send-button", "#person-button"]) {
+          const box = await boxOf(page, selector);
+          assert.ok(box.top >= 0 && box.bottom <= box.viewportHeight + 0.5, `${where}: ${selector} stays visible`);
+        }
+        // Much more text: the box stops at its cap (half the window) and scrolls.
+        const many = Array.from({ length: 12 }, () => sentence).join(" ");
+        await page.locator("#composer-input").fill(many);
+        const capped = await measure();
+        assert.ok(capped.height <= capped.viewport * 0.5 + 1, `${where}: capped at ${capped.height}`);
+        assert.ok(capped.scroll > capped.client, `${where}: the rest scrolls`);
+        // Sent or cleared, it shrinks back.
+        await page.locator("#composer-input").fill("");
+        const empty = await measure();
+        assert.ok(Math.abs(empty.height - before.height) < 1, `${where}: back to ${empty.height}`);
+        assert.deepEqual(problems, []);
+      } finally {
+        await context.close();
+      }
+    }
+  });
 });

@@ -1,18 +1,20 @@
-import type { ComponentChildren, Ref } from "preact";
+import type { ComponentChildren, RefObject } from "preact";
 import type { TargetedKeyboardEvent } from "preact";
 import type { Localizer } from "../i18n";
+import { useAutoGrow } from "../useAutoGrow";
 import { SMALL_WINDOW, useMediaQuery } from "../useMediaQuery";
 
 /**
  * The text box and the Send button. Enter sends, Shift+Enter starts a new
  * line; Enter that confirms an input-method composition (Chinese, Japanese…)
- * never sends.
+ * never sends. The text box grows with its text (up to a cap) so a long
+ * dictated sentence is not hidden.
  */
 export function Composer(props: {
   draft: string;
   onDraft: (draft: string) => void;
   onSend: () => void;
-  inputRef: Ref<HTMLTextAreaElement>;
+  inputRef: RefObject<HTMLTextAreaElement | null>;
   /** The microphone button, beside the text box. */
   voiceButton: ComponentChildren;
   /** What voice input is doing, under the text box. */
@@ -24,6 +26,8 @@ export function Composer(props: {
   const { draft, onDraft, onSend, inputRef, voiceButton, voiceStatus, footer, t } = props;
   // In a small window the one-line text box gets a hint short enough to show whole.
   const small = useMediaQuery(SMALL_WINDOW);
+  // A long (dictated) draft is shown whole, up to the stylesheet's cap.
+  useAutoGrow(inputRef, draft);
 
   function onKeyDown(event: TargetedKeyboardEvent<HTMLTextAreaElement>): void {
     // WebKit (the webview on macOS and Linux) reports the Enter that ends an

@@ -47,6 +47,7 @@ fn main() {
     let took = started.elapsed();
     println!("segments: {segments:?}");
     println!("text: {}", clean_transcript(&segments, language));
+    println!("decoding: {:?}", recognizer.last_decode_stats());
     println!(
         "audio {:.2} s, recognition {:.2} s",
         samples.len() as f64 / 16_000.0,

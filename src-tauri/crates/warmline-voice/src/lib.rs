@@ -37,9 +37,11 @@
 //! for pre-2013 CPUs.)
 
 pub mod capture;
+pub mod decode_guard;
 pub mod endpoint;
 pub mod error;
 pub mod events;
+mod logits_ffi;
 pub mod models;
 pub mod recognizer;
 pub mod resample;
@@ -49,6 +51,7 @@ pub mod whisper;
 pub use capture::{
     AudioSource, CaptureEvent, CpalMicrophone, FakeEnding, FakeSource, Pacing, WavFileSource,
 };
+pub use decode_guard::DecodeStats;
 pub use endpoint::{Endpoint, EndpointConfig, EndpointDetector};
 pub use error::{VoiceError, VoiceErrorCode, VoiceFailure};
 pub use events::{DictationState, ModelStatus, ModelSummary, VoiceEvent, VoiceServiceStatus};

@@ -21,6 +21,17 @@ pub const DEFAULT_BASE_URL: &str = "https://huggingface.co/ggerganov/whisper.cpp
 /// The built-in catalogue (`models.toml` in this crate).
 const BUILTIN: &str = include_str!("../models.toml");
 
+/// What a catalogue model is for.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ModelKind {
+    /// A whisper speech recognition model.
+    #[default]
+    Whisper,
+    /// whisper.cpp's ggml Silero voice activity detector.
+    Vad,
+}
+
 /// One downloadable model.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 pub struct CatalogueEntry {
@@ -40,6 +51,13 @@ pub struct CatalogueEntry {
     /// Pinned SHA-256 (hex); empty when not yet pinned.
     #[serde(default)]
     pub sha256: String,
+    /// Speech model or VAD.
+    #[serde(default)]
+    pub kind: ModelKind,
+    /// Where the file is downloaded from when no mirror is set, if not
+    /// [`DEFAULT_BASE_URL`] (the VAD lives in another repository).
+    #[serde(default)]
+    pub base_url: Option<String>,
 }
 
 impl CatalogueEntry {
@@ -51,8 +69,11 @@ impl CatalogueEntry {
         }
     }
 
-    /// Language codes it covers (`en`, `zh`, `yue`).
+    /// Language codes it covers (`en`, `zh`, `yue`); none for the VAD.
     pub fn languages(&self) -> Vec<String> {
+        if self.kind == ModelKind::Vad {
+            return Vec::new();
+        }
         let mut out = vec!["en".to_owned()];
         if self.multilingual {
             out.push("zh".to_owned());
@@ -72,6 +93,8 @@ impl CatalogueEntry {
 #[derive(Debug, Deserialize)]
 struct CatalogueFile {
     choice: BTreeMap<String, Vec<String>>,
+    #[serde(default)]
+    vad: Option<String>,
     model: Vec<CatalogueEntry>,
 }
 
@@ -80,6 +103,7 @@ struct CatalogueFile {
 pub struct Catalogue {
     entries: Vec<CatalogueEntry>,
     choice: BTreeMap<String, Vec<String>>,
+    vad: Option<String>,
 }
 
 impl Catalogue {
@@ -94,12 +118,24 @@ impl Catalogue {
         let catalogue = Self {
             entries: file.model,
             choice: file.choice,
+            vad: file.vad,
         };
         for (language, ids) in &catalogue.choice {
             for id in ids {
-                if catalogue.get(id).is_none() {
-                    return Err(format!("choice.{language} names unknown model {id}"));
+                match catalogue.get(id) {
+                    None => return Err(format!("choice.{language} names unknown model {id}")),
+                    Some(e) if e.kind != ModelKind::Whisper => {
+                        return Err(format!(
+                            "choice.{language} names {id}, which is not a speech model"
+                        ))
+                    }
+                    Some(_) => {}
                 }
+            }
+        }
+        if let Some(id) = &catalogue.vad {
+            if catalogue.get(id).map(|e| e.kind) != Some(ModelKind::Vad) {
+                return Err(format!("vad names {id}, which is not a VAD model"));
             }
         }
         Ok(catalogue)
@@ -113,6 +149,11 @@ impl Catalogue {
     /// The model with this id.
     pub fn get(&self, id: &str) -> Option<&CatalogueEntry> {
         self.entries.iter().find(|e| e.id == id)
+    }
+
+    /// The VAD model downloaded along with the first speech model.
+    pub fn vad(&self) -> Option<&CatalogueEntry> {
+        self.vad.as_deref().and_then(|id| self.get(id))
     }
 
     /// Models usable for `language`, best first.
@@ -190,17 +231,19 @@ pub struct ModelStore {
     dir: PathBuf,
     catalogue: Catalogue,
     base_url: String,
+    mirrored: bool,
 }
 
 impl ModelStore {
     /// A store in `dir`, downloading from `mirror` (a base URL ending in the
     /// folder that holds the `ggml-*.bin` files) or the default base.
+    ///
+    /// A mirror holds every file in that one folder, the VAD too; without
+    /// one, an entry's own `base_url` (the VAD's repository) is used.
     pub fn new(dir: impl Into<PathBuf>, catalogue: Catalogue, mirror: Option<&str>) -> Self {
-        let mut base_url = mirror
-            .filter(|m| !m.trim().is_empty())
-            .unwrap_or(DEFAULT_BASE_URL)
-            .trim()
-            .to_owned();
+        let mirror = mirror.filter(|m| !m.trim().is_empty());
+        let mirrored = mirror.is_some();
+        let mut base_url = mirror.unwrap_or(DEFAULT_BASE_URL).trim().to_owned();
         if !base_url.ends_with('/') {
             base_url.push('/');
         }
@@ -208,6 +251,7 @@ impl ModelStore {
             dir: dir.into(),
             catalogue,
             base_url,
+            mirrored,
         }
     }
 
@@ -231,7 +275,12 @@ impl ModelStore {
             .catalogue
             .get(id)
             .ok_or_else(|| VoiceError::UnknownModel(id.to_owned()))?;
-        Ok(format!("{}{}", self.base_url, entry.file))
+        let base = match &entry.base_url {
+            Some(own) if !self.mirrored => own.as_str(),
+            _ => self.base_url.as_str(),
+        };
+        let slash = if base.ends_with('/') { "" } else { "/" };
+        Ok(format!("{base}{slash}{}", entry.file))
     }
 
     /// Present and checked, present but unchecked, or missing. (Whether

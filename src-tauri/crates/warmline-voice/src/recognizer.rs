@@ -243,16 +243,18 @@ pub fn is_hallucination(segment: &str, prompt: Option<&str>) -> bool {
 }
 
 /// Collapses a run of four or more repeats of the same 1–4 characters (or
-/// words) into one: whisper sometimes loops ("汤汤汤汤汤", "the the the the")
-/// on unclear audio; nobody dictates a word four times in a row. Digits are
-/// left alone.
+/// words), or three or more of a 5–24 character phrase, into one: whisper
+/// sometimes loops ("汤汤汤汤汤", "the the the the", "请问有什么可以帮您，"
+/// ×3) on unclear audio; nobody dictates a word four times or a phrase
+/// three times in a row. Digits are left alone.
 pub fn collapse_repeats(text: &str) -> String {
     let chars: Vec<char> = text.chars().collect();
     let mut out: Vec<char> = Vec::with_capacity(chars.len());
     let mut i = 0;
     'outer: while i < chars.len() {
-        for unit in 1..=8usize {
-            if i + unit * 4 > chars.len() {
+        for unit in 1..=24usize {
+            let copies = if unit < 5 { 4 } else { 3 };
+            if i + unit * copies > chars.len() {
                 break;
             }
             let pattern = &chars[i..i + unit];
@@ -266,7 +268,7 @@ pub fn collapse_repeats(text: &str) -> String {
             {
                 count += 1;
             }
-            if count >= 4 {
+            if count >= copies {
                 out.extend_from_slice(pattern);
                 i += unit * count;
                 continue 'outer;
@@ -286,7 +288,9 @@ pub fn clean_transcript(segments: &[String], language: DictationLanguage) -> Str
     let prompt = language.initial_prompt();
     let kept: Vec<String> = segments
         .iter()
-        .map(|s| strip_sound_marks(s).trim().to_owned())
+        // Loops collapse first, so a prompt read back three times is still
+        // recognised as the prompt.
+        .map(|s| collapse_repeats(strip_sound_marks(s).trim()))
         .filter(|s| !is_hallucination(s, prompt))
         .collect();
     let joined = if language.is_chinese() {
@@ -412,13 +416,25 @@ mod tests {
         assert_eq!(collapse_repeats("谢谢你"), "谢谢你");
         assert_eq!(collapse_repeats("1000000 and 8888"), "1000000 and 8888");
         assert_eq!(collapse_repeats("一千万万万万"), "一千万");
+        // A phrase looped three times (base on robotic Mandarin).
+        assert_eq!(
+            collapse_repeats("你好，请问有什么可以帮您，请问有什么可以帮您，请问有什么可以帮您，"),
+            "你好，请问有什么可以帮您，"
+        );
+        assert_eq!(
+            collapse_repeats("I'm fine. I'm fine."),
+            "I'm fine. I'm fine."
+        );
     }
 
     #[test]
     fn the_prompt_read_back_is_dropped() {
         let zh = DictationLanguage::from_locale("zh-CN");
         let prompt = zh.initial_prompt().unwrap().to_owned();
-        assert_eq!(clean_transcript(&[prompt], zh), "");
+        assert_eq!(clean_transcript(std::slice::from_ref(&prompt), zh), "");
+        // Read back in a loop (base on a long robotic clip).
+        let looped = format!("你好，{0}{0}{0}", &prompt["你好，".len()..]);
+        assert_eq!(clean_transcript(&[looped], zh), "");
     }
 
     #[test]

@@ -50,6 +50,9 @@ pub struct VoiceConfig {
     /// `models_dir` if there is one, else whisper runs without VAD (the
     /// energy detector and the hallucination filter still apply).
     pub vad_model: Option<PathBuf>,
+    /// The models known; `None`: the built-in catalogue (tests give their
+    /// own, with checksums of the bytes their loopback server sends).
+    pub catalogue: Option<Catalogue>,
 }
 
 /// Opens a fresh audio source for each dictation.
@@ -110,10 +113,9 @@ fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
 impl VoiceService {
     /// The real service: microphone (or the override file) and whisper.cpp.
     pub fn new(config: VoiceConfig) -> Self {
-        let vad = config
-            .vad_model
-            .clone()
-            .or_else(|| find_vad_model(&config.models_dir));
+        // Looked for at every load, so a VAD downloaded after start is used.
+        let vad = config.vad_model.clone();
+        let models_dir = config.models_dir.clone();
         let sources: SourceFactory = match config.audio_input_override.clone() {
             Some(path) => Arc::new(move || {
                 Box::new(WavFileSource::new(path.clone(), Pacing::RealTime)) as Box<dyn AudioSource>
@@ -122,7 +124,7 @@ impl VoiceService {
         };
         let recognizers: RecognizerFactory = Arc::new(move |entry, path| {
             let options = WhisperOptions {
-                vad_model: vad.clone(),
+                vad_model: vad.clone().or_else(|| find_vad_model(&models_dir)),
                 ..WhisperOptions::default()
             };
             WhisperRecognizer::load(path, entry.capabilities(), options)
@@ -144,7 +146,7 @@ impl VoiceService {
             inner: Arc::new(Inner {
                 store: ModelStore::new(
                     config.models_dir.clone(),
-                    Catalogue::builtin(),
+                    config.catalogue.clone().unwrap_or_else(Catalogue::builtin),
                     config.mirror.as_deref(),
                 ),
                 file_input: config.audio_input_override.is_some(),
@@ -515,6 +517,23 @@ impl Inner {
         if result.is_ok() {
             lock(&self.corrupt).remove(id);
             self.forget_loaded(id);
+        }
+        // A user who downloads a speech model gets the VAD with it.
+        let vad = self.store.catalogue().vad().map(|e| e.id.clone());
+        if let Some(vad) = vad.filter(|v| result.is_ok() && v != id) {
+            if self.store.status(&vad) == ModelStatus::Missing {
+                let vad_result = self.store.download(&vad, &cancel, |_, _| {});
+                match vad_result {
+                    // The loaded model was made without it.
+                    Ok(_) => *lock(&self.loaded) = None,
+                    // Dictation works without VAD; the next download retries.
+                    Err(error) => tracing::warn!(%error, "VAD model download failed"),
+                }
+                self.emit(VoiceEvent::Model {
+                    status: self.model_status(&vad),
+                    id: vad,
+                });
+            }
         }
         if let Err(error) = &result {
             tracing::warn!(id, %error, "model download failed");

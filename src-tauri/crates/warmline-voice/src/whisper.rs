@@ -8,7 +8,9 @@ use whisper_rs::{
     WhisperVadParams,
 };
 
+use crate::decode_guard::{self, DecodeGuard, DecodeStats};
 use crate::error::VoiceError;
+use crate::logits_ffi;
 use crate::recognizer::{
     whisper_language_code, DictationLanguage, ModelCapabilities, SpeechRecognizer,
 };
@@ -57,6 +59,9 @@ pub struct WhisperRecognizer {
     // The context must outlive the state; both are kept here. One state:
     // dictations are transcribed one at a time.
     state: Mutex<WhisperState>,
+    // What the last recognition's decoding took (for tests and the bench).
+    last_stats: Mutex<DecodeStats>,
+    eot: i32,
     _context: WhisperContext,
 }
 
@@ -144,13 +149,24 @@ impl WhisperRecognizer {
         let name = path
             .file_name()
             .map_or_else(|| shown.clone(), |n| n.to_string_lossy().into_owned());
+        let eot = context.token_eot();
         Ok(Self {
             name: format!("whisper:{name}"),
             capabilities,
             options,
             state: Mutex::new(state),
+            last_stats: Mutex::new(DecodeStats::default()),
+            eot,
             _context: context,
         })
+    }
+}
+
+impl WhisperRecognizer {
+    /// What the decoding of the last [`SpeechRecognizer::transcribe`] took:
+    /// decoder steps, decoders started, loops cut (see [`decode_guard`]).
+    pub fn last_decode_stats(&self) -> DecodeStats {
+        self.last_stats.lock().map(|s| *s).unwrap_or_default()
     }
 }
 
@@ -187,6 +203,20 @@ impl SpeechRecognizer for WhisperRecognizer {
         };
         let mut params = FullParams::new(strategy);
         params.set_n_threads(self.options.threads as i32);
+        // The bound on decoding (decode_guard): tokens per segment scaled
+        // to the audio, at most one temperature fallback, and the guard's
+        // loop cut and step budget.
+        let max_tokens = decode_guard::max_tokens_for(samples.len());
+        params.set_max_tokens(max_tokens as i32);
+        params.set_temperature(0.0);
+        params.set_temperature_inc(decode_guard::TEMPERATURE_INC);
+        let guard = DecodeGuard::new(
+            self.eot,
+            decode_guard::step_budget(max_tokens, beam_size),
+            language.is_chinese(),
+        );
+        // `guard` outlives `state.full` below, which is the only user.
+        logits_ffi::install(&mut params, &guard);
         params.set_language(Some(code));
         params.set_translate(false);
         params.set_no_context(true);
@@ -217,9 +247,13 @@ impl SpeechRecognizer for WhisperRecognizer {
             .state
             .lock()
             .map_err(|_| VoiceError::RecognitionFailed("a previous recognition panicked".into()))?;
-        state
-            .full(params, samples)
-            .map_err(|e| VoiceError::RecognitionFailed(e.to_string()))?;
+        let result = state.full(params, samples);
+        let stats = guard.stats();
+        if let Ok(mut last) = self.last_stats.lock() {
+            *last = stats;
+        }
+        tracing::debug!(?stats, max_tokens, "decoding");
+        result.map_err(|e| VoiceError::RecognitionFailed(e.to_string()))?;
         let mut segments = Vec::new();
         for segment in state.as_iter() {
             // Segments whisper itself thinks are not speech are skipped.

@@ -7,7 +7,7 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
 use sha2::Digest;
-use warmline_voice::models::{Catalogue, ModelStore};
+use warmline_voice::models::{Catalogue, ModelKind, ModelStore};
 use warmline_voice::{ModelStatus, VoiceError};
 
 /// How the test server misbehaves.
@@ -126,7 +126,11 @@ fn sha256(bytes: &[u8]) -> String {
 }
 
 fn catalogue(sha256: &str, sha1: &str) -> Catalogue {
-    Catalogue::from_toml(&format!(
+    Catalogue::from_toml(&catalogue_toml(sha256, sha1)).unwrap()
+}
+
+fn catalogue_toml(sha256: &str, sha1: &str) -> String {
+    format!(
         r#"
 [choice]
 en = ["test"]
@@ -139,8 +143,7 @@ size_mib = 1
 sha1 = "{sha1}"
 sha256 = "{sha256}"
 "#
-    ))
-    .unwrap()
+    )
 }
 
 const SIZE: usize = 600_000;
@@ -351,7 +354,11 @@ fn the_default_base_and_a_mirror() {
 #[test]
 fn the_builtin_catalogue_is_sound() {
     let catalogue = Catalogue::builtin();
-    for entry in catalogue.entries() {
+    for entry in catalogue
+        .entries()
+        .iter()
+        .filter(|e| e.kind == ModelKind::Whisper)
+    {
         assert!(entry.is_pinned(), "{} has no checksum", entry.id);
         assert!(
             entry.sha1.len() == 40 || entry.sha256.len() == 64,
@@ -437,4 +444,110 @@ fn the_service_reports_progress_and_a_checksum_failure_as_events() {
         })
     );
     assert!(server.paths.lock().unwrap()[0].ends_with("/mirror/ggml-tiny.en.bin"));
+}
+
+/// The Silero VAD is in the catalogue, pinned to the sha256 of the file
+/// `tests/models/fetch-models` checks, and comes from ggml-org's repository
+/// (or the mirror's one folder).
+#[test]
+fn the_vad_model_is_in_the_catalogue_and_pinned() {
+    let catalogue = Catalogue::builtin();
+    let vad = catalogue.vad().expect("a VAD entry");
+    assert_eq!(vad.kind, ModelKind::Vad);
+    assert_eq!(vad.file, "ggml-silero-v6.2.0.bin");
+    assert!(vad.languages().is_empty());
+    let fetch = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../../tests/models/fetch-models"
+    ))
+    .unwrap();
+    let pinned = fetch
+        .lines()
+        .find_map(|l| l.strip_prefix("sha_vad="))
+        .expect("fetch-models pins the VAD");
+    assert_eq!(vad.sha256, pinned.split_whitespace().next().unwrap());
+    let dir = tempfile::tempdir().unwrap();
+    let store = ModelStore::new(dir.path(), catalogue.clone(), None);
+    assert_eq!(
+        store.url(&vad.id).unwrap(),
+        "https://huggingface.co/ggml-org/whisper-vad/resolve/main/ggml-silero-v6.2.0.bin"
+    );
+    let store = ModelStore::new(dir.path(), catalogue.clone(), Some("http://mirror.test/m/"));
+    assert_eq!(
+        store.url(&vad.id).unwrap(),
+        "http://mirror.test/m/ggml-silero-v6.2.0.bin"
+    );
+    // A VAD can never be chosen as the speech model.
+    assert!(Catalogue::from_toml(&format!(
+        "vad = \"v\"\n[choice]\nen = [\"v\"]\n{}",
+        vad_entry("v", &"0".repeat(64))
+    ))
+    .is_err());
+}
+
+fn vad_entry(id: &str, sha256: &str) -> String {
+    format!(
+        "[[model]]\nid = \"{id}\"\nfile = \"ggml-silero-test.bin\"\nkind = \"vad\"\n\
+         multilingual = false\ncantonese = false\nsize_mib = 1\nsha256 = \"{sha256}\"\n"
+    )
+}
+
+/// A user who downloads the speech model gets the VAD with it: both files
+/// come from the server, both checked, and the VAD is reported ready.
+#[test]
+fn downloading_a_speech_model_fetches_the_vad_too() {
+    use std::time::Duration;
+    use warmline_voice::{VoiceConfig, VoiceEvent, VoiceService};
+    let body = model_bytes(SIZE);
+    let server = serve(body.clone(), Behaviour::default());
+    let sum = sha256(&body);
+    let toml = format!(
+        "vad = \"vad\"\n{}\n{}",
+        catalogue_toml(&sum, ""),
+        vad_entry("vad", &sum)
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let service = VoiceService::new(VoiceConfig {
+        models_dir: dir.path().to_path_buf(),
+        mirror: Some(server.base.clone()),
+        catalogue: Some(Catalogue::from_toml(&toml).unwrap()),
+        ..VoiceConfig::default()
+    });
+    let mut rx = service.subscribe();
+    service.download_model("test").unwrap();
+    let deadline = std::time::Instant::now() + Duration::from_secs(20);
+    let mut events = Vec::new();
+    while !events.iter().any(|e| {
+        matches!(e, VoiceEvent::Model { id, status } if id == "vad" && !matches!(status, ModelStatus::Downloading { .. }))
+    }) {
+        assert!(std::time::Instant::now() < deadline, "{events:?}");
+        match rx.try_recv() {
+            Ok(event) => events.push(event),
+            Err(_) => std::thread::sleep(Duration::from_millis(10)),
+        }
+    }
+    let ready = ModelStatus::Ready { unverified: false };
+    let status = service.status();
+    let of = |id: &str| {
+        status
+            .models
+            .iter()
+            .find(|m| m.id == id)
+            .unwrap()
+            .status
+            .clone()
+    };
+    assert_eq!(of("test"), ready);
+    assert_eq!(of("vad"), ready);
+    assert!(dir.path().join("ggml-silero-test.bin").is_file());
+    assert_eq!(
+        warmline_voice::service::find_vad_model(dir.path()),
+        Some(dir.path().join("ggml-silero-test.bin"))
+    );
+    let paths = server.paths.lock().unwrap().clone();
+    assert_eq!(paths.len(), 2, "{paths:?}");
+    assert!(
+        paths[1].ends_with("/mirror/ggml-silero-test.bin"),
+        "{paths:?}"
+    );
 }
