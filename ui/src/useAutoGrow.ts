@@ -18,6 +18,11 @@ export function useAutoGrow(ref: RefObject<HTMLTextAreaElement | null>, value: s
     }
     const fit = (): void => {
       box.style.removeProperty("height");
+      // Chromium counts a wrapping placeholder in scrollHeight: an empty box
+      // keeps the stylesheet's size.
+      if (box.value === "") {
+        return;
+      }
       // scrollHeight leaves out the borders; the box is border-box.
       const style = getComputedStyle(box);
       const borders = parseFloat(style.borderTopWidth) + parseFloat(style.borderBottomWidth);
