@@ -29,6 +29,7 @@
 
 pub mod profile_setup;
 pub mod transcript;
+pub mod voice;
 
 use std::fs::File;
 use std::net::TcpListener;

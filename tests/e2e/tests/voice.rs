@@ -6,70 +6,11 @@
 //! Needs `WARMLINE_TEST_MODELS`, the folder `tests/models/fetch-models`
 //! fills (`ggml-tiny.en.bin`, `ggml-base.bin`), and `espeak-ng`.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::Duration;
 
+use warmline_e2e::voice::{edit_distance, han, models_folder, speech, text_box, words};
 use warmline_e2e::{wait_until, App};
-
-fn test_models() -> PathBuf {
-    let dir = PathBuf::from(
-        std::env::var_os("WARMLINE_TEST_MODELS")
-            .expect("WARMLINE_TEST_MODELS must name the folder tests/models/fetch-models fills"),
-    );
-    for file in ["ggml-tiny.en.bin", "ggml-base.bin"] {
-        assert!(
-            dir.join(file).is_file(),
-            "{} is missing",
-            dir.join(file).display()
-        );
-    }
-    dir
-}
-
-/// A models folder as a caregiver's import would leave it: the files under
-/// the names the app's catalogue knows, and the Silero VAD model.
-fn models_folder(scratch: &Path) -> PathBuf {
-    let source = test_models();
-    let models = scratch.join("models");
-    std::fs::create_dir_all(&models).unwrap();
-    let vad = std::fs::read_dir(&source)
-        .unwrap()
-        .filter_map(|entry| entry.ok()?.file_name().into_string().ok())
-        .find(|name| name.starts_with("ggml-silero-") && name.ends_with(".bin"))
-        .expect("the Silero VAD model is in WARMLINE_TEST_MODELS");
-    for file in ["ggml-tiny.en.bin", "ggml-base.bin", vad.as_str()] {
-        let link = models.join(file);
-        let _ = std::fs::remove_file(&link);
-        std::os::unix::fs::symlink(source.join(file), &link).unwrap();
-    }
-    models
-}
-
-/// Speech from espeak-ng, a little slower than its default (as an older
-/// speaker would talk). Listening ends with the file, as it would after the
-/// user's pause.
-fn speech(scratch: &Path, name: &str, voice: &str, text: &str) -> PathBuf {
-    let wav = scratch.join(format!("{name}.wav"));
-    let status = std::process::Command::new("espeak-ng")
-        .args(["-v", voice, "-s", "130", "-w"])
-        .arg(&wav)
-        .arg(text)
-        .status()
-        .expect("espeak-ng is installed");
-    assert!(status.success(), "espeak-ng failed");
-    wav
-}
-
-fn text_box(app: &App) -> String {
-    app.driver
-        .execute(
-            "return document.querySelector('#composer-input').value;",
-            vec![],
-        )
-        .ok()
-        .and_then(|value| value.as_str().map(str::to_owned))
-        .unwrap_or_default()
-}
 
 /// Presses the microphone, lets the recording play, and returns what lands
 /// in the text box.
@@ -113,36 +54,6 @@ fn nothing_was_sent(app: &App) {
         sent.is_empty(),
         "recognized words are not sent without the user"
     );
-}
-
-/// Edit distance between two sequences, for word and character error rates.
-fn edit_distance<T: PartialEq>(reference: &[T], heard: &[T]) -> usize {
-    let mut previous: Vec<usize> = (0..=heard.len()).collect();
-    for (i, r) in reference.iter().enumerate() {
-        let mut current = vec![i + 1];
-        for (j, h) in heard.iter().enumerate() {
-            let substitution = previous[j] + usize::from(r != h);
-            current.push(substitution.min(previous[j + 1] + 1).min(current[j] + 1));
-        }
-        previous = current;
-    }
-    previous[heard.len()]
-}
-
-fn words(text: &str) -> Vec<String> {
-    text.split_whitespace()
-        .map(|w| {
-            w.trim_matches(|c: char| !c.is_alphanumeric())
-                .to_lowercase()
-        })
-        .filter(|w| !w.is_empty())
-        .collect()
-}
-
-fn han(text: &str) -> Vec<char> {
-    text.chars()
-        .filter(|c| ('\u{4e00}'..='\u{9fff}').contains(c))
-        .collect()
 }
 
 #[test]

@@ -49,6 +49,13 @@ pub fn step_budget(max_tokens: usize, beam_size: usize) -> usize {
     (max_tokens + 1) * (beam_size.max(1) + (MAX_PASSES - 1))
 }
 
+/// The step budget of a whole recognition of `samples`: [`step_budget`]
+/// for each 30 s window whisper decodes (a 60 s dictation is two).
+pub fn recognition_budget(samples: usize, beam_size: usize) -> usize {
+    let windows = samples.div_ceil(16_000 * 30).max(1);
+    step_budget(max_tokens_for(samples), beam_size) * windows
+}
+
 /// The GPT-2 byte-level token id of one byte: whisper's vocabularies
 /// (English-only and multilingual) start with the 256 byte tokens, the 188
 /// printable bytes first in byte order, then the others.
@@ -306,5 +313,8 @@ mod tests {
         assert_eq!(max_tokens_for(16_000 * 30), 220);
         assert_eq!(step_budget(136, 5), 822);
         assert_eq!(step_budget(26, 1), 54);
+        assert_eq!(recognition_budget(16_000 * 12, 5), 822);
+        // Two 30 s windows get two budgets.
+        assert_eq!(recognition_budget(16_000 * 60, 5), 2 * 221 * 6);
     }
 }

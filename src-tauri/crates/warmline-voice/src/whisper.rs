@@ -212,7 +212,7 @@ impl SpeechRecognizer for WhisperRecognizer {
         params.set_temperature_inc(decode_guard::TEMPERATURE_INC);
         let guard = DecodeGuard::new(
             self.eot,
-            decode_guard::step_budget(max_tokens, beam_size),
+            decode_guard::recognition_budget(samples.len(), beam_size),
             language.is_chinese(),
         );
         // `guard` outlives `state.full` below, which is the only user.

@@ -290,7 +290,7 @@ fn stray_full_width(text: &str) -> Vec<char> {
 #[test]
 #[ignore = "needs WARMLINE_TEST_MODELS"]
 fn a_long_robotic_clip_is_decoded_within_the_bound_without_stray_characters() {
-    use warmline_voice::decode_guard::{max_tokens_for, step_budget};
+    use warmline_voice::decode_guard::recognition_budget;
     let dir = tempfile::tempdir().unwrap();
     let wav = espeak(dir.path(), "cmn-latn-pinyin", LONG_MANDARIN);
     let samples = read_wav_16k_mono(&wav).unwrap();
@@ -302,7 +302,7 @@ fn a_long_robotic_clip_is_decoded_within_the_bound_without_stray_characters() {
         let stats = base.last_decode_stats();
         let text = clean_transcript(&segments, language);
         println!("{locale}: {segments:?} → {text}\n  {stats:?}");
-        let budget = step_budget(max_tokens_for(samples.len()), 5);
+        let budget = recognition_budget(samples.len(), 5);
         assert!(stats.steps > 0, "the guard saw no decoder step");
         // The loop cut and the token cap end decoding, not the backstop.
         assert!(!stats.budget_exhausted, "{stats:?} over {budget}");
