@@ -9,6 +9,8 @@ pub mod cli;
 #[cfg(test)]
 mod command_lists;
 mod commands;
+mod desktop;
+mod notifications;
 mod session;
 mod settings_commands;
 mod settings_window;
@@ -114,6 +116,10 @@ pub fn run() {
     );
     let builder = specta_builder();
     let result = tauri::Builder::default()
+        // First: a second start hands over and exits before anything opens.
+        .plugin(desktop::single_instance())
+        .plugin(desktop::window_state(settings.data_dir.as_deref()))
+        .plugin(tauri_plugin_notification::init())
         .invoke_handler(builder.invoke_handler())
         .on_window_event(settings_window::on_window_event)
         .setup(move |app| {
@@ -151,9 +157,12 @@ pub fn run() {
                     )
                 })
             })?;
+            let changes = session.subscribe();
             app.manage(AppSession::new(app.handle().clone(), session));
             app.manage(settings);
             app.manage(area);
+            // After the settings area: it knows the language in force.
+            notifications::forward(app.handle().clone(), changes);
             Ok(())
         })
         .run(tauri::generate_context!());
