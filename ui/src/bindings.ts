@@ -669,6 +669,17 @@ export type OpenAiSettings = {
 	 *  Empty: the label alone.
 	 */
 	assistantName?: string,
+	/**
+	 *  Let the model write a short summary for the person who takes over,
+	 *  in addition to the rule-based one (which always goes first, with the
+	 *  request, and is never held back for it).
+	 */
+	handoffSummary?: boolean,
+	/**
+	 *  The language the person who takes over reads the model's summary in
+	 *  (`en-US`, `zh-CN`, `zh-TW`). Empty: the user's language.
+	 */
+	summaryLanguage?: string,
 };
 
 /**
