@@ -173,3 +173,18 @@ fn without_an_engine_chatting_goes_on_and_the_reason_is_kept() {
     assert!(read.stop().is_ok());
     assert!(!*read.speaking().borrow());
 }
+
+#[test]
+fn a_new_language_is_read_from_the_next_reply_on() {
+    let (recorder, read) = setup(on());
+    read.set_locale("en-US");
+    assert_eq!(read.locale(), "en-US");
+    assert_eq!(
+        read.on_event(&added(1, reply("Hello"))).as_deref(),
+        Some("Anna says: Hello")
+    );
+    // An unknown tag falls back to a supported language, never to none.
+    read.set_locale("zh-Hant-HK");
+    assert_eq!(read.locale(), "zh-TW");
+    assert_eq!(recorder.said.lock().unwrap()[0].locale, "en-US");
+}
