@@ -182,11 +182,27 @@ impl ReadAloud {
     /// The voices for the UI language, for the settings area.
     pub fn voices(&self) -> Result<Vec<VoiceInfo>, SpeechError> {
         let locale = self.locale();
-        Ok(self
+        let voices: Vec<VoiceInfo> = self
             .speaker()?
             .voices()?
             .into_iter()
             .filter(|voice| crate::speaker::same_language(&voice.language, &locale))
+            .collect();
+        // speech-dispatcher lists every espeak-ng voice once more per
+        // variant ("English (America)+Adam"): hundreds no caregiver can
+        // choose from. The voices themselves are kept.
+        let names: std::collections::HashSet<&str> =
+            voices.iter().map(|voice| voice.name.as_str()).collect();
+        let variant = |voice: &VoiceInfo| {
+            voice
+                .name
+                .split_once('+')
+                .is_some_and(|(base, _)| names.contains(base))
+        };
+        Ok(voices
+            .iter()
+            .filter(|voice| !variant(voice))
+            .cloned()
             .collect())
     }
 
