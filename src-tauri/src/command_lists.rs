@@ -53,38 +53,11 @@ pub const SETTINGS_WINDOW: &[&str] = &[
     "settings_speech_voices",
 ];
 
-/// Every command of the app, once each.
-pub const ALL: &[&str] = &[
-    "app_info",
-    "conversation_snapshot",
-    "older_messages",
-    "send_message",
-    "request_person",
-    "cancel_person",
-    "leave_message",
-    "retry_message",
-    "save_draft",
-    "voice_status",
-    "start_dictation",
-    "stop_dictation",
-    "download_speech_model",
-    "settings_status",
-    "open_settings",
-    "set_text_scale",
-    "settings_set_pin",
-    "settings_unlock",
-    "settings_lock",
-    "settings_get",
-    "settings_save",
-    "settings_set_secret",
-    "settings_delete_profile",
-    "settings_export_profile",
-    "settings_import_profile",
-    "settings_check",
-    "settings_import_model",
-    "settings_test_profile",
-    "read_aloud_again",
-    "stop_reading",
-    "reading_status",
-    "settings_speech_voices",
-];
+/// Every command of the app, once each: both windows' lists together,
+/// sorted.
+pub fn all() -> Vec<&'static str> {
+    let mut all: Vec<&'static str> = CHAT_WINDOW.iter().chain(SETTINGS_WINDOW).copied().collect();
+    all.sort_unstable();
+    all.dedup();
+    all
+}

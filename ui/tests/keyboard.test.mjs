@@ -78,30 +78,7 @@ async function tabOrder(page) {
  * it, or a box-shadow it touches, or what is behind it across the gap).
  */
 function ringFacts() {
-  const parse = (value) => {
-    const m = /rgba?\(([^)]+)\)/.exec(value);
-    const [r, g, b, a = 1] = m[1].split(/[,\s/]+/).filter(Boolean).map(Number);
-    return { r, g, b, a };
-  };
-  const over = (top, bottom) => ({
-    r: top.r * top.a + bottom.r * (1 - top.a),
-    g: top.g * top.a + bottom.g * (1 - top.a),
-    b: top.b * top.a + bottom.b * (1 - top.a),
-    a: 1,
-  });
-  const behind = (el) => {
-    const layers = [];
-    for (let n = el; n; n = n.parentElement) layers.push(parse(getComputedStyle(n).backgroundColor));
-    return layers.reverse().reduce((below, layer) => over(layer, below), { r: 255, g: 255, b: 255, a: 1 });
-  };
-  const lum = ({ r, g, b }) => {
-    const lin = (c) => ((c /= 255) <= 0.04045 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4);
-    return 0.2126 * lin(r) + 0.7152 * lin(g) + 0.0722 * lin(b);
-  };
-  const ratio = (x, y) => {
-    const [hi, lo] = [lum(x), lum(y)].sort((p, q) => q - p);
-    return (hi + 0.05) / (lo + 0.05);
-  };
+  const { parse, over, behind, ratio } = window.__colour;
   const el = document.activeElement;
   const s = getComputedStyle(el);
   const outside = behind(el.parentElement ?? document.body);
