@@ -159,6 +159,15 @@ display-text-size = Text size (in both windows)
 display-percent = { $percent } %
 display-show-buttons = Show the "Smaller text" and "Bigger text" buttons in the conversation window
 
+## Reading replies aloud
+section-read-aloud = Reading replies aloud
+read-aloud-intro = The computer's own voice reads each new reply and each change of the queue once, in the language above. "Read aloud again" under every reply works even when this is off, and nothing is read while the microphone listens.
+read-aloud-enabled = Read each new reply aloud
+read-aloud-rate = Reading speed
+read-aloud-rate-normal = { $percent } % (normal)
+read-aloud-voice = Voice
+read-aloud-voice-system = The computer's usual voice for this language
+
 ## Speaking instead of typing
 section-voice = Speaking instead of typing
 voice-send-at-once = Send spoken words at once, without pressing Send (only when the text box was empty)

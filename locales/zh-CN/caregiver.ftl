@@ -158,6 +158,15 @@ display-text-size = 文字大小（两个窗口都适用）
 display-percent = { $percent } %
 display-show-buttons = 在对话窗口中显示“文字小一点”和“文字大一点”按钮
 
+## 朗读回复
+section-read-aloud = 朗读回复
+read-aloud-intro = 电脑用自己的声音把每条新回复和排队的每次变化朗读一遍，使用上面选择的语言。即使这里关闭，每条回复下面的“再读一遍”也可以使用；麦克风在听的时候不会朗读。
+read-aloud-enabled = 朗读每条新回复
+read-aloud-rate = 朗读速度
+read-aloud-rate-normal = { $percent } %（正常）
+read-aloud-voice = 声音
+read-aloud-voice-system = 电脑在这种语言下常用的声音
+
 ## Speaking instead of typing
 section-voice = 用说话代替打字
 voice-send-at-once = 说完的话立即发送，不用按“发送”（只在输入框为空时）

@@ -158,6 +158,15 @@ display-text-size = 文字大小（兩個視窗都適用）
 display-percent = { $percent } %
 display-show-buttons = 在對話視窗中顯示「文字小一點」和「文字大一點」按鈕
 
+## 朗讀回覆
+section-read-aloud = 朗讀回覆
+read-aloud-intro = 電腦用自己的聲音把每則新回覆和排隊的每次變化朗讀一遍，使用上面選擇的語言。即使這裡關閉，每則回覆下面的「再讀一遍」也可以使用；麥克風在聽的時候不會朗讀。
+read-aloud-enabled = 朗讀每則新回覆
+read-aloud-rate = 朗讀速度
+read-aloud-rate-normal = { $percent } %（正常）
+read-aloud-voice = 聲音
+read-aloud-voice-system = 電腦在這種語言下常用的聲音
+
 ## Speaking instead of typing
 section-voice = 用說話代替打字
 voice-send-at-once = 說完的話立即送出，不用按「送出」（只在輸入框為空時）
