@@ -6,6 +6,7 @@
 //! reading" work; pressing the microphone stops reading at once and a
 //! reply that arrives while it listens is not read. In Chinese, read-aloud
 //! is on from the settings file and the reply is read in the Mandarin voice.
+//! Asking for a person, the request and the place in the queue are read.
 //!
 //! Needs what the sound lab needs, `WARMLINE_TEST_MODELS` (the folder
 //! `tests/models/fetch-models` fills: the microphone listens only with a
@@ -167,6 +168,19 @@ fn until_silent(lab: &SoundLab, from: usize) -> f64 {
     panic!("no speech, or speech without end, after two minutes");
 }
 
+/// A caregiver's settings file with read-aloud on (as a profile set-up
+/// would leave it).
+fn read_aloud_on_in_the_file(dirs: &Dirs) {
+    let settings = json!({
+        "format": "warmline-settings", "version": 1, "profiles": [],
+        "activeProfile": "demo", "locale": null, "textScalePercent": 100,
+        "showTextSizeButtons": true,
+        "voice": { "sendAtOnce": false, "modelMirror": null },
+        "readAloud": { "enabled": true, "ratePercent": 100, "voice": null }
+    });
+    std::fs::write(dirs.config.join("settings.json"), settings.to_string()).unwrap();
+}
+
 fn click(app: &App, css: &str) {
     let element = app.wait_for(css);
     app.driver
@@ -290,14 +304,7 @@ fn replies_are_read_aloud_in_the_real_app_and_never_while_the_microphone_listens
 fn a_chinese_reply_is_read_in_the_mandarin_voice_when_the_settings_file_has_it_on() {
     let lab = SoundLab::start();
     let dirs = dirs("read-aloud-zh");
-    let settings = json!({
-        "format": "warmline-settings", "version": 1, "profiles": [],
-        "activeProfile": "demo", "locale": null, "textScalePercent": 100,
-        "showTextSizeButtons": true,
-        "voice": { "sendAtOnce": false, "modelMirror": null },
-        "readAloud": { "enabled": true, "ratePercent": 100, "voice": null }
-    });
-    std::fs::write(dirs.config.join("settings.json"), settings.to_string()).unwrap();
+    read_aloud_on_in_the_file(&dirs);
     let start = lab.mark();
     let app = launch(&lab, &dirs, "zh-CN", &[]);
     // On from the start: the welcome is read too. Let it end.
@@ -321,6 +328,45 @@ fn a_chinese_reply_is_read_in_the_mandarin_voice_when_the_settings_file_has_it_o
         spoken > chars / 12.0 && spoken < chars / 1.0,
         "{spoken:.2} s of speech for {chars} characters"
     );
+    drop(app);
+    let _ = std::fs::remove_dir_all(&dirs.root);
+}
+
+#[test]
+fn the_request_for_a_person_and_the_place_in_the_queue_are_read() {
+    let lab = SoundLab::start();
+    let dirs = dirs("read-aloud-queue");
+    read_aloud_on_in_the_file(&dirs);
+    let start = lab.mark();
+    // Slow queue steps, so that each sentence is read before the next.
+    let app = launch(
+        &lab,
+        &dirs,
+        "en-US",
+        &[("WARMLINE_DEMO_QUEUE_STEP_MS", "6000")],
+    );
+    until_silent(&lab, start);
+    let replies_before = replies(&app).len();
+    let before = lab.mark();
+    click(&app, "#person-button");
+    app.wait_for_attribute("data-handoff-state", "queued");
+    // A few seconds of the wait (the demo takes several 6 s steps to
+    // bring a person), not the end of it: the queue's sentences may follow
+    // one another without a pause.
+    lab.record_for(5.0);
+    let queued = lab.voiced_seconds(before, lab.mark());
+    let replies_now = replies(&app).len();
+    let state = app
+        .driver
+        .attribute(&app.wait_for("#app"), "data-handoff-state")
+        .unwrap();
+    println!("{queued:.2} s of speech for the request and the queue ({state:?}, replies {replies_before} → {replies_now})");
+    assert_eq!(
+        replies_now, replies_before,
+        "a reply was read, not the queue"
+    );
+    // "You are number N in the queue." is about 1.5 s of speech.
+    assert!(queued > 1.0, "{queued:.2} s of speech for the queue");
     drop(app);
     let _ = std::fs::remove_dir_all(&dirs.root);
 }

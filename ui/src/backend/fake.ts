@@ -34,7 +34,7 @@ import type {
 import frustrationRules from "../../../src-tauri/crates/warmline-core/data/frustration-rules.json";
 import { createFakeSettingsService } from "./fakeSettings";
 import { fakeHistory, olderPage, recentSnapshot } from "./fakeHistory";
-import { createFakeReadAloud } from "./fakeReadAloud";
+import { withFakeReadAloud } from "./fakeReadAloud";
 import { createFakeVoice } from "./fakeVoice";
 import { createFrustration } from "./frustration";
 import { WarmlineError, type ConversationService, type Unsubscribe, type WarmlineBackend } from "./types";
@@ -402,23 +402,8 @@ export function createFakeBackend(params: URLSearchParams): WarmlineBackend {
   }
 
   const voice = createFakeVoice(params, () => replyDelayMs);
-  const readAloud = createFakeReadAloud(
-    params,
-    (id) => {
-      const found = messages.find((message) => message.id === id);
-      const kind = found?.author.kind;
-      return found?.body.kind === "text" && (kind === "bot" || kind === "agent") ? found.body.text : undefined;
-    },
-    () => voice.control.status().phase === "listening",
-  );
-  // Like the app: pressing the microphone stops reading before it listens.
-  const voiceApi = {
-    ...voice.api,
-    startDictation: () => {
-      readAloud.control.setReading(false);
-      return voice.api.startDictation();
-    },
-  };
+  // Pressing the microphone stops reading, as in the app.
+  const { readAloud, voiceApi } = withFakeReadAloud(params, messages, voice);
   const settings = createFakeSettingsService(params);
 
   const control: FakeControl = {

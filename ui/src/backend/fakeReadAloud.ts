@@ -4,8 +4,9 @@
 // Query parameters (all optional):
 //   speech=none        this computer has no speech engine
 //   readMsPerChar=N    how long "reading" takes per character (default 60)
-import type { MessageId, UiError } from "../bindings";
-import { WarmlineError, type ReadAloudService, type Unsubscribe } from "./types";
+import type { Message, MessageId, UiError } from "../bindings";
+import type { FakeVoiceControl } from "./fakeVoice";
+import { WarmlineError, type ReadAloudService, type Unsubscribe, type VoiceService } from "./types";
 
 export interface FakeReadAloudControl {
   /** The messages "Read aloud again" was pressed on, in order. */
@@ -92,4 +93,33 @@ export function createFakeReadAloud(
     },
   };
   return { api, control };
+}
+
+/**
+ * The fake read-aloud of a fake conversation (`messages`) and its voice
+ * input: like the app, pressing the microphone stops reading before it
+ * listens, and nothing is read while it listens.
+ */
+export function withFakeReadAloud(
+  params: URLSearchParams,
+  messages: readonly Message[],
+  voice: { api: VoiceService; control: FakeVoiceControl },
+) {
+  const readAloud = createFakeReadAloud(
+    params,
+    (id) => {
+      const found = messages.find((message) => message.id === id);
+      const kind = found?.author.kind;
+      return found?.body.kind === "text" && (kind === "bot" || kind === "agent") ? found.body.text : undefined;
+    },
+    () => voice.control.status().phase === "listening",
+  );
+  const voiceApi: VoiceService = {
+    ...voice.api,
+    startDictation: () => {
+      readAloud.control.setReading(false);
+      return voice.api.startDictation();
+    },
+  };
+  return { readAloud, voiceApi };
 }
