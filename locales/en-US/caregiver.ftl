@@ -158,6 +158,7 @@ language-zh-TW = 繁體中文
 display-text-size = Text size (in both windows)
 display-percent = { $percent } %
 display-show-buttons = Show the "Smaller text" and "Bigger text" buttons in the conversation window
+display-notifications = Show a notification of each new reply while the Warmline window is behind other windows
 
 ## Reading replies aloud
 section-read-aloud = Reading replies aloud

@@ -157,6 +157,7 @@ language-zh-TW = 繁體中文
 display-text-size = 文字大小（两个窗口都适用）
 display-percent = { $percent } %
 display-show-buttons = 在对话窗口中显示“文字小一点”和“文字大一点”按钮
+display-notifications = Warmline 窗口被其他窗口遮住时，有新回复就显示系统通知
 
 ## 朗读回复
 section-read-aloud = 朗读回复

@@ -157,6 +157,7 @@ language-zh-TW = 繁體中文
 display-text-size = 文字大小（兩個視窗都適用）
 display-percent = { $percent } %
 display-show-buttons = 在對話視窗中顯示「文字小一點」和「文字大一點」按鈕
+display-notifications = Warmline 視窗被其他視窗遮住時，有新回覆就顯示系統通知
 
 ## 朗讀回覆
 section-read-aloud = 朗讀回覆

@@ -38,11 +38,13 @@ pub struct NotificationRules {
 
 impl NotificationRules {
     /// The notification for `event`, if one is due: `chat_focused` is
-    /// whether the chat window has the focus right now.
+    /// whether the chat window has the focus right now, `enabled` the
+    /// caregiver's setting (on by default).
     pub fn decide(
         &mut self,
         event: &ConversationEvent,
         chat_focused: bool,
+        enabled: bool,
         localizer: &Localizer,
     ) -> Option<SystemNotification> {
         // A new epoch is a new conversation (another profile): its queue
@@ -52,7 +54,7 @@ impl NotificationRules {
             self.queue_position = None;
         }
         let reached_front = self.follow_queue(&event.change);
-        if chat_focused {
+        if chat_focused || !enabled {
             return None;
         }
         if reached_front {
@@ -100,8 +102,10 @@ pub fn forward(
                 .get_webview_window("main")
                 .and_then(|window| window.is_focused().ok())
                 .unwrap_or(false);
-            let locale = app.state::<SettingsArea>().locale();
-            let Some(shown) = rules.decide(&event, focused, &Localizer::new(&locale)) else {
+            let area = app.state::<SettingsArea>();
+            let (enabled, locale) = (area.settings().notifications, area.locale());
+            let localizer = Localizer::new(&locale);
+            let Some(shown) = rules.decide(&event, focused, enabled, &localizer) else {
                 continue;
             };
             let result = app
@@ -170,9 +174,12 @@ mod tests {
             demo: true,
         };
         let change = reply(bot, "Your card is on its way.");
-        assert_eq!(rules.decide(&event(1, change.clone()), true, &en), None);
         assert_eq!(
-            rules.decide(&event(2, change), false, &en),
+            rules.decide(&event(1, change.clone()), true, true, &en),
+            None
+        );
+        assert_eq!(
+            rules.decide(&event(2, change), false, true, &en),
             Some(SystemNotification {
                 title: reply_title("Helper", &en),
                 body: "Your card is on its way.".into(),
@@ -180,7 +187,7 @@ mod tests {
         );
         // The user's own words are never notified.
         assert_eq!(
-            rules.decide(&event(3, reply(Author::User, "Hello")), false, &en),
+            rules.decide(&event(3, reply(Author::User, "Hello")), false, true, &en),
             None
         );
     }
@@ -195,7 +202,7 @@ mod tests {
                 demo: false,
             },
         };
-        let shown = rules.decide(&event(1, joined), false, &zh).unwrap();
+        let shown = rules.decide(&event(1, joined), false, true, &zh).unwrap();
         assert_eq!(shown.title, "人工客服已接入");
         assert!(shown.body.contains("小王"), "{}", shown.body);
     }
@@ -204,37 +211,74 @@ mod tests {
     fn the_queue_reaching_the_user_is_notified_once() {
         let en = Localizer::new("en-US");
         let mut rules = NotificationRules::default();
-        assert_eq!(rules.decide(&event(1, queued(Some(3))), false, &en), None);
-        assert_eq!(rules.decide(&event(2, queued(Some(2))), false, &en), None);
+        assert_eq!(
+            rules.decide(&event(1, queued(Some(3))), false, true, &en),
+            None
+        );
+        assert_eq!(
+            rules.decide(&event(2, queued(Some(2))), false, true, &en),
+            None
+        );
         let next = rules
-            .decide(&event(3, queued(Some(1))), false, &en)
+            .decide(&event(3, queued(Some(1))), false, true, &en)
             .unwrap();
         assert_eq!(next.title, en.format("notification-your-turn-title", None));
         assert_eq!(next.body, "You are next in line.");
         // The same place again (a wait estimate changed) is not news.
-        assert_eq!(rules.decide(&event(4, queued(Some(1))), false, &en), None);
+        assert_eq!(
+            rules.decide(&event(4, queued(Some(1))), false, true, &en),
+            None
+        );
     }
 
     #[test]
     fn reaching_the_front_while_focused_is_not_notified_later() {
         let en = Localizer::new("en-US");
         let mut rules = NotificationRules::default();
-        rules.decide(&event(1, queued(Some(2))), false, &en);
-        assert_eq!(rules.decide(&event(2, queued(Some(1))), true, &en), None);
+        rules.decide(&event(1, queued(Some(2))), false, true, &en);
+        assert_eq!(
+            rules.decide(&event(2, queued(Some(1))), true, true, &en),
+            None
+        );
         // The window went behind others; the place is still 1.
-        assert_eq!(rules.decide(&event(3, queued(Some(1))), false, &en), None);
+        assert_eq!(
+            rules.decide(&event(3, queued(Some(1))), false, true, &en),
+            None
+        );
+    }
+
+    #[test]
+    fn nothing_is_notified_when_the_caregiver_turned_notifications_off() {
+        let en = Localizer::new("en-US");
+        let mut rules = NotificationRules::default();
+        let agent = Author::Agent {
+            name: "Anna".into(),
+            demo: false,
+        };
+        let change = reply(agent, "Hello");
+        assert_eq!(
+            rules.decide(&event(1, change.clone()), false, false, &en),
+            None
+        );
+        assert!(rules.decide(&event(2, change), false, true, &en).is_some());
+        // The queue is still followed while they are off.
+        rules.decide(&event(3, queued(Some(1))), false, false, &en);
+        assert_eq!(
+            rules.decide(&event(4, queued(Some(1))), false, true, &en),
+            None
+        );
     }
 
     #[test]
     fn a_new_conversation_starts_the_queue_afresh() {
         let en = Localizer::new("en-US");
         let mut rules = NotificationRules::default();
-        rules.decide(&event(1, queued(Some(1))), true, &en);
+        rules.decide(&event(1, queued(Some(1))), true, true, &en);
         let other = ConversationEvent {
             epoch: 2,
             seq: 1,
             change: queued(Some(1)),
         };
-        assert!(rules.decide(&other, false, &en).is_some());
+        assert!(rules.decide(&other, false, true, &en).is_some());
     }
 }

@@ -770,6 +770,12 @@ export type Settings = {
 	voice: VoiceSettings,
 	/**  Reading replies aloud (absent in files written before it existed). */
 	readAloud?: ReadAloudSettings,
+	/**
+	 *  A system notification of a reply, a person joining or the queue's
+	 *  front while the chat window is behind others (on unless turned off;
+	 *  on in files written before it existed).
+	 */
+	notifications?: boolean,
 };
 
 /**

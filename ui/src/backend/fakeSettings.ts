@@ -36,6 +36,7 @@ export function defaultSettings(): Settings {
     showTextSizeButtons: true,
     voice: { sendAtOnce: false, modelMirror: null },
     readAloud: { ...DEFAULT_READ_ALOUD },
+    notifications: true,
   };
 }
 

@@ -54,6 +54,17 @@ pub struct Settings {
     /// Reading replies aloud (absent in files written before it existed).
     #[serde(default)]
     pub read_aloud: ReadAloudSettings,
+    /// A system notification of a reply, a person joining or the queue's
+    /// front while the chat window is behind others (on unless turned off;
+    /// on in files written before it existed).
+    #[serde(default = "notifications_default")]
+    pub notifications: bool,
+}
+
+/// Notifications are on unless the caregiver turns them off: a screen
+/// reader user would otherwise miss a reply to a window behind others.
+fn notifications_default() -> bool {
+    true
 }
 
 /// The slowest and fastest reading rate, in percent of the speech engine's
@@ -109,6 +120,7 @@ impl Default for Settings {
             show_text_size_buttons: true,
             voice: VoiceSettings::default(),
             read_aloud: ReadAloudSettings::default(),
+            notifications: notifications_default(),
         }
     }
 }

@@ -129,6 +129,21 @@ fn a_file_from_before_read_aloud_loads_with_read_aloud_off() {
     assert_eq!(loaded.settings.text_scale_percent, 150);
     assert_eq!(loaded.settings.read_aloud, ReadAloudSettings::default());
     assert!(!loaded.settings.read_aloud.enabled);
+    // Nor notifications: they are on.
+    assert!(loaded.settings.notifications);
+}
+
+#[test]
+fn notifications_can_be_turned_off_and_stay_off() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = SettingsFile::new(dir.path().join("config"));
+    assert!(Settings::default().notifications, "on by default");
+    let settings = Settings {
+        notifications: false,
+        ..Settings::default()
+    };
+    file.save(&settings).unwrap();
+    assert!(!file.load().settings.notifications);
 }
 
 #[test]
