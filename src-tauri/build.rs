@@ -8,7 +8,9 @@
 mod command_lists;
 
 fn main() {
-    let manifest = tauri_build::AppManifest::new().commands(command_lists::ALL);
+    // The manifest wants a 'static list; a build script may leak it.
+    let all: &'static [&'static str] = command_lists::all().leak();
+    let manifest = tauri_build::AppManifest::new().commands(all);
     tauri_build::try_build(tauri_build::Attributes::new().app_manifest(manifest))
         .expect("generating the Tauri context");
 }

@@ -24,51 +24,19 @@ async function assertFocusRings(page, ids) {
     assert.equal(ring.id, id);
     assert.ok(ring.width >= 3, `${id}: ring ${ring.width}px`);
     const ratio = await page.evaluate(([a, b]) => {
-      const lum = (c) => {
-        const [r, g, bl] = /rgba?\(([^)]+)\)/.exec(c)[1].split(/[,\s]+/).map(Number);
-        const lin = (v) => ((v /= 255) <= 0.04045 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4);
-        return 0.2126 * lin(r) + 0.7152 * lin(g) + 0.0722 * lin(bl);
-      };
-      const [hi, lo] = [lum(a), lum(b)].sort((x, y) => y - x);
-      return (hi + 0.05) / (lo + 0.05);
+      const { parse, ratio } = window.__colour;
+      return ratio(parse(a), parse(b));
     }, [ring.color, ring.around]);
     assert.ok(ratio >= 3, `${id}: ring ${ring.color} on ${ring.around} is ${ratio.toFixed(2)}:1`);
   }
 }
 
 /**
- * Runs in the page: the contrast ratio of `selector`'s text colour against
+ * Runs in the page (with helpers.mjs's window.__colour): the contrast ratio of `selector`'s text colour against
  * the colour actually behind it (backgrounds composited from the canvas up).
  */
 function measure(targets) {
-  const parse = (value) => {
-    const m = /rgba?\(([^)]+)\)/.exec(value);
-    if (!m) throw new Error(`cannot read colour ${value}`);
-    const [r, g, b, a = 1] = m[1].split(/[,\s/]+/).filter(Boolean).map(Number);
-    return { r, g, b, a };
-  };
-  const over = (top, bottom) => ({
-    r: top.r * top.a + bottom.r * (1 - top.a),
-    g: top.g * top.a + bottom.g * (1 - top.a),
-    b: top.b * top.a + bottom.b * (1 - top.a),
-    a: 1,
-  });
-  const background = (el) => {
-    const layers = [];
-    for (let n = el; n; n = n.parentElement) layers.push(parse(getComputedStyle(n).backgroundColor));
-    return layers.reverse().reduce((below, layer) => over(layer, below), { r: 255, g: 255, b: 255, a: 1 });
-  };
-  const luminance = ({ r, g, b }) => {
-    const lin = (c) => {
-      const s = c / 255;
-      return s <= 0.04045 ? s / 12.92 : ((s + 0.055) / 1.055) ** 2.4;
-    };
-    return 0.2126 * lin(r) + 0.7152 * lin(g) + 0.0722 * lin(b);
-  };
-  const ratio = (a, b) => {
-    const [hi, lo] = [luminance(a), luminance(b)].sort((x, y) => y - x);
-    return (hi + 0.05) / (lo + 0.05);
-  };
+  const { parse, over, behind: background, ratio } = window.__colour;
   return targets.map(({ selector, pseudo }) => {
     const els = [...document.querySelectorAll(selector)];
     if (els.length === 0) return { selector, missing: true };

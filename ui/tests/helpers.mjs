@@ -6,6 +6,7 @@ import { after, before } from "node:test";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { chromium } from "playwright-core";
+import { installColour } from "./colour.mjs";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 export const UI_DIR = path.resolve(here, "..");
@@ -102,6 +103,7 @@ export async function openApp(browser, baseUrl, options = {}) {
   const { query = {}, viewport = { width: 1280, height: 800 }, waitLoaded = true, fast = true, clock = false } = options;
   const context = await browser.newContext({ viewport, reducedMotion: "no-preference" });
   context.setDefaultTimeout(5000);
+  await context.addInitScript(installColour);
   const page = await context.newPage();
   const problems = [];
   page.on("pageerror", (error) => problems.push(`pageerror: ${error.message}`));

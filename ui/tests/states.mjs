@@ -23,6 +23,8 @@ export const STATES = {
       for (let i = 0; i < 3; i += 1) await fake(page, (f) => f.advanceQueue());
       await waitForAttribute(page, "#app", "data-handoff-state", "connected");
       await page.waitForFunction(() => document.querySelector("#transcript")?.textContent.includes("Mei"));
+      // Mei's greeting too, so that the state no longer changes under a test.
+      await page.waitForSelector('#transcript .message[data-author-kind="agent"]');
     },
   },
   unavailable: { reach: goUnavailable },

@@ -141,6 +141,15 @@ pub fn add_profile(
     secrets: &[(&str, &str)],
 ) -> String {
     let add = app.wait_for("#profile-add");
+    // The settings scroll inside `.settings__main`, which WebKitWebDriver
+    // does not always scroll far enough: after a change further down the
+    // button can sit clipped at the area's top edge ("not interactable").
+    app.driver
+        .execute(
+            "arguments[0].scrollIntoView({block: 'center'});",
+            vec![add.to_value()],
+        )
+        .expect("scrolling to Add a service");
     app.driver.click(&add).expect("pressing Add a service");
     select(app, "#profile-kind", kind);
     app.wait_for_element_attribute("#profile-form", "data-kind", kind);

@@ -10,7 +10,8 @@ const SYSTEM = "system";
 
 /**
  * Language (applied at once, in both windows), text size 100–300 % (the
- * whole window), and whether the elder gets "Smaller text / Bigger text".
+ * whole window), whether the elder gets "Smaller text / Bigger text", and
+ * system notifications while the chat window is behind others.
  * Each change is saved as it is made.
  */
 export function DisplaySection(props: { area: Area; t: Localizer }) {
@@ -82,6 +83,12 @@ export function DisplaySection(props: { area: Area; t: Localizer }) {
         label={t.format("display-show-buttons")}
         checked={settings.showTextSizeButtons}
         onChange={(checked) => void change({ ...settings, showTextSizeButtons: checked })}
+      />
+      <CheckboxField
+        id="notifications"
+        label={t.format("display-notifications")}
+        checked={settings.notifications ?? true}
+        onChange={(checked) => void change({ ...settings, notifications: checked })}
       />
       {failure !== null && failure.fields.length === 0 && (
         <p class="field__error" role="alert">

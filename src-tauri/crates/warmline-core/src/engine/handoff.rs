@@ -30,6 +30,11 @@ pub(super) struct Handoff {
     urgent_topic: Option<UrgentTopic>,
     /// When a request that failed on its way is made again.
     pub(super) retry_at: Option<Instant>,
+    /// Requests whose backend call is under way. While one is, the outbox
+    /// holds what the user writes: a message written after the request
+    /// reaches the backend after it (a tiered backend must not give it to
+    /// the bot because its send overtook the request).
+    pub(super) asking: usize,
     /// `leave_message` commands waiting for the backend's first answer.
     pub(super) leave_replies: Vec<(MessageId, LeaveReply)>,
     /// The phrase rule that recognised the last request made in words, for
@@ -45,6 +50,7 @@ impl Handoff {
             reason: pending.map_or(HandoffReason::Button, |p| p.reason),
             urgent_topic: pending.and_then(|p| p.urgent_topic),
             retry_at: None,
+            asking: 0,
             leave_replies: Vec::new(),
             rule: None,
         }
@@ -202,12 +208,20 @@ impl Engine {
             self.handoff.to_send = Some(request);
             return;
         };
+        self.handoff.asking += 1;
         self.spawn_call(|backend| async move {
             CallDone::HandoffRequested(backend.request_handoff(&conversation, request).await)
         });
     }
 
     pub(super) fn handoff_requested(&mut self, result: Result<(), BackendError>) {
+        self.handoff.asking = self.handoff.asking.saturating_sub(1);
+        self.answered_handoff_request(result);
+        // What the user wrote meanwhile goes now (if nothing else holds it).
+        self.flush_outbox();
+    }
+
+    fn answered_handoff_request(&mut self, result: Result<(), BackendError>) {
         match result {
             Ok(()) => self.connection_is_back(),
             Err(error) if error.needs_sign_in() => {

@@ -158,9 +158,9 @@ impl Engine {
     }
 
     /// Sends the next item, if the connection is up and nothing else is on
-    /// its way.
+    /// its way: neither another item nor a request for a person.
     pub(super) fn flush_outbox(&mut self) {
-        if self.sign_in.refused {
+        if self.sign_in.refused || self.handoff.asking > 0 {
             return;
         }
         let Some(conversation) = self.link.connected_conversation() else {

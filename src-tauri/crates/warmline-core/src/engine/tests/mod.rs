@@ -48,6 +48,9 @@ pub(super) struct Script {
     pub(super) garbled_acks: u32,
     /// `request_handoff` fails (transiently) this many more times.
     pub(super) handoff_failures: u32,
+    /// `request_handoff` waits for [`ScriptedBackend::handoff_released`]
+    /// before it answers, while set.
+    pub(super) hold_handoffs: bool,
     /// How often each call was made, failed ones included.
     pub(super) send_calls: u32,
     pub(super) handoff_calls: u32,
@@ -66,6 +69,8 @@ pub(super) struct ScriptedBackend {
     pub(super) script: Mutex<Script>,
     /// `wait_until_reachable` resolves when this is notified.
     pub(super) reachable: tokio::sync::Notify,
+    /// A held `request_handoff` answers when this is notified.
+    pub(super) handoff_released: tokio::sync::Notify,
 }
 
 impl ScriptedBackend {
@@ -73,6 +78,7 @@ impl ScriptedBackend {
         Arc::new(Self {
             script: Mutex::new(script),
             reachable: tokio::sync::Notify::new(),
+            handoff_released: tokio::sync::Notify::new(),
         })
     }
 
@@ -165,6 +171,10 @@ impl SupportBackend for ScriptedBackend {
         _conversation: &ConversationId,
         request: HandoffRequest,
     ) -> Result<(), BackendError> {
+        let held = self.script().hold_handoffs;
+        if held {
+            self.handoff_released.notified().await;
+        }
         let mut script = self.script();
         script.handoff_calls += 1;
         if script.unauthorized {

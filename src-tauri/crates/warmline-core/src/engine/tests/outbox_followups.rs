@@ -283,3 +283,36 @@ async fn a_request_for_a_person_that_failed_on_its_way_is_made_again_on_the_same
     })
     .await;
 }
+
+#[tokio::test(start_paused = true)]
+async fn a_message_written_after_the_request_reaches_the_backend_after_it() {
+    // A tiered backend gives a message to the bot or to the person by
+    // whether the request came first; the engine's two calls run in their
+    // own tasks, so the outbox must wait for the request.
+    let (backend, engine) = start_online(Script {
+        hold_handoffs: true,
+        ..Script::default()
+    })
+    .await;
+    engine.request_person(HandoffReason::Button).await.unwrap();
+    engine.send_text("I was not at home".into()).await.unwrap();
+    tokio::time::sleep(Duration::from_secs(30)).await;
+    assert!(
+        backend.script().delivered.is_empty(),
+        "held while the request is on its way"
+    );
+    assert_eq!(backend.script().handoff_calls, 0, "the request is held");
+    backend.handoff_released.notify_one();
+    let snapshot = eventually(&engine, "sent", |s| {
+        s.messages
+            .iter()
+            .any(|m| m.author == Author::User && m.delivery == DeliveryState::Sent)
+    })
+    .await;
+    assert_eq!(backend.script().handoffs.len(), 1);
+    assert_eq!(backend.script().delivered.len(), 1);
+    assert!(matches!(
+        snapshot.handoff,
+        HandoffState::Requested | HandoffState::Queued { .. }
+    ));
+}

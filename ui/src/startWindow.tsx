@@ -1,0 +1,36 @@
+// What every window's page does first: the text size and page menu as the
+// settings say, the backend, the user's language, then the window's own
+// root component.
+import { render, type ComponentChild } from "preact";
+import { loadBackend } from "./backend";
+import type { WarmlineBackend } from "./backend/types";
+import { createLocalizer, type Localizer } from "./i18n";
+import { disablePageMenu } from "./pageMenu";
+import { applyStartupTextScale } from "./textSize";
+
+/**
+ * Starts a window: `titleId` is the Fluent id of its title, `view` builds
+ * its root from the backend and the localizer.
+ */
+export async function startWindow(
+  titleId: string,
+  view: (backend: WarmlineBackend, t: Localizer) => ComponentChild,
+): Promise<void> {
+  applyStartupTextScale();
+  disablePageMenu();
+  const root = document.getElementById("root");
+  if (!root) {
+    return;
+  }
+  const backend = await loadBackend();
+  let requested = navigator.language;
+  try {
+    requested = (await backend.appInfo()).locale;
+  } catch (reason) {
+    console.warn("warmline: appInfo failed; using the system language", reason);
+  }
+  const t = createLocalizer(requested);
+  document.documentElement.lang = t.locale;
+  document.title = t.format(titleId);
+  render(view(backend, t), root);
+}
