@@ -370,7 +370,17 @@ fn orca_speaks_the_window_and_the_person_button_and_at_spi_carries_replies_and_t
                 && (text.contains("number") || text.contains("next"))
         },
     );
-    app.wait_for_attribute("data-handoff-state", "connected");
+    // The agent joins and writes: her words are added to the log too.
+    let agent = wait_for_event(
+        &events_out,
+        mark,
+        "the agent's greeting in the log",
+        |event| {
+            field(event, "type").starts_with("object:children-changed:add")
+                && field(event, "role") == "log"
+                && field(event, "text").contains("this is Mei")
+        },
+    );
     let said_meanwhile: Vec<String> = spoken(&orca_log).split_off(before_reply);
     drop(app);
 
@@ -378,6 +388,7 @@ fn orca_speaks_the_window_and_the_person_button_and_at_spi_carries_replies_and_t
     eprintln!("Orca said, on the person button: {button:?}");
     eprintln!("AT-SPI reply event: {reply}");
     eprintln!("AT-SPI queue event: {queue}");
+    eprintln!("AT-SPI agent event: {agent}");
     eprintln!("Orca said from the message to the agent: {said_meanwhile:?}");
     eprintln!("screen reader test took {:?}", started.elapsed());
 }
