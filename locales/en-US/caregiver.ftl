@@ -138,6 +138,8 @@ field-chatwoot-agent-locale = Language the staff read (for example zh-CN)
 field-openai-base-url = Assistant's address (starts with https://)
 field-openai-model = Model name
 field-openai-assistant-name = Assistant's name
+field-openai-handoff-summary = Let the assistant also write a short summary for the person who takes over
+field-openai-summary-language = Language of that summary (for example zh-CN; empty: the user's language)
 secret-token = Sign-in token
 secret-accessToken = Access token (or leave it empty and give the password)
 secret-password = Password
@@ -156,6 +158,15 @@ language-zh-TW = 繁體中文
 display-text-size = Text size (in both windows)
 display-percent = { $percent } %
 display-show-buttons = Show the "Smaller text" and "Bigger text" buttons in the conversation window
+
+## Reading replies aloud
+section-read-aloud = Reading replies aloud
+read-aloud-intro = The computer's own voice reads each new reply and each change of the queue once, in the language above. "Read aloud again" under every reply works even when this is off, and nothing is read while the microphone listens.
+read-aloud-enabled = Read each new reply aloud
+read-aloud-rate = Reading speed
+read-aloud-rate-normal = { $percent } % (normal)
+read-aloud-voice = Voice
+read-aloud-voice-system = The computer's usual voice for this language
 
 ## Speaking instead of typing
 section-voice = Speaking instead of typing

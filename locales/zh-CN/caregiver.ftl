@@ -137,6 +137,8 @@ field-chatwoot-agent-locale = 员工阅读的语言（例如 zh-CN）
 field-openai-base-url = 助手的地址（以 https:// 开头）
 field-openai-model = 模型名称
 field-openai-assistant-name = 助手的名字
+field-openai-handoff-summary = 让助手另外为接手的人工客服写一段简短摘要
+field-openai-summary-language = 摘要使用的语言（例如 zh-CN；留空则用用户的语言）
 secret-token = 登录令牌
 secret-accessToken = 访问令牌（或留空并填写密码）
 secret-password = 密码
@@ -155,6 +157,15 @@ language-zh-TW = 繁體中文
 display-text-size = 文字大小（两个窗口都适用）
 display-percent = { $percent } %
 display-show-buttons = 在对话窗口中显示“文字小一点”和“文字大一点”按钮
+
+## 朗读回复
+section-read-aloud = 朗读回复
+read-aloud-intro = 电脑用自己的声音把每条新回复和排队的每次变化朗读一遍，使用上面选择的语言。即使这里关闭，每条回复下面的“再读一遍”也可以使用；麦克风在听的时候不会朗读。
+read-aloud-enabled = 朗读每条新回复
+read-aloud-rate = 朗读速度
+read-aloud-rate-normal = { $percent } %（正常）
+read-aloud-voice = 声音
+read-aloud-voice-system = 电脑在这种语言下常用的声音
 
 ## Speaking instead of typing
 section-voice = 用说话代替打字

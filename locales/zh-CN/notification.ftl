@@ -4,3 +4,5 @@
 notification-reply-title = { $name }回复了您
 # Title when a person joins; the body says who.
 notification-person-joined-title = 人工客服已接入
+# Title when the user has reached the front of the queue; the body says the place.
+notification-your-turn-title = 马上轮到您了

@@ -137,6 +137,8 @@ field-chatwoot-agent-locale = 員工閱讀的語言（例如 zh-TW）
 field-openai-base-url = 助理的位址（以 https:// 開頭）
 field-openai-model = 模型名稱
 field-openai-assistant-name = 助理的名字
+field-openai-handoff-summary = 讓助理另外為接手的真人客服寫一段簡短摘要
+field-openai-summary-language = 摘要使用的語言（例如 zh-TW；留空則用使用者的語言）
 secret-token = 登入權杖
 secret-accessToken = 存取權杖（或留空並填寫密碼）
 secret-password = 密碼
@@ -155,6 +157,15 @@ language-zh-TW = 繁體中文
 display-text-size = 文字大小（兩個視窗都適用）
 display-percent = { $percent } %
 display-show-buttons = 在對話視窗中顯示「文字小一點」和「文字大一點」按鈕
+
+## 朗讀回覆
+section-read-aloud = 朗讀回覆
+read-aloud-intro = 電腦用自己的聲音把每則新回覆和排隊的每次變化朗讀一遍，使用上面選擇的語言。即使這裡關閉，每則回覆下面的「再讀一遍」也可以使用；麥克風在聽的時候不會朗讀。
+read-aloud-enabled = 朗讀每則新回覆
+read-aloud-rate = 朗讀速度
+read-aloud-rate-normal = { $percent } %（正常）
+read-aloud-voice = 聲音
+read-aloud-voice-system = 電腦在這種語言下常用的聲音
 
 ## Speaking instead of typing
 section-voice = 用說話代替打字

@@ -6,7 +6,8 @@
 /// The elder's chat window (`capabilities/default.json`): the conversation,
 /// voice input, opening the settings window, the text size buttons, and
 /// the settings status (text size, language, a broken settings file),
-/// which changes nothing.
+/// which changes nothing, and read-aloud's "Read aloud again" / "Stop
+/// reading".
 pub const CHAT_WINDOW: &[&str] = &[
     "app_info",
     "conversation_snapshot",
@@ -24,6 +25,9 @@ pub const CHAT_WINDOW: &[&str] = &[
     "settings_status",
     "open_settings",
     "set_text_scale",
+    "read_aloud_again",
+    "stop_reading",
+    "reading_status",
 ];
 
 /// The caregiver's settings window (`capabilities/settings.json`). Every
@@ -46,6 +50,7 @@ pub const SETTINGS_WINDOW: &[&str] = &[
     "settings_check",
     "settings_import_model",
     "settings_test_profile",
+    "settings_speech_voices",
 ];
 
 /// Every command of the app, once each: both windows' lists together,

@@ -137,11 +137,19 @@ pub fn voice_status(voice: State<'_, Voice>) -> VoiceUiStatus {
     voice.status()
 }
 
-/// First press of the microphone button: start listening.
+/// First press of the microphone button: reading aloud stops before the
+/// microphone opens (the recognizer must not hear Warmline), then it listens.
 #[tauri::command]
 #[specta::specta]
-pub fn start_dictation(voice: State<'_, Voice>) -> Result<(), UiError> {
-    voice.start()
+pub fn start_dictation(
+    voice: State<'_, Voice>,
+    read_aloud: State<'_, crate::read_aloud::AppReadAloud>,
+) -> Result<(), UiError> {
+    read_aloud.set_listening(true);
+    let started = voice.start();
+    // Not listening after all (refused, or still turning speech into text).
+    read_aloud.set_listening(voice.status().phase == crate::voice::DictationPhase::Listening);
+    started
 }
 
 /// Second press: stop listening; the text arrives as a `VoiceUpdate`.

@@ -9,9 +9,13 @@ pub mod cli;
 #[cfg(test)]
 mod command_lists;
 mod commands;
+mod desktop;
+mod notifications;
+mod read_aloud;
 mod session;
 mod settings_commands;
 mod settings_window;
+mod speech_commands;
 mod startup;
 mod voice;
 
@@ -24,6 +28,7 @@ use warmline_core::{EngineConfig, MemorySecrets};
 use warmline_session::{Session, SessionConfig};
 
 pub use commands::{AppInfo, ConversationUpdate};
+pub use read_aloud::{AppReadAloud, ReadingUpdate, SpeechVoices};
 pub use session::AppSession;
 pub use startup::StartupSettings;
 pub use voice::{DictationPhase, VoiceModelState, VoiceUiStatus, VoiceUpdate};
@@ -61,11 +66,16 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
             settings_window::set_text_scale,
             settings_window::settings_import_model,
             settings_window::settings_test_profile,
+            speech_commands::read_aloud_again,
+            speech_commands::stop_reading,
+            speech_commands::reading_status,
+            speech_commands::settings_speech_voices,
         ])
         .events(collect_events![
             ConversationUpdate,
             VoiceUpdate,
-            settings_window::SettingsChanged
+            settings_window::SettingsChanged,
+            ReadingUpdate
         ])
         // Timestamps are milliseconds since 1970: far below 2^53.
         .dangerously_cast_bigints_to_number()
@@ -114,6 +124,10 @@ pub fn run() {
     );
     let builder = specta_builder();
     let result = tauri::Builder::default()
+        // First: a second start hands over and exits before anything opens.
+        .plugin(desktop::single_instance())
+        .plugin(desktop::window_state(settings.data_dir.as_deref()))
+        .plugin(tauri_plugin_notification::init())
         .invoke_handler(builder.invoke_handler())
         .on_window_event(settings_window::on_window_event)
         .setup(move |app| {
@@ -151,9 +165,20 @@ pub fn run() {
                     )
                 })
             })?;
+            let changes = session.subscribe();
+            // Read-aloud follows every change from the first one on.
+            let read_aloud = read_aloud::AppReadAloud::start(
+                app.handle().clone(),
+                &area.locale(),
+                &area.settings().read_aloud,
+                session.subscribe(),
+            );
+            app.manage(read_aloud);
             app.manage(AppSession::new(app.handle().clone(), session));
             app.manage(settings);
             app.manage(area);
+            // After the settings area: it knows the language in force.
+            notifications::forward(app.handle().clone(), changes);
             Ok(())
         })
         .run(tauri::generate_context!());
@@ -172,6 +197,12 @@ fn forward_voice(
         loop {
             match events.recv().await {
                 Ok(event) => {
+                    if let warmline_voice::VoiceEvent::State { state } = &event {
+                        // Nothing is read while the microphone listens.
+                        let listening = *state == warmline_voice::DictationState::Listening;
+                        app.state::<read_aloud::AppReadAloud>()
+                            .set_listening(listening);
+                    }
                     let update = app.state::<voice::Voice>().update_for(event);
                     if let Err(error) = update.emit(&app) {
                         tracing::warn!(%error, "could not send a voice event to the window");

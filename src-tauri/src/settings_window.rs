@@ -34,8 +34,12 @@ pub const LABEL: &str = "settings";
 pub struct SettingsChanged(pub SettingsStatus);
 
 /// Tells every window about saved settings, and applies what the app
-/// itself uses live (send speech at once, unless a variable fixes it).
+/// itself uses live (send speech at once, unless a variable fixes it;
+/// read-aloud and its language).
 pub fn settings_changed(app: &tauri::AppHandle, settings: &Settings) {
+    if let Some(read_aloud) = app.try_state::<crate::read_aloud::AppReadAloud>() {
+        read_aloud.apply(&app.state::<SettingsArea>().locale(), &settings.read_aloud);
+    }
     if let (Some(voice), Some(startup)) =
         (app.try_state::<Voice>(), app.try_state::<StartupSettings>())
     {

@@ -46,7 +46,10 @@ export const commands = {
 	saveDraft: (text: string) => typedError<null, UiError>(__TAURI_INVOKE("save_draft", { text })),
 	/**  The microphone button's and the speech model's state. */
 	voiceStatus: () => __TAURI_INVOKE<VoiceUiStatus>("voice_status"),
-	/**  First press of the microphone button: start listening. */
+	/**
+	 *  First press of the microphone button: reading aloud stops before the
+	 *  microphone opens (the recognizer must not hear Warmline), then it listens.
+	 */
 	startDictation: () => typedError<null, UiError>(__TAURI_INVOKE("start_dictation")),
 	/**  Second press: stop listening; the text arrives as a `VoiceUpdate`. */
 	stopDictation: () => typedError<null, UiError>(__TAURI_INVOKE("stop_dictation")),
@@ -108,11 +111,27 @@ export const commands = {
 	 *  one in use.)
 	 */
 	settingsTestProfile: (profile: ProfileId) => typedError<CheckResult[], SettingsError>(__TAURI_INVOKE("settings_test_profile", { profile })),
+	/**
+	 *  "Read aloud again" on a reply: reads it now, stopping whatever is being
+	 *  read, whether or not the caregiver turned read-aloud on. Refused while
+	 *  the microphone listens.
+	 */
+	readAloudAgain: (messageId: MessageId) => typedError<null, UiError>(__TAURI_INVOKE("read_aloud_again", { messageId })),
+	/**  "Stop reading". */
+	stopReading: () => typedError<null, UiError>(__TAURI_INVOKE("stop_reading")),
+	/**  True while something is being read aloud (then `ReadingUpdate`s follow). */
+	readingStatus: () => __TAURI_INVOKE<boolean>("reading_status"),
+	/**
+	 *  The voices of the speech engine for the UI language, or why replies
+	 *  cannot be read aloud here (the area must be open).
+	 */
+	settingsSpeechVoices: () => typedError<SpeechVoices, SettingsError>(__TAURI_INVOKE("settings_speech_voices")),
 };
 
 /** Events */
 export const events = {
 	conversationUpdate: makeEvent<ConversationUpdate, ConversationUpdate>("conversation-update"),
+	readingUpdate: makeEvent<ReadingUpdate, ReadingUpdate>("reading-update"),
 	settingsChanged: makeEvent<SettingsChanged, SettingsChanged>("settings-changed"),
 	voiceUpdate: makeEvent<VoiceUpdate, VoiceUpdate>("voice-update"),
 };
@@ -669,6 +688,17 @@ export type OpenAiSettings = {
 	 *  Empty: the label alone.
 	 */
 	assistantName?: string,
+	/**
+	 *  Let the model write a short summary for the person who takes over,
+	 *  in addition to the rule-based one (which always goes first, with the
+	 *  request, and is never held back for it).
+	 */
+	handoffSummary?: boolean,
+	/**
+	 *  The language the person who takes over reads the model's summary in
+	 *  (`en-US`, `zh-CN`, `zh-TW`). Empty: the user's language.
+	 */
+	summaryLanguage?: string,
 };
 
 /**
@@ -676,6 +706,28 @@ export type OpenAiSettings = {
  *  It names the profile's own store, so it never changes once chosen.
  */
 export type ProfileId = string;
+
+/**
+ *  Reading replies aloud with the system's speech engine. The settings
+ *  crate knows no speech library: the app passes these to its speaker.
+ */
+export type ReadAloudSettings = {
+	/**  Read each new reply and each change of the queue by itself. */
+	enabled: boolean,
+	/**  Percent of the engine's normal rate ([`READ_ALOUD_RATE_RANGE`]). */
+	ratePercent: number,
+	/**
+	 *  The chosen voice's id, as the engine lists it; `None`: the system's
+	 *  first voice for the UI language.
+	 */
+	voice: string | null,
+};
+
+/**  Reading started or ended: the chat shows "Stop reading" while it reads. */
+export type ReadingUpdate = {
+	/**  True while something is being read aloud. */
+	reading: boolean,
+};
 
 /**
  *  Where a relay is and whom to trust there. Its one secret, the sign-in
@@ -716,6 +768,8 @@ export type Settings = {
 	showTextSizeButtons: boolean,
 	/**  Voice input options. */
 	voice: VoiceSettings,
+	/**  Reading replies aloud (absent in files written before it existed). */
+	readAloud?: ReadAloudSettings,
 };
 
 /**
@@ -787,6 +841,17 @@ export type SettingsStatus = {
 	locale: string,
 };
 
+/**  The voices the settings area may offer, or why there are none. */
+export type SpeechVoices = {
+	/**  The engine's voices for the UI language (empty without an engine). */
+	voices: VoiceInfo[],
+	/**
+	 *  Why replies cannot be read aloud on this computer (no speech
+	 *  engine, no voice for the language); `None` when they can.
+	 */
+	problem: UiError | null,
+};
+
 /**  The bot tier and the human tier of one profile. */
 export type TieredSettings = {
 	/**  The automatic assistant that answers first. */
@@ -806,6 +871,16 @@ export type UiError = {
 	messageId: string,
 	/**  Arguments of that message. */
 	args: { [key in string]: MessageArg },
+};
+
+/**  A voice the engine offers. */
+export type VoiceInfo = {
+	/**  What to store to choose it again. */
+	id: string,
+	/**  Its name, as the engine gives it. */
+	name: string,
+	/**  Its language as a BCP 47 tag (`en-US`, `cmn`, `zh-CN`…). */
+	language: string,
 };
 
 /**  Whether a speech model is there, on its way, or unusable. */

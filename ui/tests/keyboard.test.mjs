@@ -15,8 +15,38 @@ const focused = (page) =>
     const el = document.activeElement;
     if (!el || el === document.body) return "body";
     if (el.id) return el.id;
+    if (el.dataset.readFor) return `read:${el.dataset.readFor}`;
     return el.dataset.retryFor ? `retry:${el.dataset.retryFor}` : `${el.tagName.toLowerCase()}.${el.classList[0] ?? ""}`;
   });
+
+/**
+ * The expected order with the buttons inside the conversation ("Read aloud
+ * again" under each reply, "Try again" under a failed message) right after
+ * it, in the order the conversation shows them.
+ */
+async function withTranscriptStops(page, expected) {
+  const stops = await page.evaluate(() =>
+    [...document.querySelectorAll("#transcript [data-read-for], #transcript [data-retry-for]")].map((el) =>
+      el.dataset.readFor ? `read:${el.dataset.readFor}` : `retry:${el.dataset.retryFor}`,
+    ),
+  );
+  const inside = expected.filter((id) => id.startsWith("retry:"));
+  assert.deepEqual(stops.filter((id) => id.startsWith("retry:")), inside, "the Try again buttons expected");
+  const at = expected.indexOf("transcript");
+  const rest = expected.filter((id) => !id.startsWith("retry:"));
+  return at < 0 ? expected : [...rest.slice(0, at + 1), ...stops, ...rest.slice(at + 1)];
+}
+
+/** Shift+Tab until `target`, passing only "Read aloud again" buttons on the way. */
+async function backTo(page, target) {
+  for (let i = 0; i < 20; i += 1) {
+    await page.keyboard.press("Shift+Tab");
+    const now = await focused(page);
+    if (now === target) return;
+    assert.ok(now.startsWith("read:"), `on the way back to ${target}: ${now}`);
+  }
+  assert.fail(`${target} not reached`);
+}
 
 /**
  * The Tab order from the person button (the first thing in the window:
@@ -79,7 +109,11 @@ function ringFacts() {
 
 async function assertRings(page, order, what) {
   for (const id of order) {
-    const selector = id.startsWith("retry:") ? `[data-retry-for="${id.slice(6)}"]` : `#${id}`;
+    const selector = id.startsWith("retry:")
+      ? `[data-retry-for="${id.slice(6)}"]`
+      : id.startsWith("read:")
+        ? `[data-read-for="${id.slice(5)}"]`
+        : `#${id}`;
     // A key first, so that the focus is keyboard focus (:focus-visible), as
     // a Tab would give.
     await page.keyboard.press("Shift");
@@ -119,7 +153,7 @@ describe("Tab order and focus rings in every state", () => {
       try {
         await state.reach(page);
         const order = await tabOrder(page);
-        assert.deepEqual(order, expected);
+        assert.deepEqual(order, await withTranscriptStops(page, expected));
         await assertRings(page, order, name);
         assert.deepEqual(problems, []);
       } finally {
@@ -139,9 +173,9 @@ describe("every action with the keyboard alone", () => {
       await page.waitForFunction(() => document.querySelectorAll('.message[data-author-kind="bot"]').length >= 2);
       assert.equal(await page.inputValue("#composer-input"), "");
 
-      // Up to the person button: back past the conversation.
-      await page.keyboard.press("Shift+Tab");
-      assert.equal(await focused(page), "transcript");
+      // Up to the person button: back past the conversation (and the
+      // "Read aloud again" button under each reply).
+      await backTo(page, "transcript");
       await page.keyboard.press("Shift+Tab");
       assert.equal(await focused(page), "person-button");
       await page.keyboard.press("Enter");
@@ -149,10 +183,9 @@ describe("every action with the keyboard alone", () => {
       assert.equal(await focused(page), "composer-input", "back to the text box after asking");
 
       // Stop waiting, with Space on the Cancel button.
-      for (const expected of ["transcript", "person-cancel-button"]) {
-        await page.keyboard.press("Shift+Tab");
-        assert.equal(await focused(page), expected);
-      }
+      await backTo(page, "transcript");
+      await page.keyboard.press("Shift+Tab");
+      assert.equal(await focused(page), "person-cancel-button");
       await page.keyboard.press(" ");
       await waitForAttribute(page, "#app", "data-handoff-state", "none");
       assert.equal(await focused(page), "person-button", "the focus is not lost when Cancel goes");
@@ -165,8 +198,7 @@ describe("every action with the keyboard alone", () => {
       await page.keyboard.press("Enter");
       await page.waitForFunction(() => window.__warmlineFake.sentTexts.includes("Hello Mei"));
       // The conversation scrolls with the keys once it has the focus.
-      await page.keyboard.press("Shift+Tab");
-      assert.equal(await focused(page), "transcript");
+      await backTo(page, "transcript");
       assert.deepEqual(problems, []);
     } finally {
       await context.close();
@@ -198,7 +230,7 @@ describe("every action with the keyboard alone", () => {
     const { page, context, problems } = await openApp(env.browser, env.server.url);
     try {
       await fake(page, (f) => f.setAfterHours(true));
-      await page.keyboard.press("Shift+Tab");
+      await backTo(page, "transcript");
       await page.keyboard.press("Shift+Tab");
       assert.equal(await focused(page), "person-button");
       await page.keyboard.press("Enter");
@@ -213,10 +245,9 @@ describe("every action with the keyboard alone", () => {
       await page.keyboard.press("Enter");
       await page.waitForSelector("#leave-message-open");
       assert.equal(await focused(page), "composer-input", "back in the text box");
-      for (const expected of ["transcript", "leave-message-open"]) {
-        await page.keyboard.press("Shift+Tab");
-        assert.equal(await focused(page), expected);
-      }
+      await backTo(page, "transcript");
+      await page.keyboard.press("Shift+Tab");
+      assert.equal(await focused(page), "leave-message-open");
       await page.keyboard.press("Enter");
       await page.waitForSelector("#leave-message-form");
       assert.equal(await focused(page), "leave-message-text", "the form opens at its message box");

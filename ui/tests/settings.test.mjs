@@ -280,3 +280,34 @@ describe("the chat window", () => {
     }
   });
 });
+
+describe("an automatic assistant in front of people", () => {
+  test("the model's summary for the person is a check field, off until turned on, saved with its language", async () => {
+    const { page, context, problems } = await openSettings({ pin: "4711" });
+    try {
+      await unlock(page);
+      await page.locator("#profile-add").click();
+      await page.selectOption("#profile-kind", "tiered");
+      await page.locator("#profile-field-name").fill("My shop");
+      await page.locator("#profile-field-bot-baseUrl").fill("http://127.0.0.1:8080");
+      await page.locator("#profile-field-bot-model").fill("smollm2");
+      await page.locator("#profile-field-human-url").fill("wss://shop.example/warmline");
+      const check = page.locator("#profile-field-bot-handoffSummary");
+      assert.equal(await check.getAttribute("type"), "checkbox");
+      assert.equal(await check.isChecked(), false, "off until the caregiver turns it on");
+      assert.match(await textOf(page, 'label[for="profile-field-bot-handoffSummary"]'), /short summary for the person who takes over/);
+      await page.locator('label[for="profile-field-bot-handoffSummary"]').click();
+      assert.equal(await check.isChecked(), true, "its label turns it on");
+      await page.locator("#profile-field-bot-summaryLanguage").fill("zh-CN");
+      await page.locator("#profile-save").click();
+      await waitForAttribute(page, "#settings-said", "data-message-id", "profile-saved");
+      const saved = (await fake(page, (f) => f.settings.settings())).profiles.find((p) => p.name === "My shop");
+      assert.equal(saved.backend.kind, "tiered");
+      assert.equal(saved.backend.bot.handoffSummary, true);
+      assert.equal(saved.backend.bot.summaryLanguage, "zh-CN");
+      assert.deepEqual(problems, []);
+    } finally {
+      await context.close();
+    }
+  });
+});

@@ -27,6 +27,7 @@
 //! that display instead of a private Xvfb. On a failure the harness prints
 //! where it kept the driver and app log, a last screenshot and the page.
 
+pub mod desktop;
 pub mod profile_setup;
 pub mod transcript;
 

@@ -3,7 +3,9 @@
 //! the bot tier, the demo as the human tier. A small model's words are not
 //! judged: the tests check the protocol (an answer arrives, labelled, as
 //! text, streamed and whole; the context grows; nothing after the request
-//! for a person reaches the model, as the server's request log shows).
+//! for a person reaches the model, as the server's request log shows), and
+//! the model's summary for the person follows the request with the user's
+//! last words as written.
 
 use std::sync::{Arc, OnceLock};
 use std::time::Duration;
@@ -14,7 +16,8 @@ use warmline_backends::openai::{OpenAiBackend, OpenAiSettings};
 use warmline_backends::tiered::TieredBackend;
 use warmline_core::{
     BackendEvent, ConversationOptions, HandoffReason, HandoffRequest, HandoffSummary,
-    MemorySecrets, MessageId, OutgoingMessage, PhraseSet, SupportBackend, Timestamp,
+    MemorySecrets, MessageId, OutgoingMessage, PhraseSet, SummaryAuthor, SummaryLine,
+    SupportBackend, Timestamp,
 };
 use warmline_model_server::{ModelServer, MODEL};
 
@@ -182,4 +185,121 @@ async fn a_real_model_answers_labelled_as_text_streamed_and_whole_and_its_contex
             "the model's request log has nothing written after the request"
         );
     }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_models_summary_follows_the_request_with_the_users_last_words_as_written() {
+    let model = tokio::task::spawn_blocking(server).await.unwrap();
+    let (backend, demo) = tokio::task::spawn_blocking(|| {
+        let bot = Arc::new(
+            OpenAiBackend::new(
+                OpenAiSettings {
+                    handoff_summary: true,
+                    ..OpenAiSettings::new(server().base_url(), MODEL)
+                },
+                Arc::new(MemorySecrets::new()),
+            )
+            .expect("the assistant"),
+        );
+        let demo = DemoBackend::new(DemoConfig {
+            reply_delay: Duration::from_millis(20),
+            queue_start: 1,
+            queue_step: Duration::from_millis(50),
+            ..DemoConfig::default()
+        });
+        let backend = TieredBackend::new(
+            Arc::clone(&bot) as Arc<dyn SupportBackend>,
+            Arc::new(demo.clone()),
+            Arc::new(PhraseSet::builtin()),
+        )
+        // Other tests share the server and its one worker: room to queue.
+        .with_summary(bot, None, LIMIT);
+        (backend, demo)
+    })
+    .await
+    .unwrap();
+    let mut session = backend
+        .open_conversation(ConversationOptions {
+            locale: "en-US".into(),
+            resume: None,
+        })
+        .await
+        .unwrap();
+    session.events.recv().await; // the greeting
+    let question = "My electricity bill doubled this month, why is that? (summary)";
+    backend
+        .send_message(&session.conversation, message(question))
+        .await
+        .unwrap();
+    let answered: Vec<String> = answer(&mut session.events)
+        .await
+        .into_iter()
+        .filter(|(name, _)| name != "trouble")
+        .map(|(_, text)| text)
+        .collect();
+    let mut recent = vec![SummaryLine {
+        author: SummaryAuthor::User,
+        text: question.into(),
+    }];
+    recent.extend(answered.iter().map(|text| SummaryLine {
+        author: SummaryAuthor::Bot,
+        text: text.clone(),
+    }));
+    let summary = HandoffSummary {
+        language: "en-US".into(),
+        topic: Some(question.into()),
+        user_asked: vec![question.into()],
+        bot_answered: answered,
+        recent,
+        matched_rule: None,
+    };
+    backend
+        .request_handoff(
+            &session.conversation,
+            HandoffRequest {
+                reason: HandoffReason::Button,
+                urgent_topic: None,
+                locale: "en-US".into(),
+                summary,
+            },
+        )
+        .await
+        .unwrap();
+    let greeting = loop {
+        let event = tokio::time::timeout(LIMIT, session.events.recv())
+            .await
+            .unwrap()
+            .unwrap();
+        if let BackendEvent::AgentMessage { text, .. } = event {
+            break text;
+        }
+    };
+    assert!(greeting.contains(question), "the rule summary: {greeting}");
+
+    let waited = std::time::Instant::now();
+    let addition = loop {
+        if let Some((_, addition)) = demo.summary_additions().into_iter().next() {
+            break addition;
+        }
+        assert!(waited.elapsed() < LIMIT, "the model's summary arrives");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    };
+    eprintln!("the model's summary: {addition:?}");
+    assert!(!addition.text.trim().is_empty());
+    assert_eq!(addition.language, "en-US");
+    assert_eq!(addition.last_words.as_deref(), Some(question), "verbatim");
+    let asked: Vec<_> = model
+        .requests()
+        .into_iter()
+        .filter(|r| {
+            r["messages"][0]["content"]
+                .as_str()
+                .is_some_and(|prompt| prompt.contains("agent who takes over"))
+                && r["messages"][1]["content"]
+                    .as_str()
+                    .is_some_and(|chat| chat.contains(&format!("Customer: {question}")))
+        })
+        .collect();
+    assert_eq!(asked.len(), 1, "one summary request, with the conversation");
+    assert_eq!(asked[0]["stream"], false);
 }

@@ -14,6 +14,7 @@
 //   afterHours=1        nobody comes: a request for a person ends "unavailable"
 //   leaveMessage=0      the backend cannot take a message (capability off)
 //   history=N           N earlier messages before the welcome (a long history)
+//   speech=none, readMsPerChar=N   read-aloud (see fakeReadAloud.ts)
 //
 // Test control surface: window.__warmlineFake (see FakeControl).
 import type {
@@ -33,6 +34,7 @@ import type {
 import frustrationRules from "../../../src-tauri/crates/warmline-core/data/frustration-rules.json";
 import { createFakeSettingsService } from "./fakeSettings";
 import { fakeHistory, olderPage, recentSnapshot } from "./fakeHistory";
+import { createFakeReadAloud } from "./fakeReadAloud";
 import { createFakeVoice } from "./fakeVoice";
 import { createFrustration } from "./frustration";
 import { WarmlineError, type ConversationService, type Unsubscribe, type WarmlineBackend } from "./types";
@@ -400,10 +402,28 @@ export function createFakeBackend(params: URLSearchParams): WarmlineBackend {
   }
 
   const voice = createFakeVoice(params, () => replyDelayMs);
+  const readAloud = createFakeReadAloud(
+    params,
+    (id) => {
+      const found = messages.find((message) => message.id === id);
+      const kind = found?.author.kind;
+      return found?.body.kind === "text" && (kind === "bot" || kind === "agent") ? found.body.text : undefined;
+    },
+    () => voice.control.status().phase === "listening",
+  );
+  // Like the app: pressing the microphone stops reading before it listens.
+  const voiceApi = {
+    ...voice.api,
+    startDictation: () => {
+      readAloud.control.setReading(false);
+      return voice.api.startDictation();
+    },
+  };
   const settings = createFakeSettingsService(params);
 
   const control: FakeControl = {
     voice: voice.control,
+    readAloud: readAloud.control,
     settings: settings.control,
     emit,
     addMessage,
@@ -597,7 +617,8 @@ export function createFakeBackend(params: URLSearchParams): WarmlineBackend {
       return Promise.resolve({ locale, version: "0.0.0-fake" });
     },
     conversation,
-    voice: voice.api,
+    voice: voiceApi,
+    readAloud: readAloud.api,
     settings,
   };
 }

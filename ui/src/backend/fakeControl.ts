@@ -3,6 +3,7 @@
 // back. The fake itself is in fake.ts.
 import type { FakeSettingsControl } from "./fakeSettings";
 import type { Author, ConnectionState, ConversationChange, ConversationSnapshot, Message, MessageArg, MessageId, UiError } from "../bindings";
+import type { FakeReadAloudControl } from "./fakeReadAloud";
 import type { FakeVoiceControl } from "./fakeVoice";
 
 export type FakeCommand =
@@ -62,6 +63,8 @@ export interface FakeControl {
   state(): ConversationSnapshot;
   /** Voice input (see fakeVoice.ts). */
   readonly voice: FakeVoiceControl;
+  /** Read-aloud (see fakeReadAloud.ts). */
+  readonly readAloud: FakeReadAloudControl;
   /** The caregiver's settings (see fakeSettings.ts). */
   readonly settings: FakeSettingsControl;
 }

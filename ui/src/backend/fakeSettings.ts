@@ -8,9 +8,17 @@
 //   settingsProblem=ID    the settings file was not usable: damaged | invalid
 //   keyring=locked        the password store refuses (setSecret fails)
 //   lang=zh-CN            the language when the settings choose none
-import type { CheckResult, FieldProblem, Settings, SettingsError, SettingsStatus } from "../bindings";
+//   speech=none           this computer has no speech engine (read aloud)
+import type { CheckResult, FieldProblem, Settings, SettingsError, SettingsStatus, SpeechVoices } from "../bindings";
 import { rememberedTextScale } from "../textSize";
-import { SettingsFailure, TEXT_SCALE_PERCENT_RANGE, type SettingsService } from "./settings";
+import {
+  DEFAULT_READ_ALOUD,
+  READ_ALOUD_RATE_RANGE,
+  SettingsFailure,
+  TEXT_SCALE_PERCENT_RANGE,
+  readAloudOf,
+  type SettingsService,
+} from "./settings";
 
 function fail(code: SettingsError["code"], messageId: string, extra: Partial<SettingsError> = {}): never {
   throw new SettingsFailure({ code, messageId, args: {}, fields: [], ...extra });
@@ -27,6 +35,21 @@ export function defaultSettings(): Settings {
     textScalePercent: 100,
     showTextSizeButtons: true,
     voice: { sendAtOnce: false, modelMirror: null },
+    readAloud: { ...DEFAULT_READ_ALOUD },
+  };
+}
+
+/** The voices a speech engine like espeak-ng offers, by UI language (test data). */
+function fakeVoices(locale: string): SpeechVoices {
+  if (locale.startsWith("zh")) {
+    return { voices: [{ id: "Chinese (Mandarin)", name: "Chinese (Mandarin)", language: "cmn" }], problem: null };
+  }
+  return {
+    voices: [
+      { id: "English (America)", name: "English (America)", language: "en-US" },
+      { id: "English (Great Britain)", name: "English (Great Britain)", language: "en-GB" },
+    ],
+    problem: null,
   };
 }
 
@@ -36,6 +59,10 @@ function validate(settings: Settings): FieldProblem[] {
   const { min, max } = TEXT_SCALE_PERCENT_RANGE;
   if (settings.textScalePercent < min || settings.textScalePercent > max) {
     problems.push({ field: "textScalePercent", messageId: "field-error-out-of-range" });
+  }
+  const rate = readAloudOf(settings).ratePercent;
+  if (rate < READ_ALOUD_RATE_RANGE.min || rate > READ_ALOUD_RATE_RANGE.max) {
+    problems.push({ field: "readAloud.ratePercent", messageId: "field-error-out-of-range" });
   }
   settings.profiles.forEach((profile, index) => {
     const backend = profile.backend;
@@ -211,6 +238,16 @@ export function createFakeSettingsService(
         });
       }
       return Promise.resolve();
+    },
+    speechVoices: () => {
+      requireOpen();
+      if (params.get("speech") === "none") {
+        return Promise.resolve<SpeechVoices>({
+          voices: [],
+          problem: { code: "noSpeechEngine", messageId: "speech-no-engine", args: {} },
+        });
+      }
+      return Promise.resolve(fakeVoices(status().locale));
     },
     onChanged: (callback) => {
       listeners.add(callback);

@@ -1,6 +1,14 @@
 // The caregiver's settings area as the window sees it. The Rust side checks
 // the unlocked state for every command; the UI only follows it.
-import type { CheckResult, ProfileId, Settings, SettingsError, SettingsStatus } from "../bindings";
+import type {
+  CheckResult,
+  ProfileId,
+  ReadAloudSettings,
+  Settings,
+  SettingsError,
+  SettingsStatus,
+  SpeechVoices,
+} from "../bindings";
 import type { Unsubscribe } from "./types";
 
 /** The settings area's calls. Every failing call rejects with a `SettingsFailure`. */
@@ -31,6 +39,8 @@ export interface SettingsService {
   testProfile(profile: ProfileId): Promise<CheckResult[]>;
   /** Imports a speech model file from its full path. */
   importModel(path: string): Promise<void>;
+  /** The speech engine's voices for the UI language, or why replies cannot be read aloud. */
+  speechVoices(): Promise<SpeechVoices>;
   /** Saved settings (language, text size, the buttons), in every window. */
   onChanged(callback: (status: SettingsStatus) => void): Promise<Unsubscribe>;
   /** The chat window's small "Settings" button: opens the settings window. */
@@ -60,3 +70,14 @@ export class SettingsFailure extends Error implements SettingsError {
 
 /** The smallest and largest text size, in percent (as in Rust). */
 export const TEXT_SCALE_PERCENT_RANGE = { min: 100, max: 300 } as const;
+
+/** The slowest and fastest reading rate, in percent (as in Rust). */
+export const READ_ALOUD_RATE_RANGE = { min: 50, max: 200 } as const;
+
+/** Read-aloud as a file written before it existed has it: off, at the normal rate. */
+export const DEFAULT_READ_ALOUD: ReadAloudSettings = { enabled: false, ratePercent: 100, voice: null };
+
+/** The read-aloud settings of `settings`, with the defaults where the file has none. */
+export function readAloudOf(settings: Settings): ReadAloudSettings {
+  return settings.readAloud ?? { ...DEFAULT_READ_ALOUD };
+}

@@ -8,6 +8,7 @@ import {
   WarmlineError,
   isUiError,
   type ConversationService,
+  type ReadAloudService,
   type Unsubscribe,
   type VoiceService,
   type WarmlineBackend,
@@ -83,11 +84,28 @@ function createVoiceService(): VoiceService {
   };
 }
 
+function createReadAloudService(): ReadAloudService {
+  return {
+    readAgain: async (id) => {
+      unwrap(await commands.readAloudAgain(id));
+    },
+    stop: async () => {
+      unwrap(await commands.stopReading());
+    },
+    reading: () => commands.readingStatus(),
+    onReading: (callback) =>
+      listen(events.readingUpdate, (update) => {
+        callback(update.reading);
+      }),
+  };
+}
+
 export function createTauriBackend(): WarmlineBackend {
   return {
     appInfo: () => commands.appInfo(),
     conversation: createConversationService(),
     voice: createVoiceService(),
+    readAloud: createReadAloudService(),
     settings: createTauriSettingsService(),
   };
 }

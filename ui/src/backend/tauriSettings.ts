@@ -42,6 +42,7 @@ export function createTauriSettingsService(): SettingsService {
     importModel: async (path) => {
       unwrap(await commands.settingsImportModel(path));
     },
+    speechVoices: async () => unwrap(await commands.settingsSpeechVoices()),
     onChanged: async (callback) => {
       const unlisten = await events.settingsChanged.listen((event) => {
         callback(event.payload);

@@ -60,17 +60,31 @@ export interface VoiceService {
   onEvent(callback: (update: VoiceUpdate) => void): Promise<Unsubscribe>;
 }
 
+/** Reading replies aloud with the system's speech engine. */
+export interface ReadAloudService {
+  /** "Read aloud again": reads one reply now, stopping whatever is being read. */
+  readAgain(id: MessageId): Promise<void>;
+  /** "Stop reading". */
+  stop(): Promise<void>;
+  /** True while something is being read aloud. */
+  reading(): Promise<boolean>;
+  /** Each time reading starts (`true`) or ends. */
+  onReading(callback: (reading: boolean) => void): Promise<Unsubscribe>;
+}
+
 /**
  * Everything the window talks to, one service per domain. Implemented by the
  * Tauri bridge (src/backend/tauri.ts, the only module that touches
  * `@tauri-apps/api`) and by the in-browser fake (src/backend/fake.ts) for
- * `npm run dev` and the UI tests. A new area (read aloud) joins as one more
- * service here, with its Tauri and fake halves.
+ * `npm run dev` and the UI tests. A new area joins as one more service
+ * here, with its Tauri and fake halves.
  */
 export interface WarmlineBackend {
   appInfo(): Promise<AppInfo>;
   conversation: ConversationService;
   voice: VoiceService;
+  /** Reading replies aloud. */
+  readAloud: ReadAloudService;
   /** The caregiver's settings area (and what the chat window needs of it). */
   settings: SettingsService;
 }

@@ -45,20 +45,24 @@ export function noticeText(notice: LocalizedText, t: Localizer): string {
 /**
  * A message. Under the user's own message that could not be sent: why, in
  * words, and a big "Try again" button (`onRetry`) that sends it again with
- * the same id.
+ * the same id. Under a reply of the bot or a person: a big "Read aloud
+ * again" button (`onReadAgain`).
  */
 export function MessageItem({
   message,
   t,
   onRetry,
+  onReadAgain,
 }: {
   message: Message;
   t: Localizer;
   onRetry?: (id: MessageId) => void;
+  onReadAgain?: (id: MessageId) => void;
 }) {
   const { author, body, delivery, failure } = message;
   const text = body.kind === "text" ? body.text : noticeText(body.notice, t);
   const failed = author.kind === "user" && delivery === "failed";
+  const reply = body.kind === "text" && (author.kind === "bot" || author.kind === "agent") && text.trim() !== "";
   return (
     <div
       class={`message message--${author.kind}${body.kind === "notice" ? " message--notice" : ""}`}
@@ -94,6 +98,19 @@ export function MessageItem({
           }}
         >
           {t.format("message-try-again")}
+        </button>
+      )}
+      {reply && onReadAgain && (
+        <button
+          type="button"
+          class="button button--read-again"
+          data-read-for={message.id}
+          aria-describedby={`message-text-${message.id}`}
+          onClick={() => {
+            onReadAgain(message.id);
+          }}
+        >
+          {t.format("speech-read-again")}
         </button>
       )}
     </div>

@@ -39,6 +39,7 @@ export function Transcript({
   hasOlder = false,
   t,
   onRetry,
+  onReadAgain,
   onNeedOlder,
 }: {
   messages: Message[];
@@ -47,6 +48,8 @@ export function Transcript({
   t: Localizer;
   /** "Try again" on a message that could not be sent. */
   onRetry?: (id: MessageId) => void;
+  /** "Read aloud again" on a reply of the bot or a person. */
+  onReadAgain?: (id: MessageId) => void;
   /** The reader reached the oldest message the window has. */
   onNeedOlder?: () => void;
 }) {
@@ -178,7 +181,7 @@ export function Transcript({
       onScroll={onScroll}
     >
       {drawn.map((message) => (
-        <MessageItem key={message.id} message={message} t={t} onRetry={onRetry} />
+        <MessageItem key={message.id} message={message} t={t} onRetry={onRetry} onReadAgain={onReadAgain} />
       ))}
     </div>
   );

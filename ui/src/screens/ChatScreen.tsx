@@ -2,7 +2,7 @@ import type { ComponentChildren } from "preact";
 import type { Dispatch } from "preact/hooks";
 import { useCallback, useEffect, useRef, useState } from "preact/hooks";
 import type { MessageId } from "../bindings";
-import { toDisplayError, type WarmlineBackend } from "../backend/types";
+import { toDisplayError, type DisplayError, type WarmlineBackend } from "../backend/types";
 import { Composer } from "../components/Composer";
 import { HandoffStatus, type PersonAnswer } from "../components/HandoffStatus";
 import { LeaveMessageForm } from "../components/LeaveMessageForm";
@@ -14,6 +14,7 @@ import { useDraft } from "../useDraft";
 import { useFocusFallback } from "../useFocusFallback";
 import { useLeaveMessage } from "../useLeaveMessage";
 import { useOlderMessages } from "../useConversation";
+import { useReadAloud } from "../useReadAloud";
 import { useVoice } from "../useVoice";
 
 const EMPTY_MESSAGE_ERROR = { messageId: "error-empty-message", args: {} };
@@ -94,6 +95,14 @@ export function ChatScreen(props: {
     press: pressMic,
     download: downloadModel,
   } = useVoice(backend.voice, conversation, draftRef, setDraft, afterVoiceInsert);
+
+  const showError = useCallback(
+    (error: DisplayError) => {
+      dispatch({ type: "showError", error });
+    },
+    [dispatch],
+  );
+  const readAloud = useReadAloud(backend.readAloud, showError);
 
   const [voiceNoticeHidden, setVoiceNoticeHidden] = useState(readVoiceNoticeHidden);
   const hideVoiceNotice = useCallback(() => {
@@ -329,8 +338,18 @@ export function ChatScreen(props: {
         hasOlder={view.hasOlder}
         t={t}
         onRetry={retry}
+        onReadAgain={readAloud.readAgain}
         onNeedOlder={loadOlder}
       />
+      {readAloud.reading && (
+        // Only while reading, under the conversation and far from the
+        // person button; one press stops it.
+        <div class="reading">
+          <button id="stop-reading" class="button button--stop-reading" type="button" onClick={readAloud.stop}>
+            {t.format("speech-stop")}
+          </button>
+        </div>
+      )}
       <p id="typing-indicator" class="typing" aria-live="polite">
         {view.typing !== null ? t.format("typing", { name: view.typing }) : ""}
       </p>

@@ -86,11 +86,22 @@ pub fn build_backend(
                         crate::profile::FieldErrorCode::Invalid,
                     )])
                 })?;
-            Arc::new(crate::tiered::TieredBackend::new(
-                Arc::new(bot),
+            let bot = Arc::new(bot);
+            let tiered_backend = crate::tiered::TieredBackend::new(
+                Arc::clone(&bot) as Arc<dyn SupportBackend>,
                 human,
                 Arc::new(warmline_core::PhraseSet::builtin()),
-            ))
+            );
+            Arc::new(if tiered.bot.handoff_summary {
+                let language = tiered.bot.summary_language.trim();
+                tiered_backend.with_summary(
+                    bot,
+                    (!language.is_empty()).then(|| language.to_owned()),
+                    crate::tiered::SUMMARY_BOUND,
+                )
+            } else {
+                tiered_backend
+            })
         }
     })
 }

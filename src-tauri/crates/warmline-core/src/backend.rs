@@ -11,7 +11,7 @@ use tokio::sync::mpsc;
 
 use crate::domain::{BackendInfo, ConversationId, HandoffReason, MessageId, Timestamp};
 use crate::intent::UrgentTopic;
-use crate::summary::HandoffSummary;
+use crate::summary::{HandoffSummary, SummaryAddition};
 
 /// Options for opening a conversation.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -258,6 +258,20 @@ pub trait SupportBackend: Send + Sync {
         conversation: &ConversationId,
         request: HandoffRequest,
     ) -> Result<(), BackendError>;
+
+    /// Adds the automatic assistant's account to the summary of a request
+    /// for a person already made (`request_handoff` went first, with the
+    /// rule-based summary). Backends that cannot show it to the person keep
+    /// this default, which drops it: the person still has the rule-based
+    /// summary, so nothing is lost that was promised.
+    async fn add_to_summary(
+        &self,
+        conversation: &ConversationId,
+        addition: SummaryAddition,
+    ) -> Result<(), BackendError> {
+        let _ = (conversation, addition);
+        Ok(())
+    }
 
     /// Withdraws a request for a person.
     async fn cancel_handoff(&self, conversation: &ConversationId) -> Result<(), BackendError>;

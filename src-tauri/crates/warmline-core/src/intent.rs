@@ -15,8 +15,9 @@
 //! * `short_only` triggers ("agent", "人工", "315") only as the main content
 //!   of a short sentence, or after one of the rule's `frames`;
 //! * a match inside the scope of a negation ("I don't need a person",
-//!   "不用转人工") does not count, unless the negation is part of the match
-//!   ("I don't want a robot").
+//!   "不用转人工"), or an `in_order` match with a negation between its
+//!   words ("胸口不痛"), does not count, unless the negation is part of the
+//!   match ("I don't want a robot").
 //!
 //! Urgent rules are checked before the request for a person and win over it.
 //! Every decision names the rule that made it ([`PhraseSet::explain`]).

@@ -43,4 +43,4 @@ pub use store::{
     ConversationStore, MemoryStore, PendingHandoff, QueuedLeftMessage, ResumeState, StoreError,
     StoredConversation,
 };
-pub use summary::{HandoffSummary, SummaryAuthor, SummaryLine};
+pub use summary::{HandoffSummary, SummaryAddition, SummaryAuthor, SummaryLine};

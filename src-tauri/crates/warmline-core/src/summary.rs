@@ -135,6 +135,37 @@ impl HandoffSummary {
     }
 }
 
+/// What the automatic assistant adds to a hand-over summary that already
+/// went with the request for a person (tiered profiles whose bot writes a
+/// summary, docs/AI-TIER.md). The rule-based [`HandoffSummary`] is never
+/// replaced: this comes after it, or not at all.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SummaryAddition {
+    /// The model's short account of the conversation, in `language`.
+    pub text: String,
+    /// The language it is written in (the agent's), BCP 47.
+    pub language: String,
+    /// The user's own last words before the request, exactly as the
+    /// rule-based summary quotes them (never the model's rendering).
+    pub last_words: Option<String>,
+}
+
+impl SummaryAddition {
+    /// The addition as plain text for backends that take only text, labelled
+    /// for the company's staff like [`HandoffSummary::to_plain_text`].
+    pub fn to_plain_text(&self) -> String {
+        let mut out = format!(
+            "[Warmline] the automatic assistant's summary ({}):\n{}\n",
+            self.language, self.text
+        );
+        if let Some(words) = &self.last_words {
+            out.push_str(&format!("the user's last words: \"{words}\"\n"));
+        }
+        out
+    }
+}
+
 fn summary_line(message: &Message) -> Option<SummaryLine> {
     let MessageBody::Text { text } = &message.body else {
         return None;

@@ -51,6 +51,10 @@ const DEV_SET: &[(&str, &str)] = &[
         include_str!("../data/intent-eval/round-7.tsv"),
     ),
     (
+        "intent-eval/round-8.tsv",
+        include_str!("../data/intent-eval/round-8.tsv"),
+    ),
+    (
         "intent-eval/self-check-1.tsv",
         include_str!("../data/intent-eval/self-check-1.tsv"),
     ),
@@ -58,13 +62,25 @@ const DEV_SET: &[(&str, &str)] = &[
         "intent-eval/self-check-2.tsv",
         include_str!("../data/intent-eval/self-check-2.tsv"),
     ),
+    (
+        "intent-eval/self-check-3.tsv",
+        include_str!("../data/intent-eval/self-check-3.tsv"),
+    ),
+    (
+        "intent-eval/self-check-4.tsv",
+        include_str!("../data/intent-eval/self-check-4.tsv"),
+    ),
+    (
+        "intent-eval/self-check-5.tsv",
+        include_str!("../data/intent-eval/self-check-5.tsv"),
+    ),
 ];
 
 /// Precision and recall the development set must keep, per class: the
 /// figures recorded in `data/intent-eval/RESULTS.md`, rounded down.
 const FLOORS: [(Class, f64, f64); 2] =
     [(Class::Person, 0.995, 0.995), (Class::Urgent, 0.995, 0.995)];
-const MIN_SENTENCES: usize = 1650;
+const MIN_SENTENCES: usize = 1950;
 const MIN_PER_VARIANT: usize = 30;
 
 fn dev_set() -> Vec<Labelled> {

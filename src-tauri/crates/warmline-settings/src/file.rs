@@ -51,6 +51,38 @@ pub struct Settings {
     pub show_text_size_buttons: bool,
     /// Voice input options.
     pub voice: VoiceSettings,
+    /// Reading replies aloud (absent in files written before it existed).
+    #[serde(default)]
+    pub read_aloud: ReadAloudSettings,
+}
+
+/// The slowest and fastest reading rate, in percent of the speech engine's
+/// normal rate (the app's speech crate clamps to the same range).
+pub const READ_ALOUD_RATE_RANGE: std::ops::RangeInclusive<u16> = 50..=200;
+
+/// Reading replies aloud with the system's speech engine. The settings
+/// crate knows no speech library: the app passes these to its speaker.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "camelCase")]
+pub struct ReadAloudSettings {
+    /// Read each new reply and each change of the queue by itself.
+    pub enabled: bool,
+    /// Percent of the engine's normal rate ([`READ_ALOUD_RATE_RANGE`]).
+    pub rate_percent: u16,
+    /// The chosen voice's id, as the engine lists it; `None`: the system's
+    /// first voice for the UI language.
+    pub voice: Option<String>,
+}
+
+impl Default for ReadAloudSettings {
+    fn default() -> Self {
+        Self {
+            enabled: false,
+            rate_percent: 100,
+            voice: None,
+        }
+    }
 }
 
 /// Voice options that were environment variables before (the variables
@@ -76,6 +108,7 @@ impl Default for Settings {
             text_scale_percent: 100,
             show_text_size_buttons: true,
             voice: VoiceSettings::default(),
+            read_aloud: ReadAloudSettings::default(),
         }
     }
 }
@@ -126,6 +159,12 @@ impl Settings {
         if !TEXT_SCALE_RANGE.contains(&self.text_scale_percent) {
             errors.push(FieldError::new(
                 "textScalePercent",
+                FieldErrorCode::OutOfRange,
+            ));
+        }
+        if !READ_ALOUD_RATE_RANGE.contains(&self.read_aloud.rate_percent) {
+            errors.push(FieldError::new(
+                "readAloud.ratePercent",
                 FieldErrorCode::OutOfRange,
             ));
         }

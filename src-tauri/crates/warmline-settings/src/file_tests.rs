@@ -103,6 +103,32 @@ fn every_bad_value_names_its_field_and_its_own_code() {
     );
     settings.voice.model_mirror = Some("https://mirror.example/models".into());
     assert!(settings.validate().is_empty());
+    for rate in [49, 201] {
+        settings.read_aloud.rate_percent = rate;
+        assert_eq!(
+            codes(&settings),
+            [field("readAloud.ratePercent", FieldErrorCode::OutOfRange)]
+        );
+    }
+    settings.read_aloud.rate_percent = 200;
+    assert!(settings.validate().is_empty());
+}
+
+#[test]
+fn a_file_from_before_read_aloud_loads_with_read_aloud_off() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = SettingsFile::new(dir.path());
+    fs::create_dir_all(dir.path()).unwrap();
+    fs::write(
+        file.path(),
+        b"{\"format\": \"warmline-settings\", \"version\": 1, \"profiles\": [], \"activeProfile\": \"demo\", \"locale\": null, \"textScalePercent\": 150, \"showTextSizeButtons\": true, \"voice\": {\"sendAtOnce\": false, \"modelMirror\": null}}",
+    )
+    .unwrap();
+    let loaded = file.load();
+    assert_eq!(loaded.problem, None);
+    assert_eq!(loaded.settings.text_scale_percent, 150);
+    assert_eq!(loaded.settings.read_aloud, ReadAloudSettings::default());
+    assert!(!loaded.settings.read_aloud.enabled);
 }
 
 #[test]
@@ -118,6 +144,11 @@ fn saved_settings_load_back_and_invalid_ones_are_not_written() {
         voice: VoiceSettings {
             send_at_once: true,
             model_mirror: None,
+        },
+        read_aloud: ReadAloudSettings {
+            enabled: true,
+            rate_percent: 80,
+            voice: Some("Mandarin".into()),
         },
         ..Settings::default()
     };

@@ -16,7 +16,8 @@ pub mod pin;
 pub mod transfer;
 
 pub use file::{
-    Loaded, Settings, SettingsFile, SettingsProblem, SettingsProblemCode, VoiceSettings,
+    Loaded, ReadAloudSettings, Settings, SettingsFile, SettingsProblem, SettingsProblemCode,
+    VoiceSettings,
 };
 pub use keyring::SystemKeyring;
 pub use pin::{PinError, PinLock};

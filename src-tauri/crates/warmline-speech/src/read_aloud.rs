@@ -70,6 +70,10 @@ impl ReadAloudError {
 
 struct State {
     options: ReadAloudOptions,
+    /// The UI language (negotiated) and its messages: the settings area
+    /// can change it while Warmline runs.
+    locale: String,
+    localizer: Localizer,
     listening: bool,
     /// The last queue sentence read, so an update that says the same is
     /// not read twice.
@@ -87,8 +91,6 @@ pub struct ReadAloud {
     factory: SpeakerFactory,
     engine: OnceLock<Result<Arc<dyn Speaker>, SpeechError>>,
     speaking: Arc<tokio::sync::watch::Sender<bool>>,
-    locale: String,
-    localizer: Localizer,
     state: Mutex<State>,
 }
 
@@ -100,10 +102,10 @@ impl ReadAloud {
             factory,
             engine: OnceLock::new(),
             speaking: Arc::new(tokio::sync::watch::channel(false).0),
-            locale: localizer.locale().to_owned(),
-            localizer,
             state: Mutex::new(State {
                 options,
+                locale: localizer.locale().to_owned(),
+                localizer,
                 listening: false,
                 last_queue_text: None,
             }),
@@ -142,8 +144,20 @@ impl ReadAloud {
     }
 
     /// The UI language it reads in.
-    pub fn locale(&self) -> &str {
-        &self.locale
+    pub fn locale(&self) -> String {
+        self.lock().locale.clone()
+    }
+
+    /// The settings area changed the UI language: what is read from now on
+    /// is in `locale`, with a voice for it.
+    pub fn set_locale(&self, locale: &str) {
+        let localizer = Localizer::new(locale);
+        let mut state = self.lock();
+        if state.locale != localizer.locale() {
+            state.locale = localizer.locale().to_owned();
+            state.localizer = localizer;
+            state.last_queue_text = None;
+        }
     }
 
     /// The current options.
@@ -167,11 +181,28 @@ impl ReadAloud {
 
     /// The voices for the UI language, for the settings area.
     pub fn voices(&self) -> Result<Vec<VoiceInfo>, SpeechError> {
-        Ok(self
+        let locale = self.locale();
+        let voices: Vec<VoiceInfo> = self
             .speaker()?
             .voices()?
             .into_iter()
-            .filter(|voice| crate::speaker::same_language(&voice.language, &self.locale))
+            .filter(|voice| crate::speaker::same_language(&voice.language, &locale))
+            .collect();
+        // speech-dispatcher lists every espeak-ng voice once more per
+        // variant ("English (America)+Adam"): hundreds no caregiver can
+        // choose from. The voices themselves are kept.
+        let names: std::collections::HashSet<&str> =
+            voices.iter().map(|voice| voice.name.as_str()).collect();
+        let variant = |voice: &VoiceInfo| {
+            voice
+                .name
+                .split_once('+')
+                .is_some_and(|(base, _)| names.contains(base))
+        };
+        Ok(voices
+            .iter()
+            .filter(|voice| !variant(voice))
+            .cloned()
             .collect())
     }
 
@@ -201,10 +232,10 @@ impl ReadAloud {
         if !state.options.enabled || state.listening {
             return None;
         }
-        let said = announcement(&event.change, &self.localizer)?;
+        let said = announcement(&event.change, &state.localizer)?;
         let text = match (said.kind, &said.author) {
             (AnnouncementKind::Reply, Some(author)) => {
-                spoken_reply(author, &said.text, &self.localizer)
+                spoken_reply(author, &said.text, &state.localizer)
             }
             _ => {
                 if state.last_queue_text.as_ref() == Some(&said.text) {
@@ -214,7 +245,7 @@ impl ReadAloud {
                 said.text
             }
         };
-        let utterance = self.utterance(&state.options, text, false);
+        let utterance = Self::utterance(&state, text, false);
         match self.speaker().map(|speaker| speaker.speak(&utterance)) {
             Ok(Ok(())) => Some(utterance.text),
             Ok(Err(error)) => {
@@ -235,20 +266,21 @@ impl ReadAloud {
         let change = warmline_core::ConversationChange::MessageAdded {
             message: message.clone(),
         };
-        let said = announcement(&change, &self.localizer)
+        let said = announcement(&change, &state.localizer)
             .filter(|said| said.kind == AnnouncementKind::Reply)
             .ok_or(ReadAloudError::NothingToRead)?;
         let author = said.author.unwrap_or_default();
-        let text = spoken_reply(&author, &said.text, &self.localizer);
+        let text = spoken_reply(&author, &said.text, &state.localizer);
         self.speaker()?
-            .speak(&self.utterance(&state.options, text, true))?;
+            .speak(&Self::utterance(&state, text, true))?;
         Ok(())
     }
 
-    fn utterance(&self, options: &ReadAloudOptions, text: String, interrupt: bool) -> Utterance {
+    fn utterance(state: &State, text: String, interrupt: bool) -> Utterance {
+        let options = &state.options;
         Utterance {
             text,
-            locale: self.locale.clone(),
+            locale: state.locale.clone(),
             rate_percent: options
                 .rate_percent
                 .clamp(*RATE_RANGE.start(), *RATE_RANGE.end()),

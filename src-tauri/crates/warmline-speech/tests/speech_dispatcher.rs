@@ -3,202 +3,16 @@
 //! the real demo engine.
 //!
 //! The test starts its own PulseAudio and speech-dispatcher with private
-//! runtime directories and stops them at the end (also when it fails).
-//! It needs `pulseaudio`, `pulseaudio-utils` (`parec`), `speech-dispatcher`
-//! and `speech-dispatcher-espeak-ng` (`.ci/setup` installs them).
+//! runtime directories (`warmline-sound-lab`, shared with the real app's
+//! end-to-end test) and stops them at the end (also when it fails).
 
-use std::io::Read;
-use std::process::{Child, Command, Stdio};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::Duration;
 
 use warmline_backends::demo::{DemoBackend, DemoConfig};
 use warmline_core::{ConversationEvent, EngineConfig, EngineHandle};
+use warmline_sound_lab::{wait_up_to, SoundLab};
 use warmline_speech::{ReadAloud, ReadAloudOptions};
-
-const RATE: usize = 16_000;
-/// 20 ms frames.
-const FRAME: usize = RATE / 50;
-/// RMS of a frame that has speech in it (espeak-ng peaks at ~15,000; the
-/// null sink's silence is exactly 0).
-const VOICED_RMS: f64 = 300.0;
-
-/// A process killed when dropped.
-struct Daemon(Child);
-
-impl Drop for Daemon {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-/// PulseAudio with a null sink, speech-dispatcher playing into it, and a
-/// recorder of the sink's monitor.
-struct SoundLab {
-    _dir: tempfile::TempDir,
-    samples: Arc<Mutex<Vec<i16>>>,
-    // Dropped in this order: recorder, speech, sound server.
-    _recorder: Daemon,
-    _speech: Daemon,
-    _pulse: Daemon,
-}
-
-fn wait_for(what: &str, ready: impl FnMut() -> bool) {
-    wait_up_to(200, what, ready);
-}
-
-/// Polls `ready` every 50 ms, at most `tries` times. A bound against a hang,
-/// not a timed assertion: a daemon that never comes up or reading that
-/// never ends fails the test instead of hanging it.
-fn wait_up_to(tries: u32, what: &str, mut ready: impl FnMut() -> bool) {
-    for _ in 0..tries {
-        if ready() {
-            return;
-        }
-        std::thread::sleep(Duration::from_millis(50));
-    }
-    panic!("waited in vain for {what}");
-}
-
-impl SoundLab {
-    fn start() -> Self {
-        let dir = tempfile::tempdir().unwrap();
-        let root = dir.path();
-        let run = root.join("run");
-        std::fs::create_dir_all(&run).unwrap();
-        let pulse_socket = root.join("pulse.sock");
-        let env = |command: &mut Command| {
-            command
-                .env("HOME", root)
-                .env("XDG_RUNTIME_DIR", &run)
-                .env("XDG_CONFIG_HOME", root.join("config"))
-                .env("PULSE_SERVER", format!("unix:{}", pulse_socket.display()))
-                .stdin(Stdio::null());
-        };
-        let mut pulse = Command::new("pulseaudio");
-        env(&mut pulse);
-        pulse
-            .args([
-                "--daemonize=no",
-                "--exit-idle-time=-1",
-                "--use-pid-file=no",
-                "--system=false",
-                "-n",
-                "--log-target=stderr",
-            ])
-            .arg(format!(
-                "--load=module-native-protocol-unix socket={} auth-anonymous=1",
-                pulse_socket.display()
-            ))
-            .arg("--load=module-null-sink sink_name=warmline_test")
-            .stdout(Stdio::null())
-            .stderr(std::fs::File::create(root.join("pulseaudio.log")).unwrap());
-        let pulse = Daemon(pulse.spawn().expect("pulseaudio is installed"));
-        wait_for("pulseaudio", || {
-            let mut info = Command::new("pactl");
-            env(&mut info);
-            info.arg("info")
-                .stdout(Stdio::null())
-                .stderr(Stdio::null())
-                .status()
-                .is_ok_and(|status| status.success())
-        });
-
-        let speech_socket = root.join("speechd.sock");
-        let logs = root.join("speechd-logs");
-        std::fs::create_dir_all(&logs).unwrap();
-        let mut speech = Command::new("speech-dispatcher");
-        env(&mut speech);
-        speech
-            .args(["--run-single", "--timeout", "0", "-c", "unix_socket", "-S"])
-            .arg(&speech_socket)
-            .arg("-L")
-            .arg(&logs)
-            .arg("-P")
-            .arg(root.join("speechd.pid"))
-            .stdout(Stdio::null())
-            .stderr(Stdio::null());
-        let speech = Daemon(speech.spawn().expect("speech-dispatcher is installed"));
-        wait_for("speech-dispatcher", || speech_socket.exists());
-        // The one process-wide setting: this test binary has one test.
-        std::env::set_var(
-            "SPEECHD_ADDRESS",
-            format!("unix_socket:{}", speech_socket.display()),
-        );
-
-        let mut parec = Command::new("parec");
-        env(&mut parec);
-        parec
-            .args([
-                "-d",
-                "warmline_test.monitor",
-                "--format=s16le",
-                "--rate=16000",
-                "--channels=1",
-                "--raw",
-                "--latency-msec=20",
-            ])
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null());
-        let mut recorder = Daemon(parec.spawn().expect("parec is installed"));
-        let samples = Arc::new(Mutex::new(Vec::new()));
-        let mut stdout = recorder.0.stdout.take().unwrap();
-        let sink = samples.clone();
-        std::thread::spawn(move || {
-            let mut buffer = [0u8; 3200];
-            let mut odd: Option<u8> = None;
-            while let Ok(read) = stdout.read(&mut buffer) {
-                if read == 0 {
-                    break;
-                }
-                let mut bytes: Vec<u8> = odd.take().into_iter().collect();
-                bytes.extend_from_slice(&buffer[..read]);
-                if bytes.len() % 2 == 1 {
-                    odd = bytes.pop();
-                }
-                let mut samples = sink.lock().unwrap();
-                samples.extend(
-                    bytes
-                        .chunks_exact(2)
-                        .map(|pair| i16::from_le_bytes([pair[0], pair[1]])),
-                );
-            }
-        });
-        wait_for("the recorder", || samples.lock().unwrap().len() > RATE / 10);
-        Self {
-            _dir: dir,
-            samples,
-            _recorder: recorder,
-            _speech: speech,
-            _pulse: pulse,
-        }
-    }
-
-    /// Where the recording is now, in samples.
-    fn mark(&self) -> usize {
-        self.samples.lock().unwrap().len()
-    }
-
-    /// Lets `seconds` of audio be recorded (the null sink's clock).
-    fn record_for(&self, seconds: f64) {
-        let until = self.mark() + (seconds * RATE as f64) as usize;
-        wait_for("the recording", || self.mark() >= until);
-    }
-
-    /// Seconds of speech (voiced 20 ms frames) between two marks.
-    fn voiced_seconds(&self, from: usize, to: usize) -> f64 {
-        let samples = self.samples.lock().unwrap();
-        let voiced = samples[from..to.min(samples.len())]
-            .chunks(FRAME)
-            .filter(|frame| {
-                let energy: f64 = frame.iter().map(|s| f64::from(*s).powi(2)).sum();
-                (energy / frame.len() as f64).sqrt() > VOICED_RMS
-            })
-            .count();
-        voiced as f64 * FRAME as f64 / RATE as f64
-    }
-}
 
 /// Waits until the engine has finished reading (the engine's own state).
 fn until_quiet(read: &ReadAloud) {
@@ -268,6 +82,8 @@ fn demo_engine(
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn replies_are_read_aloud_in_english_and_chinese_and_never_while_the_microphone_listens() {
     let lab = SoundLab::start();
+    // The one process-wide setting: this test binary has one test.
+    std::env::set_var("SPEECHD_ADDRESS", lab.speechd_address());
     let on = ReadAloudOptions {
         enabled: true,
         rate_percent: 100,

@@ -1,15 +1,17 @@
 import { useEffect, useRef, useState } from "preact/hooks";
 import type { BackendProfile } from "../../bindings";
 import type { Localizer } from "../../i18n";
-import { TextField, type FieldErrors } from "./fields";
+import { CheckboxField, TextField, type FieldErrors } from "./fields";
 import {
   ADDABLE_KINDS,
   HUMAN_KINDS,
   emptyBackend,
   fieldsOf,
+  readCheck,
   readField,
   secretsOf,
   withHumanKind,
+  writeCheck,
   writeField,
   type ProfileKind,
 } from "./profileKinds";
@@ -123,7 +125,15 @@ export function ProfileForm(props: {
           t={t}
         />
       )}
-      {fieldsOf(backend).map((field) => (
+      {fieldsOf(backend).map((field) => field.input === "check" ? (
+        <CheckboxField
+          key={`${backend.kind}-${field.path}`}
+          id={`profile-field-${field.path.replace(/\./g, "-")}`}
+          label={t.format(field.labelId)}
+          checked={readCheck(backend, field)}
+          onChange={(on) => { setProfile({ ...profile, backend: writeCheck(backend, field, on) }); }}
+        />
+      ) : (
         <TextField
           key={`${backend.kind}-${field.path}`}
           id={`profile-field-${field.path.replace(/\./g, "-")}`}

@@ -10,6 +10,7 @@ import { CheckSection } from "./CheckSection";
 import { DisplaySection } from "./DisplaySection";
 import { PinScreen } from "./PinScreen";
 import { ProfilesSection } from "./ProfilesSection";
+import { ReadAloudSection } from "./ReadAloudSection";
 import { TransferSection } from "./TransferSection";
 import { VoiceSection } from "./VoiceSection";
 
@@ -127,6 +128,7 @@ export function SettingsApp({ backend, t: initial }: { backend: WarmlineBackend;
             </p>
             <ProfilesSection area={area} onExport={setExported} t={t} />
             <DisplaySection area={area} t={t} />
+            <ReadAloudSection area={area} t={t} />
             <VoiceSection area={area} voice={backend.voice} t={t} />
             <CheckSection area={area} t={t} />
             <TransferSection area={area} exported={exported} t={t} />

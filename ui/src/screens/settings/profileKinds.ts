@@ -18,8 +18,9 @@ export interface FieldDef {
   path: string;
   /** Fluent id of its label. */
   labelId: string;
-  /** `list`: comma-separated words; `path`: a file's full location. */
-  input: "text" | "list" | "path" | "url";
+  /** `list`: comma-separated words; `path`: a file's full location;
+   * `check`: on or off (a boolean). */
+  input: "text" | "list" | "path" | "url" | "check";
   optional?: boolean;
 }
 
@@ -46,6 +47,8 @@ const BOT: FieldDef[] = [
   { path: "bot.baseUrl", labelId: "field-openai-base-url", input: "url" },
   { path: "bot.model", labelId: "field-openai-model", input: "text" },
   { path: "bot.assistantName", labelId: "field-openai-assistant-name", input: "text", optional: true },
+  { path: "bot.handoffSummary", labelId: "field-openai-handoff-summary", input: "check", optional: true },
+  { path: "bot.summaryLanguage", labelId: "field-openai-summary-language", input: "text", optional: true },
 ];
 
 function prefixed(prefix: string, fields: FieldDef[]): FieldDef[] {
@@ -117,6 +120,26 @@ export function readField(backend: BackendSettings, field: FieldDef): string {
   }
   if (Array.isArray(node)) return node.join(", ");
   return typeof node === "string" || typeof node === "number" ? String(node) : "";
+}
+
+/** A `check` field's value: off unless set. */
+export function readCheck(backend: BackendSettings, field: FieldDef): boolean {
+  let node: unknown = backend;
+  for (const key of field.path.split(".")) {
+    node = typeof node === "object" && node !== null ? (node as Json)[key] : undefined;
+  }
+  return node === true;
+}
+
+/** `backend` with a `check` field turned on or off. */
+export function writeCheck(backend: BackendSettings, field: FieldDef, on: boolean): BackendSettings {
+  const copy = structuredClone(backend) as unknown as Json;
+  const keys = field.path.split(".");
+  const last = keys.pop() ?? "";
+  let node = copy;
+  for (const key of keys) node = node[key] as Json;
+  node[last] = on;
+  return copy as unknown as BackendSettings;
 }
 
 /** `backend` with one field set from the form; an empty optional field is left out. */

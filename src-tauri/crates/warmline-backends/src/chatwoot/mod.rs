@@ -29,12 +29,12 @@
 
 pub mod api;
 pub mod cable;
+mod config;
 pub mod handoff;
 mod session;
 
 use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex, PoisonError};
-use std::time::Duration;
 
 use async_trait::async_trait;
 use hmac::{Hmac, Mac};
@@ -49,7 +49,8 @@ use warmline_core::{
 use self::api::{ApiError, ClientApi, Contact};
 use self::cable::{CableError, CableTiming};
 use self::session::Session;
-use crate::profile::ChatwootSettings;
+
+pub use self::config::ChatwootConfig;
 
 /// The keyring name of the inbox's HMAC token.
 pub const HMAC_TOKEN_SECRET: &str = "hmac-token";
@@ -64,63 +65,6 @@ fn install_crypto_provider() {
     ONCE.call_once(|| {
         let _ = rustls::crypto::ring::default_provider().install_default();
     });
-}
-
-/// Where the inbox is, who the user is, and how patient to be.
-#[derive(Debug, Clone)]
-pub struct ChatwootConfig {
-    /// The server, e.g. `https://support.example.com`.
-    pub server_url: String,
-    /// The API inbox's identifier.
-    pub inbox_identifier: String,
-    /// The contact's name.
-    pub contact_name: String,
-    /// The contact's identifier, for HMAC identity validation; may be empty.
-    pub contact_identifier: String,
-    /// The agents' language (BCP 47) for the messages written to them.
-    pub agent_locale: String,
-    /// Longest wait for one HTTP answer (the network only).
-    pub request_timeout: Duration,
-    /// Longest wait for a connection.
-    pub connect_timeout: Duration,
-    /// How often to send `update_presence` (the widget: 20 s).
-    pub presence_interval: Duration,
-    /// A websocket silent this long is given up (Chatwoot pings every 3 s).
-    pub dead_after: Duration,
-    /// While the engine waits to reconnect, how often to check the server.
-    pub probe_interval: Duration,
-    /// Most pages of 20 to read back after a reconnect.
-    pub max_catch_up_pages: usize,
-    /// After an ambiguous failure, how long after the network is back to
-    /// look once more for the message before posting it again. Chatwoot
-    /// has no idempotency key, so a copy of the old post that the network
-    /// delivers later than this would be doubled; this makes that window
-    /// small.
-    pub settle_after_ambiguous: Duration,
-}
-
-impl ChatwootConfig {
-    /// Real-network defaults for a profile's settings.
-    pub fn from_settings(settings: &ChatwootSettings) -> Self {
-        Self {
-            server_url: settings.server_url.trim().to_owned(),
-            inbox_identifier: settings.inbox_identifier.trim().to_owned(),
-            contact_name: settings.contact_name.trim().to_owned(),
-            contact_identifier: settings.contact_identifier.trim().to_owned(),
-            agent_locale: if settings.agent_locale.trim().is_empty() {
-                "en-US".to_owned()
-            } else {
-                settings.agent_locale.trim().to_owned()
-            },
-            request_timeout: Duration::from_secs(15),
-            connect_timeout: Duration::from_secs(10),
-            presence_interval: Duration::from_secs(20),
-            dead_after: Duration::from_secs(12),
-            probe_interval: Duration::from_secs(2),
-            max_catch_up_pages: 50,
-            settle_after_ambiguous: Duration::from_secs(2),
-        }
-    }
 }
 
 pub(super) fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
@@ -672,30 +616,4 @@ impl SupportBackend for ChatwootBackend {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn the_identifier_hash_is_chatwoots_hmac() {
-        // OpenSSL::HMAC.hexdigest('sha256', 'key', 'The quick brown fox jumps over the lazy dog')
-        assert_eq!(
-            identifier_hash("key", "The quick brown fox jumps over the lazy dog"),
-            "f7bc83f430538424b13298e6aa6fb143ef4d59a14946175997479dbc2d1a3cd8"
-        );
-    }
-
-    #[test]
-    fn statuses_and_failures_map_to_the_engines_errors() {
-        let conversation = ConversationId("4".into());
-        let map = |status| ApiError::Status { status }.into_backend(Some(&conversation));
-        assert!(map(401).needs_sign_in());
-        assert!(matches!(map(404), BackendError::UnknownConversation(_)));
-        assert!(matches!(map(422), BackendError::UnknownConversation(_)));
-        assert!(map(503).is_transient());
-        assert!(map(429).is_transient());
-        assert!(matches!(map(400), BackendError::Rejected(_)));
-        assert!(ApiError::Network("cut".into())
-            .into_backend(None)
-            .is_transient());
-    }
-}
+mod tests;

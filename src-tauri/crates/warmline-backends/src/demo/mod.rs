@@ -22,7 +22,7 @@ use tokio::time::Instant;
 use warmline_core::{
     BackendError, BackendEvent, BackendInfo, BackendSession, Capabilities, ConversationId,
     ConversationOptions, HandoffRequest, Intent, LeftMessage, LeftMessageReceipt, MessageId,
-    OutgoingMessage, PhraseSet, SendReceipt, SupportBackend,
+    OutgoingMessage, PhraseSet, SendReceipt, SummaryAddition, SupportBackend,
 };
 use warmline_i18n::{Args, Localizer, SUPPORTED_LOCALES};
 
@@ -82,6 +82,9 @@ struct Shared {
     /// conversation (the desktop app has one user): the place in the queue,
     /// the topic and the language, and no second welcome.
     closed: Mutex<Option<Carried>>,
+    /// What was added to hand-over summaries (an automatic assistant's own
+    /// account, tiered profiles), as the demo's people received it.
+    additions: Mutex<Vec<(ConversationId, SummaryAddition)>>,
 }
 
 /// A conversation closed for inactivity, as the next one continues it.
@@ -132,6 +135,7 @@ impl DemoBackend {
                 next_id: AtomicU64::new(1),
                 conversations: Mutex::new(HashMap::new()),
                 closed: Mutex::new(None),
+                additions: Mutex::new(Vec::new()),
             }),
         }
     }
@@ -172,6 +176,16 @@ impl DemoBackend {
         text: impl Into<String>,
     ) -> Result<(), BackendError> {
         self.command(conversation, ActorCommand::SupportWrites(text.into()))
+    }
+
+    /// Every addition to a hand-over summary the demo's people received,
+    /// oldest first, with its conversation (for tests and demonstrations).
+    pub fn summary_additions(&self) -> Vec<(ConversationId, SummaryAddition)> {
+        self.shared
+            .additions
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
     }
 
     fn command(
@@ -317,6 +331,22 @@ impl SupportBackend for DemoBackend {
 
     async fn cancel_handoff(&self, conversation: &ConversationId) -> Result<(), BackendError> {
         self.command(conversation, ActorCommand::CancelHandoff)
+    }
+
+    async fn add_to_summary(
+        &self,
+        conversation: &ConversationId,
+        addition: SummaryAddition,
+    ) -> Result<(), BackendError> {
+        if !self.conversations().contains_key(conversation) {
+            return Err(BackendError::UnknownConversation(conversation.clone()));
+        }
+        self.shared
+            .additions
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .push((conversation.clone(), addition));
+        Ok(())
     }
 
     async fn leave_message(

@@ -93,12 +93,13 @@ impl ChatApi {
         key: Option<&Secret>,
         messages: &[Turn],
         stream: bool,
+        max_tokens: u32,
     ) -> Result<reqwest::Response, ApiError> {
         let mut request = self.http.post(&self.url).json(&Request {
             model: &self.model,
             messages,
             stream,
-            max_tokens: MAX_TOKENS,
+            max_tokens,
         });
         if let Some(key) = key.filter(|key| !key.is_blank()) {
             request = request.bearer_auth(key.expose());
@@ -120,7 +121,17 @@ impl ChatApi {
         key: Option<&Secret>,
         messages: &[Turn],
     ) -> Result<String, ApiError> {
-        let response = self.post(key, messages, false).await?;
+        self.complete_within(key, messages, MAX_TOKENS).await
+    }
+
+    /// The whole answer in one response, at most `max_tokens` long.
+    pub(crate) async fn complete_within(
+        &self,
+        key: Option<&Secret>,
+        messages: &[Turn],
+        max_tokens: u32,
+    ) -> Result<String, ApiError> {
+        let response = self.post(key, messages, false, max_tokens).await?;
         let body = tokio::time::timeout(self.timeout, response.bytes())
             .await
             .map_err(|_| ApiError::Timeout(self.timeout))?
@@ -142,7 +153,7 @@ impl ChatApi {
         messages: &[Turn],
         mut on_delta: impl FnMut(&str),
     ) -> Result<(), ApiError> {
-        let mut response = self.post(key, messages, true).await?;
+        let mut response = self.post(key, messages, true, MAX_TOKENS).await?;
         let mut events = SseParser::default();
         loop {
             let chunk = tokio::time::timeout(self.timeout, response.chunk())

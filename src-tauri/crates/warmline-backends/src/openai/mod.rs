@@ -17,12 +17,16 @@
 //!   is dropped (the tiered backend hands over to a person), an answer under
 //!   way is abandoned at once and nothing more is shown.
 //!
+//! - When the profile asks for it, the model also writes a short summary for
+//!   the person who takes over ([`OpenAiBackend::write_summary`]).
+//!
 //! The endpoint has no people: asking this adapter alone for a person
 //! answers that nobody is available.
 
 mod answer;
 mod api;
 mod settings;
+mod summary;
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, PoisonError};
@@ -40,6 +44,7 @@ use warmline_i18n::{Args, Localizer};
 use answer::{Pieces, Trouble};
 use api::{ApiError, ChatApi, Turn};
 pub use settings::{OpenAiSettings, API_KEY_SECRET};
+pub use summary::SummaryError;
 
 /// The adapter's machine name.
 pub const KIND: &str = "openai";

@@ -45,6 +45,15 @@ pub struct OpenAiSettings {
     /// Empty: the label alone.
     #[serde(default)]
     pub assistant_name: String,
+    /// Let the model write a short summary for the person who takes over,
+    /// in addition to the rule-based one (which always goes first, with the
+    /// request, and is never held back for it).
+    #[serde(default)]
+    pub handoff_summary: bool,
+    /// The language the person who takes over reads the model's summary in
+    /// (`en-US`, `zh-CN`, `zh-TW`). Empty: the user's language.
+    #[serde(default)]
+    pub summary_language: String,
 }
 
 fn default_stream() -> bool {
@@ -70,6 +79,8 @@ impl OpenAiSettings {
             context_chars: default_context_chars(),
             request_timeout_secs: default_request_timeout_secs(),
             assistant_name: String::new(),
+            handoff_summary: false,
+            summary_language: String::new(),
         }
     }
 
@@ -100,6 +111,10 @@ impl OpenAiSettings {
         if self.assistant_name.chars().count() > 40 {
             errors.push(FieldError::new("assistantName", FieldErrorCode::TooLong));
         }
+        let language = self.summary_language.trim();
+        if !language.is_empty() && !warmline_i18n::SUPPORTED_LOCALES.contains(&language) {
+            errors.push(FieldError::new("summaryLanguage", FieldErrorCode::Invalid));
+        }
         errors
     }
 }
@@ -117,11 +132,13 @@ mod tests {
             OpenAiSettings::new("http://127.0.0.1:8080", "smol")
         );
         assert!(minimal.stream);
+        assert!(!minimal.handoff_summary, "the model's summary is asked for");
         assert!(minimal.validate().is_empty());
         let wrong = OpenAiSettings {
             system_prompt: "x".repeat(PROMPT_LIMIT + 1),
             context_chars: 10,
             request_timeout_secs: 0,
+            summary_language: "fr-FR".into(),
             ..OpenAiSettings::new("http://models.example.com", " ")
         };
         let fields: Vec<_> = wrong.validate().into_iter().map(|e| e.field).collect();
@@ -132,7 +149,8 @@ mod tests {
                 "model",
                 "systemPrompt",
                 "contextChars",
-                "requestTimeoutSecs"
+                "requestTimeoutSecs",
+                "summaryLanguage"
             ]
         );
     }

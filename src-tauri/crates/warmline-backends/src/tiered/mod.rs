@@ -13,11 +13,15 @@
 //! - The bot cannot delay or answer instead of a requested person: its event
 //!   stream is dropped at the request, which abandons an answer under way,
 //!   and nothing it sends afterwards reaches the user.
+//! - When the profile asks for it, the bot's model writes a summary for the
+//!   person, sent after the request as an addition ([`summary`]); the
+//!   request itself never waits for it.
 //! - When the human tier has nobody, its own "nobody available" (and its
 //!   leave-a-message path) reaches the user as it is. The bot answers again
 //!   only when the user withdraws the request (`cancel_handoff`).
 
 mod settings;
+mod summary;
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, PoisonError};
@@ -32,6 +36,9 @@ use warmline_core::{
 };
 
 pub use settings::TieredSettings;
+pub use summary::{Summarizer, SUMMARY_BOUND};
+
+use summary::SummaryPlan;
 
 /// The adapter's machine name.
 pub const KIND: &str = "tiered";
@@ -46,6 +53,8 @@ struct Shared {
     bot: Arc<dyn SupportBackend>,
     human: Arc<dyn SupportBackend>,
     phrases: Arc<PhraseSet>,
+    /// Who writes the model's summary, if the profile asks for one.
+    summary: Option<SummaryPlan>,
     conversations: Mutex<HashMap<ConversationId, Arc<Conversation>>>,
 }
 
@@ -70,15 +79,21 @@ struct State {
     /// Idempotency across both tiers: a message is kept by the tier it
     /// first went to, and its receipt is given again for a repeat.
     received: HashMap<MessageId, String>,
+    /// The model's summary on its way to the human tier.
+    summary_task: Option<AbortHandle>,
 }
 
 impl Drop for State {
     fn drop(&mut self) {
-        for pipe in [self.bot_pipe.take(), self.human_pipe.take()]
-            .into_iter()
-            .flatten()
+        for task in [
+            self.bot_pipe.take(),
+            self.human_pipe.take(),
+            self.summary_task.take(),
+        ]
+        .into_iter()
+        .flatten()
         {
-            pipe.abort();
+            task.abort();
         }
     }
 }
@@ -109,7 +124,31 @@ impl TieredBackend {
                 bot,
                 human,
                 phrases,
+                summary: None,
                 conversations: Mutex::new(HashMap::new()),
+            }),
+        }
+    }
+
+    /// The same backend with the model's summary for the person: `writer`
+    /// (the bot tier's model) is asked beside each request for a person, in
+    /// `language` (`None`: the user's), and what it writes within `bound`
+    /// follows the request as an addition. Call right after [`Self::new`].
+    pub fn with_summary(
+        self,
+        writer: Arc<dyn Summarizer>,
+        language: Option<String>,
+        bound: std::time::Duration,
+    ) -> Self {
+        let shared = Arc::into_inner(self.shared).expect("called right after new()");
+        Self {
+            shared: Arc::new(Shared {
+                summary: Some(SummaryPlan {
+                    writer,
+                    language,
+                    bound,
+                }),
+                ..shared
             }),
         }
     }
@@ -262,6 +301,7 @@ impl SupportBackend for TieredBackend {
                 human_pipe: None,
                 to_person: false,
                 received: HashMap::new(),
+                summary_task: None,
             }),
             opening_human: tokio::sync::Mutex::new(()),
         });
@@ -326,14 +366,61 @@ impl SupportBackend for TieredBackend {
         // Before anything that can wait: from this moment nothing goes to
         // the bot and nothing of it is shown.
         conversation.hand_over();
-        let human = self.human_conversation(&conversation).await?;
-        self.shared.human.request_handoff(&human, request).await
+        // The model starts on its summary at the same moment, but the
+        // request does not wait for it.
+        let writing = self
+            .shared
+            .summary
+            .as_ref()
+            .map(|plan| plan.start(&request));
+        let asked = match self.human_conversation(&conversation).await {
+            Ok(human) => self
+                .shared
+                .human
+                .request_handoff(&human, request)
+                .await
+                .map(|()| human),
+            Err(error) => Err(error),
+        };
+        let human = match asked {
+            Ok(human) => human,
+            Err(error) => {
+                // The engine asks again, with a summary of its own.
+                if let Some(writing) = writing {
+                    writing.abort();
+                }
+                return Err(error);
+            }
+        };
+        if let Some(writing) = writing {
+            let tier = Arc::clone(&self.shared.human);
+            let sending = tokio::spawn(async move {
+                let Ok(Some(addition)) = writing.await else {
+                    return;
+                };
+                if let Err(error) = tier.add_to_summary(&human, addition).await {
+                    tracing::info!(%error, "the model's summary did not reach the person");
+                }
+            });
+            if let Some(older) = conversation
+                .state()
+                .summary_task
+                .replace(sending.abort_handle())
+            {
+                older.abort();
+            }
+        }
+        Ok(())
     }
 
     async fn cancel_handoff(&self, conversation: &ConversationId) -> Result<(), BackendError> {
         let conversation = self.conversation(conversation)?;
         let (human, bot, to_person) = {
-            let state = conversation.state();
+            let mut state = conversation.state();
+            // A summary for a request withdrawn would only confuse.
+            if let Some(task) = state.summary_task.take() {
+                task.abort();
+            }
             (state.human.clone(), state.bot.clone(), state.to_person)
         };
         if let Some(human) = human {

@@ -278,3 +278,78 @@ fn stories_of_what_happened_name_their_rule() {
         assert_eq!(explain(text).intent(), None, "{text:?}");
     }
 }
+
+/// Fifth pass (tuned on round 8): someone else directing the user's device,
+/// banking or card, on sentences in no labelled file.
+#[test]
+fn someone_else_directing_device_bank_or_card_names_its_rule() {
+    let fraud = Intent::Urgent(UrgentTopic::Fraud);
+    for (text, rule) in [
+        (
+            "he got me to download an app and now he controls my laptop",
+            "urgent.fraud.stranger-on-device",
+        ),
+        (
+            "有个陌生人叫我安装一个程序，说是帮我查账户",
+            "urgent.fraud.stranger-on-device",
+        ),
+        (
+            "they called and walked me through opening my bank app",
+            "urgent.fraud.directed-banking",
+        ),
+        (
+            "佢叫我照佢話喺手機銀行度轉數",
+            "urgent.fraud.directed-banking",
+        ),
+        (
+            "有人打电话说我开通了会员要取消，叫我去柜员机操作",
+            "urgent.fraud.directed-banking",
+        ),
+    ] {
+        assert_rule(text, fraud, rule);
+    }
+    for text in [
+        "我的信用卡被陌生人刷了两次",
+        "somebody else used my debit card at a petrol station",
+        "我張卡畀人偷用咗",
+    ] {
+        assert_rule(
+            text,
+            Intent::Urgent(UrgentTopic::UnauthorizedCharge),
+            "urgent.unauthorized-charge.someone-else-used-card",
+        );
+    }
+    for text in [
+        "My daughter talked me through the bank app step by step",
+        "I changed my own settings by mistake, how do I undo it?",
+        "I asked the shop for a refund and they told me to log in to my account",
+        "我让儿子远程控制我的电脑帮我装软件",
+        "我要取消自动续费的会员",
+        "My wife used my credit card at the supermarket",
+    ] {
+        assert_eq!(explain(text).intent(), None, "{text:?}");
+    }
+}
+
+/// A negation between the words of an `in_order` match negates it, as one
+/// before the first word does; one that is a word of the match does not.
+#[test]
+fn a_negation_between_the_words_of_a_sequence_negates_it() {
+    for text in [
+        "我的卡没有被别人用过",
+        "我胸口不痛，只是问问",
+        "我的钱没有被转走",
+    ] {
+        let decision = explain(text);
+        assert_eq!(decision.intent(), None, "{text:?}");
+        assert!(decision.negated(), "{text:?} should name the negated rule");
+    }
+    assert_eq!(
+        explain("我的钱不见了").intent(),
+        Some(Intent::Urgent(UrgentTopic::StolenMoney))
+    );
+    assert_eq!(
+        explain("他没有呼吸了").intent(),
+        Some(Intent::Urgent(UrgentTopic::Medical))
+    );
+}

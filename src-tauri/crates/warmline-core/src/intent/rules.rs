@@ -152,7 +152,7 @@ impl Rule {
             for spans in self.in_order_matches(sequence, sentence) {
                 found = true;
                 let whole = spans[0].start..spans[spans.len() - 1].end;
-                if holds(&whole, &spans) {
+                if holds(&whole, &spans) && !negation.negates_inside(&spans) {
                     return Match::Holds;
                 }
             }
@@ -315,6 +315,25 @@ impl Negation<'_> {
                 .map(|r| span.end + r.start..span.end + r.end)
                 .filter(counts)
                 .any(|neg| units(&text[span.end..neg.start]) <= self.shared.scope)
+    }
+}
+
+impl Negation<'_> {
+    /// Whether a negation word stands between two words of an `in_order`
+    /// match: "我的卡没有被别人刷过", "胸口不痛" negate what the words
+    /// say together, though nothing stands before the first of them.
+    fn negates_inside(&self, spans: &[Range<usize>]) -> bool {
+        if !self.enabled {
+            return false;
+        }
+        let text = self.sentence;
+        let pseudo: Vec<Range<usize>> = spans_of(&self.shared.not_negation, text).collect();
+        spans.windows(2).any(|pair| {
+            let gap = pair[0].end..pair[1].start;
+            spans_of(&self.shared.negators, &text[gap.clone()])
+                .map(|r| gap.start + r.start..gap.start + r.end)
+                .any(|neg| !overlaps_any(&neg, &pseudo) && !overlaps_any(&neg, spans))
+        })
     }
 }
 

@@ -26,7 +26,18 @@ impl Speaker for Recorder {
         Ok(())
     }
     fn voices(&self) -> Result<Vec<VoiceInfo>, SpeechError> {
-        Ok(vec![])
+        let voice = |name: &str, language: &str| VoiceInfo {
+            id: name.to_owned(),
+            name: name.to_owned(),
+            language: language.to_owned(),
+        };
+        Ok(vec![
+            voice("English (America)", "en-US"),
+            voice("English (America)+Adam", "en-US"),
+            voice("Chinese (Mandarin)", "cmn"),
+            voice("Chinese (Mandarin)+Alex", "cmn"),
+            voice("Mandarin+Only", "zh-CN"),
+        ])
     }
 }
 
@@ -172,4 +183,35 @@ fn without_an_engine_chatting_goes_on_and_the_reason_is_kept() {
     );
     assert!(read.stop().is_ok());
     assert!(!*read.speaking().borrow());
+}
+
+#[test]
+fn a_new_language_is_read_from_the_next_reply_on() {
+    let (recorder, read) = setup(on());
+    read.set_locale("en-US");
+    assert_eq!(read.locale(), "en-US");
+    assert_eq!(
+        read.on_event(&added(1, reply("Hello"))).as_deref(),
+        Some("Anna says: Hello")
+    );
+    // An unknown tag falls back to a supported language, never to none.
+    read.set_locale("zh-Hant-HK");
+    assert_eq!(read.locale(), "zh-TW");
+    assert_eq!(recorder.said.lock().unwrap()[0].locale, "en-US");
+}
+
+#[test]
+fn the_voices_offered_are_the_languages_own_without_variants() {
+    let (_, read) = setup(on());
+    let names = |read: &ReadAloud| {
+        read.voices()
+            .unwrap()
+            .into_iter()
+            .map(|voice| voice.name)
+            .collect::<Vec<_>>()
+    };
+    // A variant is dropped only beside its voice.
+    assert_eq!(names(&read), ["Chinese (Mandarin)", "Mandarin+Only"]);
+    read.set_locale("en-US");
+    assert_eq!(names(&read), ["English (America)"]);
 }
