@@ -583,6 +583,19 @@ impl App {
     /// `warmline-keyring-session`) is the app's session bus; no private one
     /// is started then.
     pub fn launch_with_args(env: &[(&str, &str)], args: &[&str]) -> App {
+        App::start(env, args, false)
+    }
+
+    /// Like [`App::launch`], with the GTK accessibility bridge on (no
+    /// `NO_AT_BRIDGE`), for a test that runs a screen reader or an AT-SPI
+    /// client. It passes the display (`DISPLAY`) and the session bus
+    /// (`DBUS_SESSION_BUS_ADDRESS`, with the AT-SPI bus launcher on it) in
+    /// `env`; a `DISPLAY` there is used instead of a private Xvfb.
+    pub fn launch_accessible(env: &[(&str, &str)]) -> App {
+        App::start(env, &[], true)
+    }
+
+    fn start(env: &[(&str, &str)], args: &[&str], accessibility: bool) -> App {
         let app_binary = app_binary();
         let tauri_driver = find_tauri_driver();
         assert!(
@@ -597,7 +610,12 @@ impl App {
         let log_file = File::create(&log).expect("creating the driver log");
         let log_copy = log_file.try_clone().expect("sharing the driver log");
 
-        let (display, display_name) = match std::env::var("DISPLAY") {
+        // A display named in `env` wins over the caller's own.
+        let given_display = env
+            .iter()
+            .find(|(name, value)| *name == "DISPLAY" && !value.is_empty())
+            .map(|(_, value)| (*value).to_owned());
+        let (display, display_name) = match given_display.ok_or(()).or(std::env::var("DISPLAY")) {
             Ok(name) if !name.is_empty() => (None, name),
             _ => {
                 let (child, name) = start_xvfb(&scratch);
@@ -634,8 +652,6 @@ impl App {
             .env("WARMLINE_DEMO_QUEUE_STEP_MS", "1500")
             .env("WARMLINE_DATA_DIR", &data_dir)
             .env("WARMLINE_LOG", "info")
-            // No GTK accessibility bridge: nobody listens on a bare display.
-            .env("NO_AT_BRIDGE", "1")
             .stdin(Stdio::null())
             .stdout(log_copy)
             .stderr(log_file)
@@ -650,6 +666,10 @@ impl App {
         }
         if let Some(address) = &bus_address {
             command.env("DBUS_SESSION_BUS_ADDRESS", address);
+        }
+        if !accessibility {
+            // No GTK accessibility bridge: nobody listens on a bare display.
+            command.env("NO_AT_BRIDGE", "1");
         }
         // The caller's variables come last, so they win.
         command.envs(env.iter().copied());
