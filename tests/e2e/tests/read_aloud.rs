@@ -17,6 +17,7 @@ use std::time::Duration;
 
 use serde_json::{json, Value};
 use warmline_e2e::caregiver::{close_settings, open_settings};
+use warmline_e2e::voice::test_models;
 use warmline_e2e::{wait_until, App};
 use warmline_sound_lab::SoundLab;
 
@@ -37,16 +38,8 @@ fn dirs(name: &str) -> Dirs {
     for dir in [&data, &config, &models] {
         std::fs::create_dir_all(dir).unwrap();
     }
-    let source = PathBuf::from(
-        std::env::var_os("WARMLINE_TEST_MODELS")
-            .expect("WARMLINE_TEST_MODELS must name the folder tests/models/fetch-models fills"),
-    );
+    let source = test_models();
     for file in ["ggml-tiny.en.bin", "ggml-base.bin"] {
-        assert!(
-            source.join(file).is_file(),
-            "{file} is missing in {}",
-            source.display()
-        );
         std::os::unix::fs::symlink(source.join(file), models.join(file)).unwrap();
     }
     Dirs {
