@@ -6,7 +6,8 @@
 //! The desktop is private and torn down by the test: Xvfb, a D-Bus session
 //! bus, the AT-SPI bus launcher on it, a PulseAudio with a null sink (where
 //! the speech goes), speech-dispatcher with espeak-ng, and Orca; `HOME` and
-//! the XDG directories of all of them are in a scratch directory, so no
+//! the XDG directories of all of them are in scratch directories (the sound
+//! server and speech-dispatcher are `warmline_sound_lab`'s), so no
 //! setting of the user's is touched. Orca runs once per user (it checks
 //! with `pgrep`): the test fails when another Orca runs.
 //!
@@ -22,6 +23,7 @@ use std::time::{Duration, Instant};
 
 use serde_json::Value;
 use warmline_e2e::{start_session_bus, start_xvfb, stop_group, wait_until, App};
+use warmline_sound_lab::SoundLab;
 
 /// The private desktop: its processes are stopped, newest first, on drop.
 struct Desk {
@@ -29,6 +31,7 @@ struct Desk {
     display: String,
     bus: String,
     processes: Vec<(&'static str, Child)>,
+    sound: SoundLab,
 }
 
 impl Desk {
@@ -37,10 +40,13 @@ impl Desk {
             .prefix("warmline-screen-reader-")
             .tempdir()
             .expect("a scratch directory");
-        for dir in ["run", "config", "data", "cache", "speechd-logs"] {
+        for dir in ["run", "config", "data", "cache"] {
             std::fs::create_dir_all(scratch.path().join(dir)).expect("a scratch subdirectory");
         }
         let mut desk = Desk {
+            // The sound server and speech-dispatcher Orca speaks through
+            // (without a real sink speech-dispatcher stalls).
+            sound: SoundLab::start(),
             display: String::new(),
             bus: String::new(),
             processes: Vec::new(),
@@ -54,39 +60,6 @@ impl Desk {
         desk.processes.push(("dbus-daemon", bus_daemon));
         desk.bus = bus;
 
-        let pulse_socket = desk.path("pulse.sock");
-        desk.spawn(
-            "pulseaudio",
-            Command::new("pulseaudio")
-                .args([
-                    "--daemonize=no",
-                    "--exit-idle-time=-1",
-                    "--use-pid-file=no",
-                    "--system=false",
-                    "-n",
-                    "--log-target=stderr",
-                ])
-                .arg(format!(
-                    "--load=module-native-protocol-unix socket={} auth-anonymous=1",
-                    pulse_socket.display()
-                ))
-                .arg("--load=module-null-sink sink_name=screen_reader"),
-            None,
-        );
-        desk.wait_for_file(&pulse_socket, "pulseaudio");
-        let speech_socket = desk.path("speechd.sock");
-        desk.spawn(
-            "speech-dispatcher",
-            Command::new("speech-dispatcher")
-                .args(["--run-single", "--timeout", "0", "-c", "unix_socket", "-S"])
-                .arg(&speech_socket)
-                .arg("-L")
-                .arg(desk.path("speechd-logs"))
-                .arg("-P")
-                .arg(desk.path("speechd.pid")),
-            None,
-        );
-        desk.wait_for_file(&speech_socket, "speech-dispatcher");
         desk.spawn(
             "at-spi-bus-launcher",
             Command::new("/usr/libexec/at-spi-bus-launcher").arg("--launch-immediately"),
@@ -111,11 +84,8 @@ impl Desk {
             ("XDG_CONFIG_HOME", dir("config")),
             ("XDG_DATA_HOME", dir("data")),
             ("XDG_CACHE_HOME", dir("cache")),
-            ("PULSE_SERVER", format!("unix:{}", dir("pulse.sock"))),
-            (
-                "SPEECHD_ADDRESS",
-                format!("unix_socket:{}", dir("speechd.sock")),
-            ),
+            ("PULSE_SERVER", self.sound.pulse_server()),
+            ("SPEECHD_ADDRESS", self.sound.speechd_address()),
         ]
     }
 
@@ -138,20 +108,6 @@ impl Desk {
             .spawn()
             .unwrap_or_else(|e| panic!("starting {name}: {e} (run `bash .ci/setup`)"));
         self.processes.push((name, child));
-    }
-
-    fn wait_for_file(&mut self, path: &Path, what: &str) {
-        wait_until(Duration::from_secs(20), what, || {
-            if path.exists() {
-                return Ok(Some(()));
-            }
-            let (name, child) = self.processes.last_mut().expect("a process");
-            let name = *name;
-            match child.try_wait() {
-                Ok(Some(status)) => panic!("{name} exited ({status}): {}", self.log(name)),
-                _ => Err(format!("no {}", path.display())),
-            }
-        });
     }
 
     fn log(&self, name: &str) -> String {

@@ -164,6 +164,11 @@ impl SoundLab {
         format!("unix_socket:{}", self.speech_socket.display())
     }
 
+    /// Where a PulseAudio client connects (`PULSE_SERVER`).
+    pub fn pulse_server(&self) -> String {
+        format!("unix:{}", self.dir.path().join("pulse.sock").display())
+    }
+
     /// The lab's scratch directory (its daemons' logs are in it).
     pub fn dir(&self) -> &Path {
         self.dir.path()
