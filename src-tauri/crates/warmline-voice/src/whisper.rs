@@ -204,7 +204,7 @@ impl SpeechRecognizer for WhisperRecognizer {
         let mut params = FullParams::new(strategy);
         params.set_n_threads(self.options.threads as i32);
         // The bound on decoding (decode_guard): tokens per segment scaled
-        // to the audio, at most one temperature fallback, and the guard's
+        // to the audio, whisper's temperature ladder, and the guard's
         // loop cut and step budget.
         let max_tokens = decode_guard::max_tokens_for(samples.len());
         params.set_max_tokens(max_tokens as i32);
