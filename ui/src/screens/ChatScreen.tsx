@@ -1,6 +1,6 @@
 import type { ComponentChildren } from "preact";
 import type { Dispatch } from "preact/hooks";
-import { useCallback, useEffect, useRef, useState } from "preact/hooks";
+import { useCallback, useEffect, useLayoutEffect, useRef, useState } from "preact/hooks";
 import type { MessageId } from "../bindings";
 import { toDisplayError, type DisplayError, type WarmlineBackend } from "../backend/types";
 import { Composer } from "../components/Composer";
@@ -80,16 +80,20 @@ export function ChatScreen(props: {
   const draftRef = useRef(draft);
   draftRef.current = draft;
   // Recognized words go into the text box; the focus follows them there,
-  // with the caret at the end, ready to edit or send.
+  // with the caret at the end, ready to edit or send. It moves in the commit
+  // that shows the words (a layout effect), so no observer ever sees the
+  // words without the focus on them.
+  const [voiceInserts, setVoiceInserts] = useState(0);
   const afterVoiceInsert = useCallback(() => {
-    requestAnimationFrame(() => {
-      const input = inputRef.current;
-      if (input) {
-        input.focus();
-        input.setSelectionRange(input.value.length, input.value.length);
-      }
-    });
+    setVoiceInserts((count) => count + 1);
   }, []);
+  useLayoutEffect(() => {
+    const input = inputRef.current;
+    if (voiceInserts > 0 && input) {
+      input.focus();
+      input.setSelectionRange(input.value.length, input.value.length);
+    }
+  }, [voiceInserts]);
   const {
     voice,
     press: pressMic,
@@ -135,14 +139,24 @@ export function ChatScreen(props: {
   useEffect(() => {
     setFormClosed(false);
   }, [handoffState]);
+  // The button pressed goes away with the form (or the conversation), so the
+  // focus moves in the same commit that removes it: never a frame on the page
+  // body, which a screen reader would announce as nothing at all.
+  const focusAfterToggleRef = useRef(false);
   const backToConversation = useCallback(() => {
+    focusAfterToggleRef.current = true;
     setFormClosed(true);
-    requestAnimationFrame(() => inputRef.current?.focus());
   }, []);
   const openForm = useCallback(() => {
+    focusAfterToggleRef.current = true;
     setFormClosed(false);
-    requestAnimationFrame(() => leaveTextRef.current?.focus());
   }, []);
+  useLayoutEffect(() => {
+    if (focusAfterToggleRef.current) {
+      focusAfterToggleRef.current = false;
+      (showLeaveMessage ? leaveTextRef.current : inputRef.current)?.focus();
+    }
+  }, [showLeaveMessage, leaveTextRef]);
 
   const send = useCallback(async () => {
     if (sendingRef.current) {
