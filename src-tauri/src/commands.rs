@@ -45,6 +45,10 @@ pub fn app_info(area: State<'_, crate::settings_commands::SettingsArea>) -> AppI
 pub async fn conversation_snapshot(
     conversation: State<'_, AppSession>,
 ) -> Result<ConversationSnapshot, UiError> {
+    tracing::debug!(
+        ms = crate::ms_since_start(),
+        "start: a window asks for the conversation"
+    );
     Ok(conversation.session().recent_snapshot().await?)
 }
 

@@ -83,8 +83,25 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
         .disable_serde_phases()
 }
 
+/// When [`run`] began, for the start-up timings in the debug log.
+static STARTED: std::sync::OnceLock<std::time::Instant> = std::sync::OnceLock::new();
+
+/// Milliseconds since [`run`] began (0 before).
+pub(crate) fn ms_since_start() -> u128 {
+    STARTED
+        .get()
+        .map_or(0, |started| started.elapsed().as_millis())
+}
+
 /// Builds and runs the app until its window is closed.
 pub fn run() {
+    // Where the start goes, in the log at debug level (the benchmark's
+    // split of the cold start points here when the native side is slow).
+    let started = *STARTED.get_or_init(std::time::Instant::now);
+    // The phrase rules take about 200 ms to compile (release, 2 cores); the
+    // session needs them in its set-up, which holds up the window. Compiled
+    // beside the toolkit's own start, they are ready by then.
+    std::thread::spawn(warmline_core::intent::PhraseSet::warm_up);
     let mut filter = tracing_subscriber::EnvFilter::try_from_env("WARMLINE_LOG")
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"));
     // Even `WARMLINE_LOG=trace` must not print a sign-in token.
@@ -122,6 +139,7 @@ pub fn run() {
         version = env!("CARGO_PKG_VERSION"),
         "Warmline is starting on the built-in demo backend"
     );
+    tracing::debug!(ms = started.elapsed().as_millis(), "start: settings read");
     let builder = specta_builder();
     let result = tauri::Builder::default()
         // First: a second start hands over and exits before anything opens.
@@ -130,7 +148,19 @@ pub fn run() {
         .plugin(tauri_plugin_notification::init())
         .invoke_handler(builder.invoke_handler())
         .on_window_event(settings_window::on_window_event)
+        .on_page_load(|webview, payload| {
+            tracing::debug!(
+                ms = ms_since_start(),
+                window = webview.label(),
+                event = ?payload.event(),
+                "start: page load"
+            );
+        })
         .setup(move |app| {
+            tracing::debug!(
+                ms = started.elapsed().as_millis(),
+                "start: window made, set-up begins"
+            );
             builder.mount_events(app);
             let data_dir = settings
                 .data_dir
@@ -143,6 +173,7 @@ pub fn run() {
             );
             forward_voice(app.handle().clone(), voice.subscribe());
             app.manage(voice);
+            tracing::debug!(ms = started.elapsed().as_millis(), "start: voice ready");
             let config = SessionConfig {
                 data_dir,
                 engine: EngineConfig::new(settings.locale.clone()),
@@ -165,6 +196,7 @@ pub fn run() {
                     )
                 })
             })?;
+            tracing::debug!(ms = started.elapsed().as_millis(), "start: session running");
             let changes = session.subscribe();
             // Read-aloud follows every change from the first one on.
             let read_aloud = read_aloud::AppReadAloud::start(
@@ -179,6 +211,7 @@ pub fn run() {
             app.manage(area);
             // After the settings area: it knows the language in force.
             notifications::forward(app.handle().clone(), changes);
+            tracing::debug!(ms = started.elapsed().as_millis(), "start: set-up done");
             Ok(())
         })
         .run(tauri::generate_context!());

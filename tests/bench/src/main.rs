@@ -138,10 +138,12 @@ fn main() -> ExitCode {
                 }
                 let sample = programs::run(program, with_history, &setup);
                 eprintln!(
-                    "round {round} {:<10} {:<7} start {:>7.0} ms  pss {:>6.1} MiB  new message {}  key {}",
+                    "round {round} {:<10} {:<7} start {:>7.0} ms (page asked at {}, scripts ran at {})  pss {:>6.1} MiB  new message {}  key {}",
                     program.name(),
                     if with_history { "history" } else { "empty" },
                     sample.start_ms,
+                    report::ms(sample.start_split.navigation_ms),
+                    report::ms(sample.start_split.dom_ready_ms),
                     sample.pss_mib,
                     report::ms(sample.new_message_ms),
                     report::ms(sample.key_ms),

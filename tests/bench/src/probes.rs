@@ -11,6 +11,16 @@ pub const READY: &str = "
     return mark ? performance.timeOrigin + mark.startTime : null;
 ";
 
+/// Where the start went, as ms since the Unix epoch: `[navigation start,
+/// DOM content loaded]` of the page (the webview was up and asked for the
+/// page; the page's scripts had run), for splitting the cold start into the
+/// native part, the page load and the app's own start.
+pub const PAGE_TIMES: &str = "
+    const nav = performance.getEntriesByType('navigation')[0];
+    const origin = performance.timeOrigin;
+    return [origin, nav ? origin + nav.domContentLoadedEventEnd : null];
+";
+
 /// Empties the text box the way a person would see it (the UI hears an
 /// input event).
 pub const CLEAR_INPUT: &str = "

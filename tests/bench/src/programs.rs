@@ -63,12 +63,25 @@ pub struct Setup {
     pub ticks: u64,
 }
 
+/// The cold start in parts, each in ms from the program's first process
+/// starting: the page's navigation start (the native side: toolkit, webview
+/// processes, the app's own set-up) and its DOM content loaded (the page's
+/// scripts ran). From there to ready is the app's start in the page: its
+/// first commands and the first render.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct StartSplit {
+    pub navigation_ms: Option<f64>,
+    pub dom_ready_ms: Option<f64>,
+}
+
 /// What one run measured.
 #[derive(Debug, Clone, Default)]
 pub struct Sample {
     /// From the program's first process starting to its text box accepting
     /// typing, in ms.
     pub start_ms: f64,
+    /// Where that start went (not part of the table; printed per run).
+    pub start_split: StartSplit,
     /// PSS of all its processes, [`SETTLE`] after that, in MiB.
     pub pss_mib: f64,
     /// From pressing Send to the frame that paints the message at the end
@@ -221,7 +234,18 @@ pub fn run(program: Program, with_history: bool, setup: &Setup) -> Sample {
     };
     let root =
         procs::newest_root(&exe).unwrap_or_else(|| panic!("no process of {} found", exe.display()));
-    let start_ms = ready_epoch - procs::start_epoch_ms(&root, setup.ticks);
+    let started_epoch = procs::start_epoch_ms(&root, setup.ticks);
+    let start_ms = ready_epoch - started_epoch;
+    let page = driver
+        .execute(probes::PAGE_TIMES, vec![])
+        .ok()
+        .and_then(|v| v.as_array().cloned())
+        .unwrap_or_default();
+    let since_start = |i: usize| page.get(i).and_then(number).map(|t| t - started_epoch);
+    let start_split = StartSplit {
+        navigation_ms: since_start(0),
+        dom_ready_ms: since_start(1),
+    };
 
     // It really accepts typing.
     let input = driver.find("#composer-input").expect("the text box");
@@ -267,6 +291,7 @@ pub fn run(program: Program, with_history: bool, setup: &Setup) -> Sample {
     drop(window);
     Sample {
         start_ms,
+        start_split,
         pss_mib,
         new_message_ms,
         key_ms,

@@ -111,6 +111,8 @@ impl Results {
         let pss = |s: &Sample| Some(s.pss_mib);
         let new_message = |s: &Sample| s.new_message_ms;
         let key = |s: &Sample| s.key_ms;
+        let navigation = |s: &Sample| s.start_split.navigation_ms;
+        let dom_ready = |s: &Sample| s.start_split.dom_ready_ms;
 
         let start_targets = |mut row: Row| {
             row.target = "<= bare + 150 ms and <= 1.0x Chromium";
@@ -151,6 +153,16 @@ impl Results {
 
         let rows = [
             start_targets(self.row("cold start to typing, empty (ms)".into(), false, start)),
+            self.row(
+                "  of which: start to the page asked for, empty (ms)".into(),
+                false,
+                navigation,
+            ),
+            self.row(
+                "  of which: start to the page's scripts run, empty (ms)".into(),
+                false,
+                dom_ready,
+            ),
             pss_targets(self.row("PSS 5 s after ready, empty (MiB)".into(), false, pss)),
             start_targets(self.row(
                 format!("cold start to typing, {n} messages (ms)"),

@@ -304,6 +304,12 @@ impl Default for PhraseSet {
 }
 
 impl PhraseSet {
+    /// Compiles the built-in rules now, so the first [`builtin`](Self::builtin)
+    /// does not wait for them (call it on a thread of its own at start).
+    pub fn warm_up() {
+        builtin_ref();
+    }
+
     /// The built-in rules (`data/handoff-phrases.toml`).
     pub fn builtin() -> PhraseSet {
         builtin_ref().clone()
