@@ -27,8 +27,9 @@ pub(crate) struct Spoken {
     /// two letters swapped ("humon", "agnet").
     pub(crate) fuzzy: Vec<String>,
     /// A name in double quotes that starts with one of these words ("my",
-    /// "the") is read with `quoted_as` before it: `a message from "my son"`
-    /// reads as a message from a so-called son, the way the user says it.
+    /// "the"), or comes right after one (`a "delivery company"`), is read
+    /// with `quoted_as` before it: `a message from "my son"` reads as a
+    /// message from a so-called son, the way the user says it.
     pub(crate) quoted_starts: Vec<String>,
     /// No such reading after these words: `he said "the bank is shut"` is
     /// speech, not a name.
@@ -66,7 +67,10 @@ fn mark_quoted<'t>(text: &'t str, spoken: &Spoken) -> Cow<'t, str> {
             .unwrap_or("");
         let a_name = (1..=MAX_QUOTED_WORDS).contains(&words.len())
             && inner.chars().all(|c| c.is_ascii() || is_apostrophe(c))
-            && spoken.quoted_starts.iter().any(|s| s == words[0])
+            && spoken
+                .quoted_starts
+                .iter()
+                .any(|s| s == words[0] || s == previous)
             && !spoken.quoted_not_after.iter().any(|s| s == previous)
             && !before.trim_end().ends_with(':');
         out.push_str(&rest[..open]);
