@@ -191,13 +191,18 @@ impl Rule {
         sentence: &str,
         negation: &Negation<'_>,
     ) -> Option<bool> {
+        // Cheap test first: most groups miss a word, and then no span is
+        // needed.
+        if !group
+            .iter()
+            .all(|element| element.iter().any(|p| p.occurs_in(sentence)))
+        {
+            return None;
+        }
         let spans: Vec<Vec<Range<usize>>> = group
             .iter()
             .map(|element| spans_of(element, sentence).collect())
             .collect();
-        if spans.iter().any(Vec::is_empty) {
-            return None;
-        }
         let own: Vec<Range<usize>> = spans.iter().flatten().cloned().collect();
         Some(
             spans
@@ -214,10 +219,19 @@ impl Rule {
         sentence: &str,
         gap: usize,
     ) -> Vec<Vec<Range<usize>>> {
+        if !sequence
+            .iter()
+            .all(|element| element.iter().any(|p| p.occurs_in(sentence)))
+        {
+            return Vec::new();
+        }
         let mut partial: Vec<Vec<Range<usize>>> = spans_of(&sequence[0], sentence)
             .map(|span| vec![span])
             .collect();
         for element in &sequence[1..] {
+            if partial.is_empty() {
+                break;
+            }
             let next: Vec<Range<usize>> = spans_of(element, sentence).collect();
             partial = partial
                 .into_iter()
