@@ -2,10 +2,11 @@
 //! urgent topics that must go to a person first.
 //!
 //! The rules are data, not code: the default set is
-//! `data/handoff-phrases.toml`, embedded at build time, and a caregiver or a
-//! deploying company can add to it with a file of the same layout
-//! ([`PhraseSet::with_extra`]). That file's comments explain the matching in
-//! full; in short, a message is [normalized](normalize) (script, width, case,
+//! `data/handoff-phrases.toml` and the files of `data/handoff-phrases/`, one
+//! per family ([`BUILTIN_PHRASE_FILES`]), embedded at build time, and a
+//! caregiver or a deploying company can add to it with a file of the same
+//! layout ([`PhraseSet::with_extra`]). The first file's comments explain the
+//! matching in full; in short, a message is [normalized](normalize) (script, width, case,
 //! punctuation, repeats, speech-recognition slips), and then each named rule
 //! is tried on each sentence:
 //!
@@ -54,8 +55,53 @@ pub use second_opinion::{SecondOpinion, SECOND_OPINION_RULE};
 
 use rules::{Match, Rule, Shared};
 
-/// The built-in phrase data, `data/handoff-phrases.toml`.
+/// The first file of the built-in phrase data, `data/handoff-phrases.toml`:
+/// how text is read, negation, and the concepts several families share.
 pub const BUILTIN_PHRASES_TOML: &str = include_str!("../data/handoff-phrases.toml");
+
+/// Every file of the built-in phrase data, in the order they are read
+/// (within a topic, rules are tried in this order): the first file, then
+/// one file per family. Each has the layout of the first; a concept named in
+/// two files gets the words of both.
+pub const BUILTIN_PHRASE_FILES: [(&str, &str); 7] = [
+    ("handoff-phrases.toml", BUILTIN_PHRASES_TOML),
+    (
+        "handoff-phrases/medical.toml",
+        include_str!("../data/handoff-phrases/medical.toml"),
+    ),
+    (
+        "handoff-phrases/fraud-people.toml",
+        include_str!("../data/handoff-phrases/fraud-people.toml"),
+    ),
+    (
+        "handoff-phrases/fraud-devices.toml",
+        include_str!("../data/handoff-phrases/fraud-devices.toml"),
+    ),
+    (
+        "handoff-phrases/fraud.toml",
+        include_str!("../data/handoff-phrases/fraud.toml"),
+    ),
+    (
+        "handoff-phrases/money.toml",
+        include_str!("../data/handoff-phrases/money.toml"),
+    ),
+    (
+        "handoff-phrases/person.toml",
+        include_str!("../data/handoff-phrases/person.toml"),
+    ),
+];
+
+/// The built-in files, parsed.
+fn builtin_sources() -> Vec<(&'static str, data::Data)> {
+    BUILTIN_PHRASE_FILES
+        .iter()
+        .map(|(name, text)| {
+            let data = data::parse(text)
+                .unwrap_or_else(|error| panic!("the built-in {name} does not parse: {error}"));
+            (*text, data)
+        })
+        .collect()
+}
 
 /// Stands in for an excluded span; normalization never produces it, so no
 /// phrase can match across it.
@@ -310,22 +356,22 @@ impl PhraseSet {
         builtin_ref();
     }
 
-    /// The built-in rules (`data/handoff-phrases.toml`).
+    /// The built-in rules ([`BUILTIN_PHRASE_FILES`]).
     pub fn builtin() -> PhraseSet {
         builtin_ref().clone()
     }
 
-    /// The built-in rules with `toml` (same layout as the built-in file,
+    /// The built-in rules with `toml` (same layout as the built-in files,
     /// every key optional) added on top: its rules and lists extend the
     /// built-in ones (a concept of the same name gets more words), its
     /// `[variants]` pairs override built-in pairs for the same character,
     /// and its `max_gap` and negation `scope`, if set, replace the built-in
     /// ones.
     pub fn with_extra(toml: &str) -> Result<PhraseSet, PhraseSetError> {
-        let builtin =
-            data::parse(BUILTIN_PHRASES_TOML).expect("the built-in handoff phrases parse");
         let extra = data::parse(toml)?;
-        PhraseSet::compile(&[(BUILTIN_PHRASES_TOML, builtin), (toml, extra)])
+        let mut sources = builtin_sources();
+        sources.push((toml, extra));
+        PhraseSet::compile(&sources)
     }
 
     /// Normalizes `text` the way this set's phrases were normalized, with
@@ -436,9 +482,7 @@ pub fn normalize(text: &str) -> String {
 fn builtin_ref() -> &'static PhraseSet {
     static BUILTIN: OnceLock<PhraseSet> = OnceLock::new();
     BUILTIN.get_or_init(|| {
-        let data = data::parse(BUILTIN_PHRASES_TOML).expect("the built-in handoff phrases parse");
-        PhraseSet::compile(&[(BUILTIN_PHRASES_TOML, data)])
-            .expect("the built-in handoff phrases compile")
+        PhraseSet::compile(&builtin_sources()).expect("the built-in handoff phrases compile")
     })
 }
 

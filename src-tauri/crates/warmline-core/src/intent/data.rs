@@ -48,6 +48,9 @@ pub(crate) struct SpokenData {
     pub(crate) pairs: Vec<Spanned<Vec<String>>>,
     pub(crate) homophones: Vec<Spanned<Vec<String>>>,
     pub(crate) fuzzy: Entries,
+    pub(crate) quoted_starts: Entries,
+    pub(crate) quoted_not_after: Entries,
+    pub(crate) quoted_as: Option<Spanned<String>>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -83,6 +86,8 @@ pub(crate) struct RuleData {
     in_order: Vec<Spanned<Entries>>,
     #[serde(default)]
     gap: Option<usize>,
+    #[serde(default)]
+    exclude_gap: Option<usize>,
     #[serde(default)]
     short_only: Entries,
     #[serde(default)]
@@ -272,6 +277,29 @@ fn spoken_forms(
             }
             spoken.fuzzy.push(word);
         }
+        for (entries, into) in [
+            (&data.spoken.quoted_starts, &mut spoken.quoted_starts),
+            (&data.spoken.quoted_not_after, &mut spoken.quoted_not_after),
+        ] {
+            for entry in entries {
+                let word = normalize_with(entry.get_ref(), fold, &plain);
+                if word.is_empty() || word.contains(' ') || !word.is_ascii() {
+                    return Err(PhraseSetError::BadSpokenForm {
+                        line: line_of(source, entry),
+                    });
+                }
+                into.push(word);
+            }
+        }
+        if let Some(quoted_as) = &data.spoken.quoted_as {
+            let words = normalize_with(quoted_as.get_ref(), fold, &plain);
+            if words.is_empty() || !words.is_ascii() {
+                return Err(PhraseSetError::BadSpokenForm {
+                    line: line_of(source, quoted_as),
+                });
+            }
+            spoken.quoted_as = words;
+        }
         let bad = |entry: &Spanned<Vec<String>>| PhraseSetError::BadSpokenForm {
             line: line_of(source, entry),
         };
@@ -427,6 +455,7 @@ impl Compiler<'_> {
             outcome,
             exclude: Vec::new(),
             exclude_in_order: Vec::new(),
+            exclude_gap: data.exclude_gap.or(data.gap).unwrap_or(2),
             unless: Vec::new(),
             phrases: Vec::new(),
             all_of: Vec::new(),

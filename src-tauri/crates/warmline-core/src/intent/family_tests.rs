@@ -353,3 +353,118 @@ fn a_negation_between_the_words_of_a_sequence_negates_it() {
         Some(Intent::Urgent(UrgentTopic::Medical))
     );
 }
+
+/// Sixth pass (rounds 9 and 10): each new pattern names its rule on
+/// sentences that are in no data file, and its look-alikes stay nothing.
+#[test]
+fn sixth_pass_patterns_name_their_rules() {
+    let fraud = Intent::Urgent(UrgentTopic::Fraud);
+    for (text, rule) in [
+        (
+            "A text from \"my granddaughter\" asked me to send money for her train ticket.",
+            "urgent.fraud.relative-in-trouble",
+        ),
+        (
+            "A supposedly official caller from the council wanted my card number.",
+            "urgent.fraud.impersonation",
+        ),
+        (
+            "My allowance will be cancelled unless I confirm my online banking password, the caller said.",
+            "urgent.fraud.stop-unless-confirmed",
+        ),
+        ("对方说不告诉他验证码就冻结我的养老金", "urgent.fraud.stop-unless-confirmed"),
+        (
+            "我照着电话那头的指示去便利店买了礼品卡",
+            "urgent.fraud.voucher-codes",
+        ),
+    ] {
+        assert_rule(text, fraud, rule);
+    }
+    assert_rule(
+        "Money keeps disappearing from my pension account.",
+        Intent::Urgent(UrgentTopic::StolenMoney),
+        "urgent.stolen-money.money-gone",
+    );
+    for text in ["我張信用卡俾人偷咗", "My credit card has been stolen."] {
+        assert_rule(
+            text,
+            Intent::Urgent(UrgentTopic::UnauthorizedCharge),
+            "urgent.unauthorized-charge.credit-card-misused",
+        );
+    }
+    assert_rule(
+        "My bank card was stolen.",
+        Intent::Urgent(UrgentTopic::StolenMoney),
+        "urgent.stolen-money.account-taken-over",
+    );
+    assert_rule(
+        "Could a colleague of yours get in touch with me?",
+        Intent::AskPerson,
+        "person.contact-me",
+    );
+    let decision = explain("I need to escalate the problem with my meter.");
+    assert_eq!(decision.rule(), Some("person.complaint"));
+    assert!(decision.is_complaint());
+}
+
+#[test]
+fn look_alikes_of_the_sixth_pass_are_nothing() {
+    for text in [
+        "我女婿是你们的工作人员",
+        "My nephew works as an agent for you.",
+        "客服热线是多少",
+        "What's the number for your helpdesk?",
+        "I watched \"the police\" on TV last night.",
+        "He said \"the bank is closed\" today.",
+        "Why has my pension stopped?",
+        "I bought a gift card for my niece's birthday.",
+        "I'm not short of breath at all.",
+        "我呼吸没有困难",
+        "Money leaves my account each month for the rent.",
+        "如果信用卡被盗刷怎么办",
+    ] {
+        assert_eq!(explain(text).intent(), None, "{text:?}");
+    }
+}
+
+/// A quoted name is read as a so-called one; quoted speech is not.
+#[test]
+fn a_quoted_name_reads_as_so_called_and_quoted_speech_does_not() {
+    let phrases = PhraseSet::builtin();
+    assert_eq!(
+        phrases.normalize("a message from \u{201C}my son\u{201D} today"),
+        "a message from so called my son today"
+    );
+    assert_eq!(
+        phrases.normalize("a \"delivery company\" texted"),
+        "a so called delivery company texted"
+    );
+    assert_eq!(
+        phrases.normalize("he said \"the bank is closed\""),
+        "he said the bank is closed"
+    );
+    assert_eq!(phrases.normalize("\"hello there\""), "hello there");
+    assert_eq!(phrases.normalize("我儿子说\"你好\""), "我儿子说你好");
+}
+
+/// `exclude_gap` widens `exclude_in_order` without widening `in_order`.
+#[test]
+fn exclude_gap_is_the_gap_of_excluded_sequences_only() {
+    let extra = |gap: &str| {
+        PhraseSet::with_extra(&format!(
+            "[[rule]]\nname = \"person.test-exclude-gap\"\nintent = \"person\"\n\
+             in_order = [[\"wombat\", \"please\"]]\ngap = 0\n\
+             exclude_in_order = [[\"zebra\", \"wombat\"]]\n{gap}\n"
+        ))
+        .unwrap()
+    };
+    let text = "zebra one two wombat please";
+    let narrow = extra("");
+    assert_eq!(narrow.explain(text).rule(), Some("person.test-exclude-gap"));
+    let wide = extra("exclude_gap = 3");
+    assert_eq!(wide.explain(text).intent(), None);
+    assert_eq!(
+        wide.explain("wombat please").rule(),
+        Some("person.test-exclude-gap")
+    );
+}

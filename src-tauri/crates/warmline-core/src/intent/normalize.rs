@@ -26,6 +26,65 @@ pub(crate) struct Spoken {
     /// Latin words also recognized with one letter wrong, missing, extra or
     /// two letters swapped ("humon", "agnet").
     pub(crate) fuzzy: Vec<String>,
+    /// A name in double quotes that starts with one of these words ("my",
+    /// "the"), or comes right after one (`a "delivery company"`), is read
+    /// with `quoted_as` before it: `a message from "my son"` reads as a
+    /// message from a so-called son, the way the user says it.
+    pub(crate) quoted_starts: Vec<String>,
+    /// No such reading after these words: `he said "the bank is shut"` is
+    /// speech, not a name.
+    pub(crate) quoted_not_after: Vec<String>,
+    pub(crate) quoted_as: String,
+}
+
+/// Most words in a quoted name that is read as a claim.
+const MAX_QUOTED_WORDS: usize = 5;
+
+/// `text` with every quoted name (see [`Spoken::quoted_starts`]) preceded by
+/// `quoted_as`.
+fn mark_quoted<'t>(text: &'t str, spoken: &Spoken) -> Cow<'t, str> {
+    let is_quote = |c: char| matches!(c, '"' | '\u{201C}' | '\u{201D}' | '\u{00AB}' | '\u{00BB}');
+    if spoken.quoted_starts.is_empty() || spoken.quoted_as.is_empty() || !text.contains(is_quote) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 16);
+    let mut rest = text;
+    while let Some(open) = rest.find(is_quote) {
+        let after_open = open + rest[open..].chars().next().map_or(1, char::len_utf8);
+        let Some(close) = rest[after_open..].find(is_quote).map(|at| after_open + at) else {
+            break;
+        };
+        let inner = &rest[after_open..close];
+        let lower = inner.to_lowercase();
+        let words: Vec<&str> = lower
+            .split(|c: char| !(c.is_ascii_alphanumeric() || is_apostrophe(c)))
+            .filter(|w| !w.is_empty())
+            .collect();
+        let before = rest[..open].to_lowercase();
+        let previous = before
+            .split(|c: char| !c.is_ascii_alphanumeric())
+            .rfind(|w| !w.is_empty())
+            .unwrap_or("");
+        let a_name = (1..=MAX_QUOTED_WORDS).contains(&words.len())
+            && inner.chars().all(|c| c.is_ascii() || is_apostrophe(c))
+            && spoken
+                .quoted_starts
+                .iter()
+                .any(|s| s == words[0] || s == previous)
+            && !spoken.quoted_not_after.iter().any(|s| s == previous)
+            && !before.trim_end().ends_with(':');
+        out.push_str(&rest[..open]);
+        if a_name {
+            out.push(' ');
+            out.push_str(&spoken.quoted_as);
+            out.push(' ');
+        }
+        out.push_str(inner);
+        out.push(' ');
+        rest = &rest[close + rest[close..].chars().next().map_or(1, char::len_utf8)..];
+    }
+    out.push_str(rest);
+    Cow::Owned(out)
 }
 
 /// Shortest word that is matched with one letter wrong.
@@ -34,11 +93,12 @@ const MIN_FUZZY_LEN: usize = 5;
 /// Normalizes `text` with the given character variants and spoken-form
 /// replacements (see [`super::normalize`] for the steps).
 pub(crate) fn normalize_with(text: &str, fold: &HashMap<char, char>, spoken: &Spoken) -> String {
+    let text = mark_quoted(text, spoken);
     // Only Chinese text needs the script conversion.
     let text = if text.chars().any(is_cjk) {
-        Cow::Owned(script::to_simplified(text))
+        Cow::Owned(script::to_simplified(&text))
     } else {
-        Cow::Borrowed(text)
+        text
     };
     let mut tokens: Vec<Token> = Vec::new();
     let mut word = String::new();

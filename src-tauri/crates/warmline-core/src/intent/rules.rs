@@ -19,6 +19,9 @@ pub(crate) struct Rule {
     /// Sequences (as `in_order`, within `gap`) removed like `exclude`:
     /// "gave her son" takes the giving out of "she gave her son the code".
     pub(crate) exclude_in_order: Vec<Vec<Element>>,
+    /// Words allowed between two words of an `exclude_in_order` sequence
+    /// (the rule's `gap` unless set).
+    pub(crate) exclude_gap: usize,
     pub(crate) unless: Vec<Pattern>,
     pub(crate) phrases: Vec<Pattern>,
     pub(crate) all_of: Vec<Vec<Element>>,
@@ -84,7 +87,7 @@ impl Rule {
         };
         for sequence in &self.exclude_in_order {
             let mut spans: Vec<Range<usize>> = self
-                .in_order_matches(sequence, &text)
+                .in_order_matches(sequence, &text, self.exclude_gap)
                 .iter()
                 .map(|spans| spans[0].start..spans[spans.len() - 1].end)
                 .collect();
@@ -149,7 +152,7 @@ impl Rule {
             }
         }
         for sequence in &self.in_order {
-            for spans in self.in_order_matches(sequence, sentence) {
+            for spans in self.in_order_matches(sequence, sentence, self.gap) {
                 found = true;
                 let whole = spans[0].start..spans[spans.len() - 1].end;
                 if holds(&whole, &spans) && !negation.negates_inside(&spans) {
@@ -188,13 +191,18 @@ impl Rule {
         sentence: &str,
         negation: &Negation<'_>,
     ) -> Option<bool> {
+        // Cheap test first: most groups miss a word, and then no span is
+        // needed.
+        if !group
+            .iter()
+            .all(|element| element.iter().any(|p| p.occurs_in(sentence)))
+        {
+            return None;
+        }
         let spans: Vec<Vec<Range<usize>>> = group
             .iter()
             .map(|element| spans_of(element, sentence).collect())
             .collect();
-        if spans.iter().any(Vec::is_empty) {
-            return None;
-        }
         let own: Vec<Range<usize>> = spans.iter().flatten().cloned().collect();
         Some(
             spans
@@ -205,11 +213,25 @@ impl Rule {
 
     /// Every way the sequence occurs in order in one clause, each word within
     /// `gap` words of the one before.
-    fn in_order_matches(&self, sequence: &[Element], sentence: &str) -> Vec<Vec<Range<usize>>> {
+    fn in_order_matches(
+        &self,
+        sequence: &[Element],
+        sentence: &str,
+        gap: usize,
+    ) -> Vec<Vec<Range<usize>>> {
+        if !sequence
+            .iter()
+            .all(|element| element.iter().any(|p| p.occurs_in(sentence)))
+        {
+            return Vec::new();
+        }
         let mut partial: Vec<Vec<Range<usize>>> = spans_of(&sequence[0], sentence)
             .map(|span| vec![span])
             .collect();
         for element in &sequence[1..] {
+            if partial.is_empty() {
+                break;
+            }
             let next: Vec<Range<usize>> = spans_of(element, sentence).collect();
             partial = partial
                 .into_iter()
@@ -221,7 +243,7 @@ impl Rule {
                                 let between = &sentence[end..span.start];
                                 !crosses_boundary(between)
                                     && !between.contains(EXCLUDED)
-                                    && units(between) <= self.gap
+                                    && units(between) <= gap
                             }
                         })
                         .map(move |span| {
