@@ -63,6 +63,10 @@ const DEV_SET: &[(&str, &str)] = &[
         include_str!("../data/intent-eval/round-10.tsv"),
     ),
     (
+        "intent-eval/round-11.tsv",
+        include_str!("../data/intent-eval/round-11.tsv"),
+    ),
+    (
         "intent-eval/self-check-1.tsv",
         include_str!("../data/intent-eval/self-check-1.tsv"),
     ),
