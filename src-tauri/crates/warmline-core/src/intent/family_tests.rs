@@ -468,3 +468,55 @@ fn exclude_gap_is_the_gap_of_excluded_sequences_only() {
         Some("person.test-exclude-gap")
     );
 }
+
+/// Seventh pass (round 11): transfer verbs with a person as their object,
+/// statements about staff, and Cantonese tellings of a link and typed
+/// credentials; none of these sentences is in the development set.
+#[test]
+fn seventh_pass_families_name_their_rules_and_statements_about_staff_ask_nothing() {
+    let fraud = Intent::Urgent(UrgentTopic::Fraud);
+    for (text, intent, rule) in [
+        (
+            "could I be passed on to one of your colleagues",
+            Intent::AskPerson,
+            "person.request",
+        ),
+        (
+            "I would like to be handed over to a member of staff",
+            Intent::AskPerson,
+            "person.request",
+        ),
+        (
+            "我想被转接到工作人员那里",
+            Intent::AskPerson,
+            "person.request",
+        ),
+        ("客服人員", Intent::AskPerson, "person.request"),
+        (
+            "我撳咗條link，打咗個密碼落去",
+            fraud,
+            "urgent.fraud.link-and-password",
+        ),
+        (
+            "我按咗短訊條連結，填咗張卡嘅號碼落去",
+            fraud,
+            "urgent.fraud.link-and-password",
+        ),
+        (
+            "我点了邮件里的链接，把卡号填进去了",
+            fraud,
+            "urgent.fraud.link-and-password",
+        ),
+    ] {
+        assert_rule(text, intent, rule);
+    }
+    for text in [
+        "你們的客服人員態度非常好",
+        "你哋啲客服人員都好有耐心",
+        "上次嗰個接線生好客氣",
+        "the agent I spoke with was very polite",
+        "I was put through to someone yesterday",
+    ] {
+        assert_eq!(explain(text).intent(), None, "{text:?}");
+    }
+}
