@@ -51,9 +51,15 @@ impl Args {
 /// Handles the flags. `Some(code)`: exit with it, no window; `None`: start
 /// the app.
 pub fn run(args: &Args, startup: &StartupSettings) -> Option<i32> {
+    // Without a flag the file is left to the app: reading it puts a damaged
+    // file aside, and the app must be the one that sees that, to say so.
+    if *args == Args::default() {
+        return None;
+    }
     let file = SettingsFile::from_env()?;
+    let loaded = file.load();
     let mut startup = startup.clone();
-    apply_caregiver_settings(&mut startup, &file.load().settings, |name| {
+    apply_caregiver_settings(&mut startup, &loaded.settings, |name| {
         std::env::var(name).ok()
     });
     let startup = &startup;
@@ -71,7 +77,7 @@ pub fn run(args: &Args, startup: &StartupSettings) -> Option<i32> {
             .enable_all()
             .build()
             .expect("a runtime for the checks");
-        let results = runtime.block_on(run_checks(&file, startup));
+        let results = runtime.block_on(run_checks(&file, loaded.problem, startup));
         print!("{}", check::render(&results, &localizer));
         return Some(if check::all_passed(&results) { 0 } else { 1 });
     }
@@ -136,8 +142,18 @@ fn reset_pin(file: &SettingsFile, localizer: &warmline_i18n::Localizer) -> i32 {
 }
 
 /// Every check of "check everything", in the order a help desk reads them.
-pub async fn run_checks(file: &SettingsFile, startup: &StartupSettings) -> Vec<check::CheckResult> {
-    let loaded = file.load();
+/// `earlier` is the problem found when the settings were first read: that
+/// read put a damaged file aside, so reading again finds none, and the
+/// problem must still be told.
+pub async fn run_checks(
+    file: &SettingsFile,
+    earlier: Option<warmline_settings::SettingsProblem>,
+    startup: &StartupSettings,
+) -> Vec<check::CheckResult> {
+    let mut loaded = file.load();
+    if loaded.problem.is_none() {
+        loaded.problem = earlier;
+    }
     let profile = loaded.settings.active();
     let keyring = SystemKeyring::new(profile.id.clone());
     let data_dir = startup.data_dir.clone().or_else(default_data_dir);

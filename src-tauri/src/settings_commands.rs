@@ -555,7 +555,8 @@ pub async fn settings_check(
     startup: State<'_, StartupSettings>,
 ) -> Result<Vec<CheckResult>, SettingsError> {
     area.require_unlocked()?;
-    Ok(crate::cli::run_checks(&area.file, &startup).await)
+    let earlier = area.lock().problem.clone();
+    Ok(crate::cli::run_checks(&area.file, earlier, &startup).await)
 }
 
 #[cfg(test)]

@@ -224,3 +224,34 @@ fn each_window_may_call_only_its_own_commands() {
         .collect();
     assert_eq!(invoked, all);
 }
+
+#[test]
+fn a_settings_file_put_aside_at_start_is_still_told_by_check_everything_and_no_flag_reads_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("settings.json");
+    std::fs::write(&path, b"{\"version\": 1, \"activeProfile\": ").unwrap();
+    let startup = StartupSettings::from_lookup(|_| None, || Some("en-US".into()));
+
+    // No flag: the file is the app's to read (and to say it is damaged).
+    assert_eq!(cli::run(&cli::Args::default(), &startup), None);
+    assert!(
+        path.exists(),
+        "no flag, no read: the damaged file is where it was"
+    );
+
+    let file = warmline_settings::SettingsFile::new(dir.path().to_path_buf());
+    let at_start = file.load();
+    assert!(at_start.problem.is_some(), "the start finds the damage");
+    assert!(file.load().problem.is_none(), "and the file is aside now");
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let results = runtime.block_on(cli::run_checks(&file, at_start.problem, &startup));
+    let settings = results
+        .iter()
+        .find(|result| result.check == warmline_settings::check::CheckId::Settings)
+        .expect("a settings check");
+    assert!(!settings.passed);
+    assert_eq!(settings.message_id, "settings-problem-damaged");
+}

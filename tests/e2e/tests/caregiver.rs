@@ -273,3 +273,52 @@ fn a_caregiver_points_warmline_at_a_relay_with_a_token_and_it_holds_across_a_res
     drop(keyring);
     let _ = std::fs::remove_dir_all(&dirs.root);
 }
+
+/// A damaged settings file (here: cut off mid-way) is put aside, never
+/// overwritten; the chat says so in the user's language and the demo
+/// conversation works. Before, the command-line handling read the file
+/// first and put it aside, so the app found no file and said nothing.
+#[test]
+fn a_damaged_settings_file_is_told_in_the_chat_kept_aside_and_the_demo_answers() {
+    let root = std::env::temp_dir().join(format!("warmline-e2e-damaged-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&root);
+    let (data, config) = (root.join("data"), root.join("config"));
+    for dir in [&data, &config] {
+        std::fs::create_dir_all(dir).unwrap();
+    }
+    let damaged = b"{\"version\": 1, \"activeProfile\": ";
+    std::fs::write(config.join("settings.json"), damaged).unwrap();
+    let (data_dir, config_dir) = (data.display().to_string(), config.display().to_string());
+    let app = App::launch(&[
+        ("WARMLINE_LOCALE", "zh-CN"),
+        ("WARMLINE_DATA_DIR", data_dir.as_str()),
+        ("WARMLINE_CONFIG_DIR", config_dir.as_str()),
+        ("WARMLINE_DEMO_REPLY_DELAY_MS", "200"),
+    ]);
+    app.wait_for_attribute("data-loaded", "true");
+    app.wait_for_text(
+        "#settings-problem",
+        "the damaged-settings notice in Chinese",
+        |text| text.contains("读不了它的设置"),
+    );
+    let kept: Vec<PathBuf> = std::fs::read_dir(&config)
+        .unwrap()
+        .filter_map(|entry| entry.ok().map(|e| e.path()))
+        .filter(|path| {
+            path.file_name()
+                .is_some_and(|n| n.to_string_lossy().contains(".kept-"))
+        })
+        .collect();
+    assert_eq!(kept.len(), 1, "the damaged file is kept aside: {kept:?}");
+    assert_eq!(std::fs::read(&kept[0]).unwrap(), damaged, "unchanged");
+    let bot_lines = |text: &str| text.matches("小晴").count();
+    let before = bot_lines(&app.wait_for_text("#transcript", "the greeting", |t| bot_lines(t) > 0));
+    send(&app, "我的账单太高了");
+    app.wait_for_text(
+        "#transcript",
+        "the demo's answer after the question",
+        |text| text.contains("我的账单太高了") && bot_lines(text) > before,
+    );
+    drop(app);
+    let _ = std::fs::remove_dir_all(&root);
+}
