@@ -75,6 +75,7 @@ fn the_package_declares_what_it_needs_and_holds_the_app_its_icons_and_menu_entry
         "libasound2",
         "libdbus-1-3",
         "libstdc++6",
+        "libc6",
     ] {
         assert!(
             depends.contains(needed),
@@ -89,6 +90,7 @@ fn the_package_declares_what_it_needs_and_holds_the_app_its_icons_and_menu_entry
         "usr/share/applications/Warmline.desktop",
         "usr/share/icons/hicolor/32x32/apps/warmline.png",
         "usr/share/icons/hicolor/128x128/apps/warmline.png",
+        "usr/share/doc/warmline/copyright",
     ] {
         // The bundler writes entries as `usr/...` (dpkg-deb's own builds
         // write `./usr/...`): the entry is the last field of the line.
