@@ -148,6 +148,12 @@ fn main() -> ExitCode {
                     report::ms(sample.new_message_ms),
                     report::ms(sample.key_ms),
                 );
+                let parts: Vec<String> = sample
+                    .pss_by_name
+                    .iter()
+                    .map(|(name, mib)| format!("{name} {mib:.1}"))
+                    .collect();
+                eprintln!("        PSS by program (MiB): {}", parts.join(", "));
                 results.add(program, with_history, sample);
             }
         }

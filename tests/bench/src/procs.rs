@@ -88,14 +88,27 @@ pub fn parse_pss_kib(smaps_rollup: &str) -> Option<u64> {
         .and_then(|rest| rest.trim().trim_end_matches("kB").trim().parse().ok())
 }
 
-/// PSS summed over `root` and every process below it, in MiB.
-pub fn tree_pss_mib(root: u32) -> f64 {
-    let kib: u64 = tree(root)
-        .into_iter()
-        .filter_map(|pid| std::fs::read_to_string(format!("/proc/{pid}/smaps_rollup")).ok())
-        .filter_map(|text| parse_pss_kib(&text))
-        .sum();
-    kib as f64 / 1024.0
+/// PSS of `root` and every process below it by program name (`comm`, e.g.
+/// `warmline`, `WebKitWebProces`), in MiB, largest first: where the memory is.
+pub fn tree_pss_by_name(root: u32) -> Vec<(String, f64)> {
+    let mut by_name: Vec<(String, f64)> = Vec::new();
+    for pid in tree(root) {
+        let Some(kib) = std::fs::read_to_string(format!("/proc/{pid}/smaps_rollup"))
+            .ok()
+            .and_then(|text| parse_pss_kib(&text))
+        else {
+            continue;
+        };
+        let name = std::fs::read_to_string(format!("/proc/{pid}/comm"))
+            .map(|name| name.trim().to_owned())
+            .unwrap_or_else(|_| pid.to_string());
+        match by_name.iter_mut().find(|(known, _)| *known == name) {
+            Some((_, mib)) => *mib += kib as f64 / 1024.0,
+            None => by_name.push((name, kib as f64 / 1024.0)),
+        }
+    }
+    by_name.sort_by(|a, b| b.1.total_cmp(&a.1));
+    by_name
 }
 
 /// Now, in milliseconds since the Unix epoch.
@@ -164,6 +177,6 @@ mod tests {
     fn this_process_is_its_own_tree_root_and_holds_memory() {
         let me = std::process::id();
         assert!(tree(me).contains(&me));
-        assert!(tree_pss_mib(me) > 0.0);
+        assert!(tree_pss_by_name(me).iter().any(|(_, mib)| *mib > 0.0));
     }
 }

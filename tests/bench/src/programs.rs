@@ -84,6 +84,8 @@ pub struct Sample {
     pub start_split: StartSplit,
     /// PSS of all its processes, [`SETTLE`] after that, in MiB.
     pub pss_mib: f64,
+    /// The same by program name, largest first (printed per run).
+    pub pss_by_name: Vec<(String, f64)>,
     /// From pressing Send to the frame that paints the message at the end
     /// of the transcript, in ms (not for the bare window).
     pub new_message_ms: Option<f64>,
@@ -263,7 +265,8 @@ pub fn run(program: Program, with_history: bool, setup: &Setup) -> Sample {
     if let Some(rest) = SETTLE.checked_sub(ready_at.elapsed()) {
         std::thread::sleep(rest);
     }
-    let pss_mib = procs::tree_pss_mib(root.pid);
+    let pss_by_name = procs::tree_pss_by_name(root.pid);
+    let pss_mib = pss_by_name.iter().map(|(_, mib)| mib).sum();
 
     let new_message_ms = (program != Program::BareTauri).then(|| {
         let value = driver
@@ -293,6 +296,7 @@ pub fn run(program: Program, with_history: bool, setup: &Setup) -> Sample {
         start_ms,
         start_split,
         pss_mib,
+        pss_by_name,
         new_message_ms,
         key_ms,
     }
