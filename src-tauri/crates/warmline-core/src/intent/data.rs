@@ -144,7 +144,69 @@ fn line_and_column(source: &str, offset: usize) -> (usize, usize) {
 }
 
 fn line_of<T>(source: &str, entry: &Spanned<T>) -> usize {
-    line_and_column(source, entry.span().start).0
+    let offset = entry.span().start;
+    LINE_STARTS
+        .with(|indexes| {
+            indexes
+                .borrow()
+                .iter()
+                .find(|index| index.is_for(source))
+                .map(|index| index.line_at(offset))
+        })
+        .unwrap_or_else(|| line_and_column(source, offset).0)
+}
+
+/// Where each line of one source starts, for the line numbers every rule
+/// and entry carries: counting newlines from the top for each of thousands
+/// of entries made compiling the built-in data quadratic.
+struct LineStarts {
+    text: *const u8,
+    len: usize,
+    newlines: Vec<usize>,
+}
+
+impl LineStarts {
+    fn new(source: &str) -> Self {
+        Self {
+            text: source.as_ptr(),
+            len: source.len(),
+            newlines: source.match_indices('\n').map(|(at, _)| at).collect(),
+        }
+    }
+
+    fn is_for(&self, source: &str) -> bool {
+        std::ptr::eq(self.text, source.as_ptr()) && self.len == source.len()
+    }
+
+    fn line_at(&self, offset: usize) -> usize {
+        self.newlines.partition_point(|&at| at < offset) + 1
+    }
+}
+
+thread_local! {
+    /// The indexes of the sources being compiled on this thread.
+    static LINE_STARTS: std::cell::RefCell<Vec<LineStarts>> =
+        const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// Installs the sources' line indexes for as long as it lives: during
+/// [`compile`], while the sources are borrowed, so an address cannot be
+/// taken over by another text meanwhile.
+struct IndexedSources;
+
+impl IndexedSources {
+    fn install(sources: &[(&str, Data)]) -> Self {
+        LINE_STARTS.with(|indexes| {
+            *indexes.borrow_mut() = sources.iter().map(|(s, _)| LineStarts::new(s)).collect();
+        });
+        Self
+    }
+}
+
+impl Drop for IndexedSources {
+    fn drop(&mut self) {
+        LINE_STARTS.with(|indexes| indexes.borrow_mut().clear());
+    }
 }
 
 pub(crate) fn fold_pairs(
@@ -187,6 +249,7 @@ pub(crate) struct Compiled {
 
 /// Compiles sources in order: later ones add to the lists of earlier ones.
 pub(crate) fn compile(sources: &[(&str, Data)]) -> Result<Compiled, PhraseSetError> {
+    let _lines = IndexedSources::install(sources);
     let mut fold = HashMap::new();
     for (source, data) in sources {
         fold.extend(fold_pairs(source, &data.variants.pairs)?);
