@@ -97,7 +97,7 @@ pub(crate) fn ms_since_start() -> u128 {
 pub fn run() {
     // Where the start goes, in the log at debug level (the benchmark's
     // split of the cold start points here when the native side is slow).
-    let started = *STARTED.get_or_init(std::time::Instant::now);
+    STARTED.get_or_init(std::time::Instant::now);
     // The phrase rules take about 200 ms to compile (release, 2 cores); the
     // session needs them in its set-up, which holds up the window. Compiled
     // beside the toolkit's own start, they are ready by then.
@@ -139,7 +139,7 @@ pub fn run() {
         version = env!("CARGO_PKG_VERSION"),
         "Warmline is starting on the built-in demo backend"
     );
-    tracing::debug!(ms = started.elapsed().as_millis(), "start: settings read");
+    tracing::debug!(ms = ms_since_start(), "start: settings read");
     let builder = specta_builder();
     let result = tauri::Builder::default()
         // First: a second start hands over and exits before anything opens.
@@ -157,10 +157,7 @@ pub fn run() {
             );
         })
         .setup(move |app| {
-            tracing::debug!(
-                ms = started.elapsed().as_millis(),
-                "start: window made, set-up begins"
-            );
+            tracing::debug!(ms = ms_since_start(), "start: window made, set-up begins");
             builder.mount_events(app);
             let data_dir = settings
                 .data_dir
@@ -173,7 +170,7 @@ pub fn run() {
             );
             forward_voice(app.handle().clone(), voice.subscribe());
             app.manage(voice);
-            tracing::debug!(ms = started.elapsed().as_millis(), "start: voice ready");
+            tracing::debug!(ms = ms_since_start(), "start: voice ready");
             let config = SessionConfig {
                 data_dir,
                 engine: EngineConfig::new(settings.locale.clone()),
@@ -196,7 +193,7 @@ pub fn run() {
                     )
                 })
             })?;
-            tracing::debug!(ms = started.elapsed().as_millis(), "start: session running");
+            tracing::debug!(ms = ms_since_start(), "start: session running");
             let changes = session.subscribe();
             // Read-aloud follows every change from the first one on.
             let read_aloud = read_aloud::AppReadAloud::start(
@@ -211,7 +208,7 @@ pub fn run() {
             app.manage(area);
             // After the settings area: it knows the language in force.
             notifications::forward(app.handle().clone(), changes);
-            tracing::debug!(ms = started.elapsed().as_millis(), "start: set-up done");
+            tracing::debug!(ms = ms_since_start(), "start: set-up done");
             Ok(())
         })
         .run(tauri::generate_context!());

@@ -144,7 +144,7 @@ fn main() -> ExitCode {
                     sample.start_ms,
                     report::ms(sample.start_split.navigation_ms),
                     report::ms(sample.start_split.dom_ready_ms),
-                    sample.pss_mib,
+                    sample.pss_mib(),
                     report::ms(sample.new_message_ms),
                     report::ms(sample.key_ms),
                 );

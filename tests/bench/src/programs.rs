@@ -82,15 +82,21 @@ pub struct Sample {
     pub start_ms: f64,
     /// Where that start went (not part of the table; printed per run).
     pub start_split: StartSplit,
-    /// PSS of all its processes, [`SETTLE`] after that, in MiB.
-    pub pss_mib: f64,
-    /// The same by program name, largest first (printed per run).
+    /// PSS of all its processes, [`SETTLE`] after that, in MiB, by program
+    /// name, largest first.
     pub pss_by_name: Vec<(String, f64)>,
     /// From pressing Send to the frame that paints the message at the end
     /// of the transcript, in ms (not for the bare window).
     pub new_message_ms: Option<f64>,
     /// Median from a key press to the frame that paints its character, ms.
     pub key_ms: Option<f64>,
+}
+
+impl Sample {
+    /// PSS of all its processes together, in MiB.
+    pub fn pss_mib(&self) -> f64 {
+        self.pss_by_name.iter().map(|(_, mib)| mib).sum()
+    }
 }
 
 /// A running window, stopped when dropped.
@@ -266,7 +272,6 @@ pub fn run(program: Program, with_history: bool, setup: &Setup) -> Sample {
         std::thread::sleep(rest);
     }
     let pss_by_name = procs::tree_pss_by_name(root.pid);
-    let pss_mib = pss_by_name.iter().map(|(_, mib)| mib).sum();
 
     let new_message_ms = (program != Program::BareTauri).then(|| {
         let value = driver
@@ -295,7 +300,6 @@ pub fn run(program: Program, with_history: bool, setup: &Setup) -> Sample {
     Sample {
         start_ms,
         start_split,
-        pss_mib,
         pss_by_name,
         new_message_ms,
         key_ms,

@@ -108,7 +108,7 @@ impl Results {
     pub fn table(&self, rounds: usize, load_before: &str, load_after: &str) -> String {
         let n = self.messages;
         let start = |s: &Sample| Some(s.start_ms);
-        let pss = |s: &Sample| Some(s.pss_mib);
+        let pss = |s: &Sample| Some(s.pss_mib());
         let new_message = |s: &Sample| s.new_message_ms;
         let key = |s: &Sample| s.key_ms;
         let navigation = |s: &Sample| s.start_split.navigation_ms;

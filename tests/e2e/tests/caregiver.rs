@@ -30,8 +30,9 @@ struct Dirs {
     config: PathBuf,
 }
 
-fn dirs() -> Dirs {
-    let root = std::env::temp_dir().join(format!("warmline-e2e-caregiver-{}", std::process::id()));
+/// Fresh data and config folders of their own for the test called `name`.
+fn dirs(name: &str) -> Dirs {
+    let root = std::env::temp_dir().join(format!("warmline-e2e-{name}-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&root);
     let (data, config) = (root.join("data"), root.join("config"));
     for dir in [&data, &config] {
@@ -166,7 +167,7 @@ fn a_caregiver_points_warmline_at_a_relay_with_a_token_and_it_holds_across_a_res
             ..RelayServerConfig::default()
         }))
         .unwrap();
-    let dirs = dirs();
+    let dirs = dirs("caregiver");
     let keyring = TestKeyring::start(&dirs.root);
     let mut logs = String::new();
 
@@ -280,12 +281,7 @@ fn a_caregiver_points_warmline_at_a_relay_with_a_token_and_it_holds_across_a_res
 /// first and put it aside, so the app found no file and said nothing.
 #[test]
 fn a_damaged_settings_file_is_told_in_the_chat_kept_aside_and_the_demo_answers() {
-    let root = std::env::temp_dir().join(format!("warmline-e2e-damaged-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&root);
-    let (data, config) = (root.join("data"), root.join("config"));
-    for dir in [&data, &config] {
-        std::fs::create_dir_all(dir).unwrap();
-    }
+    let Dirs { root, data, config } = dirs("damaged");
     let damaged = b"{\"version\": 1, \"activeProfile\": ";
     std::fs::write(config.join("settings.json"), damaged).unwrap();
     let (data_dir, config_dir) = (data.display().to_string(), config.display().to_string());
