@@ -2,8 +2,9 @@
 //! text box, and error rates.
 
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
-use crate::App;
+use crate::{wait_until, App};
 
 /// `WARMLINE_TEST_MODELS`, checked to hold tiny.en and base.
 ///
@@ -56,6 +57,47 @@ pub fn speech(scratch: &Path, name: &str, voice: &str, text: &str) -> PathBuf {
         .expect("espeak-ng is installed");
     assert!(status.success(), "espeak-ng failed");
     wav
+}
+
+/// Starts the app with `env` (the locale, and whatever else the test needs)
+/// and `recording` in place of the microphone, types `typed`, presses the
+/// microphone, lets the recording play, and returns the app and what lands
+/// in the text box.
+pub fn dictate(
+    env: &[(&str, &str)],
+    recording: &Path,
+    models: &Path,
+    typed: &str,
+) -> (App, String) {
+    let recording = recording.to_string_lossy().into_owned();
+    let models = models.to_string_lossy().into_owned();
+    let mut all = vec![
+        ("WARMLINE_AUDIO_INPUT", recording.as_str()),
+        ("WARMLINE_MODELS_DIR", models.as_str()),
+    ];
+    all.extend_from_slice(env);
+    let app = App::launch(&all);
+    app.wait_for_attribute("data-loaded", "true");
+    app.wait_for_element_attribute("#mic-button", "data-voice-state", "idle");
+    let input = app.wait_for("#composer-input");
+    if !typed.is_empty() {
+        app.driver.send_keys(&input, typed).unwrap();
+    }
+    app.driver.click(&app.wait_for("#mic-button")).unwrap();
+    app.wait_for_element_attribute("#mic-button", "data-voice-state", "listening");
+    let text = wait_until(
+        Duration::from_secs(120),
+        "recognized words in the text box",
+        || {
+            let text = text_box(&app);
+            if text.trim() != typed.trim() {
+                Ok(Some(text))
+            } else {
+                Err(format!("text box: {text:?}"))
+            }
+        },
+    );
+    (app, text)
 }
 
 /// What the text box holds now.

@@ -7,43 +7,9 @@
 //! fills (`ggml-tiny.en.bin`, `ggml-base.bin`), and `espeak-ng`.
 
 use std::path::Path;
-use std::time::Duration;
 
-use warmline_e2e::voice::{edit_distance, han, models_folder, speech, text_box, words};
-use warmline_e2e::{wait_until, App};
-
-/// Presses the microphone, lets the recording play, and returns what lands
-/// in the text box.
-fn dictate(locale: &str, recording: &Path, models: &Path, typed: &str) -> (App, String) {
-    let recording = recording.to_string_lossy().into_owned();
-    let models = models.to_string_lossy().into_owned();
-    let app = App::launch(&[
-        ("WARMLINE_LOCALE", locale),
-        ("WARMLINE_AUDIO_INPUT", &recording),
-        ("WARMLINE_MODELS_DIR", &models),
-    ]);
-    app.wait_for_attribute("data-loaded", "true");
-    app.wait_for_element_attribute("#mic-button", "data-voice-state", "idle");
-    let input = app.wait_for("#composer-input");
-    if !typed.is_empty() {
-        app.driver.send_keys(&input, typed).unwrap();
-    }
-    app.driver.click(&app.wait_for("#mic-button")).unwrap();
-    app.wait_for_element_attribute("#mic-button", "data-voice-state", "listening");
-    let text = wait_until(
-        Duration::from_secs(120),
-        "recognized words in the text box",
-        || {
-            let text = text_box(&app);
-            if text.trim() != typed.trim() {
-                Ok(Some(text))
-            } else {
-                Err(format!("text box: {text:?}"))
-            }
-        },
-    );
-    (app, text)
-}
+use warmline_e2e::voice::{dictate, edit_distance, han, models_folder, speech, words};
+use warmline_e2e::App;
 
 fn nothing_was_sent(app: &App) {
     let sent = app
@@ -72,7 +38,7 @@ fn a_spoken_english_sentence_lands_in_the_text_box_after_what_was_typed() {
     std::fs::create_dir_all(&scratch).unwrap();
     let models = models_folder(&scratch);
     let wav = speech(&scratch, "en", "en-us", SAID);
-    let (app, text) = dictate("en-US", &wav, &models, "Hello.");
+    let (app, text) = dictate(&[("WARMLINE_LOCALE", "en-US")], &wav, &models, "Hello.");
     let recognized = text
         .strip_prefix("Hello. ")
         .unwrap_or_else(|| panic!("the typed words come first, then a space: {text:?}"));
@@ -102,7 +68,12 @@ fn a_real_recorded_english_sentence_becomes_the_right_text() {
         std::env::temp_dir().join(format!("warmline-e2e-voice-real-{}", std::process::id()));
     std::fs::create_dir_all(&scratch).unwrap();
     let models = models_folder(&scratch);
-    let (app, text) = dictate("en-US", Path::new(RECORDING), &models, "");
+    let (app, text) = dictate(
+        &[("WARMLINE_LOCALE", "en-US")],
+        Path::new(RECORDING),
+        &models,
+        "",
+    );
     let reference = words(SAID);
     let wer = edit_distance(&reference, &words(&text)) as f64 / reference.len() as f64;
     println!(
@@ -128,7 +99,7 @@ fn a_spoken_mandarin_sentence_lands_in_the_text_box_in_simplified_characters() {
         "cmn-latn-pinyin",
         "wo3 yao4 da3 dian4 hua4 gei3 wo3 de er2 zi.",
     );
-    let (app, text) = dictate("zh-CN", &wav, &models, "");
+    let (app, text) = dictate(&[("WARMLINE_LOCALE", "zh-CN")], &wav, &models, "");
     let reference = han(SAID);
     let cer = edit_distance(&reference, &han(&text)) as f64 / reference.len() as f64;
     println!("Mandarin (base) heard {text:?}: CER {:.1}%", cer * 100.0);
