@@ -77,9 +77,14 @@ fn question(text: &str) -> [Turn; 2] {
         },
         Turn {
             role: "user",
+            // The message quoted and the question after it: SmolLM2-135M
+            // answered the message itself when given it bare, and copied a
+            // heading ("The customer's message") when the message followed
+            // one; this form gave a plain "Yes." or "No." for all of nine
+            // test sentences.
             content: format!(
-                "The customer's message:\n{text}\n\nDoes this message ask to talk to a \
-                 human person? Reply yes or no."
+                "Message: \"{text}\"\nQuestion: does this customer ask to talk to a human \
+                 person? Answer yes or no."
             ),
         },
     ]
@@ -193,7 +198,9 @@ mod tests {
         let [system, user] = question("  I want my money back  ");
         assert_eq!((system.role, user.role), ("system", "user"));
         assert_eq!(system.content, OPINION_PROMPT);
-        assert!(user.content.contains("\nI want my money back\n"));
+        assert!(user
+            .content
+            .starts_with("Message: \"I want my money back\"\n"));
         let long = format!("{}TAIL", "字".repeat(TEXT_LIMIT));
         let [_, user] = question(&long);
         assert!(!user.content.contains("TAIL"), "the message was not cut");
