@@ -3,12 +3,13 @@
 //! (SmolLM2-135M-Instruct on llama.cpp's server, as in the tests) and the
 //! opinion's own 4 s bound.
 //!
-//! `cargo run -p warmline-integration-tests --example second_opinion_eval -- FILE...`
+//! `cargo run -p warmline-integration-tests --example second_opinion_eval -- [--all] FILE...`
 //!
 //! Each FILE is a labelled round (`label<TAB>variant<TAB>family<TAB>text`,
 //! `src-tauri/crates/warmline-core/data/intent-eval/`). Only the sentences in
-//! which no rule matched are asked (the only ones the engine asks about);
-//! the report counts the yes, no and errors per label (`none` against the
+//! which no rule matched are asked (the only ones the engine asks about),
+//! or with `--all` every sentence (how well the model tells the classes
+//! apart at all, the rules aside); the report counts the yes, no and errors per label (`none` against the
 //! rest: a yes to `none` is a request nobody wanted), and the time each
 //! question took. `WARMLINE_MODEL_THREADS` sets the model's threads
 //! (default 1).
@@ -38,16 +39,22 @@ fn percentile(sorted: &[Duration], p: usize) -> Duration {
 async fn main() {
     let phrases = PhraseSet::builtin();
     let mut unplaced = Vec::new();
-    for file in std::env::args().skip(1) {
-        let text = std::fs::read_to_string(&file).expect("a readable round");
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let all = args.iter().any(|arg| arg == "--all");
+    for file in args.iter().filter(|arg| *arg != "--all") {
+        let text = std::fs::read_to_string(file).expect("a readable round");
         for line in text
             .lines()
             .filter(|l| !l.trim().is_empty() && !l.starts_with('#'))
         {
             let fields: Vec<&str> = line.split('\t').collect();
             let (label, sentence) = (fields[0], fields[fields.len() - 1]);
-            if phrases.explain(sentence).nothing_matched() {
-                let class = if label == "none" { "none" } else { "asks" };
+            if all || phrases.explain(sentence).nothing_matched() {
+                let class = match label {
+                    "none" => "none",
+                    "person" => "person",
+                    _ => "urgent",
+                };
                 unplaced.push((class, label.to_owned(), sentence.to_owned()));
             }
         }
@@ -97,22 +104,22 @@ async fn main() {
                 "failed"
             }
         };
-        if *class != "none" || verdict == "yes" {
+        if !all && (*class != "none" || verdict == "yes") {
             println!("{label:<28} {verdict:<10} {sentence}");
         }
     }
     times.sort();
     println!(
-        "\n{} unplaced sentences; per question: median {:?}, p90 {:?}, max {:?}",
+        "\n{} sentences asked; per question: median {:?}, p90 {:?}, max {:?}",
         unplaced.len(),
         percentile(&times, 50),
         percentile(&times, 90),
         times[times.len() - 1]
     );
-    println!("class  yes  no  unreadable  late  failed");
+    println!("class   yes  no  unreadable  late  failed");
     for (class, t) in &tallies {
         println!(
-            "{class:<5} {:>4} {:>3} {:>11} {:>5} {:>7}",
+            "{class:<6} {:>4} {:>3} {:>11} {:>5} {:>7}",
             t.yes, t.no, t.unreadable, t.late, t.failed
         );
     }
