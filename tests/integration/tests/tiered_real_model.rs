@@ -5,7 +5,8 @@
 //! text, streamed and whole; the context grows; nothing after the request
 //! for a person reaches the model, as the server's request log shows), and
 //! the model's summary for the person follows the request with the user's
-//! last words as written.
+//! last words as written, and the model's second opinion is a yes, a no or
+//! a clean error within its bound.
 
 use std::sync::{Arc, OnceLock};
 use std::time::Duration;
@@ -16,8 +17,8 @@ use warmline_backends::openai::{OpenAiBackend, OpenAiSettings};
 use warmline_backends::tiered::TieredBackend;
 use warmline_core::{
     BackendEvent, ConversationOptions, HandoffReason, HandoffRequest, HandoffSummary,
-    MemorySecrets, MessageId, OutgoingMessage, PhraseSet, SummaryAuthor, SummaryLine,
-    SupportBackend, Timestamp,
+    MemorySecrets, MessageId, OutgoingMessage, PhraseSet, SecondOpinion, SummaryAuthor,
+    SummaryLine, SupportBackend, Timestamp,
 };
 use warmline_model_server::{ModelServer, MODEL};
 
@@ -302,4 +303,52 @@ async fn the_models_summary_follows_the_request_with_the_users_last_words_as_wri
         .collect();
     assert_eq!(asked.len(), 1, "one summary request, with the conversation");
     assert_eq!(asked[0]["stream"], false);
+}
+
+/// The second opinion on the real model. A 135M model's yes or no is not
+/// judged (docs/AI-TIER.md has what it answers to the rounds' sentences):
+/// each question ends as a yes or a no, or as one of the opinion's own
+/// errors (its 4 s bound on a busy machine), and each reached the server
+/// once, small and at temperature 0.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_real_models_second_opinion_is_a_yes_a_no_or_a_clean_error() {
+    let model = tokio::task::spawn_blocking(server).await.unwrap();
+    let opinion = OpenAiBackend::new(
+        OpenAiSettings::new(model.base_url(), MODEL),
+        Arc::new(MemorySecrets::new()),
+    )
+    .expect("the assistant")
+    .second_opinion();
+    let questions = [
+        "Could I talk this over with one of your staff?",
+        "What time does the branch open on Saturday?",
+    ];
+    for text in questions {
+        match opinion.asks_for_person(text).await {
+            Ok(asks) => eprintln!("the model's second opinion on {text:?}: {asks}"),
+            Err(error) => {
+                eprintln!("no second opinion on {text:?}: {error}");
+                assert!(
+                    error.starts_with("the model gave no second opinion")
+                        || error == "the model's second opinion is unreadable",
+                    "{error}"
+                );
+            }
+        }
+    }
+    for text in questions {
+        let asked: Vec<_> = model
+            .requests()
+            .into_iter()
+            .filter(|r| {
+                r["messages"][1]["content"]
+                    .as_str()
+                    .is_some_and(|question| question.contains(text))
+            })
+            .collect();
+        assert_eq!(asked.len(), 1, "{text}: asked once, never again");
+        assert_eq!(asked[0]["temperature"], 0.0);
+        assert_eq!(asked[0]["stream"], false);
+        assert!(asked[0]["max_tokens"].as_u64().is_some_and(|n| n <= 8));
+    }
 }

@@ -1,12 +1,13 @@
 //! The one place where a profile becomes a backend.
 //!
 //! One entry per adapter kind, behind the adapter's feature. The app shell
-//! calls [`build_backend`] when it starts a session on a profile; nothing
-//! else constructs adapters from settings.
+//! calls [`build`] when it starts a session on a profile (or
+//! [`build_backend`] when it needs the backend alone); nothing else
+//! constructs adapters from settings.
 
 use std::sync::Arc;
 
-use warmline_core::{ResumeState, SecretSource, SupportBackend};
+use warmline_core::{ResumeState, SecondOpinion, SecretSource, SupportBackend};
 
 use crate::profile::{BackendSettings, FieldError};
 
@@ -32,19 +33,41 @@ pub enum FactoryError {
     Invalid(Vec<FieldError>),
 }
 
+/// What a profile becomes: its backend and, where the profile has an AI
+/// tier, that tier's model as the engine's second opinion.
+#[derive(Clone)]
+pub struct Built {
+    /// The backend the engine talks to.
+    pub backend: Arc<dyn SupportBackend>,
+    /// For `EngineConfig::second_opinion`: the AI tier's model, asked about
+    /// messages the phrase rules could not place. `None` for a profile
+    /// without a model (demo, relay, Matrix, Chatwoot).
+    pub second_opinion: Option<Arc<dyn SecondOpinion>>,
+}
+
 /// Builds the backend a profile describes. The profile is validated first,
 /// so an adapter never sees fields it would have to reject.
 pub fn build_backend(
     settings: &BackendSettings,
     context: AdapterContext,
 ) -> Result<Arc<dyn SupportBackend>, FactoryError> {
+    build(settings, context).map(|built| built.backend)
+}
+
+/// Builds the backend a profile describes, with its AI tier's second
+/// opinion when it has one (see [`Built`]). Validated like
+/// [`build_backend`].
+pub fn build(settings: &BackendSettings, context: AdapterContext) -> Result<Built, FactoryError> {
     let errors = settings.validate();
     if !errors.is_empty() {
         return Err(FactoryError::Invalid(errors));
     }
+    // Only the tiered arm sets it.
+    #[cfg_attr(not(feature = "tiered"), allow(unused_mut))]
+    let mut second_opinion: Option<Arc<dyn SecondOpinion>> = None;
     // Only some arms read the context; the rest ignore it.
     let _ = &context;
-    Ok(match settings {
+    let backend: Arc<dyn SupportBackend> = match settings {
         #[cfg(feature = "demo")]
         BackendSettings::Demo(_) => Arc::new(crate::demo::DemoBackend::new(context.demo)),
         #[cfg(not(feature = "demo"))]
@@ -86,6 +109,8 @@ pub fn build_backend(
                         crate::profile::FieldErrorCode::Invalid,
                     )])
                 })?;
+            // The same model, key and HTTP client as the assistant.
+            second_opinion = Some(Arc::new(bot.second_opinion()));
             let bot = Arc::new(bot);
             let tiered_backend = crate::tiered::TieredBackend::new(
                 Arc::clone(&bot) as Arc<dyn SupportBackend>,
@@ -103,6 +128,10 @@ pub fn build_backend(
                 tiered_backend
             })
         }
+    };
+    Ok(Built {
+        backend,
+        second_opinion,
     })
 }
 
@@ -122,10 +151,11 @@ mod tests {
 
     #[test]
     fn each_kind_builds_its_own_adapter() {
-        let demo = build_backend(&BackendSettings::Demo(DemoSettings {}), context()).unwrap();
-        assert_eq!(demo.info().kind, "demo");
-        assert!(demo.info().demo);
-        let relay = build_backend(
+        let demo = build(&BackendSettings::Demo(DemoSettings {}), context()).unwrap();
+        assert_eq!(demo.backend.info().kind, "demo");
+        assert!(demo.backend.info().demo);
+        assert!(demo.second_opinion.is_none(), "the demo has no model");
+        let relay = build(
             &BackendSettings::Relay(RelaySettings {
                 url: "ws://127.0.0.1:9".into(),
                 extra_ca: None,
@@ -133,8 +163,9 @@ mod tests {
             context(),
         )
         .unwrap();
-        assert_eq!(relay.info().kind, "relay");
-        assert!(!relay.info().demo);
+        assert_eq!(relay.backend.info().kind, "relay");
+        assert!(!relay.backend.info().demo);
+        assert!(relay.second_opinion.is_none(), "a relay has no model");
     }
 
     #[cfg(feature = "matrix")]
@@ -147,8 +178,9 @@ mod tests {
         ));
         assert_eq!(settings.kind(), "matrix");
         assert_eq!(settings.secret_names(), ["accessToken", "password"]);
-        let matrix = build_backend(&settings, context()).unwrap();
-        assert_eq!(matrix.info().kind, "matrix");
+        let matrix = build(&settings, context()).unwrap();
+        assert_eq!(matrix.backend.info().kind, "matrix");
+        assert!(matrix.second_opinion.is_none());
         let insecure = BackendSettings::Matrix(crate::matrix::MatrixSettings::in_room(
             "http://matrix.example.org",
             "anna",
@@ -193,8 +225,12 @@ mod tests {
             bot: crate::openai::OpenAiSettings::new("http://127.0.0.1:8080", "smollm2"),
             human: Box::new(BackendSettings::Demo(DemoSettings {})),
         });
-        let backend = build_backend(&settings, context()).unwrap();
-        let info = backend.info();
+        let built = build(&settings, context()).unwrap();
+        assert!(
+            built.second_opinion.is_some(),
+            "the bot tier's model gives the second opinion"
+        );
+        let info = built.backend.info();
         assert_eq!(info.kind, "tiered");
         assert!(!info.demo, "a real bot is not a demo");
         assert!(info.capabilities.leave_message && info.capabilities.typing);
@@ -214,7 +250,7 @@ mod tests {
     #[cfg(feature = "chatwoot")]
     #[test]
     fn a_chatwoot_profile_builds_the_chatwoot_adapter() {
-        let backend = build_backend(
+        let built = build(
             &BackendSettings::Chatwoot(crate::profile::ChatwootSettings {
                 server_url: "https://desk.example".into(),
                 inbox_identifier: "inbox".into(),
@@ -225,7 +261,8 @@ mod tests {
             context(),
         )
         .unwrap();
-        let info = backend.info();
+        assert!(built.second_opinion.is_none(), "Chatwoot has no model");
+        let info = built.backend.info();
         assert_eq!(info.kind, "chatwoot");
         assert!(
             !info.capabilities.queue_position,

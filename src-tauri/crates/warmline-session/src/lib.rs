@@ -31,11 +31,11 @@ use std::sync::{Arc, PoisonError, RwLock};
 use tokio::sync::{broadcast, oneshot, Mutex};
 use tokio::task::JoinHandle;
 use warmline_backends::demo::DemoConfig;
-use warmline_backends::factory::{build_backend, AdapterContext, FactoryError};
+use warmline_backends::factory::{build, AdapterContext, FactoryError};
 use warmline_backends::profile::{BackendProfile, FieldError, ProfileId};
 use warmline_core::{
     ConversationEvent, ConversationSnapshot, ConversationStore, EngineConfig, EngineError,
-    EngineHandle, MessageId, MessagePage, ResumeState, SecretSource, SupportBackend,
+    EngineHandle, MessageId, MessagePage, ResumeState, SecondOpinion, SecretSource, SupportBackend,
 };
 
 pub use stores::open_profile_store;
@@ -50,7 +50,9 @@ pub struct SessionConfig {
     /// Where the profiles' stores are kept; `None` keeps every conversation
     /// in memory (the user is told).
     pub data_dir: Option<PathBuf>,
-    /// The engine settings; the session sets the epoch of each engine.
+    /// The engine settings; the session sets the epoch of each engine, and
+    /// its second opinion: the profile's AI tier where it has one, none
+    /// otherwise.
     pub engine: EngineConfig,
     /// Timing of the built-in demo (from `WARMLINE_DEMO_*`).
     pub demo: DemoConfig,
@@ -306,6 +308,10 @@ struct Prepared {
     profile: BackendProfile,
     store: Arc<dyn ConversationStore>,
     backend: Arc<dyn SupportBackend>,
+    /// The profile's AI tier as the engine's second opinion, if it has one;
+    /// it replaces whatever the session's engine settings hold, so one
+    /// profile's model is never asked about another profile's messages.
+    second_opinion: Option<Arc<dyn SecondOpinion>>,
 }
 
 impl Prepared {
@@ -321,7 +327,7 @@ impl Prepared {
             return Err(SessionError::InvalidProfile(errors));
         }
         let store = open_profile_store(config.data_dir.as_deref(), &profile.id);
-        let backend = build_backend(
+        let built = build(
             &profile.backend,
             AdapterContext {
                 secrets,
@@ -332,7 +338,8 @@ impl Prepared {
         Ok(Self {
             profile,
             store,
-            backend,
+            backend: built.backend,
+            second_opinion: built.second_opinion,
         })
     }
 
@@ -345,6 +352,7 @@ impl Prepared {
     ) -> Current {
         let engine_config = EngineConfig {
             epoch,
+            second_opinion: self.second_opinion,
             ..config.engine.clone()
         };
         let (engine, first) =

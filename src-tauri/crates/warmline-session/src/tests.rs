@@ -256,3 +256,25 @@ async fn the_conversation_of_an_earlier_warmline_is_the_demo_profiles() {
     );
     session.shutdown().await;
 }
+
+/// A profile with an AI tier lends its model to the engine as the second
+/// opinion; one without a model gets none.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn only_a_profile_with_an_ai_tier_gets_a_second_opinion() {
+    let dir = tempfile::tempdir().unwrap();
+    let tiered = BackendProfile {
+        id: ProfileId("p-tiered".into()),
+        name: "Assistant, then the demo".into(),
+        backend: BackendSettings::Tiered(warmline_backends::tiered::TieredSettings {
+            bot: warmline_backends::openai::OpenAiSettings::new("http://127.0.0.1:9", "m"),
+            human: Box::new(BackendSettings::Demo(DemoSettings {})),
+        }),
+    };
+    let config = config(dir.path());
+    let with_model = Prepared::new(&config, tiered, secrets()).unwrap();
+    assert!(with_model.second_opinion.is_some());
+    for profile in [BackendProfile::demo(), other_demo()] {
+        let without = Prepared::new(&config, profile, secrets()).unwrap();
+        assert!(without.second_opinion.is_none(), "{}", without.profile.id);
+    }
+}

@@ -67,6 +67,10 @@ struct Request<'a> {
     messages: &'a [Turn],
     stream: bool,
     max_tokens: u32,
+    /// Left to the endpoint's default unless a task needs the model's most
+    /// likely answer (a yes/no question).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    temperature: Option<f32>,
 }
 
 impl ChatApi {
@@ -88,18 +92,29 @@ impl ChatApi {
         }
     }
 
+    /// The same endpoint and model, on the same HTTP client (its connections
+    /// and TLS set-up shared), with another request timeout.
+    pub(crate) fn with_timeout(&self, timeout: Duration) -> Self {
+        Self {
+            timeout,
+            ..self.clone()
+        }
+    }
+
     async fn post(
         &self,
         key: Option<&Secret>,
         messages: &[Turn],
         stream: bool,
         max_tokens: u32,
+        temperature: Option<f32>,
     ) -> Result<reqwest::Response, ApiError> {
         let mut request = self.http.post(&self.url).json(&Request {
             model: &self.model,
             messages,
             stream,
             max_tokens,
+            temperature,
         });
         if let Some(key) = key.filter(|key| !key.is_blank()) {
             request = request.bearer_auth(key.expose());
@@ -131,7 +146,21 @@ impl ChatApi {
         messages: &[Turn],
         max_tokens: u32,
     ) -> Result<String, ApiError> {
-        let response = self.post(key, messages, false, max_tokens).await?;
+        self.complete_with(key, messages, max_tokens, None).await
+    }
+
+    /// The whole answer in one response, at most `max_tokens` long, at
+    /// `temperature` when given.
+    pub(crate) async fn complete_with(
+        &self,
+        key: Option<&Secret>,
+        messages: &[Turn],
+        max_tokens: u32,
+        temperature: Option<f32>,
+    ) -> Result<String, ApiError> {
+        let response = self
+            .post(key, messages, false, max_tokens, temperature)
+            .await?;
         let body = tokio::time::timeout(self.timeout, response.bytes())
             .await
             .map_err(|_| ApiError::Timeout(self.timeout))?
@@ -153,7 +182,7 @@ impl ChatApi {
         messages: &[Turn],
         mut on_delta: impl FnMut(&str),
     ) -> Result<(), ApiError> {
-        let mut response = self.post(key, messages, true, MAX_TOKENS).await?;
+        let mut response = self.post(key, messages, true, MAX_TOKENS, None).await?;
         let mut events = SseParser::default();
         loop {
             let chunk = tokio::time::timeout(self.timeout, response.chunk())

@@ -19,12 +19,16 @@
 //!
 //! - When the profile asks for it, the model also writes a short summary for
 //!   the person who takes over ([`OpenAiBackend::write_summary`]).
+//! - The same model gives the engine a second opinion on messages the
+//!   phrase rules could not place: do they ask for a person?
+//!   ([`OpenAiBackend::second_opinion`]).
 //!
 //! The endpoint has no people: asking this adapter alone for a person
 //! answers that nobody is available.
 
 mod answer;
 mod api;
+mod opinion;
 mod settings;
 mod summary;
 
@@ -43,6 +47,7 @@ use warmline_i18n::{Args, Localizer};
 
 use answer::{Pieces, Trouble};
 use api::{ApiError, ChatApi, Turn};
+pub use opinion::{OpenAiSecondOpinion, OPINION_TIMEOUT};
 pub use settings::{OpenAiSettings, API_KEY_SECRET};
 pub use summary::SummaryError;
 

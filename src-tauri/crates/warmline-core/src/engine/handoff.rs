@@ -151,6 +151,11 @@ impl Engine {
         let Some(opinion) = self.config.second_opinion.clone() else {
             return;
         };
+        if !may_ask(&self.view.handoff) {
+            // A person is asked for or already there: a yes would change
+            // nothing, and words meant for the person stay away from the model.
+            return;
+        }
         let text = text.to_owned();
         self.spawn_call(|_backend| async move {
             let asks_for_person = match opinion.asks_for_person(&text).await {

@@ -1014,67 +1014,6 @@ async fn dictated_text_is_recognised_like_typed_text() {
     }
 }
 
-/// Says yes to everything and notes what it was asked.
-#[derive(Debug, Default)]
-struct EagerOpinion {
-    asked: std::sync::Mutex<Vec<String>>,
-}
-
-#[async_trait::async_trait]
-impl crate::intent::SecondOpinion for EagerOpinion {
-    async fn asks_for_person(&self, text: &str) -> Result<bool, String> {
-        self.asked.lock().unwrap().push(text.to_owned());
-        Ok(true)
-    }
-}
-
-/// The second opinion is asked only where no rule matched, so it never
-/// overrules the rules (a recognised request, a negation, an urgent topic);
-/// where it is asked, its yes requests a person under its own rule name.
-#[tokio::test(start_paused = true)]
-async fn a_second_opinion_is_asked_only_where_no_rule_matched() {
-    let cases = [
-        ("My bill is wrong again and nobody fixes it", true),
-        ("转人工", false),
-        ("I don't need a person, thanks", false),
-        ("我被骗了", false),
-    ];
-    for (text, asked) in cases {
-        let opinion = Arc::new(EagerOpinion::default());
-        let backend = ScriptedBackend::with(Script::default());
-        let engine = start_with(
-            &backend,
-            EngineConfig {
-                second_opinion: Some(Arc::clone(&opinion) as Arc<dyn crate::intent::SecondOpinion>),
-                ..EngineConfig::new("en-US")
-            },
-        );
-        eventually(&engine, "online", |s| {
-            s.connection == ConnectionState::Online
-        })
-        .await;
-        engine.send_text(text.into()).await.unwrap();
-        tokio::time::sleep(Duration::from_secs(1)).await;
-        let was_asked = opinion.asked.lock().unwrap().clone();
-        let handoffs = backend.script().handoffs.clone();
-        if asked {
-            assert_eq!(was_asked, [text]);
-            assert_eq!(handoffs.len(), 1, "{text}");
-            assert_eq!(handoffs[0].reason, HandoffReason::UserAsked);
-            assert_eq!(
-                handoffs[0].summary.matched_rule.as_deref(),
-                Some(crate::intent::SECOND_OPINION_RULE)
-            );
-        } else {
-            assert!(was_asked.is_empty(), "{text} was put to the second opinion");
-            let from_rules = handoffs.iter().all(|h| {
-                h.summary.matched_rule.as_deref() != Some(crate::intent::SECOND_OPINION_RULE)
-            });
-            assert!(from_rules, "{text}");
-        }
-    }
-}
-
 #[tokio::test(start_paused = true)]
 async fn after_a_restart_history_unsent_messages_the_request_and_the_draft_are_back() {
     let store: Arc<dyn ConversationStore> = Arc::new(MemoryStore::new());
@@ -1410,3 +1349,4 @@ mod bot_fallback;
 mod history_pages;
 mod lifecycle;
 mod outbox_followups;
+mod second_opinion;

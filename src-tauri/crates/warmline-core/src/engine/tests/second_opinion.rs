@@ -1,0 +1,142 @@
+//! The second opinion (an AI tier's model, here a stand-in that says yes)
+//! is asked only where no rule matched and only while a request for a
+//! person could still be made.
+
+use super::*;
+
+/// Says yes to everything and notes what it was asked.
+#[derive(Debug, Default)]
+struct EagerOpinion {
+    asked: std::sync::Mutex<Vec<String>>,
+}
+
+#[async_trait::async_trait]
+impl crate::intent::SecondOpinion for EagerOpinion {
+    async fn asks_for_person(&self, text: &str) -> Result<bool, String> {
+        self.asked.lock().unwrap().push(text.to_owned());
+        Ok(true)
+    }
+}
+
+/// The second opinion is asked only where no rule matched, so it never
+/// overrules the rules (a recognised request, a negation, an urgent topic);
+/// where it is asked, its yes requests a person under its own rule name.
+#[tokio::test(start_paused = true)]
+async fn a_second_opinion_is_asked_only_where_no_rule_matched() {
+    let cases = [
+        ("My bill is wrong again and nobody fixes it", true),
+        ("转人工", false),
+        ("I don't need a person, thanks", false),
+        ("我被骗了", false),
+    ];
+    for (text, asked) in cases {
+        let opinion = Arc::new(EagerOpinion::default());
+        let backend = ScriptedBackend::with(Script::default());
+        let engine = start_with(
+            &backend,
+            EngineConfig {
+                second_opinion: Some(Arc::clone(&opinion) as Arc<dyn crate::intent::SecondOpinion>),
+                ..EngineConfig::new("en-US")
+            },
+        );
+        eventually(&engine, "online", |s| {
+            s.connection == ConnectionState::Online
+        })
+        .await;
+        engine.send_text(text.into()).await.unwrap();
+        tokio::time::sleep(Duration::from_secs(1)).await;
+        let was_asked = opinion.asked.lock().unwrap().clone();
+        let handoffs = backend.script().handoffs.clone();
+        if asked {
+            assert_eq!(was_asked, [text]);
+            assert_eq!(handoffs.len(), 1, "{text}");
+            assert_eq!(handoffs[0].reason, HandoffReason::UserAsked);
+            assert_eq!(
+                handoffs[0].summary.matched_rule.as_deref(),
+                Some(crate::intent::SECOND_OPINION_RULE)
+            );
+        } else {
+            assert!(was_asked.is_empty(), "{text} was put to the second opinion");
+            let from_rules = handoffs.iter().all(|h| {
+                h.summary.matched_rule.as_deref() != Some(crate::intent::SECOND_OPINION_RULE)
+            });
+            assert!(from_rules, "{text}");
+        }
+    }
+}
+
+/// Once a person is requested (or there), the second opinion is not asked:
+/// its yes could change nothing, and the words are meant for the person.
+#[tokio::test(start_paused = true)]
+async fn no_second_opinion_is_asked_once_a_person_is_requested() {
+    let opinion = Arc::new(EagerOpinion::default());
+    let backend = ScriptedBackend::with(Script::default());
+    let engine = start_with(
+        &backend,
+        EngineConfig {
+            second_opinion: Some(Arc::clone(&opinion) as Arc<dyn crate::intent::SecondOpinion>),
+            ..EngineConfig::new("en-US")
+        },
+    );
+    eventually(&engine, "online", |s| {
+        s.connection == ConnectionState::Online
+    })
+    .await;
+    engine.request_person(HandoffReason::Button).await.unwrap();
+    engine
+        .send_text("My bill is wrong again and nobody fixes it".into())
+        .await
+        .unwrap();
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    assert!(opinion.asked.lock().unwrap().is_empty());
+    let handoffs = backend.script().handoffs.clone();
+    assert_eq!(handoffs.len(), 1);
+    assert_eq!(handoffs[0].reason, HandoffReason::Button);
+}
+
+/// Always gives the same answer.
+#[derive(Debug)]
+struct FixedOpinion(Result<bool, String>);
+
+#[async_trait::async_trait]
+impl crate::intent::SecondOpinion for FixedOpinion {
+    async fn asks_for_person(&self, _text: &str) -> Result<bool, String> {
+        self.0.clone()
+    }
+}
+
+/// A no, and an opinion that could not be formed, leave the conversation
+/// as it was: no request, no notice.
+#[tokio::test(start_paused = true)]
+async fn a_no_or_no_answer_from_the_second_opinion_changes_nothing() {
+    for answer in [
+        Ok(false),
+        Err("the model gave no second opinion".to_owned()),
+    ] {
+        let backend = ScriptedBackend::with(Script::default());
+        let engine = start_with(
+            &backend,
+            EngineConfig {
+                second_opinion: Some(Arc::new(FixedOpinion(answer.clone()))),
+                ..EngineConfig::new("en-US")
+            },
+        );
+        eventually(&engine, "online", |s| {
+            s.connection == ConnectionState::Online
+        })
+        .await;
+        engine
+            .send_text("My bill is wrong again and nobody fixes it".into())
+            .await
+            .unwrap();
+        tokio::time::sleep(Duration::from_secs(1)).await;
+        assert!(backend.script().handoffs.is_empty(), "{answer:?}");
+        let snapshot = engine.snapshot().await.unwrap();
+        assert_eq!(snapshot.handoff, HandoffState::None, "{answer:?}");
+        assert_eq!(
+            texts(&snapshot),
+            ["My bill is wrong again and nobody fixes it"],
+            "{answer:?}"
+        );
+    }
+}
