@@ -73,6 +73,7 @@ notice-nobody-available = Nobody is available right now. Please try again later.
 notice-nobody-available-leave-message = Nobody is available right now. You can leave a message and someone will get back to you.
 notice-conversation-continues = The conversation continues. Everything you wrote is still here.
 notice-offer-person = It looks like the assistant is not helping. Would you like to talk to a person? Press “Talk to a person”.
+notice-offer-person-words = Would you like to talk to a person? Press “Talk to a person” and Warmline will get you one.
 notice-message-left = Your message was received. Your reference is { $reference }. Someone will get back to you.
 notice-callback-requested = Your call-back request was received. We will call { $phone } ({ $time }). Your reference is { $reference }.
 notice-callback-requested-any-time = Your call-back request was received. We will call { $phone }. Your reference is { $reference }.

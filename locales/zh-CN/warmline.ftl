@@ -69,6 +69,7 @@ notice-nobody-available = 现在没有客服人员有空，请稍后再试。
 notice-nobody-available-leave-message = 现在没有客服人员有空。您可以留言，会有人联系您。
 notice-conversation-continues = 对话继续进行，您写过的内容都还在。
 notice-offer-person = 看起来助手没能帮到您。您想和真人客服说话吗？请按“找真人客服”。
+notice-offer-person-words = 您想和真人客服说话吗？请按“找真人客服”，Warmline 会为您转接。
 notice-message-left = 您的留言已收到，编号是 { $reference }。会有人联系您。
 notice-callback-requested = 您的回电请求已收到。我们会打电话到 { $phone }（{ $time }）。编号是 { $reference }。
 notice-callback-requested-any-time = 您的回电请求已收到。我们会打电话到 { $phone }。编号是 { $reference }。

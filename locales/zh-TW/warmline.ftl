@@ -69,6 +69,7 @@ notice-nobody-available = 現在沒有客服人員有空，請稍後再試。
 notice-nobody-available-leave-message = 現在沒有客服人員有空。您可以留言，會有人聯絡您。
 notice-conversation-continues = 對話繼續進行，您寫過的內容都還在。
 notice-offer-person = 看起來助理沒能幫到您。您想和真人客服說話嗎？請按「找真人客服」。
+notice-offer-person-words = 您想和真人客服說話嗎？請按「找真人客服」，Warmline 會為您轉接。
 notice-message-left = 您的留言已收到，編號是 { $reference }。會有人聯絡您。
 notice-callback-requested = 您的回電請求已收到。我們會打電話到 { $phone }（{ $time }）。編號是 { $reference }。
 notice-callback-requested-any-time = 您的回電請求已收到。我們會打電話到 { $phone }。編號是 { $reference }。

@@ -4,7 +4,7 @@
 //! alone, a few tokens, temperature 0, no stream), and each answer of the
 //! fake (yes, no, a jumble, HTTP 500, nothing) gives its result. Then the
 //! session on a tiered profile: the fake's yes to words no rule places
-//! requests a person.
+//! offers a person (and requests none).
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -13,7 +13,9 @@ use warmline_backends::demo::DemoConfig;
 use warmline_backends::openai::{OpenAiBackend, OpenAiSecondOpinion, OpenAiSettings};
 use warmline_backends::profile::{BackendProfile, BackendSettings, DemoSettings, ProfileId};
 use warmline_backends::tiered::TieredSettings;
-use warmline_core::{EngineConfig, HandoffState, MemorySecrets, SecondOpinion};
+use warmline_core::{
+    ConversationSnapshot, EngineConfig, HandoffState, MemorySecrets, SecondOpinion,
+};
 use warmline_model_server::{FakeApi, Reply};
 use warmline_session::{Session, SessionConfig};
 
@@ -107,10 +109,10 @@ async fn a_long_message_is_cut_before_it_is_sent() {
 }
 
 /// Polls until `done`; the limit is a safety net for a loaded machine.
-async fn eventually(session: &Session, what: &str, done: impl Fn(&HandoffState) -> bool) {
+async fn eventually(session: &Session, what: &str, done: impl Fn(&ConversationSnapshot) -> bool) {
     for _ in 0..2_400 {
         let snapshot = session.snapshot().await.expect("engine running");
-        if done(&snapshot.handoff) {
+        if done(&snapshot) {
             return;
         }
         tokio::time::sleep(Duration::from_millis(50)).await;
@@ -119,7 +121,7 @@ async fn eventually(session: &Session, what: &str, done: impl Fn(&HandoffState) 
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn on_a_tiered_profile_the_models_yes_requests_a_person() {
+async fn on_a_tiered_profile_the_models_yes_offers_a_person() {
     // The assistant's answer and the opinion ask the same fake in either
     // order; both are told yes.
     let fake = FakeApi::start([Reply::Answer("Yes.".into()), Reply::Answer("Yes.".into())]);
@@ -144,10 +146,16 @@ async fn on_a_tiered_profile_the_models_yes_requests_a_person() {
     let session = Session::start(config, profile, Arc::new(MemorySecrets::new())).unwrap();
     let engine = session.engine();
     engine.send_text(UNPLACED.into()).await.unwrap();
-    eventually(&session, "a person requested", |handoff| {
-        *handoff != HandoffState::None
+    eventually(&session, "a person offered", |snapshot| {
+        snapshot.person_offered
     })
     .await;
+    let snapshot = session.snapshot().await.expect("engine running");
+    assert_eq!(
+        snapshot.handoff,
+        HandoffState::None,
+        "a yes requests nobody"
+    );
     let asked: Vec<String> = fake
         .requests()
         .iter()

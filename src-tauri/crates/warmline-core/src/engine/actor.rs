@@ -194,7 +194,7 @@ impl Engine {
             CallDone::Left { queued, result } => self.left(queued, result),
             CallDone::SecondOpinion { asks_for_person } => {
                 if asks_for_person {
-                    self.second_opinion_asks_for_person();
+                    self.second_opinion_suggests_person();
                 }
             }
         }

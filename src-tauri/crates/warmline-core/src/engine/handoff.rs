@@ -169,8 +169,13 @@ impl Engine {
         });
     }
 
-    pub(super) fn second_opinion_asks_for_person(&mut self) {
-        self.request_person_because(HandoffReason::UserAsked, None, Some(SECOND_OPINION_RULE));
+    /// The second opinion thinks the words ask for a person: Warmline
+    /// offers one (the highlighted button and a question) rather than
+    /// asking for one. A wrong yes then costs nothing but a question the
+    /// user can pass over; a right one is a press away.
+    pub(super) fn second_opinion_suggests_person(&mut self) {
+        tracing::debug!(rule = SECOND_OPINION_RULE, "offering a person");
+        self.offer_person_saying("notice-offer-person-words");
     }
 
     pub(super) fn request_person(
@@ -286,11 +291,15 @@ impl Engine {
     /// Warmline offers a person (the UI highlights the button), once, and
     /// only while the user has not asked already.
     pub(super) fn offer_person(&mut self) {
+        self.offer_person_saying("notice-offer-person");
+    }
+
+    /// Offers a person with the notice `message_id`, on the same terms.
+    fn offer_person_saying(&mut self, message_id: &str) {
         if self.view.person_offered || !matches!(self.view.handoff, HandoffState::None) {
             return;
         }
-        self.view
-            .add_notice(LocalizedText::new("notice-offer-person"));
+        self.view.add_notice(LocalizedText::new(message_id));
         self.view.set_person_offered(true);
     }
 }

@@ -54,9 +54,8 @@ pub struct EngineConfig {
     /// starts another engine (a switch of profile). Every event and
     /// snapshot carries it, so the UI notices the switch.
     pub epoch: u32,
-    /// Asked about messages in which no phrase rule matched at all; it can
-    /// only add a request for a person (see [`SecondOpinion`]). `None` by
-    /// default.
+    /// Asked about messages in which no phrase rule matched at all; its yes
+    /// only offers a person (see [`SecondOpinion`]). `None` by default.
     pub second_opinion: Option<Arc<dyn SecondOpinion>>,
 }
 

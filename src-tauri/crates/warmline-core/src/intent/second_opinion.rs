@@ -5,13 +5,17 @@
 //! message in which no rule matched at all: never about one the rules
 //! recognised (so it is never a veto on a request), never about one they
 //! read as negated ("I don't need a person" is the rules' answer), and never
-//! for the urgent topics, which the rules decide alone and at once. The
-//! opinion can only add a request for a person; while it is being formed
-//! the conversation goes on, and an error or no answer changes nothing.
+//! for the urgent topics, which the rules decide alone and at once. A yes
+//! does not even request a person: it only offers one (the highlighted
+//! button and a question), because a model can be wrong and a request the
+//! user never made would be worse than a question they can pass over.
+//! While the opinion is being formed the conversation goes on, and an error
+//! or no answer changes nothing.
 
 use async_trait::async_trait;
 
-/// The rule name a request gets when it came from a second opinion.
+/// The rule name of an offer of a person that came from a second opinion
+/// (in the log).
 pub const SECOND_OPINION_RULE: &str = "second-opinion";
 
 /// Something that can tell whether a message asks for a person when the

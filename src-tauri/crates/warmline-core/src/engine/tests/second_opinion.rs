@@ -20,7 +20,7 @@ impl crate::intent::SecondOpinion for EagerOpinion {
 
 /// The second opinion is asked only where no rule matched, so it never
 /// overrules the rules (a recognised request, a negation, an urgent topic);
-/// where it is asked, its yes requests a person under its own rule name.
+/// where it is asked, its yes offers a person and requests nothing.
 #[tokio::test(start_paused = true)]
 async fn a_second_opinion_is_asked_only_where_no_rule_matched() {
     let cases = [
@@ -47,13 +47,16 @@ async fn a_second_opinion_is_asked_only_where_no_rule_matched() {
         tokio::time::sleep(Duration::from_secs(1)).await;
         let was_asked = opinion.asked.lock().unwrap().clone();
         let handoffs = backend.script().handoffs.clone();
+        let snapshot = engine.snapshot().await.unwrap();
         if asked {
             assert_eq!(was_asked, [text]);
-            assert_eq!(handoffs.len(), 1, "{text}");
-            assert_eq!(handoffs[0].reason, HandoffReason::UserAsked);
+            assert!(handoffs.is_empty(), "a yes requested a person: {text}");
+            assert_eq!(snapshot.handoff, HandoffState::None, "{text}");
+            assert!(snapshot.person_offered, "{text}");
             assert_eq!(
-                handoffs[0].summary.matched_rule.as_deref(),
-                Some(crate::intent::SECOND_OPINION_RULE)
+                texts(&snapshot),
+                [text, "[notice-offer-person-words]"],
+                "the words, then the offer"
             );
         } else {
             assert!(was_asked.is_empty(), "{text} was put to the second opinion");
@@ -61,6 +64,10 @@ async fn a_second_opinion_is_asked_only_where_no_rule_matched() {
                 h.summary.matched_rule.as_deref() != Some(crate::intent::SECOND_OPINION_RULE)
             });
             assert!(from_rules, "{text}");
+            assert!(
+                !texts(&snapshot).contains(&"[notice-offer-person-words]".to_owned()),
+                "{text}"
+            );
         }
     }
 }
