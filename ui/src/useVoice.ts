@@ -16,7 +16,7 @@ export function useVoice(
   draftRef: { readonly current: string },
   setDraft: (update: (draft: string) => string) => void,
   afterInsert: () => void,
-): { voice: VoiceView; press: () => void; download: () => void } {
+): { voice: VoiceView; press: () => void; download: () => void; wordsSent: () => void } {
   const [voice, dispatch] = useReducer(reduceVoice, initialVoiceView);
   const voiceRef = useRef(voice);
   voiceRef.current = voice;
@@ -94,5 +94,13 @@ export function useVoice(
     });
   }, [service]);
 
-  return { voice, press, download };
+  // "Your words are in the text box. Check them, then press Send." is
+  // wrong once they are sent: the line goes with them.
+  const wordsSent = useCallback(() => {
+    if (voiceRef.current.outcome?.kind === "done") {
+      dispatch({ type: "outcome", outcome: null });
+    }
+  }, []);
+
+  return { voice, press, download, wordsSent };
 }

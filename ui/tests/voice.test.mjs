@@ -68,6 +68,21 @@ describe("voice input", () => {
     }
   });
 
+  test("once the dictated words are sent, the line asking to check them goes", async () => {
+    const { page, context, problems } = await openApp(env.browser, env.server.url);
+    try {
+      await speak(page, "I want to talk to a person");
+      await waitForText(page, "#voice-status", "Check them, then press Send");
+      await page.locator("#send-button").click();
+      await page.waitForFunction(() => document.querySelector("#voice-status")?.textContent === "");
+      assert.deepEqual(await fake(page, (f) => f.sentTexts), ["I want to talk to a person"]);
+      assert.equal(await page.locator("#composer-input").inputValue(), "");
+      assert.deepEqual(problems, []);
+    } finally {
+      await context.close();
+    }
+  });
+
   test("recognized words are added after what the user typed, never over it", async () => {
     const { page, context } = await openApp(env.browser, env.server.url);
     try {

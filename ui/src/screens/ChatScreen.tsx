@@ -98,6 +98,7 @@ export function ChatScreen(props: {
     voice,
     press: pressMic,
     download: downloadModel,
+    wordsSent: voiceWordsSent,
   } = useVoice(backend.voice, conversation, draftRef, setDraft, afterVoiceInsert);
 
   const showError = useCallback(
@@ -172,6 +173,7 @@ export function ChatScreen(props: {
     try {
       await conversation.sendMessage(text);
       dispatch({ type: "clearError" });
+      voiceWordsSent();
       // Clear only what was sent: words typed meanwhile stay.
       setDraft((current) => (current === typed ? "" : current.startsWith(typed) ? current.slice(typed.length) : current));
       inputRef.current?.focus();
@@ -181,7 +183,7 @@ export function ChatScreen(props: {
     } finally {
       sendingRef.current = false;
     }
-  }, [conversation, dispatch, draft, setDraft]);
+  }, [conversation, dispatch, draft, setDraft, voiceWordsSent]);
 
   // A request on its way: the state it was made in, until the state changes.
   // A second press meanwhile (a double click) must not ask twice.
