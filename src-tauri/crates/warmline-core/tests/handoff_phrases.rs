@@ -67,6 +67,10 @@ const DEV_SET: &[(&str, &str)] = &[
         include_str!("../data/intent-eval/round-11.tsv"),
     ),
     (
+        "intent-eval/round-12.tsv",
+        include_str!("../data/intent-eval/round-12.tsv"),
+    ),
+    (
         "intent-eval/self-check-1.tsv",
         include_str!("../data/intent-eval/self-check-1.tsv"),
     ),
