@@ -45,8 +45,10 @@ fn an_ongoing_symptom_is_never_over() {
         "昨天开始喘不过气，还没好",
         // no past time: a recovery alone says nothing of when
         "I'm fine but my husband has collapsed",
-        // thoughts of suicide are never over
+        // thoughts of suicide, an overdose or a poisoning are never over
         "last week I wanted to kill myself, I'm fine now",
+        "she took too many of her heart pills this morning but she says she's fine",
+        "爷爷今早误食了老鼠药，现在好像没事了",
     ] {
         let decision = explain(text);
         assert_eq!(decision.intent(), medical, "{text:?}");
