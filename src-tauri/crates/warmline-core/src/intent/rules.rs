@@ -57,10 +57,13 @@ pub(crate) struct Shared {
 }
 
 impl Shared {
-    /// Whether `message` (normalized) holds a recovery at all: the cheap
-    /// test before any rule looks for where a symptom is over.
+    /// Whether `message` (normalized) holds a past time word and a
+    /// recovery at all: the cheap test before any rule looks for where a
+    /// symptom is over. The past words go first: there are fewer of them,
+    /// and most messages have none.
     pub(crate) fn may_be_over(&self, message: &str) -> bool {
-        self.over_recovered.iter().any(|p| p.occurs_in(message))
+        self.over_past.iter().any(|p| p.occurs_in(message))
+            && self.over_recovered.iter().any(|p| p.occurs_in(message))
     }
 
     /// Where, in `text`, what came before is over: the end of the first
