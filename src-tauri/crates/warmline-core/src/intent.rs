@@ -18,7 +18,12 @@
 //! * a match inside the scope of a negation ("I don't need a person",
 //!   "不用转人工"), or an `in_order` match with a negation between its
 //!   words ("胸口不痛"), does not count, unless the negation is part of the
-//!   match ("I don't want a robot").
+//!   match ("I don't want a robot");
+//! * a symptom that is over does not count either: matched by a rule marked
+//!   `over`, with a past time word and then a recovery after it ("I was
+//!   short of breath last week but the doctor says I'm fine"), and no word
+//!   of it going on ("still", "since", 到而家) anywhere in the message
+//!   ([`Decision::over`]).
 //!
 //! Urgent rules are checked before the request for a person and win over it.
 //! Every decision names the rule that made it ([`PhraseSet::explain`]).

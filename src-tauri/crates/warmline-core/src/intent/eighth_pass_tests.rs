@@ -38,8 +38,9 @@ fn an_ongoing_symptom_is_never_over() {
         "I had chest pain yesterday, I felt better, but it keeps coming",
         "昨天胸口痛，医生说没事了，可是我现在仍然很痛",
         "琴日心口痛，今日冇事喇，但係又開始痛",
-        // the symptom told after the recovery
+        // the symptom told after the recovery, or its words on both sides
         "yesterday I was fine but now my chest hurts badly",
+        "Mum fell this morning, she says she's fine but she hit her head",
         // the recovery negated
         "I had chest pain yesterday and it has not gone away",
         "昨天开始喘不过气，还没好",

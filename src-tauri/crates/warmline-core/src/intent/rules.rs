@@ -176,22 +176,27 @@ impl Rule {
 
     /// How this rule meets `message` (normalized); `may_be_over` is
     /// [`Shared::may_be_over`] of the message.
+    ///
+    /// A rule marked `over` that holds is over only when it holds on the
+    /// text before the recovery alone and not on the text after it: words
+    /// of the symptom on both sides of the recovery ("she fell this
+    /// morning, she says she's fine but she hit her head") still count.
     pub(crate) fn check(&self, shared: &Shared, message: &str, may_be_over: bool) -> Match {
         let text = self.without_exclusions(message);
-        if self.over && may_be_over {
-            if let Some(cut) = shared.over_at(&text) {
-                let after = self.check_text(shared, &text[cut..]);
-                if after == Match::Holds {
-                    return Match::Holds;
-                }
-                return match (self.check_text(shared, &text[..cut]), after) {
-                    (Match::Holds | Match::Over, _) => Match::Over,
-                    (Match::Negated, _) | (_, Match::Negated) => Match::Negated,
-                    _ => Match::No,
-                };
-            }
+        let whole = self.check_text(shared, &text);
+        if whole != Match::Holds || !(self.over && may_be_over) {
+            return whole;
         }
-        self.check_text(shared, &text)
+        let Some(cut) = shared.over_at(&text) else {
+            return Match::Holds;
+        };
+        if self.check_text(shared, &text[cut..]) != Match::Holds
+            && self.check_text(shared, &text[..cut]) == Match::Holds
+        {
+            Match::Over
+        } else {
+            Match::Holds
+        }
     }
 
     fn check_text(&self, shared: &Shared, text: &str) -> Match {
