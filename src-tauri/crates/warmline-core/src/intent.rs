@@ -406,9 +406,10 @@ impl PhraseSet {
         let message = self.normalize(text);
         let mut negated_rule: Option<(&str, bool)> = None;
         if !message.is_empty() {
-            let may_be_over = self.shared.may_be_over(&message);
+            // Looked for only when a rule that can be over holds.
+            let may_be_over = std::cell::OnceCell::new();
             for rule in &self.rules {
-                match rule.check(&self.shared, &message, may_be_over) {
+                match rule.check(&self.shared, &message, &may_be_over) {
                     Match::Holds => {
                         let (intent, complaint) = match rule.outcome {
                             Outcome::Urgent(topic) => (Intent::Urgent(topic), false),

@@ -1,6 +1,7 @@
 //! Compiled rules and how one is matched against a normalized message.
 
 use std::borrow::Cow;
+use std::cell::OnceCell;
 use std::ops::Range;
 
 use super::normalize::{CLAUSE, SENTENCE};
@@ -174,17 +175,25 @@ impl Rule {
         text
     }
 
-    /// How this rule meets `message` (normalized); `may_be_over` is
-    /// [`Shared::may_be_over`] of the message.
+    /// How this rule meets `message` (normalized); `may_be_over` keeps
+    /// [`Shared::may_be_over`] of the message once a rule has needed it.
     ///
     /// A rule marked `over` that holds is over only when it holds on the
     /// text before the recovery alone and not on the text after it: words
     /// of the symptom on both sides of the recovery ("she fell this
     /// morning, she says she's fine but she hit her head") still count.
-    pub(crate) fn check(&self, shared: &Shared, message: &str, may_be_over: bool) -> Match {
+    pub(crate) fn check(
+        &self,
+        shared: &Shared,
+        message: &str,
+        may_be_over: &OnceCell<bool>,
+    ) -> Match {
         let text = self.without_exclusions(message);
         let whole = self.check_text(shared, &text);
-        if whole != Match::Holds || !(self.over && may_be_over) {
+        if whole != Match::Holds
+            || !self.over
+            || !*may_be_over.get_or_init(|| shared.may_be_over(message))
+        {
             return whole;
         }
         let Some(cut) = shared.over_at(&text) else {
