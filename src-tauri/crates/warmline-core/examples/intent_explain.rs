@@ -22,6 +22,7 @@ fn main() {
         let decision = phrases.explain(text);
         let outcome = match decision.intent() {
             Some(intent) => format!("{intent:?}"),
+            None if decision.over() => "None (over)".to_owned(),
             None if decision.negated() => "None (negated)".to_owned(),
             None => "None".to_owned(),
         };

@@ -18,7 +18,12 @@
 //! * a match inside the scope of a negation ("I don't need a person",
 //!   "不用转人工"), or an `in_order` match with a negation between its
 //!   words ("胸口不痛"), does not count, unless the negation is part of the
-//!   match ("I don't want a robot").
+//!   match ("I don't want a robot");
+//! * a symptom that is over does not count either: matched by a rule marked
+//!   `over`, with a past time word and then a recovery after it ("I was
+//!   short of breath last week but the doctor says I'm fine"), and no word
+//!   of it going on ("still", "since", 到而家) anywhere in the message
+//!   ([`Decision::over`]).
 //!
 //! Urgent rules are checked before the request for a person and win over it.
 //! Every decision names the rule that made it ([`PhraseSet::explain`]).
@@ -277,6 +282,7 @@ pub struct Decision {
     complaint: bool,
     rule: Option<String>,
     negated: bool,
+    over: bool,
 }
 
 impl Decision {
@@ -297,6 +303,15 @@ impl Decision {
     /// person"): the message asks for nothing.
     pub fn negated(&self) -> bool {
         self.negated
+    }
+
+    /// True when the rule named by [`rule`](Self::rule) matched only a
+    /// symptom that is over: told with a past time and followed by a
+    /// recovery ("I was short of breath last week but the doctor says I'm
+    /// fine", "我昨天胸口有点闷，今天已经好了"). Such a decision is also
+    /// [`negated`](Self::negated): it asks for nothing.
+    pub fn over(&self) -> bool {
+        self.over
     }
 
     /// True when no rule matched at all, not even a negated one: the only
@@ -389,10 +404,12 @@ impl PhraseSet {
     /// What `text` asks for and the rule that decided it.
     pub fn explain(&self, text: &str) -> Decision {
         let message = self.normalize(text);
-        let mut negated_rule = None;
+        let mut negated_rule: Option<(&str, bool)> = None;
         if !message.is_empty() {
+            // Looked for only when a rule that can be over holds.
+            let may_be_over = std::cell::OnceCell::new();
             for rule in &self.rules {
-                match rule.check(&self.shared, &message) {
+                match rule.check(&self.shared, &message, &may_be_over) {
                     Match::Holds => {
                         let (intent, complaint) = match rule.outcome {
                             Outcome::Urgent(topic) => (Intent::Urgent(topic), false),
@@ -405,10 +422,14 @@ impl PhraseSet {
                             complaint,
                             rule: Some(rule.name.clone()),
                             negated: false,
+                            over: false,
                         };
                     }
                     Match::Negated => {
-                        negated_rule.get_or_insert_with(|| rule.name.clone());
+                        negated_rule.get_or_insert((&rule.name, false));
+                    }
+                    Match::Over => {
+                        negated_rule.get_or_insert((&rule.name, true));
                     }
                     Match::No => {}
                 }
@@ -418,7 +439,8 @@ impl PhraseSet {
             intent: None,
             complaint: false,
             negated: negated_rule.is_some(),
-            rule: negated_rule,
+            over: negated_rule.is_some_and(|(_, over)| over),
+            rule: negated_rule.map(|(name, _)| name.to_owned()),
         }
     }
 
@@ -486,6 +508,8 @@ fn builtin_ref() -> &'static PhraseSet {
     })
 }
 
+#[cfg(test)]
+mod eighth_pass_tests;
 #[cfg(test)]
 mod family_tests;
 #[cfg(test)]

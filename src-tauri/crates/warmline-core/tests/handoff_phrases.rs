@@ -67,6 +67,10 @@ const DEV_SET: &[(&str, &str)] = &[
         include_str!("../data/intent-eval/round-11.tsv"),
     ),
     (
+        "intent-eval/round-12.tsv",
+        include_str!("../data/intent-eval/round-12.tsv"),
+    ),
+    (
         "intent-eval/self-check-1.tsv",
         include_str!("../data/intent-eval/self-check-1.tsv"),
     ),
@@ -106,13 +110,17 @@ const DEV_SET: &[(&str, &str)] = &[
         "intent-eval/self-check-10.tsv",
         include_str!("../data/intent-eval/self-check-10.tsv"),
     ),
+    (
+        "intent-eval/self-check-11.tsv",
+        include_str!("../data/intent-eval/self-check-11.tsv"),
+    ),
 ];
 
 /// Precision and recall the development set must keep, per class: the
 /// figures recorded in `data/intent-eval/RESULTS.md`, rounded down.
 const FLOORS: [(Class, f64, f64); 2] =
     [(Class::Person, 0.995, 0.995), (Class::Urgent, 0.995, 0.995)];
-const MIN_SENTENCES: usize = 2550;
+const MIN_SENTENCES: usize = 2740;
 const MIN_PER_VARIANT: usize = 30;
 
 fn dev_set() -> Vec<Labelled> {

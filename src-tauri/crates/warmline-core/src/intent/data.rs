@@ -24,6 +24,7 @@ pub(crate) struct Data {
     pub(crate) variants: FoldData,
     pub(crate) spoken: SpokenData,
     pub(crate) negation: NegationData,
+    pub(crate) over: OverData,
     pub(crate) concepts: BTreeMap<String, Entries>,
     pub(crate) rule: Vec<Spanned<RuleData>>,
 }
@@ -63,6 +64,16 @@ pub(crate) struct NegationData {
     pub(crate) scope_end: Entries,
 }
 
+/// What tells that a symptom is over: a past time, then a recovery, and no
+/// word of it going on (see `[over]` in `data/handoff-phrases.toml`).
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub(crate) struct OverData {
+    pub(crate) past: Entries,
+    pub(crate) recovered: Entries,
+    pub(crate) ongoing: Entries,
+}
+
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct RuleData {
@@ -94,6 +105,8 @@ pub(crate) struct RuleData {
     frames: Entries,
     #[serde(default = "yes")]
     negatable: bool,
+    #[serde(default)]
+    over: bool,
 }
 
 fn yes() -> bool {
@@ -294,6 +307,9 @@ pub(crate) fn compile(sources: &[(&str, Data)]) -> Result<Compiled, PhraseSetErr
         compiler.extend(&mut shared.after_negators, &data.negation.after)?;
         compiler.extend(&mut shared.not_negation, &data.negation.not_negation)?;
         compiler.extend(&mut shared.scope_end, &data.negation.scope_end)?;
+        compiler.extend(&mut shared.over_past, &data.over.past)?;
+        compiler.extend(&mut shared.over_recovered, &data.over.recovered)?;
+        compiler.extend(&mut shared.over_ongoing, &data.over.ongoing)?;
         for rule in &data.rule {
             let line = line_of(source, rule);
             let rule = compiler.rule(rule.get_ref(), line)?;
@@ -314,6 +330,9 @@ pub(crate) fn compile(sources: &[(&str, Data)]) -> Result<Compiled, PhraseSetErr
         &mut shared.after_negators,
         &mut shared.not_negation,
         &mut shared.scope_end,
+        &mut shared.over_past,
+        &mut shared.over_recovered,
+        &mut shared.over_ongoing,
     ] {
         tidy(list);
     }
@@ -527,6 +546,7 @@ impl Compiler<'_> {
             short_only: Vec::new(),
             frames: Vec::new(),
             negatable: data.negatable,
+            over: data.over,
         };
         self.extend(&mut rule.exclude, &data.exclude)?;
         self.extend(&mut rule.unless, &data.unless)?;

@@ -1,6 +1,7 @@
 //! Compiled rules and how one is matched against a normalized message.
 
 use std::borrow::Cow;
+use std::cell::OnceCell;
 use std::ops::Range;
 
 use super::normalize::{CLAUSE, SENTENCE};
@@ -30,6 +31,10 @@ pub(crate) struct Rule {
     pub(crate) short_only: Vec<Pattern>,
     pub(crate) frames: Vec<Pattern>,
     pub(crate) negatable: bool,
+    /// Whether the rule tells of a symptom that can be over ("short of
+    /// breath last week, but the doctor says I'm fine"): see
+    /// [`Shared::over_at`].
+    pub(crate) over: bool,
 }
 
 /// The lists every rule shares: filler words, frame gap words, negation.
@@ -43,6 +48,62 @@ pub(crate) struct Shared {
     pub(crate) not_negation: Vec<Pattern>,
     pub(crate) scope_end: Vec<Pattern>,
     pub(crate) scope: usize,
+    /// Past time words ("last week", 昨天, 琴日).
+    pub(crate) over_past: Vec<Pattern>,
+    /// Recoveries ("the doctor says I'm fine", 已经好了, 冇事喇).
+    pub(crate) over_recovered: Vec<Pattern>,
+    /// Words of a symptom going on ("still", "since", 到而家, 又): with one
+    /// anywhere in the message, nothing is over.
+    pub(crate) over_ongoing: Vec<Pattern>,
+}
+
+impl Shared {
+    /// Whether `message` (normalized) holds a past time word and a
+    /// recovery at all: the cheap test before any rule looks for where a
+    /// symptom is over. The past words go first: there are fewer of them,
+    /// and most messages have none.
+    pub(crate) fn may_be_over(&self, message: &str) -> bool {
+        self.over_past.iter().any(|p| p.occurs_in(message))
+            && self.over_recovered.iter().any(|p| p.occurs_in(message))
+    }
+
+    /// Where, in `text`, what came before is over: the end of the first
+    /// recovery that is not negated ("not better") and has a past time word
+    /// somewhere before it, provided no word of the symptom going on occurs
+    /// anywhere in `text`. A symptom told after the recovery ("I was fine
+    /// yesterday but now I can't breathe") is not before it, so it still
+    /// counts.
+    pub(crate) fn over_at(&self, text: &str) -> Option<usize> {
+        if self.over_ongoing.iter().any(|p| p.occurs_in(text)) {
+            return None;
+        }
+        let mut recoveries: Vec<Range<usize>> = spans_of(&self.over_recovered, text).collect();
+        recoveries.sort_by_key(|span| (span.start, std::cmp::Reverse(span.end)));
+        recoveries
+            .into_iter()
+            .find(|span| {
+                self.over_past
+                    .iter()
+                    .any(|p| p.occurs_in(&text[..span.start]))
+                    && !self.negated_in_its_sentence(text, span)
+            })
+            .map(|span| span.end)
+    }
+
+    /// Whether a negation governs `span` of `text`, within its sentence.
+    fn negated_in_its_sentence(&self, text: &str, span: &Range<usize>) -> bool {
+        let start = text[..span.start].rfind(SENTENCE).map_or(0, |at| at + 1);
+        let end = text[span.end..]
+            .find(SENTENCE)
+            .map_or(text.len(), |at| span.end + at);
+        let negation = Negation {
+            shared: self,
+            sentence: &text[start..end],
+            enabled: true,
+        };
+        let local = span.start - start..span.end - start;
+        negation.negates(&local, std::slice::from_ref(&local))
+    }
 }
 
 /// How a rule met a sentence.
@@ -52,6 +113,8 @@ pub(crate) enum Match {
     Holds,
     /// It matched, but only inside the scope of a negation.
     Negated,
+    /// It matched, but only before a recovery: a symptom that is over.
+    Over,
     /// It did not match.
     No,
 }
@@ -112,9 +175,40 @@ impl Rule {
         text
     }
 
-    /// How this rule meets `message` (normalized).
-    pub(crate) fn check(&self, shared: &Shared, message: &str) -> Match {
+    /// How this rule meets `message` (normalized); `may_be_over` keeps
+    /// [`Shared::may_be_over`] of the message once a rule has needed it.
+    ///
+    /// A rule marked `over` that holds is over only when it holds on the
+    /// text before the recovery alone and not on the text after it: words
+    /// of the symptom on both sides of the recovery ("she fell this
+    /// morning, she says she's fine but she hit her head") still count.
+    pub(crate) fn check(
+        &self,
+        shared: &Shared,
+        message: &str,
+        may_be_over: &OnceCell<bool>,
+    ) -> Match {
         let text = self.without_exclusions(message);
+        let whole = self.check_text(shared, &text);
+        if whole != Match::Holds
+            || !self.over
+            || !*may_be_over.get_or_init(|| shared.may_be_over(message))
+        {
+            return whole;
+        }
+        let Some(cut) = shared.over_at(&text) else {
+            return Match::Holds;
+        };
+        if self.check_text(shared, &text[cut..]) != Match::Holds
+            && self.check_text(shared, &text[..cut]) == Match::Holds
+        {
+            Match::Over
+        } else {
+            Match::Holds
+        }
+    }
+
+    fn check_text(&self, shared: &Shared, text: &str) -> Match {
         let mut result = Match::No;
         for sentence in text.split(SENTENCE) {
             if self.unless.iter().any(|p| p.occurs_in(sentence)) {
@@ -122,7 +216,7 @@ impl Rule {
             }
             match self.check_sentence(shared, sentence) {
                 Match::Holds => return Match::Holds,
-                Match::Negated => result = Match::Negated,
+                Match::Negated | Match::Over => result = Match::Negated,
                 Match::No => {}
             }
         }
