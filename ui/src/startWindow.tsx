@@ -6,6 +6,7 @@ import { loadBackend } from "./backend";
 import type { WarmlineBackend } from "./backend/types";
 import { createLocalizer, type Localizer } from "./i18n";
 import { disablePageMenu } from "./pageMenu";
+import { markStart } from "./startMarks";
 import { applyStartupTextScale } from "./textSize";
 
 /**
@@ -16,6 +17,7 @@ export async function startWindow(
   titleId: string,
   view: (backend: WarmlineBackend, t: Localizer) => ComponentChild,
 ): Promise<void> {
+  markStart("script");
   applyStartupTextScale();
   disablePageMenu();
   const root = document.getElementById("root");
@@ -23,14 +25,17 @@ export async function startWindow(
     return;
   }
   const backend = await loadBackend();
+  markStart("backend");
   let requested = navigator.language;
   try {
     requested = (await backend.appInfo()).locale;
   } catch (reason) {
     console.warn("warmline: appInfo failed; using the system language", reason);
   }
+  markStart("app-info");
   const t = createLocalizer(requested);
   document.documentElement.lang = t.locale;
   document.title = t.format(titleId);
   render(view(backend, t), root);
+  markStart("render");
 }

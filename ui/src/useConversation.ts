@@ -7,6 +7,7 @@ import {
   type ConversationAction,
   type ConversationView,
 } from "./conversation";
+import { markStart } from "./startMarks";
 
 /** Waits before asking again for a snapshot that could not be fetched. */
 const SNAPSHOT_RETRY_MS = [1000, 2000, 4000, 8000] as const;
@@ -34,6 +35,7 @@ export function useConversation(
       fetching = true;
       try {
         const snapshot = await service.snapshot();
+        markStart("snapshot");
         fetching = false;
         if (!disposed) {
           dispatch({ type: "snapshot", snapshot, recovered: attempt > 0 });
@@ -55,6 +57,7 @@ export function useConversation(
         const stop = await service.onEvent((event) => {
           dispatch({ type: "event", event });
         });
+        markStart("subscribed");
         if (disposed) {
           stop();
           return;
