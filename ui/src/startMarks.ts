@@ -10,7 +10,7 @@ export type StartStep =
   /** The backend (Tauri or the fake) is ready to be called. */
   | "backend"
   /** The app told the language (`appInfo`). */
-  | "app-info"
+  | "locale"
   /** The first render of the window's root is done. */
   | "render"
   /** The conversation's events are subscribed to. */

@@ -32,7 +32,7 @@ export async function startWindow(
   } catch (reason) {
     console.warn("warmline: appInfo failed; using the system language", reason);
   }
-  markStart("app-info");
+  markStart("locale");
   const t = createLocalizer(requested);
   document.documentElement.lang = t.locale;
   document.title = t.format(titleId);

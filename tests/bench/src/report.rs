@@ -44,20 +44,23 @@ struct Row {
 const STEPS: [(&str, &str); 7] = [
     ("warmline-start-script", "scripts run"),
     ("warmline-start-backend", "backend loaded"),
-    ("warmline-start-app-info", "appInfo in"),
+    ("warmline-start-locale", "language in (appInfo)"),
     ("warmline-start-render", "first render"),
     ("warmline-start-subscribed", "events subscribed"),
     ("warmline-start-snapshot", "snapshot in"),
     ("warmline-interactive", "interactive"),
 ];
 
-/// A mark's short name in the per-run line: `warmline-start-app-info` →
-/// `app-info`, `warmline-interactive` → `interactive`.
+/// A mark's short name in the per-run line: `warmline-start-locale` →
+/// `locale`, `warmline-interactive` → `interactive`.
 pub fn step_name(mark: &str) -> &str {
     mark.strip_prefix("warmline-start-")
         .or_else(|| mark.strip_prefix("warmline-"))
         .unwrap_or(mark)
 }
+
+/// How a figure is read from one run, for the variant table.
+type Figure = Box<dyn Fn(&Sample) -> Option<f64>>;
 
 fn mark_of(sample: &Sample, name: &str) -> Option<f64> {
     sample
@@ -334,7 +337,7 @@ impl Results {
                 "| figure | Warmline | Warmline ({label}) | difference | ratio |"
             );
             let _ = writeln!(out, "|---|---:|---:|---:|---:|");
-            let mut figures: Vec<(String, Box<dyn Fn(&Sample) -> Option<f64>>)> = vec![
+            let mut figures: Vec<(String, Figure)> = vec![
                 (
                     "cold start to typing (ms)".into(),
                     Box::new(|s| Some(s.start_ms)),
@@ -403,5 +406,26 @@ impl Results {
             }
         }
         out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{step_name, STEPS};
+
+    /// The table's steps are the page's: every `StartStep` of
+    /// ui/src/startMarks.ts, in its order, then the interactive mark.
+    #[test]
+    fn the_steps_are_the_ones_the_page_marks() {
+        let source = std::fs::read_to_string(crate::repository().join("ui/src/startMarks.ts"))
+            .expect("reading ui/src/startMarks.ts");
+        let page: Vec<&str> = source
+            .lines()
+            .filter_map(|line| line.trim().strip_prefix("| \""))
+            .filter_map(|rest| rest.split('"').next())
+            .collect();
+        let ours: Vec<&str> = STEPS.iter().map(|(mark, _)| step_name(mark)).collect();
+        assert_eq!(ours[..ours.len() - 1], page[..]);
+        assert_eq!(ours.last(), Some(&"interactive"));
     }
 }
