@@ -18,6 +18,7 @@ mod settings_window;
 mod speech_commands;
 mod startup;
 mod voice;
+mod webview;
 
 use std::sync::Arc;
 
@@ -158,6 +159,7 @@ pub fn run() {
         })
         .setup(move |app| {
             tracing::debug!(ms = ms_since_start(), "start: window made, set-up begins");
+            webview::tune(app, "main");
             builder.mount_events(app);
             let data_dir = settings
                 .data_dir
