@@ -18,7 +18,6 @@ mod settings_window;
 mod speech_commands;
 mod startup;
 mod voice;
-mod webview;
 
 use std::sync::Arc;
 
@@ -159,7 +158,6 @@ pub fn run() {
         })
         .setup(move |app| {
             tracing::debug!(ms = ms_since_start(), "start: window made, set-up begins");
-            webview::tune(app, "main");
             builder.mount_events(app);
             let data_dir = settings
                 .data_dir
