@@ -2,5 +2,11 @@
 import { App } from "./components/App";
 import "./styles.css";
 import { startWindow } from "./startWindow";
+import { startFollowing } from "./useConversation";
 
-void startWindow("app-title", (backend, t) => <App backend={backend} t={t} />);
+// The conversation is subscribed to and fetched while the language is still
+// being asked for; the first render then usually has the snapshot already.
+void startWindow("app-title", (backend) => {
+  const following = startFollowing(backend.conversation);
+  return (t) => <App backend={backend} t={t} following={following} />;
+});

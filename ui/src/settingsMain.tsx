@@ -5,4 +5,4 @@ import "./settings.css";
 import { SettingsApp } from "./screens/settings/SettingsApp";
 import { startWindow } from "./startWindow";
 
-void startWindow("settings-title", (backend, t) => <SettingsApp backend={backend} t={t} />);
+void startWindow("settings-title", (backend) => (t) => <SettingsApp backend={backend} t={t} />);

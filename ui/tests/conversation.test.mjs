@@ -206,6 +206,32 @@ describe("events", () => {
     }
   });
 
+  test("the conversation is followed before the first render, and what arrives then is shown once", async () => {
+    const { page, context, problems } = await openApp(env.browser, env.server.url, {
+      query: { holdAppInfo: "1", welcome: "0" },
+      waitLoaded: false,
+    });
+    try {
+      // Subscribed and fetched while the language is still being asked for.
+      await page.waitForFunction(
+        () => window.__warmlineFake?.listenerCount() === 1 && window.__warmlineFake.snapshotCalls() === 1,
+      );
+      await fake(page, (f) => f.addMessage({ kind: "agent", name: "Ana", demo: false }, "before the first render"));
+      assert.equal(await page.locator("#app").count(), 0, "nothing is rendered before the language is in");
+      await fake(page, (f) => f.releaseAppInfo());
+      await waitForAttribute(page, "#app", "data-loaded", "true");
+      await waitForText(page, "#transcript", "before the first render");
+      assert.deepEqual(
+        (await messages(page)).map((m) => m.text),
+        ["before the first render"],
+      );
+      assert.equal(await fake(page, (f) => f.listenerCount()), 1, "the early subscription is the window's only one");
+      assert.deepEqual(problems, []);
+    } finally {
+      await context.close();
+    }
+  });
+
   test("events that arrive while the snapshot is on its way are applied after it", async () => {
     const { page, context } = await openApp(env.browser, env.server.url, {
       query: { holdSnapshot: "1", welcome: "0" },

@@ -4,7 +4,14 @@
 //! ```text
 //! cargo build --release -p warmline -p warmline-bench
 //! cargo run --release -p warmline-bench -- [--rounds 5] [--messages 10000]
+//!     [--empty-only] [--variant LABEL=SPEC]...
 //! ```
+//!
+//! `--variant old=app=PATH` runs another Warmline binary beside the main
+//! one, `--variant cache=NAME=VALUE,...` the main one with more environment
+//! variables (both can be combined); each is printed in a table of its own
+//! against the main Warmline, for A/B comparisons on the same machine state.
+//! `--empty-only` leaves out the runs with the long history.
 //!
 //! Everything runs under one Xvfb, one program after the other in
 //! alternation (Warmline, bare Tauri, Chromium, Warmline, …), first with an
@@ -23,7 +30,7 @@ mod programs;
 mod report;
 mod seed;
 
-use programs::{Program, Setup};
+use programs::{Program, Setup, Variant};
 
 /// The repository, from this crate's place in it.
 fn repository() -> PathBuf {
@@ -36,6 +43,9 @@ struct Options {
     app: PathBuf,
     bare: PathBuf,
     dist: PathBuf,
+    empty_only: bool,
+    /// `--variant` as given, parsed once the main binary is known.
+    variants: Vec<String>,
 }
 
 fn parse_options() -> Result<Options, String> {
@@ -47,6 +57,8 @@ fn parse_options() -> Result<Options, String> {
         app: bin_dir.join("warmline"),
         bare: bin_dir.join("bare-tauri"),
         dist: repository().join("ui/dist"),
+        empty_only: false,
+        variants: Vec::new(),
     };
     let mut args = std::env::args().skip(1);
     while let Some(flag) = args.next() {
@@ -61,10 +73,13 @@ fn parse_options() -> Result<Options, String> {
             "--app" => options.app = value()?.into(),
             "--bare" => options.bare = value()?.into(),
             "--dist" => options.dist = value()?.into(),
+            "--empty-only" => options.empty_only = true,
+            "--variant" => options.variants.push(value()?),
             "--help" | "-h" => {
                 return Err(
                     "usage: warmline-bench [--rounds N] [--messages N] [--app PATH] \
-                            [--bare PATH] [--dist DIR]"
+                            [--bare PATH] [--dist DIR] [--empty-only] \
+                            [--variant LABEL=app=PATH,NAME=VALUE,...]..."
                         .into(),
                 )
             }
@@ -97,6 +112,26 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
+    let variants: Vec<Variant> = match options
+        .variants
+        .iter()
+        .map(|spec| Variant::parse(spec, &options.app))
+        .collect()
+    {
+        Ok(variants) => variants,
+        Err(message) => {
+            eprintln!("{message}");
+            return ExitCode::from(2);
+        }
+    };
+    if let Some(missing) = variants.iter().find(|v| !v.app.is_file()) {
+        eprintln!(
+            "the binary of --variant {} is missing: {}",
+            missing.label,
+            missing.app.display()
+        );
+        return ExitCode::from(2);
+    }
     let scratch = std::env::temp_dir().join(format!("warmline-bench-{}", std::process::id()));
     std::fs::create_dir_all(&scratch).expect("creating the scratch directory");
 
@@ -127,19 +162,28 @@ fn main() -> ExitCode {
         history: options.messages,
         scratch: scratch.clone(),
         ticks: procs::clock_ticks(),
+        variants,
+    };
+    let mut programs = vec![Program::Warmline];
+    programs.extend((0..setup.variants.len()).map(Program::Variant));
+    programs.extend([Program::BareTauri, Program::Chromium]);
+    let conversations: &[bool] = if options.empty_only {
+        &[false]
+    } else {
+        &[false, true]
     };
     let load_before = procs::load_average();
     let mut results = report::Results::new(options.messages);
     for round in 1..=options.rounds {
-        for with_history in [false, true] {
-            for program in [Program::Warmline, Program::BareTauri, Program::Chromium] {
+        for &with_history in conversations {
+            for &program in &programs {
                 if with_history && program == Program::BareTauri {
                     continue; // a static page has no history to open
                 }
                 let sample = programs::run(program, with_history, &setup);
                 eprintln!(
                     "round {round} {:<10} {:<7} start {:>7.0} ms (page asked at {}, scripts ran at {})  pss {:>6.1} MiB  new message {}  key {}",
-                    program.name(),
+                    setup.name(program),
                     if with_history { "history" } else { "empty" },
                     sample.start_ms,
                     report::ms(sample.start_split.navigation_ms),
@@ -154,6 +198,14 @@ fn main() -> ExitCode {
                     .map(|(name, mib)| format!("{name} {mib:.1}"))
                     .collect();
                 eprintln!("        PSS by program (MiB): {}", parts.join(", "));
+                if !sample.marks.is_empty() {
+                    let marks: Vec<String> = sample
+                        .marks
+                        .iter()
+                        .map(|(name, ms)| format!("{} {ms:.0}", report::step_name(name)))
+                        .collect();
+                    eprintln!("        page marks (ms since start): {}", marks.join(", "));
+                }
                 results.add(program, with_history, sample);
             }
         }
@@ -163,6 +215,13 @@ fn main() -> ExitCode {
         "{}",
         results.table(options.rounds, &load_before, &load_after)
     );
+    print!("{}", results.page_table());
+    for (index, variant) in setup.variants.iter().enumerate() {
+        print!(
+            "{}",
+            results.variant_table(Program::Variant(index), &variant.label, conversations)
+        );
+    }
 
     stop_group(bus);
     stop_group(Some(xvfb));

@@ -21,6 +21,16 @@ pub const PAGE_TIMES: &str = "
     return [origin, nav ? origin + nav.domContentLoadedEventEnd : null];
 ";
 
+/// The page's start marks (`warmline-start-<step>`, ui/src/startMarks.ts,
+/// and `warmline-interactive`) as `[name, ms since the Unix epoch]`, in the
+/// order they were set; empty for a page without them (the bare window).
+pub const START_MARKS: &str = "
+    const origin = performance.timeOrigin;
+    return performance.getEntriesByType('mark')
+        .filter((m) => m.name.startsWith('warmline-'))
+        .map((m) => [m.name, origin + m.startTime]);
+";
+
 /// Empties the text box the way a person would see it (the UI hears an
 /// input event).
 pub const CLEAR_INPUT: &str = "

@@ -32,16 +32,46 @@ pub enum Program {
     BareTauri,
     /// Debian's Chromium (`--app`) showing the built UI with its fake backend.
     Chromium,
+    /// Another Warmline (`--variant`: another binary, other environment
+    /// variables), the index into [`Setup::variants`]; for A/B comparisons.
+    Variant(usize),
 }
 
-impl Program {
-    /// Its name in the table.
-    pub fn name(self) -> &'static str {
-        match self {
-            Program::Warmline => "Warmline",
-            Program::BareTauri => "bare Tauri",
-            Program::Chromium => "Chromium",
+/// A Warmline to compare with the main one (`--variant LABEL=SPEC`).
+#[derive(Debug, Clone)]
+pub struct Variant {
+    /// Its name in the output.
+    pub label: String,
+    /// Its binary (the main one unless the spec names another).
+    pub app: PathBuf,
+    /// Environment variables it is started with, on top of the usual ones.
+    pub env: Vec<(String, String)>,
+}
+
+impl Variant {
+    /// `SPEC` is a comma-separated list of `app=PATH` (another binary) and
+    /// `NAME=VALUE` (an environment variable); `default_app` is used unless
+    /// `app=` is given.
+    pub fn parse(label_and_spec: &str, default_app: &Path) -> Result<Variant, String> {
+        let (label, spec) = label_and_spec
+            .split_once('=')
+            .ok_or_else(|| format!("--variant {label_and_spec}: expected LABEL=SPEC"))?;
+        let mut variant = Variant {
+            label: label.to_owned(),
+            app: default_app.to_path_buf(),
+            env: Vec::new(),
+        };
+        for item in spec.split(',').filter(|item| !item.is_empty()) {
+            let (name, value) = item
+                .split_once('=')
+                .ok_or_else(|| format!("--variant {label}: {item} is not NAME=VALUE"))?;
+            if name == "app" {
+                variant.app = PathBuf::from(value);
+            } else {
+                variant.env.push((name.to_owned(), value.to_owned()));
+            }
         }
+        Ok(variant)
     }
 }
 
@@ -61,6 +91,31 @@ pub struct Setup {
     pub scratch: PathBuf,
     /// Clock ticks per second, for process start times.
     pub ticks: u64,
+    /// Other Warmlines run beside the main one (`--variant`).
+    pub variants: Vec<Variant>,
+}
+
+impl Setup {
+    /// The program's name in the output.
+    pub fn name(&self, program: Program) -> String {
+        match program {
+            Program::Warmline => "Warmline".into(),
+            Program::BareTauri => "bare Tauri".into(),
+            Program::Chromium => "Chromium".into(),
+            Program::Variant(index) => format!("Warmline ({})", self.variants[index].label),
+        }
+    }
+
+    /// The binary the program's first process runs.
+    fn exe(&self, program: Program) -> PathBuf {
+        let path = match program {
+            Program::Warmline => &self.app,
+            Program::BareTauri => &self.bare,
+            Program::Chromium => return PathBuf::from(CHROMIUM_BINARY),
+            Program::Variant(index) => &self.variants[index].app,
+        };
+        std::fs::canonicalize(path).unwrap_or(path.clone())
+    }
 }
 
 /// The cold start in parts, each in ms from the program's first process
@@ -82,6 +137,10 @@ pub struct Sample {
     pub start_ms: f64,
     /// Where that start went (not part of the table; printed per run).
     pub start_split: StartSplit,
+    /// The page's start marks (`warmline-start-<step>`, then
+    /// `warmline-interactive`) in ms since the program's first process
+    /// started, in the order they were set; none for the bare page.
+    pub marks: Vec<(String, f64)>,
     /// PSS of all its processes, [`SETTLE`] after that, in MiB, by program
     /// name, largest first.
     pub pss_by_name: Vec<(String, f64)>,
@@ -138,11 +197,14 @@ fn fresh_dir(scratch: &Path, name: &str) -> PathBuf {
 
 fn launch(program: Program, with_history: bool, setup: &Setup) -> Window {
     match program {
-        Program::Warmline | Program::BareTauri => {
-            let binary = if program == Program::Warmline {
-                &setup.app
-            } else {
-                &setup.bare
+        Program::Warmline | Program::BareTauri | Program::Variant(_) => {
+            let (binary, extra) = match program {
+                Program::Warmline => (&setup.app, &[][..]),
+                Program::Variant(index) => {
+                    let variant = &setup.variants[index];
+                    (&variant.app, &variant.env[..])
+                }
+                _ => (&setup.bare, &[][..]),
             };
             // App::launch starts the binary named here, through tauri-driver
             // and WebKitWebDriver, on our DISPLAY and session bus.
@@ -152,11 +214,13 @@ fn launch(program: Program, with_history: bool, setup: &Setup) -> Window {
                 crate::seed::copy_tree(&setup.seeded, &data).expect("copying the seeded store");
             }
             let data = data.to_string_lossy().into_owned();
-            Window::Tauri(Box::new(App::launch(&[
+            let mut env = vec![
                 ("WARMLINE_DATA_DIR", data.as_str()),
                 ("WARMLINE_LOG", "warn"),
                 ("WARMLINE_CONFIG_DIR", data.as_str()),
-            ])))
+            ];
+            env.extend(extra.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+            Window::Tauri(Box::new(App::launch(&env)))
         }
         Program::Chromium => {
             let port = free_ports()[0];
@@ -235,11 +299,7 @@ pub fn run(program: Program, with_history: bool, setup: &Setup) -> Sample {
             .map_err(|e| e.to_string())
     });
     let ready_at = Instant::now();
-    let exe: PathBuf = match program {
-        Program::Warmline => std::fs::canonicalize(&setup.app).unwrap_or(setup.app.clone()),
-        Program::BareTauri => std::fs::canonicalize(&setup.bare).unwrap_or(setup.bare.clone()),
-        Program::Chromium => PathBuf::from(CHROMIUM_BINARY),
-    };
+    let exe = setup.exe(program);
     let root =
         procs::newest_root(&exe).unwrap_or_else(|| panic!("no process of {} found", exe.display()));
     let started_epoch = procs::start_epoch_ms(&root, setup.ticks);
@@ -254,6 +314,18 @@ pub fn run(program: Program, with_history: bool, setup: &Setup) -> Sample {
         navigation_ms: since_start(0),
         dom_ready_ms: since_start(1),
     };
+    let marks = driver
+        .execute(probes::START_MARKS, vec![])
+        .ok()
+        .and_then(|v| v.as_array().cloned())
+        .unwrap_or_default()
+        .iter()
+        .filter_map(|mark| {
+            let name = mark.get(0)?.as_str()?;
+            let at = number(mark.get(1)?)?;
+            Some((name.to_owned(), at - started_epoch))
+        })
+        .collect();
 
     // It really accepts typing.
     let input = driver.find("#composer-input").expect("the text box");
@@ -263,7 +335,12 @@ pub fn run(program: Program, with_history: bool, setup: &Setup) -> Sample {
     let typed = driver
         .property(&input, "value")
         .expect("the text box's value");
-    assert_eq!(typed, json!("a"), "{} did not take the key", program.name());
+    assert_eq!(
+        typed,
+        json!("a"),
+        "{} did not take the key",
+        setup.name(program)
+    );
     driver
         .execute(probes::CLEAR_INPUT, vec![])
         .expect("emptying the text box");
@@ -300,6 +377,7 @@ pub fn run(program: Program, with_history: bool, setup: &Setup) -> Sample {
     Sample {
         start_ms,
         start_split,
+        marks,
         pss_by_name,
         new_message_ms,
         key_ms,
@@ -308,7 +386,24 @@ pub fn run(program: Program, with_history: bool, setup: &Setup) -> Sample {
 
 #[cfg(test)]
 mod tests {
-    use super::median;
+    use super::{median, Variant};
+    use std::path::{Path, PathBuf};
+
+    #[test]
+    fn a_variant_names_its_binary_and_its_variables() {
+        let main = Path::new("/bin/warmline");
+        let v = Variant::parse("old=app=/tmp/w,A=1,B=x=y", main).unwrap();
+        assert_eq!(v.label, "old");
+        assert_eq!(v.app, PathBuf::from("/tmp/w"));
+        assert_eq!(
+            v.env,
+            vec![("A".into(), "1".into()), ("B".into(), "x=y".into())]
+        );
+        let env_only = Variant::parse("cache=WARMLINE_X=1", main).unwrap();
+        assert_eq!(env_only.app, main);
+        assert!(Variant::parse("nolabel", main).is_err());
+        assert!(Variant::parse("bad=novalue", main).is_err());
+    }
 
     #[test]
     fn the_median_of_an_even_count_is_the_mean_of_the_middle_two() {

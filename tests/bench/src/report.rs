@@ -39,6 +39,37 @@ struct Row {
     met: Option<bool>,
 }
 
+/// The page marks' steps in the order the window takes them, and what
+/// each is called in the table (ui/src/startMarks.ts).
+const STEPS: [(&str, &str); 7] = [
+    ("warmline-start-script", "scripts run"),
+    ("warmline-start-backend", "backend loaded"),
+    ("warmline-start-locale", "language in (appInfo)"),
+    ("warmline-start-render", "first render"),
+    ("warmline-start-subscribed", "events subscribed"),
+    ("warmline-start-snapshot", "snapshot in"),
+    ("warmline-interactive", "interactive"),
+];
+
+/// A mark's short name in the per-run line: `warmline-start-locale` →
+/// `locale`, `warmline-interactive` → `interactive`.
+pub fn step_name(mark: &str) -> &str {
+    mark.strip_prefix("warmline-start-")
+        .or_else(|| mark.strip_prefix("warmline-"))
+        .unwrap_or(mark)
+}
+
+/// How a figure is read from one run, for the variant table.
+type Figure = Box<dyn Fn(&Sample) -> Option<f64>>;
+
+fn mark_of(sample: &Sample, name: &str) -> Option<f64> {
+    sample
+        .marks
+        .iter()
+        .find(|(mark, _)| mark == name)
+        .map(|(_, ms)| *ms)
+}
+
 fn cell(value: Option<f64>) -> String {
     value.map_or_else(|| "-".into(), |v| format!("{v:.1}"))
 }
@@ -232,5 +263,169 @@ impl Results {
             );
         }
         out
+    }
+
+    /// The page's start step by step (median ms since the program's first
+    /// process started, and the step's own share: from the step before),
+    /// for Warmline and for Chromium showing the same UI, empty
+    /// conversation.
+    pub fn page_table(&self) -> String {
+        let mut out = String::new();
+        let _ = writeln!(
+            out,
+            "\nThe page's start, empty conversation (median ms since the program's first process started; + from the step before)\n"
+        );
+        let _ = writeln!(out, "| step | Warmline | + | Chromium | + |");
+        let _ = writeln!(out, "|---|---:|---:|---:|---:|");
+        let dom = |s: &Sample| s.start_split.dom_ready_ms;
+        let nav = |s: &Sample| s.start_split.navigation_ms;
+        let mut before = [
+            self.median_of(Program::Warmline, false, nav),
+            self.median_of(Program::Chromium, false, nav),
+        ];
+        let mut rows: Vec<(String, [Option<f64>; 2])> = vec![("page asked for".into(), before)];
+        rows.push((
+            "DOM content loaded".into(),
+            [
+                self.median_of(Program::Warmline, false, dom),
+                self.median_of(Program::Chromium, false, dom),
+            ],
+        ));
+        for (mark, label) in STEPS {
+            rows.push((
+                label.into(),
+                [
+                    self.median_of(Program::Warmline, false, |s| mark_of(s, mark)),
+                    self.median_of(Program::Chromium, false, |s| mark_of(s, mark)),
+                ],
+            ));
+        }
+        for (label, values) in rows {
+            let step = |i: usize| match (values[i], before[i]) {
+                (Some(v), Some(b)) => format!("{:+.1}", v - b),
+                _ => "-".into(),
+            };
+            let _ = writeln!(
+                out,
+                "| {label} | {} | {} | {} | {} |",
+                cell(values[0]),
+                step(0),
+                cell(values[1]),
+                step(1)
+            );
+            for i in 0..2 {
+                if values[i].is_some() {
+                    before[i] = values[i];
+                }
+            }
+        }
+        out
+    }
+
+    /// A `--variant` against the main Warmline: the start and its split,
+    /// the page marks and PSS by program (medians).
+    pub fn variant_table(&self, variant: Program, label: &str, conversations: &[bool]) -> String {
+        let mut out = String::new();
+        for &with_history in conversations {
+            let _ = writeln!(
+                out,
+                "\nWarmline and Warmline ({label}), {} conversation (medians)\n",
+                if with_history { "long" } else { "empty" }
+            );
+            let _ = writeln!(
+                out,
+                "| figure | Warmline | Warmline ({label}) | difference | ratio |"
+            );
+            let _ = writeln!(out, "|---|---:|---:|---:|---:|");
+            let mut figures: Vec<(String, Figure)> = vec![
+                (
+                    "cold start to typing (ms)".into(),
+                    Box::new(|s| Some(s.start_ms)),
+                ),
+                (
+                    "  page asked for (ms)".into(),
+                    Box::new(|s| s.start_split.navigation_ms),
+                ),
+                (
+                    "  DOM content loaded (ms)".into(),
+                    Box::new(|s| s.start_split.dom_ready_ms),
+                ),
+            ];
+            for (mark, step) in STEPS {
+                figures.push((
+                    format!("  {step} (ms)"),
+                    Box::new(move |s| mark_of(s, mark)),
+                ));
+            }
+            figures.push((
+                "PSS, all processes (MiB)".into(),
+                Box::new(|s| Some(s.pss_mib())),
+            ));
+            let mut names: Vec<String> = Vec::new();
+            for (p, h, s) in &self.samples {
+                if *h == with_history && (*p == Program::Warmline || *p == variant) {
+                    for (name, _) in &s.pss_by_name {
+                        if !names.contains(name) {
+                            names.push(name.clone());
+                        }
+                    }
+                }
+            }
+            for name in names {
+                figures.push((
+                    format!("  PSS {name} (MiB)"),
+                    Box::new(move |s| {
+                        Some(
+                            s.pss_by_name
+                                .iter()
+                                .find(|(n, _)| *n == name)
+                                .map_or(0.0, |(_, mib)| *mib),
+                        )
+                    }),
+                ));
+            }
+            figures.push((
+                "new message painted (ms)".into(),
+                Box::new(|s| s.new_message_ms),
+            ));
+            figures.push((
+                "key press to painted character (ms)".into(),
+                Box::new(|s| s.key_ms),
+            ));
+            for (figure, value) in &figures {
+                let a = self.median_of(Program::Warmline, with_history, value);
+                let b = self.median_of(variant, with_history, value);
+                let _ = writeln!(
+                    out,
+                    "| {figure} | {} | {} | {} | {} |",
+                    cell(a),
+                    cell(b),
+                    diff(b, a),
+                    ratio(b, a)
+                );
+            }
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{step_name, STEPS};
+
+    /// The table's steps are the page's: every `StartStep` of
+    /// ui/src/startMarks.ts, in its order, then the interactive mark.
+    #[test]
+    fn the_steps_are_the_ones_the_page_marks() {
+        let source = std::fs::read_to_string(crate::repository().join("ui/src/startMarks.ts"))
+            .expect("reading ui/src/startMarks.ts");
+        let page: Vec<&str> = source
+            .lines()
+            .filter_map(|line| line.trim().strip_prefix("| \""))
+            .filter_map(|rest| rest.split('"').next())
+            .collect();
+        let ours: Vec<&str> = STEPS.iter().map(|(mark, _)| step_name(mark)).collect();
+        assert_eq!(ours[..ours.len() - 1], page[..]);
+        assert_eq!(ours.last(), Some(&"interactive"));
     }
 }

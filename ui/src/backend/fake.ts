@@ -5,6 +5,7 @@
 // Query parameters (all optional):
 //   lang=zh-CN          locale reported by appInfo() (default en-US)
 //   holdSnapshot=1      snapshot() waits for __warmlineFake.releaseSnapshot()
+//   holdAppInfo=1       appInfo() waits for __warmlineFake.releaseAppInfo()
 //   queueStepMs=N       ms between queue steps; 0 = only advanceQueue() moves it
 //   replyDelayMs=N      ms before delivery/typing/reply steps (default 600)
 //   welcome=0           start with an empty conversation
@@ -77,6 +78,7 @@ export function createFakeBackend(params: URLSearchParams): WarmlineBackend {
   let queueStepMs = readNumber(params, "queueStepMs", 1500);
   let afterHours = params.get("afterHours") === "1";
   const holdSnapshot = params.get("holdSnapshot") === "1";
+  const holdAppInfo = params.get("holdAppInfo") === "1";
 
   let epoch = readNumber(params, "epoch", 0);
   let seq = 0;
@@ -106,6 +108,12 @@ export function createFakeBackend(params: URLSearchParams): WarmlineBackend {
   const snapshotGate: Promise<void> = holdSnapshot
     ? new Promise((resolve) => {
         releaseHeldSnapshot = resolve;
+      })
+    : Promise.resolve();
+  let releaseHeldAppInfo: (() => void) | null = null;
+  const appInfoGate: Promise<void> = holdAppInfo
+    ? new Promise((resolve) => {
+        releaseHeldAppInfo = resolve;
       })
     : Promise.resolve();
 
@@ -445,6 +453,9 @@ export function createFakeBackend(params: URLSearchParams): WarmlineBackend {
     releaseSnapshot() {
       releaseHeldSnapshot?.();
     },
+    releaseAppInfo() {
+      releaseHeldAppInfo?.();
+    },
     sentTexts,
     leftMessages,
     retriedIds,
@@ -598,8 +609,9 @@ export function createFakeBackend(params: URLSearchParams): WarmlineBackend {
   };
 
   return {
-    appInfo(): Promise<AppInfo> {
-      return Promise.resolve({ locale, version: "0.0.0-fake" });
+    async appInfo(): Promise<AppInfo> {
+      await appInfoGate;
+      return { locale, version: "0.0.0-fake" };
     },
     conversation,
     voice: voiceApi,

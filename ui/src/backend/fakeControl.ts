@@ -48,6 +48,8 @@ export interface FakeControl {
   /** After hours, a request for a person ends with nobody available. */
   setAfterHours(afterHours: boolean): void;
   releaseSnapshot(): void;
+  /** Lets a held appInfo() (`?holdAppInfo=1`) answer: the window renders after it. */
+  releaseAppInfo(): void;
   /** Everything sendMessage accepted, in order. */
   readonly sentTexts: string[];
   /** Everything leaveMessage passed on to "the service", in order (one left offline: once the connection is back). */

@@ -13,7 +13,7 @@ import {
   textScaleFixedByUrl,
   toPercent,
 } from "../textSize";
-import { useConversation } from "../useConversation";
+import { useConversation, type Following } from "../useConversation";
 import { useSettingsStatus } from "../useSettingsStatus";
 import { useWindowLanguage } from "../useWindowLanguage";
 import { ChatFooter } from "./ChatFooter";
@@ -25,8 +25,17 @@ import { ChatFooter } from "./ChatFooter";
  * change here (language, text size, the text size buttons) arrives as
  * settings changes and applies at once.
  */
-export function App({ backend, t: initial }: { backend: WarmlineBackend; t: Localizer }) {
-  const [view, dispatch] = useConversation(backend.conversation);
+export function App({
+  backend,
+  t: initial,
+  following,
+}: {
+  backend: WarmlineBackend;
+  t: Localizer;
+  /** The conversation, already being followed since before the first render. */
+  following?: Following;
+}) {
+  const [view, dispatch] = useConversation(backend.conversation, following);
   const status = useSettingsStatus(backend.settings);
   const t = useWindowLanguage(initial, status?.locale, "app-title");
   const [scale, setScale] = useState(currentTextScale);
