@@ -147,3 +147,22 @@ fn spoken_words_that_ask_nothing_start_nothing() {
     drop(app);
     let _ = std::fs::remove_dir_all(&scratch);
 }
+
+#[test]
+fn a_spoken_mandarin_request_for_a_person_starts_the_hand_over() {
+    // 我要转人工，谢谢 ("a person, please"), in espeak-ng's Mandarin; the
+    // window's language picks whisper base and simplified script. Base
+    // writes it with homophone slips ("我邀传人宫鞋鞋" when this test was
+    // written, 2026-12-03), which the rules' spoken pairs read back.
+    let (app, heard, scratch) = say_and_send(
+        "person-zh",
+        "zh-CN",
+        "cmn-latn-pinyin",
+        "wo3 yao4 zhuan3 ren2 gong1, xie4 xie4.",
+    );
+    app.wait_for_attribute("data-handoff-state", "queued");
+    wait_for_notice(&app, "您要求人工客服");
+    println!("Mandarin request heard as {heard:?}");
+    drop(app);
+    let _ = std::fs::remove_dir_all(&scratch);
+}
