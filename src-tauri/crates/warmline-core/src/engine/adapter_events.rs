@@ -36,7 +36,7 @@ impl Engine {
                 }
                 match self.frustration.bot_answered(&text, understood) {
                     Verdict::Offer => self.offer_person(),
-                    Verdict::Withdraw => self.view.set_person_offered(false),
+                    Verdict::Withdraw => self.bot_helped(),
                     Verdict::None => {}
                 }
             }

@@ -40,6 +40,11 @@ pub(super) struct Handoff {
     /// The phrase rule that recognised the last request made in words, for
     /// the summary.
     rule: Option<String>,
+    /// The offer of a person that stands came from the second opinion, not
+    /// from the frustration rules. The bot answers the same words at the
+    /// same time, and its good answer takes back only the rules' offer (the
+    /// bot helping says nothing about whether the user asked for a person).
+    pub(super) offered_by_opinion: bool,
 }
 
 impl Handoff {
@@ -53,6 +58,7 @@ impl Handoff {
             asking: 0,
             leave_replies: Vec::new(),
             rule: None,
+            offered_by_opinion: false,
         }
     }
 
@@ -175,7 +181,9 @@ impl Engine {
     /// user can pass over; a right one is a press away.
     pub(super) fn second_opinion_suggests_person(&mut self) {
         tracing::debug!(rule = SECOND_OPINION_RULE, "offering a person");
-        self.offer_person_saying("notice-offer-person-words");
+        if self.offer_person_saying("notice-offer-person-words") {
+            self.handoff.offered_by_opinion = true;
+        }
     }
 
     pub(super) fn request_person(
@@ -291,15 +299,27 @@ impl Engine {
     /// Warmline offers a person (the UI highlights the button), once, and
     /// only while the user has not asked already.
     pub(super) fn offer_person(&mut self) {
-        self.offer_person_saying("notice-offer-person");
+        if self.offer_person_saying("notice-offer-person") {
+            self.handoff.offered_by_opinion = false;
+        }
     }
 
-    /// Offers a person with the notice `message_id`, on the same terms.
-    fn offer_person_saying(&mut self, message_id: &str) {
+    /// The bot helped: takes back the frustration rules' offer, if one
+    /// stands (an offer of the second opinion stays).
+    pub(super) fn bot_helped(&mut self) {
+        if !self.handoff.offered_by_opinion {
+            self.view.set_person_offered(false);
+        }
+    }
+
+    /// Offers a person with the notice `message_id`, on the same terms;
+    /// whether it did (not when one is offered, asked for or there).
+    fn offer_person_saying(&mut self, message_id: &str) -> bool {
         if self.view.person_offered || !matches!(self.view.handoff, HandoffState::None) {
-            return;
+            return false;
         }
         self.view.add_notice(LocalizedText::new(message_id));
         self.view.set_person_offered(true);
+        true
     }
 }

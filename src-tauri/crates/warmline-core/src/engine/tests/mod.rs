@@ -653,7 +653,7 @@ async fn a_message_to_a_forgotten_conversation_goes_to_a_new_one_exactly_once() 
     );
 }
 
-fn bot_says(text: &str, understood: bool) -> BackendEvent {
+pub(super) fn bot_says(text: &str, understood: bool) -> BackendEvent {
     BackendEvent::BotMessage {
         name: "Sunny".into(),
         text: text.into(),

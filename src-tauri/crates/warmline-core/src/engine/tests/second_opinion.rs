@@ -147,3 +147,39 @@ async fn a_no_or_no_answer_from_the_second_opinion_changes_nothing() {
         );
     }
 }
+
+/// The bot answers the same words the opinion is asked about, at the same
+/// time: its good answer, arriving after the opinion's yes, does not take
+/// the opinion's offer back (it takes back only the frustration rules' own).
+#[tokio::test(start_paused = true)]
+async fn the_bots_good_answer_after_the_opinions_yes_keeps_the_offer() {
+    let backend = ScriptedBackend::with(Script::default());
+    let engine = start_with(
+        &backend,
+        EngineConfig {
+            second_opinion: Some(Arc::new(FixedOpinion(Ok(true)))),
+            ..EngineConfig::new("en-US")
+        },
+    );
+    eventually(&engine, "online", |s| {
+        s.connection == ConnectionState::Online
+    })
+    .await;
+    engine
+        .send_text("My bill is wrong again and nobody fixes it".into())
+        .await
+        .unwrap();
+    eventually(&engine, "the opinion's offer", |s| s.person_offered).await;
+    backend
+        .say(bot_says(
+            "I have corrected your bill, it is fine now.",
+            true,
+        ))
+        .await;
+    let snapshot = eventually(&engine, "the bot's answer", |s| s.messages.len() == 3).await;
+    assert!(
+        snapshot.person_offered,
+        "the bot's answer took the offer back"
+    );
+    assert_eq!(snapshot.handoff, HandoffState::None);
+}
