@@ -1,9 +1,8 @@
 //! Reaching a person in the real app: the button and its cancel, a typed
 //! request, an urgent topic, and leaving a message when nobody is available.
 
-use std::time::Duration;
-
-use warmline_e2e::{wait_until, App};
+use warmline_e2e::transcript::wait_for_message;
+use warmline_e2e::App;
 
 fn launch(extra: &[(&str, &str)]) -> App {
     let mut env = vec![
@@ -23,27 +22,6 @@ fn send(app: &App, text: &str) {
     let input = app.wait_for("#composer-input");
     app.driver.send_keys(&input, text).unwrap();
     app.driver.click(&app.wait_for("#send-button")).unwrap();
-}
-
-/// Waits for a transcript message of `kind` containing `needle`.
-fn wait_for_message(app: &App, kind: &str, needle: &str) -> String {
-    wait_until(
-        Duration::from_secs(60),
-        &format!("a {kind} message containing {needle:?}"),
-        || {
-            let texts: Vec<String> = app
-                .driver
-                .find_all(&format!("#transcript .message[data-author-kind='{kind}']"))
-                .map_err(|e| e.to_string())?
-                .iter()
-                .filter_map(|element| app.driver.text(element).ok())
-                .collect();
-            match texts.iter().find(|t| t.contains(needle)) {
-                Some(text) => Ok(Some(text.clone())),
-                None => Err(format!("{texts:?}")),
-            }
-        },
-    )
 }
 
 #[test]

@@ -10,6 +10,7 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
+use warmline_e2e::transcript::{messages, wait_for_message};
 use warmline_e2e::voice::{dictate, models_folder, speech};
 use warmline_e2e::{wait_until, App};
 
@@ -43,31 +44,6 @@ fn say_and_send(name: &str, locale: &str, voice: &str, words: &str) -> (App, Str
     (app, heard, scratch)
 }
 
-/// The texts of the transcript's messages by `kind` (user, system, agent).
-fn messages(app: &App, kind: &str) -> Vec<String> {
-    app.driver
-        .find_all(&format!("#transcript .message[data-author-kind='{kind}']"))
-        .unwrap_or_default()
-        .iter()
-        .filter_map(|element| app.driver.text(element).ok())
-        .collect()
-}
-
-/// Waits for a system message containing `needle` and returns it.
-fn wait_for_notice(app: &App, needle: &str) -> String {
-    wait_until(
-        Duration::from_secs(60),
-        &format!("a system message containing {needle:?}"),
-        || {
-            let texts = messages(app, "system");
-            match texts.iter().find(|t| t.contains(needle)) {
-                Some(text) => Ok(Some(text.clone())),
-                None => Err(format!("{texts:?}")),
-            }
-        },
-    )
-}
-
 #[test]
 fn a_spoken_request_for_a_person_starts_the_hand_over_like_a_typed_one() {
     let (app, heard, scratch) = say_and_send(
@@ -84,8 +60,9 @@ fn a_spoken_request_for_a_person_starts_the_hand_over_like_a_typed_one() {
     app.wait_for_attribute("data-handoff-state", "queued");
     // The notice of a request in words, not the one of the button: the
     // rules read the dictated sentence (handoff.rs checks the typed one).
-    wait_for_notice(
+    wait_for_message(
         &app,
+        "system",
         "You asked for a person, so Warmline is getting you one",
     );
     app.screenshot("spoken-request-person");
@@ -105,7 +82,7 @@ fn a_spoken_urgent_matter_gets_a_person_at_once_with_the_advice() {
         heard.to_lowercase().contains("money"),
         "tiny.en should hear the money: {heard:?}"
     );
-    let notice = wait_for_notice(&app, "getting you a person right away");
+    let notice = wait_for_message(&app, "system", "getting you a person right away");
     assert!(notice.contains("back of your card"), "{notice}");
     app.wait_for_attribute("data-handoff-state", "queued");
     drop(app);
@@ -125,8 +102,8 @@ fn spoken_words_that_ask_nothing_start_nothing() {
         Duration::from_secs(60),
         "the demo's answer to the question",
         || {
-            let sent = messages(&app, "user");
-            let answers = messages(&app, "bot");
+            let sent = messages(&app, "user")?;
+            let answers = messages(&app, "bot")?;
             if sent.iter().any(|t| t.contains(heard.trim())) && !answers.is_empty() {
                 Ok(Some(()))
             } else {
@@ -161,7 +138,7 @@ fn a_spoken_mandarin_request_for_a_person_starts_the_hand_over() {
         "wo3 yao4 zhuan3 ren2 gong1, xie4 xie4.",
     );
     app.wait_for_attribute("data-handoff-state", "queued");
-    wait_for_notice(&app, "您要求人工客服");
+    wait_for_message(&app, "system", "您要求人工客服");
     println!("Mandarin request heard as {heard:?}");
     drop(app);
     let _ = std::fs::remove_dir_all(&scratch);
