@@ -3,7 +3,7 @@
 // request stands), the conversation keeps its room, every press answers.
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import { boxOf, fake, goUnavailable, openApp, useBrowser, waitForAttribute, waitForText } from "./helpers.mjs";
+import { boxOf, fake, goUnavailable, openApp, settle, useBrowser, waitForAttribute, waitForText } from "./helpers.mjs";
 
 const env = useBrowser();
 
@@ -13,9 +13,6 @@ const SIZES = [
   { name: "480x600 at 300%", viewport: { width: 480, height: 600 }, query: { textScale: "3" } },
   { name: "480x600 at 100% in zh-CN", viewport: { width: 480, height: 600 }, query: { lang: "zh-CN" } },
 ];
-
-const settle = (page) =>
-  page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
 
 /** The person button's rectangle, rounded to a tenth of a pixel. */
 async function personRect(page) {

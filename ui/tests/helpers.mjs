@@ -71,6 +71,15 @@ export function launchBrowser() {
   });
 }
 
+/**
+ * Waits until the page has drawn two frames: by then what the last change set
+ * off before paint (resize observers, scroll corrections) has run, so what a
+ * test reads is what the reader saw painted, not a layout between two steps.
+ */
+export function settle(page) {
+  return page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
+}
+
 /** Query parameters that make the fake backend quick and step-by-step. */
 export const FAST = { replyDelayMs: "40", queueStepMs: "0" };
 

@@ -2,7 +2,7 @@
 // view, only the conversation scrolling.
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import { addBotMessages, boxOf, fake, goUnavailable, openApp, textOf, useBrowser, waitForAttribute } from "./helpers.mjs";
+import { addBotMessages, boxOf, fake, goUnavailable, openApp, settle, textOf, useBrowser, waitForAttribute } from "./helpers.mjs";
 
 const env = useBrowser();
 
@@ -277,7 +277,7 @@ describe("the person button is always in view", () => {
         document.querySelector("#transcript").scrollTop = 0;
       });
       // Let the scroll event reach the window (it is dispatched on a frame).
-      await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
+      await settle(page);
       await page.waitForTimeout(50);
       await addBotMessages(page, 1);
       assert.equal(await page.evaluate(() => document.querySelector("#transcript").scrollTop), 0, "reader stays put");
@@ -330,7 +330,6 @@ describe("the person button is in view in every state of the request for a perso
   ]) {
     test(`${name}: offered, connecting, asked while offline, queued, with a person, nobody available (form open), message left`, async () => {
       const { page, context, problems } = await openApp(env.browser, env.server.url, { viewport, query });
-      const settle = () => page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
       try {
         for (const question of ["Can you fix my television?", "My television is broken"]) {
           await page.locator("#composer-input").fill(question);
@@ -338,39 +337,39 @@ describe("the person button is in view in every state of the request for a perso
           await page.waitForSelector(`.message[data-author-kind="user"]:nth-last-child(-n+3)`);
         }
         await waitForAttribute(page, "#person-button", "data-offered", "true");
-        await settle();
+        await settle(page);
         await assertShape(page, "offered");
 
         await fake(page, (f) => f.setConnection("connecting"));
         await waitForAttribute(page, "#app", "data-connection", "connecting");
-        await settle();
+        await settle(page);
         await assertShape(page, "connecting");
 
         await fake(page, (f) => f.setConnection("reconnecting"));
         await page.locator("#person-button").click();
         await waitForAttribute(page, "#app", "data-handoff-state", "requested");
         await page.waitForSelector("#person-cancel-button");
-        await settle();
+        await settle(page);
         await assertShape(page, "asked while reconnecting");
         assertInside(await boxOf(page, "#person-cancel-button"), "cancel button while reconnecting");
 
         await fake(page, (f) => f.setConnection("online"));
         await fake(page, (f) => f.advanceQueue());
         await waitForAttribute(page, "#app", "data-handoff-state", "queued");
-        await settle();
+        await settle(page);
         await assertShape(page, "queued");
         assertInside(await boxOf(page, "#person-cancel-button"), "cancel button while queued");
 
         for (let i = 0; i < 3; i += 1) await fake(page, (f) => f.advanceQueue());
         await waitForAttribute(page, "#app", "data-handoff-state", "connected");
         await page.waitForSelector('.message[data-author-kind="agent"]');
-        await settle();
+        await settle(page);
         await assertShape(page, "with a person");
 
         await fake(page, (f) => f.emit({ kind: "handoffChanged", handoff: { state: "none" } }));
         await waitForAttribute(page, "#app", "data-handoff-state", "none");
         await goUnavailable(page);
-        await settle();
+        await settle(page);
         await assertShape(page, "nobody available, form open");
         if (viewport.height >= 800) {
           const area = await page.evaluate(() => {
@@ -389,7 +388,7 @@ describe("the person button is in view in every state of the request for a perso
         await page.locator("#callback-time").fill("tomorrow morning");
         await page.locator("#leave-message-submit").click();
         await page.waitForSelector("#leave-message-error p");
-        await settle();
+        await settle(page);
         // The error is brought into view, inside the (scrolling) form area:
         // all of it, or its start when it is taller than the area.
         const shown = await page.evaluate(() => {
@@ -406,7 +405,7 @@ describe("the person button is in view in every state of the request for a perso
         const person = await boxOf(page, "#person-button");
         for (const id of ["leave-message-text", "callback-phone", "callback-time", "leave-message-error", "leave-message-submit"]) {
           await page.locator(`#${id}`).scrollIntoViewIfNeeded();
-          await settle();
+          await settle(page);
           assertInside(await boxOf(page, `#${id}`), `#${id} scrolled into view`);
           assert.deepEqual(await boxOf(page, "#person-button"), person, `the person button stays put (#${id})`);
           await assertShape(page, `form scrolled to #${id}`);
@@ -421,7 +420,7 @@ describe("the person button is in view in every state of the request for a perso
 
         await page.locator("#leave-message-submit").click();
         await waitForAttribute(page, "#app", "data-handoff-state", "message-left");
-        await settle();
+        await settle(page);
         await assertShape(page, "message left");
         assertInside(await boxOf(page, "#handoff-panel"), "the confirmation");
         assert.deepEqual(problems, []);
@@ -443,7 +442,7 @@ test("back from the form to the conversation, the newest message is in view", as
     await page.locator("#leave-message-text").fill("kept");
     await page.locator("#leave-message-back").click();
     await page.waitForSelector("#leave-message-form", { state: "detached" });
-    await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
+    await settle(page);
     const view = await page.evaluate(() => {
       const t = document.querySelector("#transcript");
       const last = t.querySelector(".message:last-child");
@@ -470,7 +469,7 @@ test("a newest message taller than the view is shown from its start, with who wr
     const long = Array.from({ length: 12 }, (_, i) => `Sentence number ${i + 1} of a long answer.`).join(" ");
     await fake(page, (f, text) => f.addMessage({ kind: "agent", name: "Mei", demo: true }, text), long);
     await page.waitForSelector('.message[data-author-kind="agent"]');
-    await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
+    await settle(page);
     const view = await page.evaluate(() => {
       const t = document.querySelector("#transcript").getBoundingClientRect();
       const last = document.querySelector("#transcript .message:last-child");

@@ -5,7 +5,7 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { cutOff, TEXT_SPACING_CSS } from "./geometry.mjs";
-import { openApp, useBrowser } from "./helpers.mjs";
+import { openApp, settle, useBrowser } from "./helpers.mjs";
 import { STATES } from "./states.mjs";
 
 const env = useBrowser();
@@ -19,10 +19,6 @@ const SIZES = [
   { what: "text spacing at 1280x800", viewport: { width: 1280, height: 800 }, query: {}, spacing: true },
   { what: "text spacing at 200 % text in 480x600", viewport: { width: 480, height: 600 }, query: { textScale: "2" }, spacing: true },
 ];
-
-async function settle(page) {
-  await page.evaluate(() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done))));
-}
 
 async function findings(name, size) {
   const state = STATES[name];
