@@ -13,7 +13,7 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use warmline_e2e::desktop::{
-    wait_for_active, window_named, xdotool, NotificationServer, Notified, XClient,
+    wait_for_active, window_named, xdotool, ManagedDisplay, NotificationServer, Notified, XClient,
 };
 use warmline_e2e::transcript::{messages, send, MESSAGE_WAIT};
 use warmline_e2e::{start_session_bus, stop_group, wait_until, App, DEFAULT_WAIT};
@@ -37,12 +37,14 @@ fn bot_count(app: &App) -> usize {
 #[test]
 fn replies_and_a_person_joining_are_notified_in_chinese_only_while_the_window_is_behind() {
     let daemon = NotificationServer::start();
+    let desktop = ManagedDisplay::start();
     let app = App::launch(&[
+        ("DISPLAY", desktop.name()),
+        ("GDK_BACKEND", "x11"),
         ("DBUS_SESSION_BUS_ADDRESS", daemon.address()),
         ("WARMLINE_LOCALE", "zh-CN"),
     ]);
     app.wait_for_visible("#composer-input");
-    let _manager = XClient::window_manager(app.display());
     let chat = window_named(app.display(), "Warmline");
     xdotool(app.display(), &["windowactivate", "--sync", &chat]).expect("activating the chat");
     wait_for_active(app.display(), &chat, true);
