@@ -31,7 +31,7 @@ pub struct AppInfo {
 /// The UI language and the app version.
 #[tauri::command]
 #[specta::specta]
-pub fn app_info(area: State<'_, crate::settings_commands::SettingsArea>) -> AppInfo {
+pub fn app_info(area: State<'_, crate::settings_area::SettingsArea>) -> AppInfo {
     AppInfo {
         locale: area.locale(),
         version: env!("CARGO_PKG_VERSION").to_owned(),

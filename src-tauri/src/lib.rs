@@ -13,6 +13,7 @@ mod desktop;
 mod notifications;
 mod read_aloud;
 mod session;
+mod settings_area;
 mod settings_commands;
 mod settings_window;
 mod speech_commands;
@@ -116,7 +117,7 @@ pub fn run() {
     let mut settings = StartupSettings::from_env();
     // The language before the file is applied: `WARMLINE_LOCALE`'s, or the
     // system's; the settings area changes it live unless the variable is set.
-    let languages = settings_commands::UiLanguage {
+    let languages = settings_area::UiLanguage {
         fixed: std::env::var("WARMLINE_LOCALE")
             .ok()
             .filter(|value| !value.trim().is_empty())
@@ -176,8 +177,7 @@ pub fn run() {
                 engine: EngineConfig::new(settings.locale.clone()),
                 demo: settings.demo.clone(),
             };
-            let area =
-                settings_commands::SettingsArea::from_loaded(settings_file, loaded, languages);
+            let area = settings_area::SettingsArea::from_loaded(settings_file, loaded, languages);
             // The active profile, with its secrets from the keyring; the
             // demo if that profile cannot start (the chat must always work).
             let active = area.settings().active();

@@ -16,7 +16,7 @@ use tauri_plugin_notification::NotificationExt;
 use warmline_core::{ConversationChange, ConversationEvent, HandoffState};
 use warmline_i18n::Localizer;
 
-use crate::settings_commands::SettingsArea;
+use crate::settings_area::SettingsArea;
 
 /// One system notification: its title (the D-Bus `summary`) and body.
 #[derive(Debug, Clone, PartialEq, Eq)]

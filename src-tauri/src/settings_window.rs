@@ -18,9 +18,8 @@ use warmline_backends::profile::ProfileId;
 use warmline_settings::check::{self, CheckResult};
 use warmline_settings::{Settings, SystemKeyring};
 
-use crate::settings_commands::{
-    FieldProblem, SettingsArea, SettingsError, SettingsErrorCode, SettingsStatus,
-};
+use crate::settings_area::SettingsArea;
+use crate::settings_commands::{FieldProblem, SettingsError, SettingsErrorCode, SettingsStatus};
 use crate::startup::StartupSettings;
 use crate::voice::Voice;
 

@@ -7,7 +7,8 @@ use warmline_core::{MessageId, UiError};
 
 use crate::read_aloud::{AppReadAloud, SpeechVoices};
 use crate::session::AppSession;
-use crate::settings_commands::{SettingsArea, SettingsError};
+use crate::settings_area::SettingsArea;
+use crate::settings_commands::SettingsError;
 
 /// "Read aloud again" on a reply: reads it now, stopping whatever is being
 /// read, whether or not the caregiver turned read-aloud on. Refused while
