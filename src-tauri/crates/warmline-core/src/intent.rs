@@ -68,11 +68,15 @@ pub const BUILTIN_PHRASES_TOML: &str = include_str!("../data/handoff-phrases.tom
 /// (within a topic, rules are tried in this order): the first file, then
 /// one file per family. Each has the layout of the first; a concept named in
 /// two files gets the words of both.
-pub const BUILTIN_PHRASE_FILES: [(&str, &str); 7] = [
+pub const BUILTIN_PHRASE_FILES: [(&str, &str); 9] = [
     ("handoff-phrases.toml", BUILTIN_PHRASES_TOML),
     (
         "handoff-phrases/medical.toml",
         include_str!("../data/handoff-phrases/medical.toml"),
+    ),
+    (
+        "handoff-phrases/medical-poison.toml",
+        include_str!("../data/handoff-phrases/medical-poison.toml"),
     ),
     (
         "handoff-phrases/fraud-people.toml",
@@ -93,6 +97,10 @@ pub const BUILTIN_PHRASE_FILES: [(&str, &str); 7] = [
     (
         "handoff-phrases/person.toml",
         include_str!("../data/handoff-phrases/person.toml"),
+    ),
+    (
+        "handoff-phrases/complaint.toml",
+        include_str!("../data/handoff-phrases/complaint.toml"),
     ),
 ];
 
