@@ -140,6 +140,7 @@ field-openai-model = Model name
 field-openai-assistant-name = Assistant's name
 field-openai-handoff-summary = Let the assistant also write a short summary for the person who takes over
 field-openai-summary-language = Language of that summary (for example zh-CN; empty: the user's language)
+field-openai-second-opinion = When no rule understands a message, ask the assistant whether the user wants a person (a yes only offers one)
 secret-token = Sign-in token
 secret-accessToken = Access token (or leave it empty and give the password)
 secret-password = Password

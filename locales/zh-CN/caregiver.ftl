@@ -139,6 +139,7 @@ field-openai-model = 模型名称
 field-openai-assistant-name = 助手的名字
 field-openai-handoff-summary = 让助手另外为接手的人工客服写一段简短摘要
 field-openai-summary-language = 摘要使用的语言（例如 zh-CN；留空则用用户的语言）
+field-openai-second-opinion = 规则看不懂一条消息时，请助手判断用户是否想找真人（判断为是时只会提议，不会直接转接）
 secret-token = 登录令牌
 secret-accessToken = 访问令牌（或留空并填写密码）
 secret-password = 密码

@@ -139,6 +139,7 @@ field-openai-model = 模型名稱
 field-openai-assistant-name = 助理的名字
 field-openai-handoff-summary = 讓助理另外為接手的真人客服寫一段簡短摘要
 field-openai-summary-language = 摘要使用的語言（例如 zh-TW；留空則用使用者的語言）
+field-openai-second-opinion = 規則看不懂一則訊息時，請助理判斷使用者是否想找真人（判斷為是時只會提議，不會直接轉接）
 secret-token = 登入權杖
 secret-accessToken = 存取權杖（或留空並填寫密碼）
 secret-password = 密碼

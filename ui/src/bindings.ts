@@ -699,6 +699,14 @@ export type OpenAiSettings = {
 	 *  (`en-US`, `zh-CN`, `zh-TW`). Empty: the user's language.
 	 */
 	summaryLanguage?: string,
+	/**
+	 *  When no phrase rule recognised a message, ask the model whether the
+	 *  user wants a person. A yes offers one (the highlighted button and a
+	 *  notice); it never sends a request and never overrules a rule. On
+	 *  unless the caregiver turns it off: a small model says yes now and
+	 *  then to messages that want nothing (see `docs/AI-TIER.md`).
+	 */
+	secondOpinion?: boolean,
 };
 
 /**

@@ -282,7 +282,7 @@ describe("the chat window", () => {
 });
 
 describe("an automatic assistant in front of people", () => {
-  test("the model's summary for the person is a check field, off until turned on, saved with its language", async () => {
+  test("the model's summary for the person is off until turned on, the second opinion on until turned off, both saved", async () => {
     const { page, context, problems } = await openSettings({ pin: "4711" });
     try {
       await unlock(page);
@@ -299,12 +299,19 @@ describe("an automatic assistant in front of people", () => {
       await page.locator('label[for="profile-field-bot-handoffSummary"]').click();
       assert.equal(await check.isChecked(), true, "its label turns it on");
       await page.locator("#profile-field-bot-summaryLanguage").fill("zh-CN");
+      // The model's second opinion is on until the caregiver turns it off.
+      const opinion = page.locator("#profile-field-bot-secondOpinion");
+      assert.equal(await opinion.isChecked(), true, "the second opinion is on for a new profile");
+      assert.match(await textOf(page, 'label[for="profile-field-bot-secondOpinion"]'), /whether the user wants a person/);
+      await page.locator('label[for="profile-field-bot-secondOpinion"]').click();
+      assert.equal(await opinion.isChecked(), false, "its label turns it off");
       await page.locator("#profile-save").click();
       await waitForAttribute(page, "#settings-said", "data-message-id", "profile-saved");
       const saved = (await fake(page, (f) => f.settings.settings())).profiles.find((p) => p.name === "My shop");
       assert.equal(saved.backend.kind, "tiered");
       assert.equal(saved.backend.bot.handoffSummary, true);
       assert.equal(saved.backend.bot.summaryLanguage, "zh-CN");
+      assert.equal(saved.backend.bot.secondOpinion, false, "turned off, it is saved off");
       assert.deepEqual(problems, []);
     } finally {
       await context.close();

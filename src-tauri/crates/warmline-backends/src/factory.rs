@@ -109,8 +109,11 @@ pub fn build(settings: &BackendSettings, context: AdapterContext) -> Result<Buil
                         crate::profile::FieldErrorCode::Invalid,
                     )])
                 })?;
-            // The same model, key and HTTP client as the assistant.
-            second_opinion = Some(Arc::new(bot.second_opinion()));
+            // The same model, key and HTTP client as the assistant; none
+            // when the caregiver turned it off.
+            if tiered.bot.second_opinion {
+                second_opinion = Some(Arc::new(bot.second_opinion()));
+            }
             let bot = Arc::new(bot);
             let tiered_backend = crate::tiered::TieredBackend::new(
                 Arc::clone(&bot) as Arc<dyn SupportBackend>,
@@ -229,6 +232,17 @@ mod tests {
         assert!(
             built.second_opinion.is_some(),
             "the bot tier's model gives the second opinion"
+        );
+        let off = BackendSettings::Tiered(crate::tiered::TieredSettings {
+            bot: crate::openai::OpenAiSettings {
+                second_opinion: false,
+                ..crate::openai::OpenAiSettings::new("http://127.0.0.1:8080", "smollm2")
+            },
+            human: Box::new(BackendSettings::Demo(DemoSettings {})),
+        });
+        assert!(
+            build(&off, context()).unwrap().second_opinion.is_none(),
+            "turned off, the model is never asked"
         );
         let info = built.backend.info();
         assert_eq!(info.kind, "tiered");

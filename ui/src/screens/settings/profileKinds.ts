@@ -22,6 +22,8 @@ export interface FieldDef {
    * `check`: on or off (a boolean). */
   input: "text" | "list" | "path" | "url" | "check";
   optional?: boolean;
+  /** For a `check` field Rust turns on when it is absent (its serde default). */
+  defaultOn?: boolean;
 }
 
 const RELAY: FieldDef[] = [
@@ -49,6 +51,7 @@ const BOT: FieldDef[] = [
   { path: "bot.assistantName", labelId: "field-openai-assistant-name", input: "text", optional: true },
   { path: "bot.handoffSummary", labelId: "field-openai-handoff-summary", input: "check", optional: true },
   { path: "bot.summaryLanguage", labelId: "field-openai-summary-language", input: "text", optional: true },
+  { path: "bot.secondOpinion", labelId: "field-openai-second-opinion", input: "check", optional: true, defaultOn: true },
 ];
 
 function prefixed(prefix: string, fields: FieldDef[]): FieldDef[] {
@@ -128,7 +131,7 @@ export function readCheck(backend: BackendSettings, field: FieldDef): boolean {
   for (const key of field.path.split(".")) {
     node = typeof node === "object" && node !== null ? (node as Json)[key] : undefined;
   }
-  return node === true;
+  return node === undefined ? field.defaultOn === true : node === true;
 }
 
 /** `backend` with a `check` field turned on or off. */

@@ -54,9 +54,20 @@ pub struct OpenAiSettings {
     /// (`en-US`, `zh-CN`, `zh-TW`). Empty: the user's language.
     #[serde(default)]
     pub summary_language: String,
+    /// When no phrase rule recognised a message, ask the model whether the
+    /// user wants a person. A yes offers one (the highlighted button and a
+    /// notice); it never sends a request and never overrules a rule. On
+    /// unless the caregiver turns it off: a small model says yes now and
+    /// then to messages that want nothing (see `docs/AI-TIER.md`).
+    #[serde(default = "default_second_opinion")]
+    pub second_opinion: bool,
 }
 
 fn default_stream() -> bool {
+    true
+}
+
+fn default_second_opinion() -> bool {
     true
 }
 
@@ -81,6 +92,7 @@ impl OpenAiSettings {
             assistant_name: String::new(),
             handoff_summary: false,
             summary_language: String::new(),
+            second_opinion: default_second_opinion(),
         }
     }
 
@@ -133,6 +145,15 @@ mod tests {
         );
         assert!(minimal.stream);
         assert!(!minimal.handoff_summary, "the model's summary is asked for");
+        assert!(
+            minimal.second_opinion,
+            "an older profile keeps its second opinion"
+        );
+        let off: OpenAiSettings = serde_json::from_str(
+            r#"{"baseUrl":"http://127.0.0.1:8080","model":"smol","secondOpinion":false}"#,
+        )
+        .unwrap();
+        assert!(!off.second_opinion, "the caregiver's off is read");
         assert!(minimal.validate().is_empty());
         let wrong = OpenAiSettings {
             system_prompt: "x".repeat(PROMPT_LIMIT + 1),
