@@ -91,6 +91,10 @@ const DEV_SET: &[(&str, &str)] = &[
         include_str!("../data/intent-eval/round-17.tsv"),
     ),
     (
+        "intent-eval/round-18.tsv",
+        include_str!("../data/intent-eval/round-18.tsv"),
+    ),
+    (
         "intent-eval/self-check-1.tsv",
         include_str!("../data/intent-eval/self-check-1.tsv"),
     ),
@@ -140,7 +144,7 @@ const DEV_SET: &[(&str, &str)] = &[
 /// figures recorded in `data/intent-eval/RESULTS.md`, rounded down.
 const FLOORS: [(Class, f64, f64); 2] =
     [(Class::Person, 0.995, 0.995), (Class::Urgent, 0.995, 0.995)];
-const MIN_SENTENCES: usize = 3560;
+const MIN_SENTENCES: usize = 3800;
 const MIN_PER_VARIANT: usize = 30;
 
 fn dev_set() -> Vec<Labelled> {
