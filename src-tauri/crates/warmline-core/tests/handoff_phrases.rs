@@ -144,7 +144,7 @@ const DEV_SET: &[(&str, &str)] = &[
 /// figures recorded in `data/intent-eval/RESULTS.md`, rounded down.
 const FLOORS: [(Class, f64, f64); 2] =
     [(Class::Person, 0.995, 0.995), (Class::Urgent, 0.995, 0.995)];
-const MIN_SENTENCES: usize = 3800;
+const MIN_SENTENCES: usize = 3819;
 const MIN_PER_VARIANT: usize = 30;
 
 fn dev_set() -> Vec<Labelled> {
