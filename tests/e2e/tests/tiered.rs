@@ -58,6 +58,7 @@ fn the_model_answers_first_a_person_takes_over_and_nothing_after_the_request_rea
                 assistant_name: "Shop helper".into(),
                 handoff_summary: true,
                 summary_language: String::new(),
+                second_opinion: true,
             },
             human: Box::new(BackendSettings::Demo(DemoSettings {})),
         }),
