@@ -399,6 +399,39 @@ describe("no developer tools for the elder; Ctrl +/− changes the text size", (
     }
   });
 
+  test("two quick presses of Ctrl + only ever grow the text: the first one's saved echo does not set it back", async () => {
+    const { page, context } = await openApp(env.browser, env.server.url);
+    try {
+      const seen = await page.evaluate(
+        () =>
+          new Promise((resolve) => {
+            const root = document.documentElement;
+            const sizes = [];
+            new MutationObserver(() => {
+              sizes.push(root.style.getPropertyValue("--text-scale").trim());
+            }).observe(root, { attributes: true, attributeFilter: ["style"] });
+            const press = () =>
+              window.dispatchEvent(new KeyboardEvent("keydown", { key: "=", ctrlKey: true, bubbles: true, cancelable: true }));
+            press();
+            // The second press lands after the first one's change was drawn
+            // and before the app hears back that it was saved.
+            requestAnimationFrame(() => {
+              press();
+              setTimeout(() => resolve(sizes), 300);
+            });
+          }),
+      );
+      const values = seen.map(Number);
+      assert.equal(values[values.length - 1], 1.5, `ends at 150 %: ${seen}`);
+      assert.ok(
+        values.every((value, i) => i === 0 || value >= values[i - 1]),
+        `never smaller on the way: ${seen}`,
+      );
+    } finally {
+      await context.close();
+    }
+  });
+
   test("Ctrl + and Ctrl − change the text size, which is remembered; Ctrl 0 goes back to the default", async () => {
     const { page, context } = await openApp(env.browser, env.server.url);
     const scale = () => page.evaluate(() => getComputedStyle(document.documentElement).getPropertyValue("--text-scale").trim());

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState } from "preact/hooks";
+import { useCallback, useEffect, useRef, useState } from "preact/hooks";
 import type { WarmlineBackend } from "../backend/types";
 import { handoffAttribute } from "../conversation";
 import type { Localizer } from "../i18n";
@@ -40,21 +40,44 @@ export function App({
   const t = useWindowLanguage(initial, status?.locale, "app-title");
   const [scale, setScale] = useState(currentTextScale);
 
+  // The elder's own sizes sent to the settings file and not yet echoed back
+  // as a settings change, oldest first. Until the newest one's echo is back,
+  // an older echo must not set the size back: two quick presses of Ctrl +
+  // would show 150 %, 125 %, 150 %.
+  const unconfirmed = useRef<number[]>([]);
+
   // The settings file's size wins over the quick start's remembered one
   // (?textScale=N fixes it for a test run).
   const percent = status?.textScalePercent;
   useEffect(() => {
-    if (percent !== undefined && !textScaleFixedByUrl()) {
-      setScale(setTextScale(percent / 100));
+    if (percent === undefined || textScaleFixedByUrl()) {
+      return;
     }
+    const pending = unconfirmed.current;
+    const echoed = pending.indexOf(percent);
+    if (echoed >= 0) {
+      pending.splice(0, echoed + 1);
+      if (pending.length > 0) {
+        return;
+      }
+    } else {
+      // Changed elsewhere (the caregiver's settings window): that wins.
+      pending.length = 0;
+    }
+    setScale(setTextScale(percent / 100));
   }, [percent]);
 
   const settings = backend.settings;
   const remember = useCallback(
     (next: number) => {
       setScale(next);
-      settings.setTextScale(toPercent(next)).catch((reason: unknown) => {
+      const sent = toPercent(next);
+      unconfirmed.current.push(sent);
+      settings.setTextScale(sent).catch((reason: unknown) => {
         // The size applies now; it is only not kept for the next start.
+        const pending = unconfirmed.current;
+        const at = pending.lastIndexOf(sent);
+        if (at >= 0) pending.splice(at, 1);
         console.warn("warmline: the text size was not saved", reason);
       });
     },
