@@ -1,17 +1,22 @@
 //! The settings area's state: the settings in force, the PIN lock and
-//! whether the area is open. Every command that reads or changes the
-//! caregiver's set-up passes [`SettingsArea::unlocked`] first; the commands
-//! themselves are in `settings_commands`.
+//! whether the area is open. Everything here that reads or changes the
+//! caregiver's set-up refuses while the area is locked (one guard, kept
+//! private with the state it guards); the commands themselves are in
+//! `settings_commands`.
 
+use std::collections::BTreeMap;
 use std::sync::{Mutex, MutexGuard};
 
-use warmline_settings::{Settings, SettingsFile, SettingsProblem};
+use warmline_backends::profile::{BackendProfile, ProfileId};
+use warmline_core::Secret;
+use warmline_settings::transfer;
+use warmline_settings::{Settings, SettingsFile, SettingsProblem, SystemKeyring};
 
 use crate::settings_commands::{FieldProblem, SettingsError, SettingsErrorCode, SettingsStatus};
 
 /// The settings area as managed state.
 pub struct SettingsArea {
-    pub(crate) file: SettingsFile,
+    file: SettingsFile,
     pin: warmline_settings::PinLock,
     languages: UiLanguage,
     inner: Mutex<Inner>,
@@ -28,10 +33,10 @@ pub struct UiLanguage {
 }
 
 /// What changes while the app runs, behind one lock.
-pub(crate) struct Inner {
-    pub(crate) unlocked: bool,
-    pub(crate) settings: Settings,
-    pub(crate) problem: Option<SettingsProblem>,
+struct Inner {
+    unlocked: bool,
+    settings: Settings,
+    problem: Option<SettingsProblem>,
 }
 
 impl SettingsArea {
@@ -61,7 +66,7 @@ impl SettingsArea {
         }
     }
 
-    pub(crate) fn lock(&self) -> MutexGuard<'_, Inner> {
+    fn lock(&self) -> MutexGuard<'_, Inner> {
         self.inner.lock().unwrap_or_else(|e| e.into_inner())
     }
 
@@ -166,13 +171,85 @@ impl SettingsArea {
         Ok(())
     }
 
+    /// The settings file (for "Check everything", which reads it again).
+    pub fn file(&self) -> &SettingsFile {
+        &self.file
+    }
+
+    /// Why the settings file was not used at start, if it was not; refused
+    /// unless the area is open.
+    pub fn problem_if_unlocked(&self) -> Result<Option<SettingsProblem>, SettingsError> {
+        Ok(self.unlocked()?.problem.clone())
+    }
+
+    /// Removes the profile `id` and saves; the demo becomes active if it
+    /// was. The settings now and the profile removed (its secrets are the
+    /// caller's to delete); `None` when there is no such profile.
+    pub fn delete_profile(
+        &self,
+        id: &ProfileId,
+    ) -> Result<Option<(Settings, BackendProfile)>, SettingsError> {
+        let mut inner = self.unlocked()?;
+        let mut next = inner.settings.clone();
+        let Some(found) = next.profile(id) else {
+            return Ok(None);
+        };
+        next.profiles.retain(|p| p.id != *id);
+        if next.active_profile == *id {
+            next.active_profile = ProfileId::demo();
+        }
+        self.file.save(&next)?;
+        inner.settings = next.clone();
+        Ok(Some((next, found)))
+    }
+
+    /// The profile `id` as an export file's text (no secrets).
+    pub fn export(&self, id: &ProfileId) -> Result<String, SettingsError> {
+        self.unlocked()?
+            .settings
+            .profile(id)
+            .map(|p| transfer::export(&p))
+            .ok_or_else(|| {
+                SettingsError::new(
+                    SettingsErrorCode::NotAProfile,
+                    "profile-import-not-a-profile",
+                )
+            })
+    }
+
+    /// Imports a profile file's text with the secrets the caregiver typed,
+    /// validating everything before changing anything; the settings now.
+    pub fn import(
+        &self,
+        text: &str,
+        secrets: BTreeMap<String, String>,
+        activate: bool,
+    ) -> Result<Settings, SettingsError> {
+        let mut inner = self.unlocked()?;
+        let profile = transfer::parse(text)?;
+        let secrets = secrets
+            .into_iter()
+            .map(|(name, value)| (name, Secret::new(value)))
+            .collect();
+        let next = transfer::import(
+            &self.file,
+            &inner.settings,
+            profile,
+            &secrets,
+            |p| SystemKeyring::new(p.id.clone()),
+            activate,
+        )?;
+        inner.settings = next.clone();
+        Ok(next)
+    }
+
     /// Refuses unless the area is open (for commands that need no settings).
     pub fn require_unlocked(&self) -> Result<(), SettingsError> {
         self.unlocked().map(drop)
     }
 
     /// The guard every changing command passes first.
-    pub(crate) fn unlocked(&self) -> Result<MutexGuard<'_, Inner>, SettingsError> {
+    fn unlocked(&self) -> Result<MutexGuard<'_, Inner>, SettingsError> {
         let inner = self.lock();
         if inner.unlocked {
             Ok(inner)

@@ -287,18 +287,9 @@ pub fn settings_delete_profile(
     area: State<'_, SettingsArea>,
     profile: ProfileId,
 ) -> Result<(), SettingsError> {
-    let mut inner = area.unlocked()?;
-    let mut next = inner.settings.clone();
-    let Some(found) = next.profile(&profile) else {
+    let Some((next, found)) = area.delete_profile(&profile)? else {
         return Ok(());
     };
-    next.profiles.retain(|p| p.id != profile);
-    if next.active_profile == profile {
-        next.active_profile = ProfileId::demo();
-    }
-    area.file.save(&next)?;
-    inner.settings = next.clone();
-    drop(inner);
     crate::settings_window::settings_changed(&app, &next);
     if let Err(error) = SystemKeyring::new(profile).delete_all(found.backend.secret_names()) {
         tracing::warn!(%error, "a deleted profile's secrets stay in the keyring");
@@ -313,17 +304,7 @@ pub fn settings_export_profile(
     area: State<'_, SettingsArea>,
     profile: ProfileId,
 ) -> Result<String, SettingsError> {
-    let inner = area.unlocked()?;
-    inner
-        .settings
-        .profile(&profile)
-        .map(|p| transfer::export(&p))
-        .ok_or_else(|| {
-            SettingsError::new(
-                SettingsErrorCode::NotAProfile,
-                "profile-import-not-a-profile",
-            )
-        })
+    area.export(&profile)
 }
 
 /// Imports a profile file's text with the secrets the caregiver typed,
@@ -345,34 +326,6 @@ pub async fn settings_import_profile(
     Ok(next)
 }
 
-impl SettingsArea {
-    /// See [`settings_import_profile`].
-    fn import(
-        &self,
-        text: &str,
-        secrets: BTreeMap<String, String>,
-        activate: bool,
-    ) -> Result<Settings, SettingsError> {
-        let area = self;
-        let mut inner = area.unlocked()?;
-        let profile = transfer::parse(text)?;
-        let secrets = secrets
-            .into_iter()
-            .map(|(name, value)| (name, Secret::new(value)))
-            .collect();
-        let next = transfer::import(
-            &area.file,
-            &inner.settings,
-            profile,
-            &secrets,
-            |p| SystemKeyring::new(p.id.clone()),
-            activate,
-        )?;
-        inner.settings = next.clone();
-        Ok(next)
-    }
-}
-
 /// "Check everything".
 #[tauri::command]
 #[specta::specta]
@@ -380,7 +333,6 @@ pub async fn settings_check(
     area: State<'_, SettingsArea>,
     startup: State<'_, StartupSettings>,
 ) -> Result<Vec<CheckResult>, SettingsError> {
-    area.require_unlocked()?;
-    let earlier = area.lock().problem.clone();
-    Ok(crate::cli::run_checks(&area.file, earlier, &startup).await)
+    let earlier = area.problem_if_unlocked()?;
+    Ok(crate::cli::run_checks(area.file(), earlier, &startup).await)
 }
