@@ -5,14 +5,22 @@
 //! ```text
 //! cargo run -p warmline-core --example intent_eval -- data/intent-eval/round-1.tsv
 //! ```
+//!
+//! It scores what the app decides: the rules, then the classifier where no
+//! rule matched. `--rules-only` scores the rules alone.
 
 use warmline_core::intent::eval::{parse_labelled, Report};
 use warmline_core::intent::PhraseSet;
 
 fn main() {
-    let phrases = PhraseSet::builtin();
+    let rules_only = std::env::args().any(|a| a == "--rules-only");
+    let phrases = if rules_only {
+        PhraseSet::builtin().rules_only()
+    } else {
+        PhraseSet::builtin()
+    };
     let mut rows = Vec::new();
-    for path in std::env::args().skip(1) {
+    for path in std::env::args().skip(1).filter(|a| !a.starts_with("--")) {
         let text = std::fs::read_to_string(&path)
             .unwrap_or_else(|error| panic!("cannot read {path}: {error}"));
         rows.extend(parse_labelled(&text).unwrap_or_else(|error| panic!("{path}: {error}")));

@@ -26,7 +26,13 @@
 //!   ([`Decision::over`]).
 //!
 //! Urgent rules are checked before the request for a person and win over it.
-//! Every decision names the rule that made it ([`PhraseSet::explain`]).
+//! Where no rule matched at all (not even a negated one), a [`classifier`]
+//! trained on the labelled development set decides from the way the message
+//! is written: it catches ways of asking that no rule lists, and it never
+//! overrules a rule. Every decision names the rule that made it
+//! ([`PhraseSet::explain`]): a rule of the data, or `classifier.person` and
+//! `classifier.urgent.<topic>` with the n-grams that weighed most
+//! ([`Decision::evidence`]).
 //!
 //! ```
 //! use warmline_core::intent::{Intent, PhraseSet, UrgentTopic};
@@ -49,7 +55,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::domain::HandoffReason;
 
+pub mod classifier;
 mod data;
+mod dev_set;
 pub mod eval;
 mod normalize;
 mod pattern;
@@ -58,6 +66,7 @@ mod second_opinion;
 
 pub use second_opinion::{SecondOpinion, SECOND_OPINION_RULE};
 
+use classifier::Classifier;
 use rules::{Match, Rule, Shared};
 
 /// The first file of the built-in phrase data, `data/handoff-phrases.toml`:
@@ -291,6 +300,7 @@ pub struct Decision {
     rule: Option<String>,
     negated: bool,
     over: bool,
+    evidence: Vec<String>,
 }
 
 impl Decision {
@@ -322,10 +332,25 @@ impl Decision {
         self.over
     }
 
-    /// True when no rule matched at all, not even a negated one: the only
-    /// kind of message a [`SecondOpinion`] is asked about.
+    /// True when no rule matched at all, not even a negated one, and the
+    /// classifier saw nothing either: the only kind of message a
+    /// [`SecondOpinion`] is asked about.
     pub fn nothing_matched(&self) -> bool {
         self.intent.is_none() && !self.negated
+    }
+
+    /// True when the [`classifier`] decided, no rule having matched; its
+    /// rule is `classifier.person` or `classifier.urgent.<topic>`.
+    pub fn by_classifier(&self) -> bool {
+        self.rule
+            .as_deref()
+            .is_some_and(|rule| rule.starts_with(CLASSIFIER_RULE_PREFIX))
+    }
+
+    /// For a decision of the classifier, the n-grams of the message that
+    /// weighed most for it, most first; empty for the rules' decisions.
+    pub fn evidence(&self) -> &[String] {
+        &self.evidence
     }
 
     /// True for a request for a person that is a complaint.
@@ -358,6 +383,8 @@ impl Decision {
 /// message.
 #[derive(Debug, Clone)]
 pub struct PhraseSet {
+    /// Asked where no rule matched; `None` for the rules alone.
+    classifier: Option<std::sync::Arc<Classifier>>,
     fold: std::collections::HashMap<char, char>,
     spoken: normalize::Spoken,
     shared: Shared,
@@ -431,6 +458,7 @@ impl PhraseSet {
                             rule: Some(rule.name.clone()),
                             negated: false,
                             over: false,
+                            evidence: Vec::new(),
                         };
                     }
                     Match::Negated => {
@@ -443,12 +471,39 @@ impl PhraseSet {
                 }
             }
         }
+        if negated_rule.is_none() && !message.is_empty() {
+            if let Some(verdict) = self
+                .classifier
+                .as_ref()
+                .and_then(|c| c.judge(text))
+                .filter(|v| v.probability >= classifier::ACT_AT)
+            {
+                return Decision {
+                    intent: Some(verdict.intent),
+                    complaint: false,
+                    rule: Some(classifier_rule(verdict.intent)),
+                    negated: false,
+                    over: false,
+                    evidence: verdict.evidence,
+                };
+            }
+        }
         Decision {
             intent: None,
             complaint: false,
             negated: negated_rule.is_some(),
             over: negated_rule.is_some_and(|(_, over)| over),
             rule: negated_rule.map(|(name, _)| name.to_owned()),
+            evidence: Vec::new(),
+        }
+    }
+
+    /// The same rules without the classifier: what the rules alone decide
+    /// (for their own tests and figures).
+    pub fn rules_only(&self) -> PhraseSet {
+        PhraseSet {
+            classifier: None,
+            ..self.clone()
         }
     }
 
@@ -469,6 +524,7 @@ impl PhraseSet {
             Outcome::Person(_) => UrgentTopic::CHECK_ORDER.len(),
         });
         Ok(PhraseSet {
+            classifier: Some(builtin_classifier()),
             fold: compiled.fold,
             spoken: compiled.spoken,
             shared: compiled.shared,
@@ -507,6 +563,35 @@ impl PhraseSet {
 /// ```
 pub fn normalize(text: &str) -> String {
     builtin_ref().normalize(text)
+}
+
+/// The start of the rule name of every decision of the classifier.
+pub const CLASSIFIER_RULE_PREFIX: &str = "classifier.";
+
+/// The rule name of a decision of the classifier: `classifier.person`,
+/// `classifier.urgent.fraud`, …
+fn classifier_rule(intent: Intent) -> String {
+    let what = match intent {
+        Intent::AskPerson => "person",
+        Intent::Urgent(UrgentTopic::Medical) => "urgent.medical",
+        Intent::Urgent(UrgentTopic::Fraud) => "urgent.fraud",
+        Intent::Urgent(UrgentTopic::StolenMoney) => "urgent.stolen-money",
+        Intent::Urgent(UrgentTopic::UnauthorizedCharge) => "urgent.unauthorized-charge",
+    };
+    format!("{CLASSIFIER_RULE_PREFIX}{what}")
+}
+
+/// The built-in model ([`classifier::MODEL_PATH`]), read once.
+fn builtin_classifier() -> std::sync::Arc<Classifier> {
+    static MODEL: OnceLock<std::sync::Arc<Classifier>> = OnceLock::new();
+    MODEL
+        .get_or_init(|| {
+            std::sync::Arc::new(
+                Classifier::from_file(classifier::BUILTIN_MODEL)
+                    .unwrap_or_else(|error| panic!("the built-in intent model: {error}")),
+            )
+        })
+        .clone()
 }
 
 fn builtin_ref() -> &'static PhraseSet {

@@ -61,6 +61,10 @@ pub struct HandoffSummary {
     /// knows why at a glance.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub matched_rule: Option<String>,
+    /// When the rule is the classifier's (`classifier.urgent.fraud`): the
+    /// pieces of the user's words that weighed most for it, most first.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub matched_evidence: Vec<String>,
 }
 
 impl HandoffSummary {
@@ -108,6 +112,7 @@ impl HandoffSummary {
             bot_answered: last(&bot, BOT_ANSWERS),
             recent: lines[lines.len().saturating_sub(RECENT_MESSAGES)..].to_vec(),
             matched_rule: None,
+            matched_evidence: Vec::new(),
         }
     }
 
@@ -117,7 +122,11 @@ impl HandoffSummary {
     pub fn to_plain_text(&self, reason: HandoffReason) -> String {
         let mut out = format!("[Warmline] reason: {reason:?}");
         if let Some(rule) = &self.matched_rule {
-            out.push_str(&format!(" ({rule})"));
+            if self.matched_evidence.is_empty() {
+                out.push_str(&format!(" ({rule})"));
+            } else {
+                out.push_str(&format!(" ({rule}: {})", self.matched_evidence.join(", ")));
+            }
         }
         out.push_str(&format!("; language: {}\n", self.language));
         if let Some(topic) = &self.topic {
@@ -340,6 +349,19 @@ mod tests {
         assert!(
             plain.starts_with("[Warmline] reason: Button; language"),
             "{plain}"
+        );
+        // The classifier's rule comes with what weighed most for it.
+        let learnt = HandoffSummary {
+            matched_rule: Some("classifier.urgent.fraud".into()),
+            matched_evidence: vec!["验证码".into(), "银行".into()],
+            ..HandoffSummary::from_messages(&[message(Author::User, "…")], "zh-CN")
+        };
+        assert!(
+            learnt
+                .to_plain_text(HandoffReason::Urgent)
+                .starts_with("[Warmline] reason: Urgent (classifier.urgent.fraud: 验证码, 银行);"),
+            "{}",
+            learnt.to_plain_text(HandoffReason::Urgent)
         );
         // The rule travels to backends that take the summary as data, too.
         let json = serde_json::to_value(&summary).unwrap();

@@ -88,6 +88,7 @@ mod tests {
                 topic: Some("我的银行卡被盗刷了".into()),
                 user_asked: vec![],
                 matched_rule: None,
+                matched_evidence: vec![],
                 bot_answered: vec![],
                 recent: vec![SummaryLine {
                     author: SummaryAuthor::User,

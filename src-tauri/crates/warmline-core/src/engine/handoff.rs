@@ -38,8 +38,9 @@ pub(super) struct Handoff {
     /// `leave_message` commands waiting for the backend's first answer.
     pub(super) leave_replies: Vec<(MessageId, LeaveReply)>,
     /// The phrase rule that recognised the last request made in words, for
-    /// the summary.
+    /// the summary, and (for the classifier's) what weighed most for it.
     rule: Option<String>,
+    evidence: Vec<String>,
     /// The offer of a person that stands came from the second opinion, not
     /// from the frustration rules. The bot answers the same words at the
     /// same time, and its good answer takes back only the rules' offer (the
@@ -58,6 +59,7 @@ impl Handoff {
             asking: 0,
             leave_replies: Vec::new(),
             rule: None,
+            evidence: Vec::new(),
             offered_by_opinion: false,
         }
     }
@@ -131,6 +133,7 @@ impl Engine {
             locale: self.config.locale.clone(),
             summary: HandoffSummary {
                 matched_rule: self.handoff.rule.clone(),
+                matched_evidence: self.handoff.evidence.clone(),
                 ..HandoffSummary::from_messages(&self.view.messages, &self.config.locale)
             },
         }
@@ -149,6 +152,9 @@ impl Engine {
             return;
         };
         self.request_person_because(reason, decision.urgent_topic(), decision.rule());
+        if self.handoff.rule.as_deref() == decision.rule() {
+            self.handoff.evidence = decision.evidence().to_vec();
+        }
     }
 
     /// Asks the configured second opinion about a message no rule matched;
@@ -207,6 +213,7 @@ impl Engine {
         self.handoff.reason = reason;
         self.handoff.urgent_topic = urgent_topic;
         self.handoff.rule = rule.map(str::to_owned);
+        self.handoff.evidence.clear();
         self.view.set_person_offered(false);
         self.set_handoff(HandoffState::Requested);
         for notice in requested_notices(reason, urgent_topic) {

@@ -10,6 +10,7 @@
 use std::collections::BTreeMap;
 use std::fmt::Write;
 
+pub use super::dev_set::{dev_set, DEV_SET};
 use super::{Decision, Intent, UrgentTopic};
 
 /// The class of a sentence, as scored.

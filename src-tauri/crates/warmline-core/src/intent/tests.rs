@@ -2,7 +2,7 @@ use super::data::{fold_pairs, parse};
 use super::*;
 
 fn classify(text: &str) -> Option<Intent> {
-    PhraseSet::builtin().classify(text)
+    PhraseSet::builtin().rules_only().classify(text)
 }
 
 const PERSON: Option<Intent> = Some(Intent::AskPerson);
@@ -82,7 +82,7 @@ fn normalize_handles_empty_and_long_input() {
 
 #[test]
 fn phrase_set_normalize_uses_its_own_variant_table() {
-    let set = PhraseSet::with_extra("[variants]\npairs = [\"寔实\"]").unwrap();
+    let set = PhraseSet::with_extra("[variants]\npairs = [\"寔实\"]").unwrap().rules_only();
     assert_eq!(set.normalize("寔在"), "实在");
     assert_eq!(normalize("寔在"), "寔在");
 }
@@ -323,7 +323,7 @@ fn intents_serialize_in_camel_case() {
 
 #[test]
 fn every_topic_is_checked() {
-    let set = PhraseSet::builtin();
+    let set = PhraseSet::builtin().rules_only();
     for topic in UrgentTopic::CHECK_ORDER {
         assert!(set
             .rules
@@ -377,7 +377,7 @@ intent = "urgent"
 topic = "medical"
 phrases = ["first aid kit"]
 "#;
-    let set = PhraseSet::with_extra(extra).unwrap();
+    let set = PhraseSet::with_extra(extra).unwrap().rules_only();
     assert_eq!(set.classify("我想找接線小姐"), PERSON);
     assert_eq!(set.classify("clerk please"), PERSON);
     assert_eq!(set.classify("talk to a clerk"), PERSON);
@@ -405,7 +405,7 @@ topic = "fraud"
 all_of = [["lent", "key", "stranger"]]
 exclude_in_order = [["lent", "@family"]]
 "#;
-    let set = PhraseSet::with_extra(extra).unwrap();
+    let set = PhraseSet::with_extra(extra).unwrap().rules_only();
     let rule = |text: &str| set.explain(text).rule().map(str::to_owned);
     let lent = Some("urgent.fraud.lent-the-key".to_owned());
     assert_eq!(rule("I lent the key to a stranger"), lent);
@@ -425,20 +425,20 @@ exclude_in_order = [["lent", "@family"]]
 #[test]
 fn extra_variants_and_max_gap_apply() {
     let set =
-        PhraseSet::with_extra("[matching]\nmax_gap = 0\n[variants]\npairs = [\"寔真\"]").unwrap();
+        PhraseSet::with_extra("[matching]\nmax_gap = 0\n[variants]\npairs = [\"寔真\"]").unwrap().rules_only();
     assert_eq!(set.classify("搵寔人"), PERSON);
-    assert_eq!(PhraseSet::builtin().classify("搵寔人"), None);
+    assert_eq!(PhraseSet::builtin().rules_only().classify("搵寔人"), None);
     let long = "can I talk to a human about my bill";
-    assert_eq!(PhraseSet::builtin().classify(long), PERSON);
+    assert_eq!(PhraseSet::builtin().rules_only().classify(long), PERSON);
     assert_eq!(set.classify(long), None, "no gap words allowed");
     assert_eq!(set.classify("can I talk to human about my bill"), PERSON);
 }
 
 #[test]
 fn an_empty_extra_file_is_the_builtin_set() {
-    let set = PhraseSet::with_extra("").unwrap();
+    let set = PhraseSet::with_extra("").unwrap().rules_only();
     assert_eq!(set.classify("转人工"), PERSON);
-    assert_eq!(set.shared.max_gap, PhraseSet::builtin().shared.max_gap);
+    assert_eq!(set.shared.max_gap, PhraseSet::builtin().rules_only().shared.max_gap);
 }
 
 #[test]
@@ -557,7 +557,7 @@ fn a_negated_request_asks_for_nothing_in_every_language() {
         "转人工就不用了",
         "我没有被骗，只是问一下",
     ] {
-        let decision = PhraseSet::builtin().explain(text);
+        let decision = PhraseSet::builtin().rules_only().explain(text);
         assert_eq!(decision.intent(), None, "{text:?}");
         assert!(decision.negated(), "{text:?} should name the negated rule");
         assert!(decision.rule().is_some(), "{text:?}");
@@ -629,15 +629,15 @@ fn families_are_patterns_of_meaning_not_sentences() {
         ),
     ];
     for (text, topic, rule) in cases {
-        let decision = PhraseSet::builtin().explain(text);
+        let decision = PhraseSet::builtin().rules_only().explain(text);
         assert_eq!(decision.intent(), urgent(topic), "{text:?}");
         assert_eq!(decision.rule(), Some(rule), "{text:?}");
     }
-    let complaint = PhraseSet::builtin().explain("我要投诉你们");
+    let complaint = PhraseSet::builtin().rules_only().explain("我要投诉你们");
     assert!(complaint.is_complaint());
     assert_eq!(complaint.handoff_reason(), Some(HandoffReason::Complaint));
     assert_eq!(
-        PhraseSet::builtin().explain("转人工").handoff_reason(),
+        PhraseSet::builtin().rules_only().explain("转人工").handoff_reason(),
         Some(HandoffReason::UserAsked)
     );
 }
@@ -687,7 +687,7 @@ fn speech_recognition_slips_are_read_as_meant() {
 
 #[test]
 fn every_rule_has_a_name_that_says_its_class() {
-    let set = PhraseSet::builtin();
+    let set = PhraseSet::builtin().rules_only();
     for rule in &set.rules {
         let prefix = match rule.outcome {
             Outcome::Person(_) => "person.",

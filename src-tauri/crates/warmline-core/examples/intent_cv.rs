@@ -1,0 +1,108 @@
+//! Cross-validates the intent classifier on the development set, to choose
+//! how sure it must be before it acts ([`ACT_AT`]) without looking at any
+//! fresh round:
+//!
+//! ```text
+//! cargo run --release -p warmline-core --example intent_cv
+//! ```
+//!
+//! Each evaluation round (`intent-eval/round-N.tsv`) is held out in turn,
+//! and the ordinary messages (`intent-eval/ordinary-*.tsv`) in five folds;
+//! the model is trained on the rest and judges what was held out. Printed,
+//! per threshold: the classifier's own precision and recall on the held-out
+//! rounds, and how often it would act on an ordinary message.
+
+use warmline_core::intent::classifier::{Classifier, ACT_AT};
+use warmline_core::intent::eval::{parse_labelled, Class, Labelled, DEV_SET};
+use warmline_core::intent::Intent;
+
+const FOLDS: usize = 5;
+
+fn main() {
+    let files: Vec<(&str, Vec<Labelled>)> = DEV_SET
+        .iter()
+        .map(|(name, text)| (*name, parse_labelled(text).expect("the development set parses")))
+        .collect();
+    // (held out: is a round?, expected class, judged class, probability)
+    let mut judged: Vec<(bool, Class, Class, f64)> = Vec::new();
+    let mut folds: Vec<(String, Vec<Labelled>, Vec<Labelled>)> = Vec::new();
+    for (name, rows) in &files {
+        if name.starts_with("intent-eval/round-") {
+            let rest = files
+                .iter()
+                .filter(|(other, _)| other != name)
+                .flat_map(|(_, r)| r.clone())
+                .collect();
+            folds.push((name.to_string(), rest, rows.clone()));
+        }
+    }
+    for fold in 0..FOLDS {
+        let mut rest = Vec::new();
+        let mut held = Vec::new();
+        for (name, rows) in &files {
+            for (i, row) in rows.iter().enumerate() {
+                if name.starts_with("intent-eval/ordinary-") && i % FOLDS == fold {
+                    held.push(row.clone());
+                } else {
+                    rest.push(row.clone());
+                }
+            }
+        }
+        folds.push((format!("ordinary fold {fold}"), rest, held));
+    }
+    for (name, train, held) in &folds {
+        let model = Classifier::train(train);
+        let round = name.starts_with("intent-eval/round-");
+        for row in held {
+            let (class, probability) = match model.judge(&row.text) {
+                Some(v) => (
+                    match v.intent {
+                        Intent::AskPerson => Class::Person,
+                        Intent::Urgent(_) => Class::Urgent,
+                    },
+                    v.probability,
+                ),
+                None => (Class::None, 1.0),
+            };
+            judged.push((round, row.class, class, probability));
+        }
+        eprintln!("{name}: {} held out", held.len());
+    }
+    let ordinary = judged.iter().filter(|j| !j.0).count();
+    println!("threshold | person P / R | urgent P / R | acts on ordinary ({ordinary})");
+    for threshold in [0.5, 0.6, 0.7, 0.8, 0.85, 0.9, 0.95, 0.98] {
+        let decided = |j: &(bool, Class, Class, f64)| {
+            if j.2 != Class::None && j.3 >= threshold {
+                j.2
+            } else {
+                Class::None
+            }
+        };
+        let score = |class: Class| {
+            let rounds = judged.iter().filter(|j| j.0);
+            let (mut tp, mut fp, mut fn_) = (0, 0, 0);
+            for j in rounds {
+                match (j.1 == class, decided(j) == class) {
+                    (true, true) => tp += 1,
+                    (false, true) => fp += 1,
+                    (true, false) => fn_ += 1,
+                    _ => {}
+                }
+            }
+            let p = tp as f64 / (tp + fp).max(1) as f64;
+            let r = tp as f64 / (tp + fn_).max(1) as f64;
+            format!("{p:.3} / {r:.3}")
+        };
+        let acts = judged
+            .iter()
+            .filter(|j| !j.0 && decided(j) != Class::None)
+            .count();
+        let mark = if (threshold - ACT_AT).abs() < 1e-9 { " <- ACT_AT" } else { "" };
+        println!(
+            "{threshold:>9} | {} | {} | {acts} ({:.1} %){mark}",
+            score(Class::Person),
+            score(Class::Urgent),
+            100.0 * acts as f64 / ordinary.max(1) as f64
+        );
+    }
+}

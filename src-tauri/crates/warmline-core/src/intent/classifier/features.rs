@@ -1,0 +1,115 @@
+//! What the classifier sees of a sentence: TF-IDF weights of its character
+//! n-grams.
+//!
+//! Each whitespace-separated word, padded with a space on either side, gives
+//! its n-grams of 1 to [`MAX_N`] characters (a word shorter than `n` gives
+//! itself once), so "call me" gives " c", "ca", …, "ll ", " me " and so on.
+//! Chinese, written without spaces, is one long word whose n-grams are its
+//! runs of characters. A count `c` weighs `1 + ln c`, times the n-gram's
+//! inverse document frequency `1 + ln((1 + N) / (1 + df))`, and the vector
+//! is scaled to length 1. This is the layout of scikit-learn's
+//! `TfidfVectorizer(analyzer="char_wb", ngram_range=(1, 4),
+//! sublinear_tf=True)` that the experiment of `data/intent-eval/RESULTS.md`
+//! used.
+
+use std::collections::HashMap;
+
+/// The longest n-gram, in characters.
+pub(crate) const MAX_N: usize = 4;
+
+/// The text as the classifier reads it: lower case, whitespace collapsed.
+pub(crate) fn prepare(text: &str) -> String {
+    text.split_whitespace()
+        .map(str::to_lowercase)
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// Every n-gram of `prepared`, with repeats, in order.
+pub(crate) fn ngrams(prepared: &str) -> Vec<String> {
+    let mut grams = Vec::new();
+    for word in prepared.split(' ').filter(|w| !w.is_empty()) {
+        let padded: Vec<char> = std::iter::once(' ')
+            .chain(word.chars())
+            .chain(std::iter::once(' '))
+            .collect();
+        for n in 1..=MAX_N {
+            if padded.len() <= n {
+                grams.push(padded.iter().collect());
+                break;
+            }
+            for window in padded.windows(n) {
+                grams.push(window.iter().collect());
+            }
+        }
+    }
+    grams
+}
+
+/// The n-grams of `prepared` with their counts, each once.
+pub(crate) fn counts(prepared: &str) -> HashMap<String, u32> {
+    let mut counts = HashMap::new();
+    for gram in ngrams(prepared) {
+        *counts.entry(gram).or_insert(0) += 1;
+    }
+    counts
+}
+
+/// The inverse document frequency of an n-gram found in `df` of `n`
+/// training sentences.
+pub(crate) fn idf(n: usize, df: usize) -> f64 {
+    ((1.0 + n as f64) / (1.0 + df as f64)).ln() + 1.0
+}
+
+/// A sparse TF-IDF vector of unit length from (feature, count, idf) triples.
+pub(crate) fn tfidf(terms: impl Iterator<Item = (u32, u32, f64)>) -> Vec<(u32, f64)> {
+    let mut vector: Vec<(u32, f64)> = terms
+        .map(|(feature, count, idf)| (feature, (1.0 + f64::from(count).ln()) * idf))
+        .collect();
+    vector.sort_by_key(|(feature, _)| *feature);
+    let length = vector.iter().map(|(_, v)| v * v).sum::<f64>().sqrt();
+    if length > 0.0 {
+        for (_, v) in &mut vector {
+            *v /= length;
+        }
+    }
+    vector
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn words_are_padded_and_short_words_give_themselves_once() {
+        assert_eq!(
+            ngrams("a"),
+            [" ", "a", " ", " a", "a ", " a "].map(String::from)
+        );
+        let grams = ngrams("call me");
+        assert!(grams.contains(&" cal".to_owned()));
+        assert!(grams.contains(&"all ".to_owned()));
+        assert!(grams.contains(&" me ".to_owned()));
+        assert!(!grams.iter().any(|g| g.contains("l m")), "{grams:?}");
+    }
+
+    #[test]
+    fn chinese_is_one_word_of_character_runs() {
+        let grams = ngrams("转人工");
+        for gram in [" 转", "转人", "人工", "转人工", " 转人工", "转人工 ", "人工 "] {
+            assert!(grams.contains(&gram.to_owned()), "{gram} in {grams:?}");
+        }
+        assert_eq!(prepare("  I  Want\tA   PERSON "), "i want a person");
+    }
+
+    #[test]
+    fn vectors_have_unit_length_and_repeats_weigh_less_than_their_count() {
+        let v = tfidf([(3, 1, 2.0), (1, 4, 1.0)].into_iter());
+        assert_eq!(v.iter().map(|(f, _)| *f).collect::<Vec<_>>(), [1, 3]);
+        let length: f64 = v.iter().map(|(_, x)| x * x).sum();
+        assert!((length - 1.0).abs() < 1e-12);
+        // 1 + ln 4 < 4: four repeats weigh 2.39 times one, not four times.
+        assert!((v[0].1 / v[1].1 - (1.0 + 4f64.ln()) / 2.0).abs() < 1e-12);
+        assert!(idf(10, 1) > idf(10, 9));
+    }
+}

@@ -1,0 +1,159 @@
+//! The development set: every labelled file the rules and the classifier
+//! are built and scored on (`data/handoff-utterances.tsv` and the files of
+//! `data/intent-eval/`: the engineers' family set, the self-checks and every
+//! fresh evaluation round, added after its first measurement).
+
+use super::eval::{parse_labelled, Labelled};
+
+/// The development set, file by file: (path under `data/`, text).
+pub const DEV_SET: &[(&str, &str)] = &[
+    (
+        "handoff-utterances.tsv",
+        include_str!("../../data/handoff-utterances.tsv"),
+    ),
+    (
+        "intent-eval/dev-families.tsv",
+        include_str!("../../data/intent-eval/dev-families.tsv"),
+    ),
+    (
+        "intent-eval/round-1.tsv",
+        include_str!("../../data/intent-eval/round-1.tsv"),
+    ),
+    (
+        "intent-eval/round-2.tsv",
+        include_str!("../../data/intent-eval/round-2.tsv"),
+    ),
+    (
+        "intent-eval/round-3.tsv",
+        include_str!("../../data/intent-eval/round-3.tsv"),
+    ),
+    (
+        "intent-eval/round-4.tsv",
+        include_str!("../../data/intent-eval/round-4.tsv"),
+    ),
+    (
+        "intent-eval/round-5.tsv",
+        include_str!("../../data/intent-eval/round-5.tsv"),
+    ),
+    (
+        "intent-eval/round-6.tsv",
+        include_str!("../../data/intent-eval/round-6.tsv"),
+    ),
+    (
+        "intent-eval/round-7.tsv",
+        include_str!("../../data/intent-eval/round-7.tsv"),
+    ),
+    (
+        "intent-eval/round-8.tsv",
+        include_str!("../../data/intent-eval/round-8.tsv"),
+    ),
+    (
+        "intent-eval/round-9.tsv",
+        include_str!("../../data/intent-eval/round-9.tsv"),
+    ),
+    (
+        "intent-eval/round-10.tsv",
+        include_str!("../../data/intent-eval/round-10.tsv"),
+    ),
+    (
+        "intent-eval/round-11.tsv",
+        include_str!("../../data/intent-eval/round-11.tsv"),
+    ),
+    (
+        "intent-eval/round-12.tsv",
+        include_str!("../../data/intent-eval/round-12.tsv"),
+    ),
+    (
+        "intent-eval/round-13.tsv",
+        include_str!("../../data/intent-eval/round-13.tsv"),
+    ),
+    (
+        "intent-eval/round-14.tsv",
+        include_str!("../../data/intent-eval/round-14.tsv"),
+    ),
+    (
+        "intent-eval/round-15.tsv",
+        include_str!("../../data/intent-eval/round-15.tsv"),
+    ),
+    (
+        "intent-eval/round-16.tsv",
+        include_str!("../../data/intent-eval/round-16.tsv"),
+    ),
+    (
+        "intent-eval/round-17.tsv",
+        include_str!("../../data/intent-eval/round-17.tsv"),
+    ),
+    (
+        "intent-eval/round-18.tsv",
+        include_str!("../../data/intent-eval/round-18.tsv"),
+    ),
+    (
+        "intent-eval/self-check-1.tsv",
+        include_str!("../../data/intent-eval/self-check-1.tsv"),
+    ),
+    (
+        "intent-eval/self-check-2.tsv",
+        include_str!("../../data/intent-eval/self-check-2.tsv"),
+    ),
+    (
+        "intent-eval/self-check-3.tsv",
+        include_str!("../../data/intent-eval/self-check-3.tsv"),
+    ),
+    (
+        "intent-eval/self-check-4.tsv",
+        include_str!("../../data/intent-eval/self-check-4.tsv"),
+    ),
+    (
+        "intent-eval/self-check-5.tsv",
+        include_str!("../../data/intent-eval/self-check-5.tsv"),
+    ),
+    (
+        "intent-eval/self-check-6.tsv",
+        include_str!("../../data/intent-eval/self-check-6.tsv"),
+    ),
+    (
+        "intent-eval/self-check-7.tsv",
+        include_str!("../../data/intent-eval/self-check-7.tsv"),
+    ),
+    (
+        "intent-eval/self-check-8.tsv",
+        include_str!("../../data/intent-eval/self-check-8.tsv"),
+    ),
+    (
+        "intent-eval/self-check-9.tsv",
+        include_str!("../../data/intent-eval/self-check-9.tsv"),
+    ),
+    (
+        "intent-eval/self-check-10.tsv",
+        include_str!("../../data/intent-eval/self-check-10.tsv"),
+    ),
+    (
+        "intent-eval/self-check-11.tsv",
+        include_str!("../../data/intent-eval/self-check-11.tsv"),
+    ),
+    (
+        "intent-eval/ordinary-en.tsv",
+        include_str!("../../data/intent-eval/ordinary-en.tsv"),
+    ),
+    (
+        "intent-eval/ordinary-zh-Hans.tsv",
+        include_str!("../../data/intent-eval/ordinary-zh-Hans.tsv"),
+    ),
+    (
+        "intent-eval/ordinary-zh-Hant.tsv",
+        include_str!("../../data/intent-eval/ordinary-zh-Hant.tsv"),
+    ),
+    (
+        "intent-eval/ordinary-yue.tsv",
+        include_str!("../../data/intent-eval/ordinary-yue.tsv"),
+    ),
+];
+
+/// Every sentence of the development set, file by file.
+pub fn dev_set() -> Vec<Labelled> {
+    let mut rows = Vec::new();
+    for (name, text) in DEV_SET {
+        rows.extend(parse_labelled(text).unwrap_or_else(|error| panic!("{name}: {error}")));
+    }
+    rows
+}
