@@ -253,6 +253,7 @@ async fn the_models_summary_follows_the_request_with_the_users_last_words_as_wri
         bot_answered: answered,
         recent,
         matched_rule: None,
+        matched_evidence: vec![],
     };
     backend
         .request_handoff(

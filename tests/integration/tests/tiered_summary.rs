@@ -78,6 +78,7 @@ fn request() -> HandoffRequest {
                 line(SummaryAuthor::User, LAST_WORDS),
             ],
             matched_rule: None,
+            matched_evidence: vec![],
         },
     }
 }

@@ -21,7 +21,12 @@ const FOLDS: usize = 5;
 fn main() {
     let files: Vec<(&str, Vec<Labelled>)> = DEV_SET
         .iter()
-        .map(|(name, text)| (*name, parse_labelled(text).expect("the development set parses")))
+        .map(|(name, text)| {
+            (
+                *name,
+                parse_labelled(text).expect("the development set parses"),
+            )
+        })
         .collect();
     // (held out: is a round?, expected class, judged class, probability)
     let mut judged: Vec<(bool, Class, Class, f64)> = Vec::new();
@@ -97,7 +102,11 @@ fn main() {
             .iter()
             .filter(|j| !j.0 && decided(j) != Class::None)
             .count();
-        let mark = if (threshold - ACT_AT).abs() < 1e-9 { " <- ACT_AT" } else { "" };
+        let mark = if (threshold - ACT_AT).abs() < 1e-9 {
+            " <- ACT_AT"
+        } else {
+            ""
+        };
         println!(
             "{threshold:>9} | {} | {} | {acts} ({:.1} %){mark}",
             score(Class::Person),

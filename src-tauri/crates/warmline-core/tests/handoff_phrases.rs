@@ -10,15 +10,17 @@
 //! to see the figures per class, variant and family, the confusion table per
 //! family and every miss with the rule that made it.
 
-use warmline_core::intent::eval::{dev_set, Class, Labelled, Report, VARIANTS};
 use warmline_core::intent::classifier::{Classifier, MODEL_PATH};
+use warmline_core::intent::eval::{dev_set, Class, Labelled, Report, VARIANTS};
 use warmline_core::intent::{Decision, PhraseSet};
 
 /// Precision and recall the development set must keep, per class: the
 /// figures recorded in `data/intent-eval/RESULTS.md`, rounded down.
-const FLOORS: [(Class, f64, f64); 2] =
+const FLOORS: [(Class, f64, f64); 2] = [(Class::Person, 0.995, 0.99), (Class::Urgent, 0.995, 0.99)];
+/// The same for what the app decides (the rules, then the classifier).
+const WITH_CLASSIFIER_FLOORS: [(Class, f64, f64); 2] =
     [(Class::Person, 0.995, 0.995), (Class::Urgent, 0.995, 0.995)];
-const MIN_SENTENCES: usize = 3819;
+const MIN_SENTENCES: usize = 5657;
 const MIN_PER_VARIANT: usize = 30;
 
 #[test]
@@ -144,7 +146,7 @@ fn rules_with_the_classifier_keep_their_development_set_figures() {
     let phrases = PhraseSet::builtin();
     let report = Report::score(&rows, |text| phrases.explain(text));
     println!("{}", report.summary());
-    for (class, precision, recall) in FLOORS {
+    for (class, precision, recall) in WITH_CLASSIFIER_FLOORS {
         let c = report.counts(class);
         assert!(
             c.precision() >= precision && c.recall() >= recall,
@@ -155,7 +157,11 @@ fn rules_with_the_classifier_keep_their_development_set_figures() {
         );
     }
     let ordinary: Vec<&Labelled> = rows.iter().filter(|r| r.family == "ordinary").collect();
-    assert!(ordinary.len() >= 1000, "{} ordinary messages", ordinary.len());
+    assert!(
+        ordinary.len() >= 1000,
+        "{} ordinary messages",
+        ordinary.len()
+    );
     let acted: Vec<&str> = ordinary
         .iter()
         .filter(|r| phrases.explain(&r.text).intent().is_some())
@@ -183,7 +189,9 @@ fn the_model_file_is_trained_on_the_development_set_as_it_is() {
         path.display()
     );
     assert_eq!(
-        Classifier::from_file(&file).expect("the model file reads").to_file(),
+        Classifier::from_file(&file)
+            .expect("the model file reads")
+            .to_file(),
         file,
         "reading and writing the model loses nothing"
     );

@@ -151,10 +151,12 @@ impl Engine {
         let Some(reason) = decision.handoff_reason() else {
             return;
         };
-        self.request_person_because(reason, decision.urgent_topic(), decision.rule());
-        if self.handoff.rule.as_deref() == decision.rule() {
-            self.handoff.evidence = decision.evidence().to_vec();
-        }
+        self.request_person_because(
+            reason,
+            decision.urgent_topic(),
+            decision.rule(),
+            decision.evidence(),
+        );
     }
 
     /// Asks the configured second opinion about a message no rule matched;
@@ -197,7 +199,7 @@ impl Engine {
         reason: HandoffReason,
         urgent_topic: Option<UrgentTopic>,
     ) {
-        self.request_person_because(reason, urgent_topic, None);
+        self.request_person_because(reason, urgent_topic, None, &[]);
     }
 
     fn request_person_because(
@@ -205,6 +207,7 @@ impl Engine {
         reason: HandoffReason,
         urgent_topic: Option<UrgentTopic>,
         rule: Option<&str>,
+        evidence: &[String],
     ) {
         if !may_ask(&self.view.handoff) {
             // Already asked or already talking to a person: one press is enough.
@@ -213,7 +216,7 @@ impl Engine {
         self.handoff.reason = reason;
         self.handoff.urgent_topic = urgent_topic;
         self.handoff.rule = rule.map(str::to_owned);
-        self.handoff.evidence.clear();
+        self.handoff.evidence = evidence.to_vec();
         self.view.set_person_offered(false);
         self.set_handoff(HandoffState::Requested);
         for notice in requested_notices(reason, urgent_topic) {

@@ -41,7 +41,7 @@ const CLASSES: [Class; 3] = [Class::Person, Class::Urgent, Class::None];
 /// a message no rule matched asks for nothing. Chosen by cross-validation
 /// on the development set (`examples/intent_cv.rs`, figures in
 /// `data/intent-eval/RESULTS.md`), not on any fresh round.
-pub const ACT_AT: f64 = 0.7;
+pub const ACT_AT: f64 = 0.8;
 
 /// How many n-grams a verdict names as its evidence.
 const EVIDENCE: usize = 3;
@@ -284,7 +284,11 @@ impl Classifier {
              do not edit.\n",
         );
         out.push_str(&format!("trained-on\t{}\n", self.trained_on));
-        out.push_str(&format!("intercepts\t{}\t{}\n", join(&self.decide.intercepts), join(&self.topic.intercepts)));
+        out.push_str(&format!(
+            "intercepts\t{}\t{}\n",
+            join(&self.decide.intercepts),
+            join(&self.topic.intercepts)
+        ));
         for (feature, gram) in self.grams.iter().enumerate() {
             out.push_str(&format!(
                 "{gram}\t{}\t{}\t{}\n",
@@ -311,12 +315,24 @@ impl Classifier {
             if values.len() == want {
                 Ok(values)
             } else {
-                Err(format!("line {}: {} weights, want {want}", line + 1, values.len()))
+                Err(format!(
+                    "line {}: {} weights, want {want}",
+                    line + 1,
+                    values.len()
+                ))
             }
         };
         let mut trained_on = None;
-        let mut decide = Layer { classes: CLASSES.len(), weights: Vec::new(), intercepts: Vec::new() };
-        let mut topic = Layer { classes: UrgentTopic::CHECK_ORDER.len(), weights: Vec::new(), intercepts: Vec::new() };
+        let mut decide = Layer {
+            classes: CLASSES.len(),
+            weights: Vec::new(),
+            intercepts: Vec::new(),
+        };
+        let mut topic = Layer {
+            classes: UrgentTopic::CHECK_ORDER.len(),
+            weights: Vec::new(),
+            intercepts: Vec::new(),
+        };
         let mut grams = Vec::new();
         let mut df = Vec::new();
         for (line, text) in lines {
@@ -326,7 +342,10 @@ impl Classifier {
             let fields: Vec<&str> = text.split('\t').collect();
             match fields[..] {
                 ["trained-on", n] => {
-                    trained_on = Some(n.parse::<usize>().map_err(|e| format!("line {}: {e}", line + 1))?)
+                    trained_on = Some(
+                        n.parse::<usize>()
+                            .map_err(|e| format!("line {}: {e}", line + 1))?,
+                    )
                 }
                 ["intercepts", d, t] => {
                     decide.intercepts = numbers(line, d, decide.classes)?;
@@ -334,11 +353,20 @@ impl Classifier {
                 }
                 [gram, count, d, t] => {
                     grams.push(gram.to_owned());
-                    df.push(count.parse::<usize>().map_err(|e| format!("line {}: {e}", line + 1))?);
+                    df.push(
+                        count
+                            .parse::<usize>()
+                            .map_err(|e| format!("line {}: {e}", line + 1))?,
+                    );
                     decide.weights.extend(numbers(line, d, decide.classes)?);
                     topic.weights.extend(numbers(line, t, topic.classes)?);
                 }
-                _ => return Err(format!("line {}: expected 4 tab-separated fields", line + 1)),
+                _ => {
+                    return Err(format!(
+                        "line {}: expected 4 tab-separated fields",
+                        line + 1
+                    ))
+                }
             }
         }
         let trained_on = trained_on.ok_or("no trained-on line")?;
@@ -354,6 +382,14 @@ impl Classifier {
             return Err("an n-gram is listed twice".into());
         }
         let idf = df.iter().map(|d| features::idf(trained_on, *d)).collect();
-        Ok(Classifier { vocabulary, grams, df, idf, decide, topic, trained_on })
+        Ok(Classifier {
+            vocabulary,
+            grams,
+            df,
+            idf,
+            decide,
+            topic,
+            trained_on,
+        })
     }
 }

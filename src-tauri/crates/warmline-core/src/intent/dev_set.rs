@@ -147,6 +147,18 @@ pub const DEV_SET: &[(&str, &str)] = &[
         "intent-eval/ordinary-yue.tsv",
         include_str!("../../data/intent-eval/ordinary-yue.tsv"),
     ),
+    (
+        "intent-eval/round-19.tsv",
+        include_str!("../../data/intent-eval/round-19.tsv"),
+    ),
+    (
+        "intent-eval/round-20.tsv",
+        include_str!("../../data/intent-eval/round-20.tsv"),
+    ),
+    (
+        "intent-eval/chat-1.tsv",
+        include_str!("../../data/intent-eval/chat-1.tsv"),
+    ),
 ];
 
 /// Every sentence of the development set, file by file.

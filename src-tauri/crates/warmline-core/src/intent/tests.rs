@@ -82,7 +82,9 @@ fn normalize_handles_empty_and_long_input() {
 
 #[test]
 fn phrase_set_normalize_uses_its_own_variant_table() {
-    let set = PhraseSet::with_extra("[variants]\npairs = [\"寔实\"]").unwrap().rules_only();
+    let set = PhraseSet::with_extra("[variants]\npairs = [\"寔实\"]")
+        .unwrap()
+        .rules_only();
     assert_eq!(set.normalize("寔在"), "实在");
     assert_eq!(normalize("寔在"), "寔在");
 }
@@ -424,8 +426,9 @@ exclude_in_order = [["lent", "@family"]]
 
 #[test]
 fn extra_variants_and_max_gap_apply() {
-    let set =
-        PhraseSet::with_extra("[matching]\nmax_gap = 0\n[variants]\npairs = [\"寔真\"]").unwrap().rules_only();
+    let set = PhraseSet::with_extra("[matching]\nmax_gap = 0\n[variants]\npairs = [\"寔真\"]")
+        .unwrap()
+        .rules_only();
     assert_eq!(set.classify("搵寔人"), PERSON);
     assert_eq!(PhraseSet::builtin().rules_only().classify("搵寔人"), None);
     let long = "can I talk to a human about my bill";
@@ -438,7 +441,10 @@ fn extra_variants_and_max_gap_apply() {
 fn an_empty_extra_file_is_the_builtin_set() {
     let set = PhraseSet::with_extra("").unwrap().rules_only();
     assert_eq!(set.classify("转人工"), PERSON);
-    assert_eq!(set.shared.max_gap, PhraseSet::builtin().rules_only().shared.max_gap);
+    assert_eq!(
+        set.shared.max_gap,
+        PhraseSet::builtin().rules_only().shared.max_gap
+    );
 }
 
 #[test]
@@ -637,7 +643,10 @@ fn families_are_patterns_of_meaning_not_sentences() {
     assert!(complaint.is_complaint());
     assert_eq!(complaint.handoff_reason(), Some(HandoffReason::Complaint));
     assert_eq!(
-        PhraseSet::builtin().rules_only().explain("转人工").handoff_reason(),
+        PhraseSet::builtin()
+            .rules_only()
+            .explain("转人工")
+            .handoff_reason(),
         Some(HandoffReason::UserAsked)
     );
 }

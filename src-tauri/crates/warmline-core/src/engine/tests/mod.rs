@@ -1346,6 +1346,7 @@ async fn a_resend_waiting_on_its_timer_goes_with_the_new_connection() {
 }
 
 mod bot_fallback;
+mod classifier;
 mod history_pages;
 mod lifecycle;
 mod outbox_followups;

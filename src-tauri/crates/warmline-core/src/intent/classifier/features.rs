@@ -17,12 +17,39 @@ use std::collections::HashMap;
 /// The longest n-gram, in characters.
 pub(crate) const MAX_N: usize = 4;
 
-/// The text as the classifier reads it: lower case, whitespace collapsed.
+/// The text as the classifier reads it: lower case, apostrophes dropped,
+/// other punctuation and symbols read as spaces, spaces collapsed and
+/// removed next to a Chinese character. Typed and dictated text then read
+/// the same: "有冇職員?我唔識" and "有冇職員我唔識", "Hello, I want" and
+/// "hello I want".
 pub(crate) fn prepare(text: &str) -> String {
-    text.split_whitespace()
-        .map(str::to_lowercase)
-        .collect::<Vec<_>>()
-        .join(" ")
+    let mut spaced = String::with_capacity(text.len());
+    for c in text.chars().flat_map(char::to_lowercase) {
+        if matches!(c, '\'' | '\u{2019}') {
+            continue;
+        }
+        spaced.push(if c.is_alphanumeric() { c } else { ' ' });
+    }
+    let words: Vec<&str> = spaced.split_whitespace().collect();
+    let mut out = String::with_capacity(spaced.len());
+    for (i, word) in words.iter().enumerate() {
+        let joins =
+            i > 0 && (ends_chinese(words[i - 1]) || word.chars().next().is_some_and(is_chinese));
+        if i > 0 && !joins {
+            out.push(' ');
+        }
+        out.push_str(word);
+    }
+    out
+}
+
+fn ends_chinese(word: &str) -> bool {
+    word.chars().last().is_some_and(is_chinese)
+}
+
+/// A CJK ideograph (the unified blocks and their first extension).
+fn is_chinese(c: char) -> bool {
+    matches!(c, '\u{3400}'..='\u{4DBF}' | '\u{4E00}'..='\u{9FFF}' | '\u{F900}'..='\u{FAFF}')
 }
 
 /// Every n-gram of `prepared`, with repeats, in order.
@@ -96,10 +123,25 @@ mod tests {
     #[test]
     fn chinese_is_one_word_of_character_runs() {
         let grams = ngrams("转人工");
-        for gram in [" 转", "转人", "人工", "转人工", " 转人工", "转人工 ", "人工 "] {
+        for gram in [
+            " 转",
+            "转人",
+            "人工",
+            "转人工",
+            " 转人工",
+            "转人工 ",
+            "人工 ",
+        ] {
             assert!(grams.contains(&gram.to_owned()), "{gram} in {grams:?}");
         }
         assert_eq!(prepare("  I  Want\tA   PERSON "), "i want a person");
+        assert_eq!(
+            prepare("Hello, I don't want... a ROBOT!"),
+            "hello i dont want a robot"
+        );
+        // Typed and dictated Chinese read the same.
+        assert_eq!(prepare("有冇職員?我唔識 用"), "有冇職員我唔識用");
+        assert_eq!(prepare("我要 human 客服"), "我要human客服");
     }
 
     #[test]

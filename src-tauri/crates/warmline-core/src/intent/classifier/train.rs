@@ -258,8 +258,8 @@ mod tests {
             up[i] += 1e-6;
             let mut down = x.clone();
             down[i] -= 1e-6;
-            let numeric = (problem.value_and_gradient(&up).0 - problem.value_and_gradient(&down).0)
-                / 2e-6;
+            let numeric =
+                (problem.value_and_gradient(&up).0 - problem.value_and_gradient(&down).0) / 2e-6;
             assert!((numeric - g[i]).abs() < 1e-6, "{i}: {numeric} vs {}", g[i]);
         }
     }
