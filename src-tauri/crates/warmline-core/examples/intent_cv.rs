@@ -7,7 +7,8 @@
 //! ```
 //!
 //! Each evaluation round (`intent-eval/round-N.tsv`) is held out in turn,
-//! and the ordinary messages (`intent-eval/ordinary-*.tsv`) in five folds;
+//! and the ordinary messages (`intent-eval/ordinary-*.tsv`, `chat-*.tsv`) in
+//! five folds;
 //! the model is trained on the rest and judges what was held out. Printed,
 //! per threshold: the classifier's own precision and recall on the held-out
 //! rounds, and how often it would act on an ordinary message.
@@ -17,6 +18,11 @@ use warmline_core::intent::eval::{parse_labelled, Class, Labelled, DEV_SET};
 use warmline_core::intent::Intent;
 
 const FOLDS: usize = 5;
+
+/// The files of ordinary messages: written ones and whole conversations.
+fn is_ordinary(name: &str) -> bool {
+    name.starts_with("intent-eval/ordinary-") || name.starts_with("intent-eval/chat-")
+}
 
 fn main() {
     let files: Vec<(&str, Vec<Labelled>)> = DEV_SET
@@ -46,7 +52,7 @@ fn main() {
         let mut held = Vec::new();
         for (name, rows) in &files {
             for (i, row) in rows.iter().enumerate() {
-                if name.starts_with("intent-eval/ordinary-") && i % FOLDS == fold {
+                if is_ordinary(name) && i % FOLDS == fold {
                     held.push(row.clone());
                 } else {
                     rest.push(row.clone());
@@ -74,7 +80,7 @@ fn main() {
         eprintln!("{name}: {} held out", held.len());
     }
     let ordinary = judged.iter().filter(|j| !j.0).count();
-    println!("threshold | person P / R | urgent P / R | acts on ordinary ({ordinary})");
+    println!("threshold | person P / R  | urgent P / R  | acts on ordinary ({ordinary})");
     for threshold in [0.5, 0.6, 0.7, 0.8, 0.85, 0.9, 0.95, 0.98] {
         let decided = |j: &(bool, Class, Class, f64)| {
             if j.2 != Class::None && j.3 >= threshold {

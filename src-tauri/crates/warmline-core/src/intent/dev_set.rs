@@ -159,6 +159,30 @@ pub const DEV_SET: &[(&str, &str)] = &[
         "intent-eval/chat-1.tsv",
         include_str!("../../data/intent-eval/chat-1.tsv"),
     ),
+    (
+        "intent-eval/round-21.tsv",
+        include_str!("../../data/intent-eval/round-21.tsv"),
+    ),
+    (
+        "intent-eval/chat-2.tsv",
+        include_str!("../../data/intent-eval/chat-2.tsv"),
+    ),
+    (
+        "intent-eval/train-en.tsv",
+        include_str!("../../data/intent-eval/train-en.tsv"),
+    ),
+    (
+        "intent-eval/train-zh-Hans.tsv",
+        include_str!("../../data/intent-eval/train-zh-Hans.tsv"),
+    ),
+    (
+        "intent-eval/train-zh-Hant.tsv",
+        include_str!("../../data/intent-eval/train-zh-Hant.tsv"),
+    ),
+    (
+        "intent-eval/train-yue.tsv",
+        include_str!("../../data/intent-eval/train-yue.tsv"),
+    ),
 ];
 
 /// Every sentence of the development set, file by file.
