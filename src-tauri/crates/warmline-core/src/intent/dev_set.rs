@@ -183,6 +183,22 @@ pub const DEV_SET: &[(&str, &str)] = &[
         "intent-eval/train-yue.tsv",
         include_str!("../../data/intent-eval/train-yue.tsv"),
     ),
+    (
+        "intent-eval/round-22.tsv",
+        include_str!("../../data/intent-eval/round-22.tsv"),
+    ),
+    (
+        "intent-eval/chat-3.tsv",
+        include_str!("../../data/intent-eval/chat-3.tsv"),
+    ),
+    (
+        "intent-eval/ordinary-short.tsv",
+        include_str!("../../data/intent-eval/ordinary-short.tsv"),
+    ),
+    (
+        "intent-eval/train-complaints-staff.tsv",
+        include_str!("../../data/intent-eval/train-complaints-staff.tsv"),
+    ),
 ];
 
 /// Every sentence of the development set, file by file.
