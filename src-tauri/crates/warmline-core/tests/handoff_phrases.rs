@@ -19,11 +19,11 @@ use warmline_core::intent::{Decision, PhraseSet};
 /// Since session 9 the set holds 1,520 training sentences written for the
 /// classifier that the rules were never tuned on, so the rules' recall here
 /// is theirs on a good deal of unseen text.
-const FLOORS: [(Class, f64, f64); 2] = [(Class::Person, 0.995, 0.82), (Class::Urgent, 0.985, 0.93)];
+const FLOORS: [(Class, f64, f64); 2] = [(Class::Person, 0.995, 0.81), (Class::Urgent, 0.985, 0.92)];
 /// The same for what the app decides (the rules, then the classifier).
 const WITH_CLASSIFIER_FLOORS: [(Class, f64, f64); 2] =
-    [(Class::Person, 0.99, 0.93), (Class::Urgent, 0.98, 0.995)];
-const MIN_SENTENCES: usize = 8237;
+    [(Class::Person, 0.99, 0.985), (Class::Urgent, 0.985, 0.995)];
+const MIN_SENTENCES: usize = 8557;
 const MIN_PER_VARIANT: usize = 30;
 
 #[test]

@@ -199,6 +199,14 @@ pub const DEV_SET: &[(&str, &str)] = &[
         "intent-eval/train-complaints-staff.tsv",
         include_str!("../../data/intent-eval/train-complaints-staff.tsv"),
     ),
+    (
+        "intent-eval/round-23.tsv",
+        include_str!("../../data/intent-eval/round-23.tsv"),
+    ),
+    (
+        "intent-eval/chat-4.tsv",
+        include_str!("../../data/intent-eval/chat-4.tsv"),
+    ),
 ];
 
 /// Every sentence of the development set, file by file.
