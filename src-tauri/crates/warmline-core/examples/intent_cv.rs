@@ -14,7 +14,7 @@
 //! rounds, and how often it would act on an ordinary message.
 
 use warmline_core::intent::classifier::{Classifier, ACT_AT};
-use warmline_core::intent::eval::{parse_labelled, Class, Labelled, DEV_SET};
+use warmline_core::intent::eval::{parse_labelled, Class, Counts, Labelled, DEV_SET};
 use warmline_core::intent::Intent;
 
 const FOLDS: usize = 5;
@@ -90,19 +90,11 @@ fn main() {
             }
         };
         let score = |class: Class| {
-            let rounds = judged.iter().filter(|j| j.0);
-            let (mut tp, mut fp, mut fn_) = (0, 0, 0);
-            for j in rounds {
-                match (j.1 == class, decided(j) == class) {
-                    (true, true) => tp += 1,
-                    (false, true) => fp += 1,
-                    (true, false) => fn_ += 1,
-                    _ => {}
-                }
+            let mut counts = Counts::default();
+            for j in judged.iter().filter(|j| j.0) {
+                counts.add(class, j.1, decided(j));
             }
-            let p = tp as f64 / (tp + fp).max(1) as f64;
-            let r = tp as f64 / (tp + fn_).max(1) as f64;
-            format!("{p:.3} / {r:.3}")
+            format!("{:.3} / {:.3}", counts.precision(), counts.recall())
         };
         let acts = judged
             .iter()

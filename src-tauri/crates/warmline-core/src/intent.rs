@@ -339,14 +339,6 @@ impl Decision {
         self.intent.is_none() && !self.negated
     }
 
-    /// True when the [`classifier`] decided, no rule having matched; its
-    /// rule is `classifier.person` or `classifier.urgent.<topic>`.
-    pub fn by_classifier(&self) -> bool {
-        self.rule
-            .as_deref()
-            .is_some_and(|rule| rule.starts_with(CLASSIFIER_RULE_PREFIX))
-    }
-
     /// For a decision of the classifier, the n-grams of the message that
     /// weighed most for it, most first; empty for the rules' decisions.
     pub fn evidence(&self) -> &[String] {
@@ -481,7 +473,7 @@ impl PhraseSet {
                 return Decision {
                     intent: Some(verdict.intent),
                     complaint: false,
-                    rule: Some(classifier_rule(verdict.intent)),
+                    rule: Some(verdict.rule()),
                     negated: false,
                     over: false,
                     evidence: verdict.evidence,
@@ -524,7 +516,7 @@ impl PhraseSet {
             Outcome::Person(_) => UrgentTopic::CHECK_ORDER.len(),
         });
         Ok(PhraseSet {
-            classifier: Some(builtin_classifier()),
+            classifier: Some(classifier::builtin()),
             fold: compiled.fold,
             spoken: compiled.spoken,
             shared: compiled.shared,
@@ -563,35 +555,6 @@ impl PhraseSet {
 /// ```
 pub fn normalize(text: &str) -> String {
     builtin_ref().normalize(text)
-}
-
-/// The start of the rule name of every decision of the classifier.
-pub const CLASSIFIER_RULE_PREFIX: &str = "classifier.";
-
-/// The rule name of a decision of the classifier: `classifier.person`,
-/// `classifier.urgent.fraud`, …
-fn classifier_rule(intent: Intent) -> String {
-    let what = match intent {
-        Intent::AskPerson => "person",
-        Intent::Urgent(UrgentTopic::Medical) => "urgent.medical",
-        Intent::Urgent(UrgentTopic::Fraud) => "urgent.fraud",
-        Intent::Urgent(UrgentTopic::StolenMoney) => "urgent.stolen-money",
-        Intent::Urgent(UrgentTopic::UnauthorizedCharge) => "urgent.unauthorized-charge",
-    };
-    format!("{CLASSIFIER_RULE_PREFIX}{what}")
-}
-
-/// The built-in model ([`classifier::MODEL_PATH`]), read once.
-fn builtin_classifier() -> std::sync::Arc<Classifier> {
-    static MODEL: OnceLock<std::sync::Arc<Classifier>> = OnceLock::new();
-    MODEL
-        .get_or_init(|| {
-            std::sync::Arc::new(
-                Classifier::from_file(classifier::BUILTIN_MODEL)
-                    .unwrap_or_else(|error| panic!("the built-in intent model: {error}")),
-            )
-        })
-        .clone()
 }
 
 fn builtin_ref() -> &'static PhraseSet {

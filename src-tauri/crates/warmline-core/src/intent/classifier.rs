@@ -3,14 +3,13 @@
 //! urgent, when no rule matched it.
 //!
 //! The rules are precise but they only know the ways of saying things that
-//! someone wrote down; on sentences nobody tuned them to they miss one
-//! request in ten and one urgent story in seven (`data/intent-eval/RESULTS.md`).
-//! This model is trained on the same labelled development set
+//! someone wrote down, and on sentences nobody tuned them to they miss many
+//! (the fresh rounds of `data/intent-eval/RESULTS.md`). This model is trained on the same labelled development set
 //! ([`super::eval::dev_set`]) and generalises from it by its character
-//! n-grams ([`features`]): "說個真人", "kindly arrange a human", "a man says
+//! n-grams (`features.rs`): "說個真人", "kindly arrange a human", "a man says
 //! he is from the bank and wants the code" are close, in n-grams, to
 //! sentences it was shown. It is a multinomial logistic regression
-//! ([`train`]): person, urgent or neither, and for an urgent sentence which
+//! (`train.rs`): person, urgent or neither, and for an urgent sentence which
 //! topic, each with the words that weighed most ([`Verdict::evidence`]),
 //! so its decisions are explainable as the rules' are.
 //!
@@ -23,6 +22,7 @@ mod features;
 mod train;
 
 use std::collections::HashMap;
+use std::sync::{Arc, OnceLock};
 
 use super::eval::{Class, Labelled};
 use super::{Intent, UrgentTopic};
@@ -33,6 +33,22 @@ pub const MODEL_PATH: &str = "data/intent-classifier.tsv";
 
 /// The built-in model's file.
 pub(crate) const BUILTIN_MODEL: &str = include_str!("../../data/intent-classifier.tsv");
+
+/// The start of the rule name of every decision of the classifier.
+pub const RULE_PREFIX: &str = "classifier.";
+
+/// The built-in model ([`MODEL_PATH`]), read once.
+pub(crate) fn builtin() -> Arc<Classifier> {
+    static MODEL: OnceLock<Arc<Classifier>> = OnceLock::new();
+    MODEL
+        .get_or_init(|| {
+            Arc::new(
+                Classifier::from_file(BUILTIN_MODEL)
+                    .unwrap_or_else(|error| panic!("the built-in intent model: {error}")),
+            )
+        })
+        .clone()
+}
 
 /// The classes of the first decision, in the model's order.
 const CLASSES: [Class; 3] = [Class::Person, Class::Urgent, Class::None];
@@ -138,6 +154,21 @@ pub struct Verdict {
     pub evidence: Vec<String>,
 }
 
+impl Verdict {
+    /// The name of the rule this verdict is: `classifier.person`,
+    /// `classifier.urgent.fraud`, …
+    pub fn rule(&self) -> String {
+        let what = match self.intent {
+            Intent::AskPerson => "person",
+            Intent::Urgent(UrgentTopic::Medical) => "urgent.medical",
+            Intent::Urgent(UrgentTopic::Fraud) => "urgent.fraud",
+            Intent::Urgent(UrgentTopic::StolenMoney) => "urgent.stolen-money",
+            Intent::Urgent(UrgentTopic::UnauthorizedCharge) => "urgent.unauthorized-charge",
+        };
+        format!("{RULE_PREFIX}{what}")
+    }
+}
+
 impl Classifier {
     /// Trains on `rows`: the class of each for the first decision, and the
     /// topic of those urgent rows that have one for the second.
@@ -209,11 +240,6 @@ impl Classifier {
         }
     }
 
-    /// How many sentences it was trained on.
-    pub fn trained_on(&self) -> usize {
-        self.trained_on
-    }
-
     fn vector(&self, text: &str) -> train::Row {
         let counts = features::counts(&features::prepare(text));
         features::tfidf(counts.iter().filter_map(|(gram, count)| {
@@ -227,16 +253,10 @@ impl Classifier {
         let row = self.vector(text);
         let scores = self.decide.scores(&row);
         let chosen = best(&scores);
-        let (intent, layer, class) = match CLASSES[chosen] {
-            Class::Person => (Intent::AskPerson, &self.decide, chosen),
+        let intent = match CLASSES[chosen] {
+            Class::Person => Intent::AskPerson,
             Class::Urgent => {
-                let topics = self.topic.scores(&row);
-                let topic = best(&topics);
-                (
-                    Intent::Urgent(UrgentTopic::CHECK_ORDER[topic]),
-                    &self.decide,
-                    chosen,
-                )
+                Intent::Urgent(UrgentTopic::CHECK_ORDER[best(&self.topic.scores(&row))])
             }
             Class::None => return None,
         };
@@ -244,7 +264,7 @@ impl Classifier {
         let mut weighed: Vec<(f64, u32)> = row
             .iter()
             .filter(|(f, _)| self.grams[*f as usize].trim().chars().count() >= 2)
-            .map(|&(f, v)| (v * layer.weight(f, class), f))
+            .map(|&(f, v)| (v * self.decide.weight(f, chosen), f))
             .filter(|(w, _)| *w > 0.0)
             .collect();
         weighed.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));

@@ -137,7 +137,9 @@ pub struct Counts {
 }
 
 impl Counts {
-    fn add(&mut self, class: Class, expected: Class, got: Class) {
+    /// Counts one sentence labelled `expected` and decided `got`, as far as
+    /// `class` goes.
+    pub fn add(&mut self, class: Class, expected: Class, got: Class) {
         match (expected == class, got == class) {
             (true, true) => self.tp += 1,
             (false, true) => self.fp += 1,
