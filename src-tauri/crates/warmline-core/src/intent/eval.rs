@@ -11,6 +11,8 @@ use std::collections::BTreeMap;
 use std::fmt::Write;
 
 pub use super::dev_set::{dev_set, DEV_SET};
+use warmline_intent_model::labels;
+
 use super::{Decision, Intent, UrgentTopic};
 
 /// The class of a sentence, as scored.
@@ -64,66 +66,26 @@ pub struct Labelled {
 }
 
 /// The language variants a labelled file may use.
-pub const VARIANTS: [&str; 4] = ["en", "zh-Hans", "zh-Hant", "yue"];
+pub const VARIANTS: [&str; 4] = labels::VARIANTS;
 
-/// Reads a labelled file; the error names the line that is wrong.
+/// Reads a labelled file (the format of `warmline_intent_model::labels`);
+/// the error names the line that is wrong.
 pub fn parse_labelled(text: &str) -> Result<Vec<Labelled>, String> {
-    let mut rows = Vec::new();
-    for (index, line) in text.lines().enumerate() {
-        let line_no = index + 1;
-        if line.trim().is_empty() || line.starts_with('#') {
-            continue;
-        }
-        let fields: Vec<&str> = line.split('\t').collect();
-        let (label, variant, family, sentence) = match fields[..] {
-            [label, variant, family, sentence] => (label, variant, family, sentence),
-            [label, variant, sentence] => (label, variant, "-", sentence),
-            _ => {
-                return Err(format!(
-                    "line {line_no}: expected 3 or 4 tab-separated fields"
-                ))
-            }
-        };
-        let (class, topic) = match label.split_once(':') {
-            None if label == "person" => (Class::Person, None),
-            None if label == "none" => (Class::None, None),
-            None if label == "urgent" => (Class::Urgent, None),
-            Some(("urgent", topic)) => (
-                Class::Urgent,
-                Some(
-                    parse_topic(topic)
-                        .ok_or_else(|| format!("line {line_no}: unknown urgent topic {topic:?}"))?,
-                ),
-            ),
-            _ => return Err(format!("line {line_no}: unknown label {label:?}")),
-        };
-        if !VARIANTS.contains(&variant) {
-            return Err(format!("line {line_no}: unknown variant {variant:?}"));
-        }
-        if sentence.trim().is_empty() {
-            return Err(format!("line {line_no}: empty sentence"));
-        }
-        rows.push(Labelled {
-            line: line_no,
-            class,
-            topic,
-            variant: variant.to_owned(),
-            family: family.to_owned(),
-            text: sentence.to_owned(),
-        });
-    }
-    Ok(rows)
+    Ok(labels::parse(text)?
+        .into_iter()
+        .map(|line| Labelled {
+            line: line.line,
+            class: CLASSES[line.class],
+            topic: line.topic.map(|t| UrgentTopic::CHECK_ORDER[t]),
+            variant: line.variant.to_owned(),
+            family: line.family.to_owned(),
+            text: line.text.to_owned(),
+        })
+        .collect())
 }
 
-fn parse_topic(name: &str) -> Option<UrgentTopic> {
-    Some(match name {
-        "medical" => UrgentTopic::Medical,
-        "fraud" => UrgentTopic::Fraud,
-        "stolen-money" => UrgentTopic::StolenMoney,
-        "unauthorized-charge" => UrgentTopic::UnauthorizedCharge,
-        _ => return None,
-    })
-}
+/// The classes in the order of `labels::CLASSES`.
+pub(crate) const CLASSES: [Class; 3] = [Class::Person, Class::Urgent, Class::None];
 
 /// True and false positives and false negatives of one class.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]

@@ -22,8 +22,8 @@ pub(crate) struct Fitted {
 }
 
 /// The inverse of the penalty's strength; larger follows the data closer.
-/// Chosen with [`super::ACT_AT`] by cross-validation on the development set
-/// (`examples/intent_cv.rs`; 30 for round 22, 10 again after the training
+/// Chosen with warmline-core's threshold `ACT_AT` by cross-validation on the
+/// development set (warmline-core's `examples/intent_cv.rs`; 30 for round 22, 10 again after the training
 /// sentences that followed it: see `data/intent-eval/RESULTS.md`).
 pub(crate) const C: f64 = 10.0;
 const HISTORY: usize = 10;
