@@ -72,6 +72,8 @@ pub(crate) struct OverData {
     pub(crate) past: Entries,
     pub(crate) recovered: Entries,
     pub(crate) ongoing: Entries,
+    pub(crate) long_ago: Entries,
+    pub(crate) now: Entries,
 }
 
 #[derive(Debug, Deserialize)]
@@ -310,6 +312,8 @@ pub(crate) fn compile(sources: &[(&str, Data)]) -> Result<Compiled, PhraseSetErr
         compiler.extend(&mut shared.over_past, &data.over.past)?;
         compiler.extend(&mut shared.over_recovered, &data.over.recovered)?;
         compiler.extend(&mut shared.over_ongoing, &data.over.ongoing)?;
+        compiler.extend(&mut shared.over_long_ago, &data.over.long_ago)?;
+        compiler.extend(&mut shared.over_now, &data.over.now)?;
         for rule in &data.rule {
             let line = line_of(source, rule);
             let rule = compiler.rule(rule.get_ref(), line)?;
@@ -333,6 +337,8 @@ pub(crate) fn compile(sources: &[(&str, Data)]) -> Result<Compiled, PhraseSetErr
         &mut shared.over_past,
         &mut shared.over_recovered,
         &mut shared.over_ongoing,
+        &mut shared.over_long_ago,
+        &mut shared.over_now,
     ] {
         tidy(list);
     }

@@ -520,3 +520,51 @@ fn seventh_pass_families_name_their_rules_and_statements_about_staff_ask_nothing
         assert_eq!(explain(text).intent(), None, "{text:?}");
     }
 }
+
+/// Session 10: a story of long ago is over in its own clause without a
+/// recovery, and never when the clause says now, when the story goes on, or
+/// when the rule also holds in another clause.
+#[test]
+fn a_story_of_long_ago_is_over_only_in_its_own_clause() {
+    for text in [
+        "Years ago someone stole my purse on the bus, so now I keep it zipped.",
+        "我姐姐幾年前被詐騙集團騙過，現在很怕接陌生電話。",
+        "旧年有人偷咗我个银包",
+    ] {
+        let decision = explain(text);
+        assert_eq!(decision.intent(), None, "{text:?}: {decision:?}");
+        assert!(decision.over(), "{text:?}: {decision:?}");
+    }
+    for (text, topic) in [
+        (
+            "Someone stole my purse on the bus",
+            UrgentTopic::StolenMoney,
+        ),
+        ("我姐姐被詐騙集團騙了", UrgentTopic::Fraud),
+        // The clause with "years ago" says now.
+        (
+            "I opened this account years ago and now there's money gone from it",
+            UrgentTopic::StolenMoney,
+        ),
+        // It goes on: "again".
+        (
+            "Years ago I was scammed, and it happened again today, they took my code",
+            UrgentTopic::Fraud,
+        ),
+        (
+            "几年前我被骗过，刚才又有人打电话叫我转账到安全账户",
+            UrgentTopic::Fraud,
+        ),
+        // The rule holds in a clause of its own, not of long ago.
+        (
+            "Years ago, my purse was stolen. Someone stole my card today and used it.",
+            UrgentTopic::StolenMoney,
+        ),
+    ] {
+        assert_eq!(
+            explain(text).intent(),
+            Some(Intent::Urgent(topic)),
+            "{text:?}"
+        );
+    }
+}

@@ -55,6 +55,12 @@ pub(crate) struct Shared {
     /// Words of a symptom going on ("still", "since", 到而家, 又): with one
     /// anywhere in the message, nothing is over.
     pub(crate) over_ongoing: Vec<Pattern>,
+    /// Words of long ago ("years ago", 几年前, 旧年): a story told of then
+    /// is over without a recovery, in its own clause.
+    pub(crate) over_long_ago: Vec<Pattern>,
+    /// Words of now ("now", "today", 刚才, 而家): a clause with one is not
+    /// of long ago, whatever else it says.
+    pub(crate) over_now: Vec<Pattern>,
 }
 
 impl Shared {
@@ -63,8 +69,36 @@ impl Shared {
     /// symptom is over. The past words go first: there are fewer of them,
     /// and most messages have none.
     pub(crate) fn may_be_over(&self, message: &str) -> bool {
-        self.over_past.iter().any(|p| p.occurs_in(message))
-            && self.over_recovered.iter().any(|p| p.occurs_in(message))
+        (self.over_past.iter().any(|p| p.occurs_in(message))
+            && self.over_recovered.iter().any(|p| p.occurs_in(message)))
+            || self.over_long_ago.iter().any(|p| p.occurs_in(message))
+    }
+
+    /// The clauses of `text` told of long ago: each holds a word of long
+    /// ago and no word of now ("years ago someone stole my purse", not "I
+    /// opened it years ago and now there's money gone"). None at all if a
+    /// word of the thing going on occurs anywhere in `text` ("it happened
+    /// years ago and again today").
+    pub(crate) fn long_ago_clauses(&self, text: &str) -> Vec<Range<usize>> {
+        if self.over_ongoing.iter().any(|p| p.occurs_in(text)) {
+            return Vec::new();
+        }
+        let mut clauses = Vec::new();
+        let mut start = 0;
+        for (at, c) in text
+            .char_indices()
+            .filter(|(_, c)| *c == CLAUSE || *c == SENTENCE)
+            .chain(std::iter::once((text.len(), CLAUSE)))
+        {
+            let clause = &text[start..at];
+            if self.over_long_ago.iter().any(|p| p.occurs_in(clause))
+                && !self.over_now.iter().any(|p| p.occurs_in(clause))
+            {
+                clauses.push(start..at);
+            }
+            start = at + c.len_utf8();
+        }
+        clauses
     }
 
     /// Where, in `text`, what came before is over: the end of the first
@@ -196,16 +230,29 @@ impl Rule {
         {
             return whole;
         }
-        let Some(cut) = shared.over_at(&text) else {
-            return Match::Holds;
-        };
-        if self.check_text(shared, &text[cut..]) != Match::Holds
-            && self.check_text(shared, &text[..cut]) == Match::Holds
-        {
-            Match::Over
-        } else {
-            Match::Holds
+        if let Some(cut) = shared.over_at(&text) {
+            if self.check_text(shared, &text[cut..]) != Match::Holds
+                && self.check_text(shared, &text[..cut]) == Match::Holds
+            {
+                return Match::Over;
+            }
         }
+        // A story of long ago ("my sister was conned years ago") is over when
+        // the rule holds only in the clauses told of then.
+        let long_ago = shared.long_ago_clauses(&text);
+        if !long_ago.is_empty() {
+            let mut rest = String::with_capacity(text.len());
+            let mut at = 0;
+            for clause in &long_ago {
+                rest.push_str(&text[at..clause.start]);
+                at = clause.end;
+            }
+            rest.push_str(&text[at..]);
+            if self.check_text(shared, &rest) != Match::Holds {
+                return Match::Over;
+            }
+        }
+        Match::Holds
     }
 
     fn check_text(&self, shared: &Shared, text: &str) -> Match {
