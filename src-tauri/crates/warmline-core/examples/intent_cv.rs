@@ -13,7 +13,7 @@
 //! per threshold: the classifier's own precision and recall on the held-out
 //! rounds, and how often it would act on an ordinary message.
 
-use warmline_core::intent::classifier::{Classifier, ACT_AT};
+use warmline_core::intent::classifier::{Classifier, ACT_AT, PENALTY_C};
 use warmline_core::intent::eval::{parse_labelled, Class, Counts, Labelled, DEV_SET};
 use warmline_core::intent::Intent;
 
@@ -25,6 +25,14 @@ fn is_ordinary(name: &str) -> bool {
 }
 
 fn main() {
+    // `--c N`: the penalty to try instead of the chosen one.
+    let args: Vec<String> = std::env::args().collect();
+    let penalty = args
+        .iter()
+        .position(|a| a == "--c")
+        .and_then(|i| args.get(i + 1)?.parse::<f64>().ok())
+        .unwrap_or(PENALTY_C);
+    eprintln!("C = {penalty}");
     let files: Vec<(&str, Vec<Labelled>)> = DEV_SET
         .iter()
         .map(|(name, text)| {
@@ -62,7 +70,7 @@ fn main() {
         folds.push((format!("ordinary fold {fold}"), rest, held));
     }
     for (name, train, held) in &folds {
-        let model = Classifier::train(train);
+        let model = Classifier::train_with_penalty(train, penalty);
         let round = name.starts_with("intent-eval/round-");
         for row in held {
             let (class, probability) = match model.judge(&row.text) {

@@ -16,14 +16,16 @@ use warmline_core::intent::{Decision, PhraseSet};
 
 /// Precision and recall the development set must keep, per class: the
 /// figures recorded in `data/intent-eval/RESULTS.md`, rounded down.
-/// Since session 9 the set holds 1,520 training sentences written for the
-/// classifier that the rules were never tuned on, so the rules' recall here
-/// is theirs on a good deal of unseen text.
-const FLOORS: [(Class, f64, f64); 2] = [(Class::Person, 0.995, 0.81), (Class::Urgent, 0.985, 0.92)];
+/// Since session 9 the set holds training sentences written for the
+/// classifier that the rules were never tuned on (1,520, and in session 10
+/// 1,799 hard ones: grievances without a request word, requests to a role,
+/// subtle urgent stories), so the rules' recall here is theirs on a good
+/// deal of unseen text (person 0.818 before the hard ones, 0.654 with them).
+const FLOORS: [(Class, f64, f64); 2] = [(Class::Person, 0.995, 0.65), (Class::Urgent, 0.985, 0.86)];
 /// The same for what the app decides (the rules, then the classifier).
 const WITH_CLASSIFIER_FLOORS: [(Class, f64, f64); 2] =
-    [(Class::Person, 0.99, 0.985), (Class::Urgent, 0.985, 0.995)];
-const MIN_SENTENCES: usize = 8557;
+    [(Class::Person, 0.995, 0.975), (Class::Urgent, 0.985, 0.995)];
+const MIN_SENTENCES: usize = 10356;
 const MIN_PER_VARIANT: usize = 30;
 
 #[test]

@@ -18,16 +18,29 @@ use std::collections::HashMap;
 pub(crate) const MAX_N: usize = 4;
 
 /// The text as the classifier reads it: lower case, apostrophes dropped,
+/// each run of digits read as one `0`,
 /// other punctuation and symbols read as spaces, spaces collapsed and
 /// removed next to a Chinese character. Typed and dictated text then read
 /// the same: "有冇職員?我唔識" and "有冇職員我唔識", "Hello, I want" and
 /// "hello I want".
 pub(crate) fn prepare(text: &str) -> String {
     let mut spaced = String::with_capacity(text.len());
+    let mut in_number = false;
     for c in text.chars().flat_map(char::to_lowercase) {
         if matches!(c, '\'' | '\u{2019}') {
             continue;
         }
+        // A number is a number: its digits say nothing of what the message
+        // asks, and learning them ("0000", "999") would make some numbers
+        // alarming by accident. A run of digits reads as one "0".
+        if c.is_numeric() {
+            if !in_number {
+                spaced.push('0');
+            }
+            in_number = true;
+            continue;
+        }
+        in_number = false;
         spaced.push(if c.is_alphanumeric() { c } else { ' ' });
     }
     let words: Vec<&str> = spaced.split_whitespace().collect();
@@ -142,6 +155,9 @@ mod tests {
         // Typed and dictated Chinese read the same.
         assert_eq!(prepare("有冇職員?我唔識 用"), "有冇職員我唔識用");
         assert_eq!(prepare("我要 human 客服"), "我要human客服");
+        // Numbers read alike, whatever their digits.
+        assert_eq!(prepare("message 0000"), prepare("message 1234"));
+        assert_eq!(prepare("I paid £8,000 on the 3rd"), "i paid 0 0 on the 0rd");
     }
 
     #[test]

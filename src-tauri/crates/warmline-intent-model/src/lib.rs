@@ -20,6 +20,8 @@ mod features;
 pub mod labels;
 mod train;
 
+pub use train::C as PENALTY_C;
+
 use std::collections::HashMap;
 use std::sync::Arc;
 
@@ -158,6 +160,12 @@ impl Model {
     /// Trains on `examples`: the class of each for the first decision, and
     /// the topic of those urgent examples that have one for the second.
     pub fn train(examples: &[Example<'_>]) -> Model {
+        Model::train_with_penalty(examples, train::C)
+    }
+
+    /// Trains as [`train`](Self::train) does with `c` as the inverse of the
+    /// penalty's strength instead of the chosen one (for cross-validation).
+    pub fn train_with_penalty(examples: &[Example<'_>], c: f64) -> Model {
         let prepared: Vec<Vec<(String, u32)>> = examples
             .iter()
             .map(|example| {
@@ -203,7 +211,7 @@ impl Model {
             })
             .collect();
         let labels: Vec<usize> = examples.iter().map(|e| e.class.min(NONE)).collect();
-        let decide = train::fit(&vectors, &labels, labels::CLASSES.len(), grams.len());
+        let decide = train::fit(&vectors, &labels, labels::CLASSES.len(), grams.len(), c);
         let (topic_rows, topic_labels): (Vec<train::Row>, Vec<usize>) = examples
             .iter()
             .zip(&vectors)
@@ -217,6 +225,7 @@ impl Model {
             &topic_labels,
             labels::TOPICS.len(),
             grams.len(),
+            c,
         );
         Model {
             vocabulary,

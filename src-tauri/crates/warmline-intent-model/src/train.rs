@@ -23,9 +23,11 @@ pub(crate) struct Fitted {
 
 /// The inverse of the penalty's strength; larger follows the data closer.
 /// Chosen with warmline-core's threshold `ACT_AT` by cross-validation on the
-/// development set (warmline-core's `examples/intent_cv.rs`; 30 for round 22, 10 again after the training
-/// sentences that followed it: see `data/intent-eval/RESULTS.md`).
-pub(crate) const C: f64 = 10.0;
+/// development set (warmline-core's `examples/intent_cv.rs`, `--c N`): 30
+/// for round 22, 10 after the training sentences that followed it, 30 again
+/// with the hard training sentences of session 10 (see
+/// `data/intent-eval/RESULTS.md`).
+pub const C: f64 = 30.0;
 const HISTORY: usize = 10;
 const MAX_ITERATIONS: usize = 3000;
 /// Converged when no partial derivative of the (per-sentence) objective is
@@ -34,8 +36,14 @@ const TOLERANCE: f64 = 1e-4;
 
 /// Fits `classes` classes to `rows` labelled `labels` over `features`
 /// features.
-pub(crate) fn fit(rows: &[Row], labels: &[usize], classes: usize, features: usize) -> Fitted {
-    let problem = Problem::new(rows, labels, classes, features);
+pub(crate) fn fit(
+    rows: &[Row],
+    labels: &[usize],
+    classes: usize,
+    features: usize,
+    c: f64,
+) -> Fitted {
+    let problem = Problem::new(rows, labels, classes, features, c);
     let dim = features * classes + classes;
     let mut x = vec![0.0; dim];
     let (mut fx, mut gx) = problem.value_and_gradient(&x);
@@ -136,10 +144,11 @@ struct Problem<'a> {
     sample_weights: Vec<f64>,
     classes: usize,
     features: usize,
+    c: f64,
 }
 
 impl<'a> Problem<'a> {
-    fn new(rows: &'a [Row], labels: &'a [usize], classes: usize, features: usize) -> Self {
+    fn new(rows: &'a [Row], labels: &'a [usize], classes: usize, features: usize, c: f64) -> Self {
         let mut per_class = vec![0usize; classes];
         for &label in labels {
             per_class[label] += 1;
@@ -156,6 +165,7 @@ impl<'a> Problem<'a> {
             sample_weights,
             classes,
             features,
+            c,
         }
     }
 
@@ -195,9 +205,9 @@ impl<'a> Problem<'a> {
         let mut penalty = 0.0;
         for (g, w) in gradient.iter_mut().zip(weights) {
             penalty += w * w;
-            *g += w / C;
+            *g += w / self.c;
         }
-        value += penalty / (2.0 * C);
+        value += penalty / (2.0 * self.c);
         let n = self.rows.len().max(1) as f64;
         for g in &mut gradient {
             *g /= n;
@@ -242,7 +252,7 @@ mod tests {
     #[test]
     fn it_learns_what_separates_the_classes_and_converges() {
         let (rows, labels) = toy();
-        let fitted = fit(&rows, &labels, 3, 2);
+        let fitted = fit(&rows, &labels, 3, 2, C);
         assert!(fitted.iterations < MAX_ITERATIONS, "{}", fitted.iterations);
         for (row, label) in rows.iter().zip(&labels) {
             assert_eq!(predict(&fitted, row), *label);
@@ -254,7 +264,7 @@ mod tests {
     #[test]
     fn the_gradient_is_the_objectives() {
         let (rows, labels) = toy();
-        let problem = Problem::new(&rows, &labels, 3, 2);
+        let problem = Problem::new(&rows, &labels, 3, 2, C);
         let x: Vec<f64> = (0..9).map(|i| 0.1 * i as f64 - 0.3).collect();
         let (_, g) = problem.value_and_gradient(&x);
         for i in 0..x.len() {
@@ -271,7 +281,7 @@ mod tests {
     #[test]
     fn balanced_weights_count_each_class_alike() {
         let (rows, labels) = toy();
-        let problem = Problem::new(&rows, &labels, 3, 2);
+        let problem = Problem::new(&rows, &labels, 3, 2, C);
         let total = |class: usize| -> f64 {
             labels
                 .iter()

@@ -74,6 +74,7 @@ pub(crate) struct OverData {
     pub(crate) ongoing: Entries,
     pub(crate) long_ago: Entries,
     pub(crate) now: Entries,
+    pub(crate) others: Entries,
 }
 
 #[derive(Debug, Deserialize)]
@@ -314,6 +315,7 @@ pub(crate) fn compile(sources: &[(&str, Data)]) -> Result<Compiled, PhraseSetErr
         compiler.extend(&mut shared.over_ongoing, &data.over.ongoing)?;
         compiler.extend(&mut shared.over_long_ago, &data.over.long_ago)?;
         compiler.extend(&mut shared.over_now, &data.over.now)?;
+        compiler.extend(&mut shared.over_others, &data.over.others)?;
         for rule in &data.rule {
             let line = line_of(source, rule);
             let rule = compiler.rule(rule.get_ref(), line)?;
@@ -339,6 +341,7 @@ pub(crate) fn compile(sources: &[(&str, Data)]) -> Result<Compiled, PhraseSetErr
         &mut shared.over_ongoing,
         &mut shared.over_long_ago,
         &mut shared.over_now,
+        &mut shared.over_others,
     ] {
         tidy(list);
     }

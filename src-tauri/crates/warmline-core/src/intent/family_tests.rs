@@ -530,6 +530,9 @@ fn a_story_of_long_ago_is_over_only_in_its_own_clause() {
         "Years ago someone stole my purse on the bus, so now I keep it zipped.",
         "我姐姐幾年前被詐騙集團騙過，現在很怕接陌生電話。",
         "旧年有人偷咗我个银包",
+        // Someone else's story of a past time.
+        "鄰居上個月被騙了十萬，好可憐，我要怎麼提醒我媽？",
+        "My neighbour was scammed last week, poor thing.",
     ] {
         let decision = explain(text);
         assert_eq!(decision.intent(), None, "{text:?}: {decision:?}");
@@ -541,6 +544,12 @@ fn a_story_of_long_ago_is_over_only_in_its_own_clause() {
             UrgentTopic::StolenMoney,
         ),
         ("我姐姐被詐騙集團騙了", UrgentTopic::Fraud),
+        // Someone else's, but now.
+        ("我邻居现在被骗子缠住了，要她转账", UrgentTopic::Fraud),
+        (
+            "My neighbour was scammed and the man is there right now",
+            UrgentTopic::Fraud,
+        ),
         // The clause with "years ago" says now.
         (
             "I opened this account years ago and now there's money gone from it",
@@ -566,5 +575,25 @@ fn a_story_of_long_ago_is_over_only_in_its_own_clause() {
             Some(Intent::Urgent(topic)),
             "{text:?}"
         );
+    }
+}
+
+/// Session 10: a complaint put right since, a count of people, a near miss
+/// and a hypothetical ask nothing; a complaint not put right still asks.
+#[test]
+fn settled_complaints_counts_near_misses_and_hypotheticals_ask_nothing() {
+    for text in [
+        "My complaint about the leaky roof was dealt with quickly. Lovely job.",
+        "我舊年投訴過個護理員，之後換咗人，好咗好多。",
+        "大概三十来个人。",
+        "我阿姐話佢上個月差啲俾人呃，最後冇畀錢，已經報咗警。",
+        "What should I do if someone rings claiming to be from the police?",
+        "銀行真的會叫人把錢轉到安全帳戶嗎？我只是問問。",
+    ] {
+        assert_eq!(explain(text).intent(), None, "{text:?}");
+    }
+    for text in ["我投訴過個護理員，到而家都冇改善", "派个人来看看我的热水器"]
+    {
+        assert_eq!(explain(text).intent(), Some(Intent::AskPerson), "{text:?}");
     }
 }

@@ -61,6 +61,9 @@ pub(crate) struct Shared {
     /// Words of now ("now", "today", 刚才, 而家): a clause with one is not
     /// of long ago, whatever else it says.
     pub(crate) over_now: Vec<Pattern>,
+    /// Others told of ("my neighbour", 朋友): with a past time word, their
+    /// story is over in its clause like one of long ago.
+    pub(crate) over_others: Vec<Pattern>,
 }
 
 impl Shared {
@@ -72,10 +75,13 @@ impl Shared {
         (self.over_past.iter().any(|p| p.occurs_in(message))
             && self.over_recovered.iter().any(|p| p.occurs_in(message)))
             || self.over_long_ago.iter().any(|p| p.occurs_in(message))
+            || (self.over_others.iter().any(|p| p.occurs_in(message))
+                && self.over_past.iter().any(|p| p.occurs_in(message)))
     }
 
     /// The clauses of `text` told of long ago: each holds a word of long
-    /// ago and no word of now ("years ago someone stole my purse", not "I
+    /// ago, or of someone else and a past time ("my neighbour, last month"),
+    /// and no word of now ("years ago someone stole my purse", not "I
     /// opened it years ago and now there's money gone"). None at all if a
     /// word of the thing going on occurs anywhere in `text` ("it happened
     /// years ago and again today").
@@ -91,9 +97,10 @@ impl Shared {
             .chain(std::iter::once((text.len(), CLAUSE)))
         {
             let clause = &text[start..at];
-            if self.over_long_ago.iter().any(|p| p.occurs_in(clause))
-                && !self.over_now.iter().any(|p| p.occurs_in(clause))
-            {
+            let of_then = self.over_long_ago.iter().any(|p| p.occurs_in(clause))
+                || (self.over_others.iter().any(|p| p.occurs_in(clause))
+                    && self.over_past.iter().any(|p| p.occurs_in(clause)));
+            if of_then && !self.over_now.iter().any(|p| p.occurs_in(clause)) {
                 clauses.push(start..at);
             }
             start = at + c.len_utf8();
