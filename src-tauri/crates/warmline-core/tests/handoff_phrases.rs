@@ -21,11 +21,11 @@ use warmline_core::intent::{Decision, PhraseSet};
 /// 1,799 hard ones: grievances without a request word, requests to a role,
 /// subtle urgent stories), so the rules' recall here is theirs on a good
 /// deal of unseen text (person 0.818 before the hard ones, 0.654 with them).
-const FLOORS: [(Class, f64, f64); 2] = [(Class::Person, 0.995, 0.65), (Class::Urgent, 0.985, 0.86)];
+const FLOORS: [(Class, f64, f64); 2] = [(Class::Person, 0.995, 0.65), (Class::Urgent, 0.985, 0.85)];
 /// The same for what the app decides (the rules, then the classifier).
 const WITH_CLASSIFIER_FLOORS: [(Class, f64, f64); 2] =
-    [(Class::Person, 0.995, 0.975), (Class::Urgent, 0.985, 0.995)];
-const MIN_SENTENCES: usize = 10356;
+    [(Class::Person, 0.995, 0.97), (Class::Urgent, 0.985, 0.99)];
+const MIN_SENTENCES: usize = 11076;
 const MIN_PER_VARIANT: usize = 30;
 
 #[test]
