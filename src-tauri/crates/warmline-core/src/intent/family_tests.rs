@@ -597,3 +597,26 @@ fn settled_complaints_counts_near_misses_and_hypotheticals_ask_nothing() {
         assert_eq!(explain(text).intent(), Some(Intent::AskPerson), "{text:?}");
     }
 }
+
+/// Session 10: someone asked to ring the home phone or come to the house,
+/// far from the asking word, asks for a person; a visit or call told, a
+/// parcel fetched or a question about the staff does not.
+#[test]
+fn a_call_to_the_home_phone_or_a_visit_asked_of_a_role_asks_for_a_person() {
+    for text in [
+        "請電力公司的人打我家市話，我不會用手機。",
+        "唔該叫管理處嘅姑娘打電話畀我，打屋企電話。",
+        "可以请居委会的社工来家里一趟吗？",
+        "Could the chap from the water board give me a tinkle on the landline?",
+    ] {
+        assert_rule(text, Intent::AskPerson, "person.call-or-visit-home");
+    }
+    for text in [
+        "能不能上门来取件？",
+        "你們的維修人員來家裡會戴識別證嗎？",
+        "昨天你们的人已经来我家看过了",
+        "The engineer can come round on Tuesday, that's fine.",
+    ] {
+        assert_eq!(explain(text).intent(), None, "{text:?}");
+    }
+}
