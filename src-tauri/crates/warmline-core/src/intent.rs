@@ -441,6 +441,17 @@ impl PhraseSet {
                         let (intent, complaint) = match rule.outcome {
                             Outcome::Urgent(topic) => (Intent::Urgent(topic), false),
                             Outcome::Person(reason) => {
+                                // A request that also tells of something urgent
+                                // the urgent rules did not know ("my card was
+                                // stolen and used, please ring me") is urgent:
+                                // the classifier may raise it, never lower it,
+                                // and not where an urgent rule was negated or
+                                // over.
+                                if negated_rule.is_none() {
+                                    if let Some(raised) = self.raised_to_urgent(text) {
+                                        return raised;
+                                    }
+                                }
                                 (Intent::AskPerson, reason == PersonReason::Complaint)
                             }
                         };
@@ -488,6 +499,24 @@ impl PhraseSet {
             rule: negated_rule.map(|(name, _)| name.to_owned()),
             evidence: Vec::new(),
         }
+    }
+
+    /// The classifier's urgent verdict on `text`, as a decision, if it is
+    /// sure enough ([`classifier::ACT_AT`]).
+    fn raised_to_urgent(&self, text: &str) -> Option<Decision> {
+        let verdict = self
+            .classifier
+            .as_ref()?
+            .judge(text)
+            .filter(|v| v.probability >= classifier::ACT_AT)?;
+        matches!(verdict.intent, Intent::Urgent(_)).then(|| Decision {
+            intent: Some(verdict.intent),
+            complaint: false,
+            rule: Some(verdict.rule()),
+            negated: false,
+            over: false,
+            evidence: verdict.evidence,
+        })
     }
 
     /// The same rules without the classifier: what the rules alone decide

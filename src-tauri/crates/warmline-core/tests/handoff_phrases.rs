@@ -17,15 +17,16 @@ use warmline_core::intent::{Decision, PhraseSet};
 /// Precision and recall the development set must keep, per class: the
 /// figures recorded in `data/intent-eval/RESULTS.md`, rounded down.
 /// Since session 9 the set holds training sentences written for the
-/// classifier that the rules were never tuned on (1,520, and in session 10
+/// classifier that the rules were never tuned on (1,520; in session 10
 /// 1,799 hard ones: grievances without a request word, requests to a role,
-/// subtle urgent stories), so the rules' recall here is theirs on a good
-/// deal of unseen text (person 0.818 before the hard ones, 0.654 with them).
-const FLOORS: [(Class, f64, f64); 2] = [(Class::Person, 0.995, 0.65), (Class::Urgent, 0.985, 0.85)];
+/// subtle urgent stories; and 1,598 about calls and visits), so the rules'
+/// recall here is theirs on a good deal of unseen text (person 0.818 before
+/// the session-10 sentences, 0.599 with them).
+const FLOORS: [(Class, f64, f64); 2] = [(Class::Person, 0.99, 0.59), (Class::Urgent, 0.985, 0.83)];
 /// The same for what the app decides (the rules, then the classifier).
 const WITH_CLASSIFIER_FLOORS: [(Class, f64, f64); 2] =
-    [(Class::Person, 0.995, 0.97), (Class::Urgent, 0.985, 0.99)];
-const MIN_SENTENCES: usize = 11076;
+    [(Class::Person, 0.995, 0.96), (Class::Urgent, 0.985, 0.99)];
+const MIN_SENTENCES: usize = 12674;
 const MIN_PER_VARIANT: usize = 30;
 
 #[test]

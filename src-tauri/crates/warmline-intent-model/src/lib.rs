@@ -120,6 +120,11 @@ impl Layer {
     }
 }
 
+/// An n-gram as a reader sees it: without padding or the word mark.
+fn readable(gram: &str) -> &str {
+    gram.trim_matches(|c| c == ' ' || c == features::WORD)
+}
+
 /// The index of the largest score (the first of equals).
 fn best(scores: &[f64]) -> usize {
     let mut best = 0;
@@ -265,14 +270,14 @@ impl Model {
         // trimmed, each named once (" pay" and "pay " are both "pay").
         let mut weighed: Vec<(f64, u32)> = row
             .iter()
-            .filter(|(f, _)| self.grams[*f as usize].trim().chars().count() >= 2)
+            .filter(|(f, _)| readable(&self.grams[*f as usize]).chars().count() >= 2)
             .map(|&(f, v)| (v * self.decide.weight(f, chosen), f))
             .filter(|(w, _)| *w > 0.0)
             .collect();
         weighed.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
         let mut evidence: Vec<String> = Vec::with_capacity(EVIDENCE);
         for (_, f) in weighed {
-            let gram = self.grams[f as usize].trim();
+            let gram = readable(&self.grams[f as usize]);
             if !evidence.iter().any(|e| e == gram) {
                 evidence.push(gram.to_owned());
                 if evidence.len() == EVIDENCE {

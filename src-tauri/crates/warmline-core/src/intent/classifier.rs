@@ -15,10 +15,13 @@
 //! ([`Verdict::evidence`]), so its decisions are explainable as the rules'
 //! are.
 //!
-//! It is only asked about a message in which no rule matched, not even a
-//! negated one ([`super::Decision::nothing_matched`]): it never overrules a
-//! rule, and a negation the rules recognised ("I don't need a person")
-//! stays an answer of none.
+//! It is asked about a message in which no rule matched, not even a negated
+//! one ([`super::Decision::nothing_matched`]), and about one in which only a
+//! request for a person matched, which its urgent verdict raises to urgent
+//! (both a request and urgent are urgent). It never overrules a rule: a
+//! negation the rules recognised ("I don't need a person") stays an answer
+//! of none, a request stays at least a request, and a story an urgent rule
+//! found over or negated is never raised.
 
 use std::sync::{Arc, OnceLock};
 
@@ -63,9 +66,10 @@ pub fn builtin_file() -> &'static str {
 /// `data/intent-eval/RESULTS.md`), not on any fresh round, by a rule fixed
 /// before any table was read: the highest recall with precision at least
 /// 0.99 for both classes and action on at most 0.5 % of ordinary messages
-/// (0.9 with [`PENALTY_C`] 30 since session 10, numbers read as one; 0.8
-/// with 10 before).
-pub const ACT_AT: f64 = 0.9;
+/// (0.8 with [`PENALTY_C`] 10 in session 9; 0.9 with 30 when numbers came
+/// to read as one; 0.85 with 10 since words are features too, where 30 at
+/// 0.9 came level and the lower of the two recalls broke the tie).
+pub const ACT_AT: f64 = 0.85;
 
 /// A trained classifier.
 #[derive(Debug, Clone, PartialEq)]
@@ -181,6 +185,53 @@ mod tests {
             };
             assert_eq!(verdict.rule(), format!("{RULE_PREFIX}urgent.{name}"));
         }
+    }
+
+    /// A classifier sure of one urgent story, for the rules to be raised by.
+    fn toy_classifier() -> Classifier {
+        let rows = super::super::eval::parse_labelled(
+            "urgent:stolen-money\ten\tx\tzork\n\
+             urgent:stolen-money\ten\tx\tzork zork\n\
+             urgent:stolen-money\ten\tx\tzork zork zork\n\
+             urgent:stolen-money\ten\tx\tzork zork zork zork\n\
+             urgent:stolen-money\ten\tx\tzork zork zork zork zork\n\
+             urgent:fraud\ten\tx\tquux\n\
+             none\ten\tx\tthe weather is nice\n\
+             none\ten\tx\twhat time do you open\n\
+             none\ten\tx\tthank you\n\
+             person\ten\tx\ta person please\n",
+        )
+        .unwrap();
+        Classifier::train(&rows)
+    }
+
+    /// A request the rules found that also tells of something urgent the
+    /// urgent rules did not know is raised to urgent by the classifier; a
+    /// plain request stays a request, and the rules alone never raise.
+    #[test]
+    fn the_classifier_raises_a_request_to_urgent_never_the_reverse() {
+        let rules = super::super::PhraseSet::builtin().rules_only();
+        let with = super::super::PhraseSet {
+            classifier: Some(Arc::new(toy_classifier())),
+            ..rules.clone()
+        };
+        let story = "zork zork zork zork, call me back";
+        assert_eq!(rules.explain(story).intent(), Some(Intent::AskPerson));
+        let raised = with.explain(story);
+        assert_eq!(
+            raised.intent(),
+            Some(Intent::Urgent(UrgentTopic::StolenMoney)),
+            "{raised:?}"
+        );
+        assert_eq!(raised.rule(), Some("classifier.urgent.stolen-money"));
+        assert!(
+            raised.evidence().iter().any(|e| e.contains("zork")),
+            "{raised:?}"
+        );
+        assert_eq!(
+            with.explain("please call me back").intent(),
+            Some(Intent::AskPerson)
+        );
     }
 
     #[test]
