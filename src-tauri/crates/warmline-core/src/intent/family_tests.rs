@@ -613,6 +613,7 @@ fn a_call_to_the_home_phone_or_a_visit_asked_of_a_role_asks_for_a_person() {
     }
     for text in [
         "能不能上门来取件？",
+        "可以請郵差到我家來收嗎？",
         "你們的維修人員來家裡會戴識別證嗎？",
         "昨天你们的人已经来我家看过了",
         "The engineer can come round on Tuesday, that's fine.",
