@@ -42,8 +42,8 @@ fn main() {
             )
         })
         .collect();
-    // (held out: is a round?, expected class, judged class, probability)
-    let mut judged: Vec<(bool, Class, Class, f64)> = Vec::new();
+    // (held out: is a round?, expected class, judged class, probability, variant)
+    let mut judged: Vec<(bool, Class, Class, f64, String)> = Vec::new();
     let mut folds: Vec<(String, Vec<Labelled>, Vec<Labelled>)> = Vec::new();
     for (name, rows) in &files {
         if name.starts_with("intent-eval/round-") {
@@ -83,14 +83,14 @@ fn main() {
                 ),
                 None => (Class::None, 1.0),
             };
-            judged.push((round, row.class, class, probability));
+            judged.push((round, row.class, class, probability, row.variant.clone()));
         }
         eprintln!("{name}: {} held out", held.len());
     }
     let ordinary = judged.iter().filter(|j| !j.0).count();
     println!("threshold | person P / R  | urgent P / R  | acts on ordinary ({ordinary})");
     for threshold in [0.5, 0.6, 0.7, 0.8, 0.85, 0.9, 0.95, 0.98] {
-        let decided = |j: &(bool, Class, Class, f64)| {
+        let decided = |j: &(bool, Class, Class, f64, String)| {
             if j.2 != Class::None && j.3 >= threshold {
                 j.2
             } else {
@@ -118,6 +118,28 @@ fn main() {
             score(Class::Person),
             score(Class::Urgent),
             100.0 * acts as f64 / ordinary.max(1) as f64
+        );
+    }
+    // The held-out rounds at ACT_AT, by variant: where the classifier is weak.
+    println!("\nat ACT_AT {ACT_AT}, held-out rounds by variant:");
+    println!("variant   | person P / R  | urgent P / R");
+    for variant in ["en", "zh-Hans", "zh-Hant", "yue"] {
+        let score = |class: Class| {
+            let mut counts = Counts::default();
+            for j in judged.iter().filter(|j| j.0 && j.4 == variant) {
+                let got = if j.2 != Class::None && j.3 >= ACT_AT {
+                    j.2
+                } else {
+                    Class::None
+                };
+                counts.add(class, j.1, got);
+            }
+            format!("{:.3} / {:.3}", counts.precision(), counts.recall())
+        };
+        println!(
+            "{variant:<9} | {} | {}",
+            score(Class::Person),
+            score(Class::Urgent)
         );
     }
 }

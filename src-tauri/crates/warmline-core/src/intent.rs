@@ -598,4 +598,6 @@ mod eighth_pass_tests;
 #[cfg(test)]
 mod family_tests;
 #[cfg(test)]
+mod grievance_tests;
+#[cfg(test)]
 mod tests;
