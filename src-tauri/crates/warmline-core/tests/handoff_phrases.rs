@@ -20,14 +20,17 @@ use warmline_core::intent::{Decision, PhraseSet};
 /// classifier that the rules were never tuned on (1,520; in session 10
 /// 1,799 hard ones: grievances without a request word, requests to a role,
 /// subtle urgent stories; and 1,598 about calls and visits; in session 11
-/// 1,795 more, long English grievances and Cantonese scam stories), so the
-/// rules' recall here is theirs on a good deal of unseen text (person 0.818
-/// before the session-10 sentences, 0.599 with them, 0.576 with session 11's).
-const FLOORS: [(Class, f64, f64); 2] = [(Class::Person, 0.99, 0.57), (Class::Urgent, 0.98, 0.78)];
+/// 3,144 more: long English grievances, English scam stories told as they
+/// happen, Cantonese scams, roundabout mainland requests, each with its
+/// look-alikes), so the rules' figures here are theirs on a good deal of
+/// unseen, deliberately hard text (person recall 0.818 before the session-10
+/// sentences, 0.599 with them, 0.566 with session 11's; their precision fell
+/// with the look-alikes, 0.994 to 0.987 for person, 0.987 to 0.975 urgent).
+const FLOORS: [(Class, f64, f64); 2] = [(Class::Person, 0.985, 0.56), (Class::Urgent, 0.97, 0.74)];
 /// The same for what the app decides (the rules, then the classifier).
 const WITH_CLASSIFIER_FLOORS: [(Class, f64, f64); 2] =
-    [(Class::Person, 0.995, 0.98), (Class::Urgent, 0.985, 0.99)];
-const MIN_SENTENCES: usize = 14469;
+    [(Class::Person, 0.99, 0.97), (Class::Urgent, 0.98, 0.99)];
+const MIN_SENTENCES: usize = 15818;
 const MIN_PER_VARIANT: usize = 30;
 
 #[test]
