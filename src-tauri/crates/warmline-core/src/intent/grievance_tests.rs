@@ -65,3 +65,43 @@ fn a_trick_stopped_before_anything_was_given_is_over() {
         "{decision:?}"
     );
 }
+
+/// Session 11, after rounds 29–31: a negative phrase said twice is not
+/// undone by its first saying; words that will not come with a hand that
+/// will not hold are a stroke's signs; a warning passed on, a programme
+/// shown often and whether a counter is staffed at noon ask for nothing.
+#[test]
+fn a_negative_said_twice_words_that_will_not_come_and_warnings_passed_on() {
+    let charge = explain("A debit to some wine club I never ordered and never heard of.");
+    assert_eq!(
+        charge.intent(),
+        Some(Intent::Urgent(UrgentTopic::UnauthorizedCharge)),
+        "{charge:?}"
+    );
+    // A negation of its own still counts.
+    assert_eq!(
+        explain("It's not a charge I never made, I remember it now.").intent(),
+        None
+    );
+    let stroke = explain("Her words won't come out and her left hand can't grip the cup.");
+    assert_eq!(
+        stroke.rule(),
+        Some("urgent.medical.stroke-signs"),
+        "{stroke:?}"
+    );
+    assert_eq!(
+        explain("I can't hold the phone for long, can you post the form?").intent(),
+        None
+    );
+    for text in [
+        "我兒子話而家騙子好多，叫我唔好亂接電話。",
+        "新聞成日報假冒警察嘅騙案，好得人驚。",
+        "請問你們營業廳的櫃台星期六有沒有人在？",
+    ] {
+        assert_eq!(explain(text).intent(), None, "{text:?}");
+    }
+    assert_eq!(
+        explain("Could you send a chap round to look at the boiler?").intent(),
+        Some(Intent::AskPerson)
+    );
+}

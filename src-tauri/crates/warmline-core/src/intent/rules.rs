@@ -471,15 +471,21 @@ impl Negation<'_> {
         let counts = |neg: &Range<usize>| {
             !overlaps_any(neg, &pseudo) && !overlaps_any(neg, own) && !overlaps(neg, span)
         };
-        let before = spans_of(&self.shared.negators, &text[clause_start..span.start])
-            .map(|r| clause_start + r.start..clause_start + r.end)
-            .filter(counts)
-            .any(|neg| {
-                let between = &text[neg.end..span.start];
-                units(between) <= self.shared.scope
-                    && !self.shared.scope_end.iter().any(|p| p.occurs_in(between))
-                    && !between.contains(EXCLUDED)
-            });
+        // A phrase that is itself negative ("never heard of", "didnt order")
+        // is not undone by a negation before it: "I never joined and never
+        // heard of it" says the same thing twice.
+        let itself_negative = spans_of(&self.shared.negators, &text[span.clone()])
+            .any(|r| r.start == 0 && units(&text[span.start + r.end..span.end]) > 0);
+        let before = !itself_negative
+            && spans_of(&self.shared.negators, &text[clause_start..span.start])
+                .map(|r| clause_start + r.start..clause_start + r.end)
+                .filter(counts)
+                .any(|neg| {
+                    let between = &text[neg.end..span.start];
+                    units(between) <= self.shared.scope
+                        && !self.shared.scope_end.iter().any(|p| p.occurs_in(between))
+                        && !between.contains(EXCLUDED)
+                });
         before
             || spans_of(&self.shared.after_negators, &text[span.end..clause_end])
                 .map(|r| span.end + r.start..span.end + r.end)
