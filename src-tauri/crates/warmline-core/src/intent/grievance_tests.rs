@@ -105,3 +105,36 @@ fn a_negative_said_twice_words_that_will_not_come_and_warnings_passed_on() {
         Some(Intent::AskPerson)
     );
 }
+
+/// Session 11, after rounds 32–34: a call or a letter asked of someone is a
+/// request, so that its negation is seen as one ("唔使叫…姑娘打畀我" asks for
+/// no one, and the classifier is not asked); "needn't" negates; whether a
+/// desk is staffed on a weekday asks nothing; a clock too heavy to move is
+/// no one unresponsive.
+#[test]
+fn a_call_asked_of_someone_and_its_negation() {
+    for text in [
+        "唔該叫屋邨辦事處個姑娘打畀我",
+        "麻烦社区中心的小王给我打个电话",
+        "请书店的人写封信给我",
+    ] {
+        assert_eq!(explain(text).intent(), Some(Intent::AskPerson), "{text:?}");
+    }
+    for text in [
+        "唔使叫辦事處個姑娘打畀我，我自己搞掂。",
+        "别叫店员给我打电话了，我自己看说明书。",
+        "You needn't put me through to anybody, that's all I wanted.",
+        "請問服務台禮拜三有沒有人？",
+    ] {
+        let decision = explain(text);
+        assert_eq!(decision.intent(), None, "{text:?}: {decision:?}");
+    }
+    let clock = explain("唔該叫師傅上嚟我屋企，個鐘太重我搬唔郁佢。");
+    assert_eq!(clock.intent(), Some(Intent::AskPerson), "{clock:?}");
+    let fall = explain("我阿爸跌低咗，叫極都唔郁。");
+    assert_eq!(
+        fall.intent(),
+        Some(Intent::Urgent(UrgentTopic::Medical)),
+        "{fall:?}"
+    );
+}
