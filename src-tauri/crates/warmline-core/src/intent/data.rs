@@ -72,6 +72,7 @@ pub(crate) struct OverData {
     pub(crate) past: Entries,
     pub(crate) recovered: Entries,
     pub(crate) ongoing: Entries,
+    pub(crate) not_ongoing: Entries,
     pub(crate) long_ago: Entries,
     pub(crate) now: Entries,
     pub(crate) others: Entries,
@@ -313,6 +314,7 @@ pub(crate) fn compile(sources: &[(&str, Data)]) -> Result<Compiled, PhraseSetErr
         compiler.extend(&mut shared.over_past, &data.over.past)?;
         compiler.extend(&mut shared.over_recovered, &data.over.recovered)?;
         compiler.extend(&mut shared.over_ongoing, &data.over.ongoing)?;
+        compiler.extend(&mut shared.over_not_ongoing, &data.over.not_ongoing)?;
         compiler.extend(&mut shared.over_long_ago, &data.over.long_ago)?;
         compiler.extend(&mut shared.over_now, &data.over.now)?;
         compiler.extend(&mut shared.over_others, &data.over.others)?;
@@ -339,6 +341,7 @@ pub(crate) fn compile(sources: &[(&str, Data)]) -> Result<Compiled, PhraseSetErr
         &mut shared.over_past,
         &mut shared.over_recovered,
         &mut shared.over_ongoing,
+        &mut shared.over_not_ongoing,
         &mut shared.over_long_ago,
         &mut shared.over_now,
         &mut shared.over_others,

@@ -138,3 +138,34 @@ fn a_call_asked_of_someone_and_its_negation() {
         "{fall:?}"
     );
 }
+
+/// Session 11, after rounds 35–37: a feeling now about a story that is over
+/// ("it still makes me shudder", 想起來還是很怕) and "long since" tell of
+/// nothing going on; a trickster caught ends the story; a programme seen
+/// asks nothing; "telephone me" asks to be called, so its negation is seen.
+#[test]
+fn a_feeling_now_about_a_story_that_is_over_is_no_emergency() {
+    for text in [
+        "Years ago my aunt was conned by a man from the water board, but that was all settled long since.",
+        "前幾年我姐姐被假冒警察騙了錢，現在想起來還是很怕。",
+        "早幾年我阿哥畀人扮差人呃咗錢，後來捉到個騙徒。",
+        "I watched a programme about people being conned over parcel texts.",
+    ] {
+        let decision = explain(text);
+        assert_eq!(decision.intent(), None, "{text:?}: {decision:?}");
+    }
+    // Still going on, it is urgent.
+    let decision =
+        explain("Years ago I was conned, and the man is still ringing me today for my code.");
+    assert_eq!(
+        decision.intent(),
+        Some(Intent::Urgent(UrgentTopic::Fraud)),
+        "{decision:?}"
+    );
+    assert_eq!(
+        explain("Could somebody telephone me this afternoon?").intent(),
+        Some(Intent::AskPerson)
+    );
+    let negated = explain("Please don't have anyone telephone me.");
+    assert_eq!(negated.intent(), None, "{negated:?}");
+}

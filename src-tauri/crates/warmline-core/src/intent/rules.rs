@@ -55,6 +55,10 @@ pub(crate) struct Shared {
     /// Words of a symptom going on ("still", "since", 到而家, 又): with one
     /// anywhere in the message, nothing is over.
     pub(crate) over_ongoing: Vec<Pattern>,
+    /// Phrases holding an ongoing word that tell of nothing going on: a
+    /// feeling now about what is over ("it still makes me shudder",
+    /// 想起来还是很怕), "long since".
+    pub(crate) over_not_ongoing: Vec<Pattern>,
     /// Words of long ago ("years ago", 几年前, 旧年): a story told of then
     /// is over without a recovery, in its own clause.
     pub(crate) over_long_ago: Vec<Pattern>,
@@ -79,6 +83,13 @@ impl Shared {
                 && self.over_past.iter().any(|p| p.occurs_in(message)))
     }
 
+    /// Whether a word of the thing going on occurs in `text` outside the
+    /// phrases that only sound so ("long since", 还是很怕).
+    fn goes_on(&self, text: &str) -> bool {
+        let not: Vec<Range<usize>> = spans_of(&self.over_not_ongoing, text).collect();
+        spans_of(&self.over_ongoing, text).any(|span| !overlaps_any(&span, &not))
+    }
+
     /// The clauses of `text` told of long ago: each holds a word of long
     /// ago, or of someone else and a past time ("my neighbour, last month"),
     /// and no word of now ("years ago someone stole my purse", not "I
@@ -86,7 +97,7 @@ impl Shared {
     /// word of the thing going on occurs anywhere in `text` ("it happened
     /// years ago and again today").
     pub(crate) fn long_ago_clauses(&self, text: &str) -> Vec<Range<usize>> {
-        if self.over_ongoing.iter().any(|p| p.occurs_in(text)) {
+        if self.goes_on(text) {
             return Vec::new();
         }
         let mut clauses = Vec::new();
@@ -115,7 +126,7 @@ impl Shared {
     /// yesterday but now I can't breathe") is not before it, so it still
     /// counts.
     pub(crate) fn over_at(&self, text: &str) -> Option<usize> {
-        if self.over_ongoing.iter().any(|p| p.occurs_in(text)) {
+        if self.goes_on(text) {
             return None;
         }
         let mut recoveries: Vec<Range<usize>> = spans_of(&self.over_recovered, text).collect();
