@@ -42,8 +42,7 @@ fn main() {
             )
         })
         .collect();
-    // (held out: is a round?, expected class, judged class, probability, variant)
-    let mut judged: Vec<(bool, Class, Class, f64, String)> = Vec::new();
+    let mut judged: Vec<Judged> = Vec::new();
     let mut folds: Vec<(String, Vec<Labelled>, Vec<Labelled>)> = Vec::new();
     for (name, rows) in &files {
         if name.starts_with("intent-eval/round-") {
@@ -90,23 +89,10 @@ fn main() {
     let ordinary = judged.iter().filter(|j| !j.0).count();
     println!("threshold | person P / R  | urgent P / R  | acts on ordinary ({ordinary})");
     for threshold in [0.5, 0.6, 0.7, 0.8, 0.85, 0.9, 0.95, 0.98] {
-        let decided = |j: &(bool, Class, Class, f64, String)| {
-            if j.2 != Class::None && j.3 >= threshold {
-                j.2
-            } else {
-                Class::None
-            }
-        };
-        let score = |class: Class| {
-            let mut counts = Counts::default();
-            for j in judged.iter().filter(|j| j.0) {
-                counts.add(class, j.1, decided(j));
-            }
-            format!("{:.3} / {:.3}", counts.precision(), counts.recall())
-        };
+        let rounds = || judged.iter().filter(|j| j.0);
         let acts = judged
             .iter()
-            .filter(|j| !j.0 && decided(j) != Class::None)
+            .filter(|j| !j.0 && decided(j, threshold) != Class::None)
             .count();
         let mark = if (threshold - ACT_AT).abs() < 1e-9 {
             " <- ACT_AT"
@@ -115,8 +101,8 @@ fn main() {
         };
         println!(
             "{threshold:>9} | {} | {} | {acts} ({:.1} %){mark}",
-            score(Class::Person),
-            score(Class::Urgent),
+            score(rounds(), Class::Person, threshold),
+            score(rounds(), Class::Urgent, threshold),
             100.0 * acts as f64 / ordinary.max(1) as f64
         );
     }
@@ -124,22 +110,33 @@ fn main() {
     println!("\nat ACT_AT {ACT_AT}, held-out rounds by variant:");
     println!("variant   | person P / R  | urgent P / R");
     for variant in ["en", "zh-Hans", "zh-Hant", "yue"] {
-        let score = |class: Class| {
-            let mut counts = Counts::default();
-            for j in judged.iter().filter(|j| j.0 && j.4 == variant) {
-                let got = if j.2 != Class::None && j.3 >= ACT_AT {
-                    j.2
-                } else {
-                    Class::None
-                };
-                counts.add(class, j.1, got);
-            }
-            format!("{:.3} / {:.3}", counts.precision(), counts.recall())
-        };
+        let of_variant = || judged.iter().filter(|j| j.0 && j.4 == variant);
         println!(
             "{variant:<9} | {} | {}",
-            score(Class::Person),
-            score(Class::Urgent)
+            score(of_variant(), Class::Person, ACT_AT),
+            score(of_variant(), Class::Urgent, ACT_AT)
         );
     }
+}
+
+/// One held-out sentence: from a round (not an ordinary message)?, the
+/// class expected, the class judged, how sure, and the variant.
+type Judged = (bool, Class, Class, f64, String);
+
+/// What a judgement decides at `threshold`: its class if sure enough.
+fn decided(j: &Judged, threshold: f64) -> Class {
+    if j.2 != Class::None && j.3 >= threshold {
+        j.2
+    } else {
+        Class::None
+    }
+}
+
+/// Precision and recall of `class` over `judged` at `threshold`, "P / R".
+fn score<'a>(judged: impl Iterator<Item = &'a Judged>, class: Class, threshold: f64) -> String {
+    let mut counts = Counts::default();
+    for j in judged {
+        counts.add(class, j.1, decided(j, threshold));
+    }
+    format!("{:.3} / {:.3}", counts.precision(), counts.recall())
 }

@@ -474,7 +474,7 @@ impl PhraseSet {
                 }
             }
         }
-        if negated_rule.is_none() && !message.is_empty() && classifier::says_enough(text) {
+        if negated_rule.is_none() && !message.is_empty() && classifier::says_enough(&message) {
             if let Some(verdict) = self
                 .classifier
                 .as_ref()

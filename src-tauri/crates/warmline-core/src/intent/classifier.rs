@@ -28,6 +28,8 @@ use std::sync::{Arc, OnceLock};
 use warmline_intent_model::{Example, Model};
 
 use super::eval::{Class, Labelled, CLASSES};
+use super::normalize::is_cjk;
+use super::pattern::units;
 use super::{Intent, UrgentTopic};
 
 /// The built-in model's file, trained on the development set by `build.rs`
@@ -84,17 +86,12 @@ pub const ACT_AT: f64 = 0.8;
 /// session 11 the model read "again" as asking for a person and "my card" as
 /// an unknown charge), and every short way of asking is a rule's ("agent",
 /// 转人工, 有人吗); on the development set no message that short was found
-/// by the classifier alone.
+/// by the classifier alone. Counted as the rules count (`pattern::units`:
+/// a word, or one Chinese character, each), on the normalized message.
 pub fn says_enough(text: &str) -> bool {
-    let chinese = text
-        .chars()
-        .filter(|c| matches!(c, '\u{3400}'..='\u{4DBF}' | '\u{4E00}'..='\u{9FFF}' | '\u{F900}'..='\u{FAFF}'))
-        .count();
-    let words = text
-        .split(|c: char| !c.is_ascii_alphanumeric() && c != '\'' && c != '\u{2019}')
-        .filter(|w| w.chars().any(|c| c.is_ascii_alphanumeric()))
-        .count();
-    words >= MIN_WORDS || chinese >= MIN_CHINESE || words + chinese >= MIN_CHINESE
+    let units = units(text);
+    let chinese = text.chars().filter(|c| is_cjk(*c)).count();
+    units - chinese >= MIN_WORDS || units >= MIN_CHINESE
 }
 
 /// The fewest words a message needs for the classifier's verdict to count.

@@ -5,7 +5,7 @@
 
 use super::*;
 
-fn explain(text: &str) -> Decision {
+pub(super) fn explain(text: &str) -> Decision {
     PhraseSet::builtin().rules_only().explain(text)
 }
 
